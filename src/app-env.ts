@@ -1,0 +1,13 @@
+import type { Deps } from "./deps.ts";
+import type { Principal } from "./http/auth.ts";
+import type { Services } from "./services.ts";
+
+/** The one Hono environment type every router and handler shares. */
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    services: Services;
+    requestId: string;
+    principal: Principal | undefined;
+  };
+};

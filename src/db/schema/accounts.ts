@@ -1,0 +1,85 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { spirits } from "./catalog.ts";
+
+export type Role = "customer" | "staff" | "admin";
+
+export type Preferences = {
+  favouriteTypes?: string[];
+  favouriteRegions?: string[];
+  favouriteDistilleries?: string[];
+  flavourProfile?: Record<string, number>;
+  priceRange?: { minMinor?: number; maxMinor?: number; currency: string };
+  avoidTags?: string[];
+};
+
+/** Everyone who can sign in: customers, staff and admins. */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["customer", "staff", "admin"] }).notNull(),
+    /** Set for accounts that came from an external OpenID Connect provider. */
+    externalSubject: text("external_subject"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("accounts_email_uq").on(t.email),
+    uniqueIndex("accounts_external_uq").on(t.externalSubject),
+  ],
+);
+
+/** The customer profile of an account (same id). */
+export const customers = sqliteTable("customers", {
+  id: text("id")
+    .primaryKey()
+    .references(() => accounts.id),
+  name: text("name").notNull().default(""),
+  dateOfBirth: text("date_of_birth"),
+  country: text("country"),
+  region: text("region"),
+  preferences: text("preferences", { mode: "json" }).$type<Preferences>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Refresh tokens are stored hashed; a family is one login and all its rotations. */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    familyId: text("family_id").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    rotatedAt: text("rotated_at"),
+    revokedAt: text("revoked_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("refresh_tokens_hash_uq").on(t.tokenHash),
+    index("refresh_tokens_family_idx").on(t.familyId),
+  ],
+);
+
+export const wishlistItems = sqliteTable(
+  "wishlist_items",
+  {
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    spiritId: text("spirit_id")
+      .notNull()
+      .references(() => spirits.id),
+    addedAt: text("added_at").notNull(),
+  },
+  (t) => [uniqueIndex("wishlist_items_pk").on(t.customerId, t.spiritId)],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type CustomerRow = typeof customers.$inferSelect;

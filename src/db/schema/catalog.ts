@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export type FlavourProfile = Record<string, number>;
+export type Award = { name: string; year: number; medal: string };
+export type Media = { url: string; kind: string; alt: string };
+export type TastingNotes = { nose: string; palate: string; finish: string };
+export type Attributes = Record<string, string | number | boolean>;
+
+export const spirits = sqliteTable(
+  "spirits",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    brand: text("brand").notNull(),
+    distillery: text("distillery").notNull(),
+    type: text("type").notNull(),
+    country: text("country").notNull(),
+    region: text("region"),
+    vintage: integer("vintage"),
+    ageYears: integer("age_years"),
+    abv: real("abv").notNull(),
+    caskType: text("cask_type"),
+    bottleSizeMl: integer("bottle_size_ml").notNull(),
+    description: text("description").notNull().default(""),
+    tastingNotes: text("tasting_notes", { mode: "json" }).$type<TastingNotes>().notNull(),
+    flavourProfile: text("flavour_profile", { mode: "json" }).$type<FlavourProfile>().notNull(),
+    awards: text("awards", { mode: "json" }).$type<Award[]>().notNull(),
+    priceMinor: integer("price_minor").notNull(),
+    currency: text("currency").notNull(),
+    releaseDate: text("release_date"),
+    status: text("status", { enum: ["announced", "available", "sold_out", "archived"] }).notNull(),
+    limitedEdition: integer("limited_edition", { mode: "boolean" }).notNull().default(false),
+    totalOutturn: integer("total_outturn"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    media: text("media", { mode: "json" }).$type<Media[]>().notNull(),
+    attributes: text("attributes", { mode: "json" }).$type<Attributes>().notNull(),
+    /** Inventory rules that belong to the spirit (used by the inventory module). */
+    maxPerCustomer: integer("max_per_customer"),
+    holdMinutes: integer("hold_minutes"),
+    preorderAllocation: integer("preorder_allocation"),
+    /** Kept by the reviews module: only approved reviews count. */
+    ratingAverage: real("rating_average"),
+    ratingCount: integer("rating_count").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("spirits_type_idx").on(t.type),
+    index("spirits_country_idx").on(t.country),
+    index("spirits_status_idx").on(t.status),
+    index("spirits_price_idx").on(t.currency, t.priceMinor),
+    check("spirits_price_nonneg", sql`${t.priceMinor} >= 0`),
+    check("spirits_abv_range", sql`${t.abv} > 0 AND ${t.abv} <= 100`),
+  ],
+);
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    spiritId: text("spirit_id")
+      .notNull()
+      .references(() => spirits.id),
+    batchNumber: text("batch_number").notNull(),
+    caskNumbers: text("cask_numbers", { mode: "json" }).$type<string[]>().notNull(),
+    bottlingDate: text("bottling_date"),
+    bottleCount: integer("bottle_count"),
+    notes: text("notes").notNull().default(""),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("batches_spirit_number_uq").on(t.spiritId, t.batchNumber)],
+);
+
+export type SpiritRow = typeof spirits.$inferSelect;
+export type BatchRow = typeof batches.$inferSelect;

@@ -1,0 +1,4 @@
+// Every module's tables; drizzle-kit reads this file to generate migrations.
+export * from "./accounts.ts";
+export * from "./catalog.ts";
+export * from "./http.ts";

@@ -1,0 +1,45 @@
+import type { Client } from "@libsql/client";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/client.ts";
+
+/** What differs between runtimes; built by the entry file (src/runtime/*) and handed to createApp. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface PasswordHasher {
+  /** The hash names its algorithm (PHC string such as `$argon2id$...` or `$pbkdf2-sha256$...`). */
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+export interface Logger {
+  log(level: "debug" | "info" | "warn" | "error", fields: Record<string, unknown>): void;
+}
+
+export interface Deps {
+  config: Config;
+  db: Database;
+  /** The raw libSQL client for hand-written SQL batches. */
+  client: Client;
+  clock: Clock;
+  passwords: PasswordHasher;
+  logger: Logger;
+  /** The address of the caller as the runtime sees it (used for per-client rate limits). */
+  clientAddress?: (request: Request, env: unknown) => string | undefined;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+
+/** One JSON line per event on stdout; levels below the configured one are dropped. */
+export function jsonLogger(level: Config["LOG_LEVEL"]): Logger {
+  const min = LEVELS[level];
+  return {
+    log(lvl, fields) {
+      if (LEVELS[lvl] < min) return;
+      console.log(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...fields }));
+    },
+  };
+}

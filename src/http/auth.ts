@@ -1,0 +1,60 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+import type { Role } from "../db/schema/accounts.ts";
+import { ProblemError } from "./problem.ts";
+import { TokenError } from "./tokens.ts";
+
+export type Principal = { id: string; role: Role; email?: string };
+
+const unauthorized = (detail: string) =>
+  new ProblemError(401, detail, { headers: { "WWW-Authenticate": 'Bearer realm="angelshare"' } });
+
+/**
+ * Reads the bearer token when there is one. A request without a token goes on anonymously; a request
+ * with a bad token is refused, so a client never mistakes a broken token for being signed out.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization");
+  c.set("principal", undefined);
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("The Authorization header must be `Bearer <token>`.");
+    try {
+      const verified = await c.var.services.tokens.verify(match[1]!);
+      c.set("principal", await c.var.services.accounts.principalFor(verified));
+    } catch (err) {
+      if (err instanceof TokenError) throw unauthorized(err.message);
+      throw err;
+    }
+  }
+  await next();
+});
+
+export function principalOf(c: { var: { principal: Principal | undefined } }): Principal {
+  const p = c.var.principal;
+  if (!p) throw unauthorized("This needs a bearer token.");
+  return p;
+}
+
+/** Refuses anonymous callers (401) and callers without one of the roles (403). */
+export function requireRole(...roles: Role[]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const p = principalOf(c);
+    if (roles.length && !roles.includes(p.role)) {
+      throw new ProblemError(403, `This needs the role ${roles.join(" or ")}.`);
+    }
+    await next();
+  });
+}
+
+export const isStaff = (p: Principal | undefined) => p?.role === "staff" || p?.role === "admin";
+
+/**
+ * Resolves `me` and checks that the caller may reach that customer's data. Another customer's id answers
+ * 404, as if it did not exist, so ids cannot be probed.
+ */
+export function resolveCustomerId(principal: Principal, idOrMe: string): string {
+  const id = idOrMe === "me" ? principal.id : idOrMe;
+  if (id !== principal.id && !isStaff(principal)) throw new ProblemError(404, "Customer was not found.");
+  return id;
+}

@@ -1,0 +1,78 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-env.ts";
+import { fieldErrors, ProblemError, ProblemSchema, problemResponse } from "./problem.ts";
+
+/** Every router is made here so validation errors have one shape everywhere (422 with `errors`). */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const errors = fieldErrors(result.error.issues);
+        const where = result.target === "json" ? "request body" : result.target;
+        return problemResponse(
+          c,
+          new ProblemError(
+            422,
+            `The ${where} has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
+            {
+              errors,
+            },
+          ),
+        );
+      }
+    },
+  });
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request (for example JSON that does not parse).",
+  401: "Missing, expired or invalid bearer token.",
+  403: "The caller's role does not allow this.",
+  404: "No such resource, or not one the caller may see.",
+  409: "The request conflicts with the current state.",
+  413: "The body is larger than 1 MiB.",
+  415: "The body is not JSON.",
+  422: "The request failed validation; `errors` lists each field.",
+  429: "Too many requests; see `Retry-After`.",
+  500: "Unexpected error (a bug); the body never holds internal details.",
+};
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+
+/** The problem responses a route can give, to spread into its `responses`. */
+export function problemResponses<S extends ErrorStatus>(...statuses: S[]) {
+  const all = [...new Set<ErrorStatus>([...statuses, 500])];
+  return Object.fromEntries(
+    all.map((s) => [
+      s,
+      {
+        description: DESCRIPTIONS[s] ?? "Error",
+        content: { "application/problem+json": { schema: ProblemSchema } },
+      },
+    ]),
+  ) as {
+    [K in S | 500]: {
+      description: string;
+      content: { "application/problem+json": { schema: typeof ProblemSchema } };
+    };
+  };
+}
+
+/** Standard sets: what any route with a JSON body, or an authenticated one, can answer. */
+export const BODY_ERRORS = [400, 413, 415, 422] as const;
+export const AUTH_ERRORS = [401, 403] as const;
+
+export const jsonContent = <T>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+export const jsonBody = <T>(schema: T, description?: string) => ({
+  body: {
+    content: { "application/json": { schema } },
+    required: true,
+    ...(description ? { description } : {}),
+  },
+});
+
+export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,98 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const PROBLEM_TYPE_BASE = "https://angelshare.dev/problems/";
+
+export const FieldErrorSchema = z
+  .object({
+    path: z.string().openapi({ example: "priceMinor" }),
+    message: z.string().openapi({ example: "Expected an integer" }),
+  })
+  .openapi("FieldError");
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: `${PROBLEM_TYPE_BASE}validation` }),
+    title: z.string().openapi({ example: "Validation failed" }),
+    status: z.number().int().openapi({ example: 422 }),
+    detail: z.string().optional().openapi({ example: "The request body has 1 invalid field." }),
+    instance: z.string().optional().openapi({ example: "/api/v1/spirits" }),
+    requestId: z.string().optional(),
+    errors: z.array(FieldErrorSchema).optional(),
+  })
+  .passthrough()
+  .openapi("Problem", { description: "An RFC 9457 problem document." });
+
+export type Problem = z.infer<typeof ProblemSchema>;
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+const TITLES: Record<number, [slug: string, title: string]> = {
+  400: ["bad-request", "Bad request"],
+  401: ["unauthorized", "Authentication required"],
+  403: ["forbidden", "Forbidden"],
+  404: ["not-found", "Not found"],
+  405: ["method-not-allowed", "Method not allowed"],
+  409: ["conflict", "Conflict"],
+  413: ["payload-too-large", "Payload too large"],
+  415: ["unsupported-media-type", "Unsupported media type"],
+  422: ["validation", "Validation failed"],
+  429: ["too-many-requests", "Too many requests"],
+  500: ["internal", "Internal server error"],
+  501: ["not-implemented", "Not implemented"],
+  503: ["unavailable", "Service unavailable"],
+};
+
+export type ProblemInit = {
+  /** Short machine-readable slug appended to the type URI; defaults to one per status. */
+  code?: string;
+  title?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  /** Extra members (RFC 9457 extensions), such as `available` on a sold-out problem. */
+  extra?: Record<string, unknown>;
+};
+
+/** Thrown by handlers and services; turned into application/problem+json by the app's error handler. */
+export class ProblemError extends Error {
+  constructor(
+    public readonly status: ContentfulStatusCode,
+    public readonly detail: string,
+    public readonly init: ProblemInit = {},
+  ) {
+    super(detail);
+    this.name = "ProblemError";
+  }
+
+  toProblem(instance?: string, requestId?: string): Problem {
+    const [slug, title] = TITLES[this.status] ?? ["error", "Error"];
+    return {
+      type: PROBLEM_TYPE_BASE + (this.init.code ?? slug),
+      title: this.init.title ?? title,
+      status: this.status,
+      detail: this.detail,
+      ...(instance ? { instance } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...(this.init.errors ? { errors: this.init.errors } : {}),
+      ...this.init.extra,
+    };
+  }
+}
+
+export const notFound = (what: string) => new ProblemError(404, `${what} was not found.`);
+export const conflict = (detail: string, init?: ProblemInit) => new ProblemError(409, detail, init);
+export const forbidden = (detail = "You may not do this.") => new ProblemError(403, detail);
+
+export function problemResponse(c: Context, err: ProblemError): Response {
+  const body = err.toProblem(c.req.path, c.get("requestId") as string | undefined);
+  const headers = new Headers({ "Content-Type": "application/problem+json", ...err.init.headers });
+  return new Response(JSON.stringify(body), { status: err.status, headers });
+}
+
+/** Turns zod issues into our `{ path, message }` list. */
+export function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]): FieldError[] {
+  return issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
+}

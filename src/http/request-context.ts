@@ -1,0 +1,24 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Gives every request an id (the caller's X-Request-Id when it is sane) and logs one line when it ends. */
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const given = c.req.header("X-Request-Id");
+  const requestId = given && VALID_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  c.set("requestId", requestId);
+  const started = performance.now();
+  await next();
+  c.res.headers.set("X-Request-Id", requestId);
+  const status = c.res.status;
+  c.var.deps.logger.log(status >= 500 ? "error" : "info", {
+    msg: "request",
+    requestId,
+    method: c.req.method,
+    path: c.req.path,
+    status,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    actor: c.var.principal?.id,
+  });
+});

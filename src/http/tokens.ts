@@ -1,0 +1,137 @@
+import {
+  type CryptoKey,
+  createRemoteJWKSet,
+  errors,
+  importPKCS8,
+  importSPKI,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+import type { Config } from "../config.ts";
+import type { Role } from "../db/schema/accounts.ts";
+
+export type VerifiedToken = {
+  subject: string;
+  role: Role;
+  email?: string;
+  /** "local" for our own tokens, "oidc" for an external provider's. */
+  source: "local" | "oidc";
+  expiresAt: number;
+};
+
+export class TokenError extends Error {}
+
+const ROLES: readonly Role[] = ["customer", "staff", "admin"];
+const LOCAL_ALGS = ["HS256", "ES256", "EdDSA", "RS256"];
+
+type Keys = { alg: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array };
+
+async function loadKeys(config: Config): Promise<Keys> {
+  if (config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY) {
+    const alg = config.JWT_KEY_ALG;
+    return {
+      alg,
+      sign: await importPKCS8(config.JWT_PRIVATE_KEY, alg),
+      verify: await importSPKI(config.JWT_PUBLIC_KEY, alg),
+    };
+  }
+  // Without a configured secret, a random one: tokens then die with the process (fine for development).
+  const secret = config.JWT_SECRET
+    ? new TextEncoder().encode(config.JWT_SECRET)
+    : crypto.getRandomValues(new Uint8Array(32));
+  return { alg: "HS256", sign: secret, verify: secret };
+}
+
+/** Issues our access tokens and verifies ours and, when configured, an OIDC provider's. */
+export class TokenService {
+  private keys: Promise<Keys>;
+  private jwks?: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(
+    private readonly config: Config,
+    private readonly now: () => Date,
+  ) {
+    this.keys = loadKeys(config);
+    if (config.OIDC_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(config.OIDC_JWKS_URL));
+  }
+
+  async issueAccessToken(
+    subject: string,
+    role: Role,
+    email: string,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const keys = await this.keys;
+    const iat = Math.floor(this.now().getTime() / 1000);
+    const exp = iat + this.config.ACCESS_TOKEN_TTL;
+    const token = await new SignJWT({ role, email })
+      .setProtectedHeader({ alg: keys.alg, typ: "JWT" })
+      .setSubject(subject)
+      .setIssuer(this.config.JWT_ISSUER)
+      .setAudience(this.config.JWT_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(crypto.randomUUID())
+      .sign(keys.sign);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    try {
+      const iss = peekIssuer(token);
+      if (this.jwks && iss === this.config.OIDC_ISSUER) return await this.verifyOidc(token);
+      const keys = await this.keys;
+      const { payload } = await jwtVerify(token, keys.verify, {
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+        algorithms: [keys.alg].filter((a) => LOCAL_ALGS.includes(a)),
+        currentDate: this.now(),
+      });
+      return this.toVerified(payload, "local", payload.role);
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof errors.JWTExpired) throw new TokenError("The token has expired.");
+      throw new TokenError("The token is not valid.");
+    }
+  }
+
+  private async verifyOidc(token: string): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, this.jwks!, {
+      issuer: this.config.OIDC_ISSUER,
+      audience: this.config.OIDC_AUDIENCE,
+      currentDate: this.now(),
+    });
+    return this.toVerified(payload, "oidc", readClaim(payload, this.config.OIDC_ROLE_CLAIM) ?? "customer");
+  }
+
+  private toVerified(payload: JWTPayload, source: "local" | "oidc", role: unknown): VerifiedToken {
+    if (!payload.sub) throw new TokenError("The token has no subject.");
+    if (!ROLES.includes(role as Role)) throw new TokenError("The token names no known role.");
+    return {
+      subject: payload.sub,
+      role: role as Role,
+      email: typeof payload.email === "string" ? payload.email : undefined,
+      source,
+      expiresAt: payload.exp ?? 0,
+    };
+  }
+}
+
+function peekIssuer(token: string): string | undefined {
+  const part = token.split(".")[1];
+  if (!part) throw new TokenError("The token is not a JWT.");
+  try {
+    const json = JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/")));
+    return typeof json.iss === "string" ? json.iss : undefined;
+  } catch {
+    throw new TokenError("The token is not a JWT.");
+  }
+}
+
+/** Reads a claim by dotted path (`realm_access.roles` style); for an array, the first known role. */
+function readClaim(payload: JWTPayload, path: string): unknown {
+  let value: unknown = payload;
+  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (Array.isArray(value)) return value.find((v) => ROLES.includes(v)) ?? value[0];
+  return value;
+}

@@ -1,0 +1,30 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonContent } from "../../http/openapi.ts";
+
+export const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
+export const ReadinessSchema = z
+  .object({
+    status: z.enum(["ready", "not_ready"]),
+    database: z.enum(["ok", "unreachable"]),
+    migrations: z.object({ applied: z.number().int(), expected: z.number().int() }),
+  })
+  .openapi("Readiness");
+
+export const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["System"],
+  summary: "Liveness: the process is up",
+  responses: { 200: jsonContent(HealthSchema, "The process is up.") },
+});
+
+export const readyz = createRoute({
+  method: "get",
+  path: "/readyz",
+  tags: ["System"],
+  summary: "Readiness: the database answers and every migration is applied",
+  responses: {
+    200: jsonContent(ReadinessSchema, "Ready to serve."),
+    503: jsonContent(ReadinessSchema, "Not ready: the database is unreachable or migrations are missing."),
+  },
+});
