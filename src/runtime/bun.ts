@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
 import { prepareDatabase } from "../startup.ts";
+import { createStockEventBus } from "../stock/events.ts";
 import { bunPasswords } from "./bun-passwords.ts";
 
 let config: ReturnType<typeof parseConfig>;
@@ -24,6 +25,7 @@ const deps: Deps = {
   clock: systemClock,
   passwords: bunPasswords,
   logger: jsonLogger(config.LOG_LEVEL),
+  stockEvents: createStockEventBus((err) => console.error("stock listener failed", err)),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
 };
 await prepareDatabase(deps);

@@ -9,6 +9,7 @@ import type { Clock, Deps, Logger } from "../../src/deps.ts";
 import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
+import { createStockEventBus } from "../../src/stock/events.ts";
 
 /** A clock tests can move: starts at a fixed instant unless told otherwise. */
 export class TestClock implements Clock {
@@ -52,7 +53,16 @@ export async function createTestApp(options: TestAppOptions = {}) {
   });
   const clock = options.clock ?? new TestClock();
   const database = await openLocalDatabase(config.DATABASE_URL);
-  const deps: Deps = { config, ...database, clock, passwords: bunPasswords, logger: silentLogger };
+  const deps: Deps = {
+    config,
+    ...database,
+    clock,
+    passwords: bunPasswords,
+    logger: silentLogger,
+    stockEvents: createStockEventBus((err) => {
+      throw err;
+    }),
+  };
   await prepareDatabase(deps);
   const app = createApp(deps);
   const services = buildServices(deps);
