@@ -54,7 +54,10 @@ export function createStockEventBus(onListenerError: (err: unknown) => void = ()
     },
     subscribe(spiritId, listener) {
       let set = bySpirit.get(spiritId);
-      if (!set) bySpirit.set(spiritId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        bySpirit.set(spiritId, set);
+      }
       set.add(listener);
       return () => {
         set.delete(listener);
