@@ -2,6 +2,7 @@ import type { Deps } from "./deps.ts";
 import { memoryRateLimiter } from "./http/rate-limit.ts";
 import { TokenService } from "./http/tokens.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
@@ -10,6 +11,7 @@ export function buildServices(deps: Deps) {
     tokens: new TokenService(deps.config, () => deps.clock.now()),
     rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
     accounts: createAccountsService(deps),
+    audit: createAuditService(deps),
     health: createHealthService(deps),
   };
 }
