@@ -1,7 +1,52 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export type FlavourProfile = Record<string, number>;
+/** The named dimensions of a flavour profile, each scored 0 (none) to 4 (dominant); customers' preferences use them too. */
+export const FLAVOUR_DIMENSIONS = [
+  "body",
+  "sweetness",
+  "smoky",
+  "medicinal",
+  "spicy",
+  "fruity",
+  "floral",
+  "woody",
+  "malty",
+  "winey",
+  "nutty",
+  "vanilla",
+  "herbal",
+  "citrus",
+] as const;
+export type FlavourDimension = (typeof FLAVOUR_DIMENSIONS)[number];
+export const FLAVOUR_SCORE_MAX = 4;
+
+/** Kinds of spirit the catalog knows; the more specific whisky styles sit beside the generic `whisky`. */
+export const SPIRIT_TYPES = [
+  "whisky",
+  "scotch",
+  "bourbon",
+  "rye",
+  "irish",
+  "japanese",
+  "rum",
+  "gin",
+  "cognac",
+  "armagnac",
+  "brandy",
+  "calvados",
+  "mezcal",
+  "tequila",
+  "vodka",
+  "liqueur",
+  "other",
+] as const;
+export type SpiritType = (typeof SPIRIT_TYPES)[number];
+
+export const SPIRIT_STATUSES = ["announced", "available", "sold_out", "archived"] as const;
+export type SpiritStatus = (typeof SPIRIT_STATUSES)[number];
+
+export type FlavourProfile = Partial<Record<FlavourDimension, number>>;
 export type Award = { name: string; year: number; medal: string };
 export type Media = { url: string; kind: string; alt: string };
 export type TastingNotes = { nose: string; palate: string; finish: string };
@@ -29,7 +74,7 @@ export const spirits = sqliteTable(
     priceMinor: integer("price_minor").notNull(),
     currency: text("currency").notNull(),
     releaseDate: text("release_date"),
-    status: text("status", { enum: ["announced", "available", "sold_out", "archived"] }).notNull(),
+    status: text("status", { enum: SPIRIT_STATUSES }).notNull(),
     limitedEdition: integer("limited_edition", { mode: "boolean" }).notNull().default(false),
     totalOutturn: integer("total_outturn"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
@@ -50,6 +95,8 @@ export const spirits = sqliteTable(
     index("spirits_country_idx").on(t.country),
     index("spirits_status_idx").on(t.status),
     index("spirits_price_idx").on(t.currency, t.priceMinor),
+    // The default list order (newest first, id as tie-break) walks this index for cursor pages.
+    index("spirits_created_idx").on(t.createdAt, t.id),
     check("spirits_price_nonneg", sql`${t.priceMinor} >= 0`),
     check("spirits_abv_range", sql`${t.abv} > 0 AND ${t.abv} <= 100`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX `spirits_created_idx` ON `spirits` (`created_at`,`id`);
