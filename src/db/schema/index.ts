@@ -2,3 +2,5 @@
 export * from "./accounts.ts";
 export * from "./catalog.ts";
 export * from "./http.ts";
+export * from "./inventory.ts";
+export * from "./orders.ts";

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { accounts } from "./accounts.ts";
+
+export const ORDER_STATUSES = [
+  "preordered",
+  "reserved",
+  "confirmed",
+  "shipped",
+  "cancelled",
+  "expired",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * An order: stock is held for it (`reserved`, until `expiresAt`), paid (`confirmed`), then `shipped`;
+ * or it ends `cancelled` or `expired`. A pre-order (`preordered`) waits for the spirit's release.
+ */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => accounts.id),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    /** Placed as a pre-order (keeps counting against the pre-order allocation until cancelled). */
+    preorder: integer("preorder", { mode: "boolean" }).notNull().default(false),
+    currency: text("currency").notNull(),
+    totalMinor: integer("total_minor").notNull(),
+    shippingCountry: text("shipping_country").notNull(),
+    shippingRegion: text("shipping_region"),
+    /** When the holds lapse (null while pre-ordered and once paid). */
+    expiresAt: text("expires_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("orders_customer_idx").on(t.customerId, t.id),
+    index("orders_status_idx").on(t.status, t.id),
+    check("orders_total_nonneg", sql`${t.totalMinor} >= 0`),
+  ],
+);
+
+/** One spirit (and optionally one batch) of an order, at the price it had when ordered. */
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    spiritId: text("spirit_id").notNull(),
+    /** The batch the customer asked for, if any. */
+    batchId: text("batch_id"),
+    quantity: integer("quantity").notNull(),
+    unitPriceMinor: integer("unit_price_minor").notNull(),
+    currency: text("currency").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [
+    index("order_lines_order_idx").on(t.orderId),
+    index("order_lines_spirit_idx").on(t.spiritId, t.orderId),
+    check("order_lines_quantity_pos", sql`${t.quantity} > 0`),
+  ],
+);
+
+/** Every status an order went through, with who moved it and why. */
+export const orderStatusHistory = sqliteTable(
+  "order_status_history",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    orderId: text("order_id").notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    actorId: text("actor_id"),
+    note: text("note"),
+    at: text("at").notNull(),
+  },
+  (t) => [index("order_status_history_order_idx").on(t.orderId, t.seq)],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OrderStatusHistoryRow = typeof orderStatusHistory.$inferSelect;
