@@ -5,8 +5,8 @@ import type { Deps } from "./deps.ts";
 import { authenticate } from "./http/auth.ts";
 import { limitBody, requireJsonBody } from "./http/body-rules.ts";
 import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
-import { createRouter } from "./http/openapi.ts";
 import { requestContext } from "./http/request-context.ts";
+import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { buildServices } from "./services.ts";
 
@@ -43,8 +43,8 @@ export function createApp(deps: Deps) {
   app.use(`${API_PREFIX}/*`, limitBody, requireJsonBody, authenticate);
 
   app.route("/", healthRouter);
-  const api = createRouter();
-  app.route(API_PREFIX, api);
+  app.route(API_PREFIX, spiritListRouter);
+  app.route(API_PREFIX, catalogRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,6 +3,7 @@ import { memoryRateLimiter } from "./http/rate-limit.ts";
 import { TokenService } from "./http/tokens.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
+import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
@@ -12,6 +13,7 @@ export function buildServices(deps: Deps) {
     rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
     accounts: createAccountsService(deps),
     audit: createAuditService(deps),
+    catalog: createCatalogService(deps, createAuditService(deps)),
     health: createHealthService(deps),
   };
 }

@@ -10,4 +10,5 @@ export async function prepareDatabase(deps: Deps, options: { migrationsFolder?: 
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await services.accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
+  if (config.SEED_DEMO) await services.catalog.seedDemoIfEmpty();
 }

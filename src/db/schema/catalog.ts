@@ -47,8 +47,20 @@ export const SPIRIT_STATUSES = ["announced", "available", "sold_out", "archived"
 export type SpiritStatus = (typeof SPIRIT_STATUSES)[number];
 
 export type FlavourProfile = Partial<Record<FlavourDimension, number>>;
-export type Award = { name: string; year: number; medal: string };
-export type Media = { url: string; kind: string; alt: string };
+export const MEDALS = [
+  "gold",
+  "silver",
+  "bronze",
+  "double_gold",
+  "platinum",
+  "best_in_class",
+  "trophy",
+  "commended",
+] as const;
+export const MEDIA_KINDS = ["image", "label", "video", "document"] as const;
+
+export type Award = { name: string; year: number; medal: (typeof MEDALS)[number] };
+export type Media = { url: string; kind: (typeof MEDIA_KINDS)[number]; alt: string };
 export type TastingNotes = { nose: string; palate: string; finish: string };
 export type Attributes = Record<string, string | number | boolean>;
 

@@ -1,0 +1,89 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env.ts";
+import { isStaff, principalOf } from "../../http/auth.ts";
+import { ProblemError } from "../../http/problem.ts";
+import type {
+  CreateBatchRoute,
+  CreateSpiritRoute,
+  DeleteSpiritRoute,
+  GetBatchRoute,
+  GetSpiritRoute,
+  ListBatchesRoute,
+  ListSpiritsRoute,
+  PatchSpiritRoute,
+  ReplaceBatchRoute,
+  ReplaceSpiritRoute,
+} from "./catalog.routes.ts";
+
+const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
+
+/** Where a created resource lives: the collection path the request went to, plus the new id. */
+const locationOf = (collectionPath: string, id: string) => `${collectionPath.replace(/\/+$/, "")}/${id}`;
+
+export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => {
+  const { limit, cursor, ...filters } = c.req.valid("query");
+  if (filters.status === "archived" && !isStaff(c.var.principal)) {
+    principalOf(c); // anonymous: 401 first
+    throw new ProblemError(403, "Only staff can list archived spirits.");
+  }
+  const page = await c.var.services.catalog.listSpirits({ filters, limit, cursor });
+  return c.json(page, 200);
+};
+
+export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) => {
+  const spirit = await c.var.services.catalog.createSpirit(c.req.valid("json"), c.var.principal);
+  return c.json(spirit, 201, { Location: locationOf(c.req.path, spirit.id) });
+};
+
+export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const spirit = await c.var.services.catalog.findSpirit(id);
+  if (!spirit) throw spiritNotFound(id);
+  return c.json(spirit, 200);
+};
+
+export const replaceSpirit: RouteHandler<ReplaceSpiritRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  return c.json(await c.var.services.catalog.replaceSpirit(id, c.req.valid("json"), c.var.principal), 200);
+};
+
+export const patchSpirit: RouteHandler<PatchSpiritRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  return c.json(await c.var.services.catalog.patchSpirit(id, c.req.valid("json"), c.var.principal), 200);
+};
+
+export const deleteSpirit: RouteHandler<DeleteSpiritRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const result = await c.var.services.catalog.deleteSpirit(id, c.var.principal);
+  if (result.outcome === "deleted") return c.body(null, 204);
+  return c.json(result, 200);
+};
+
+export const listBatches: RouteHandler<ListBatchesRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  return c.json(await c.var.services.catalog.listBatches(id, c.req.valid("query")), 200);
+};
+
+export const createBatch: RouteHandler<CreateBatchRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const batch = await c.var.services.catalog.createBatch(id, c.req.valid("json"), c.var.principal);
+  return c.json(batch, 201, { Location: locationOf(c.req.path, batch.id) });
+};
+
+export const getBatch: RouteHandler<GetBatchRoute, AppEnv> = async (c) => {
+  const { id, batchId } = c.req.valid("param");
+  const batch = await c.var.services.catalog.findBatch(id, batchId);
+  if (!batch) {
+    const spiritExists = await c.var.services.catalog.findSpirit(id);
+    throw spiritExists
+      ? new ProblemError(404, `Batch ${batchId} of spirit ${id} was not found.`)
+      : spiritNotFound(id);
+  }
+  return c.json(batch, 200);
+};
+
+export const replaceBatch: RouteHandler<ReplaceBatchRoute, AppEnv> = async (c) => {
+  const { id, batchId } = c.req.valid("param");
+  const batch = await c.var.services.catalog.replaceBatch(id, batchId, c.req.valid("json"), c.var.principal);
+  return c.json(batch, 200);
+};

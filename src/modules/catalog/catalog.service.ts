@@ -1,0 +1,226 @@
+import { and, count, eq, type SQL } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
+import type { Deps } from "../../deps.ts";
+import { fieldErrors, ProblemError } from "../../http/problem.ts";
+import type { AuditService } from "../audit/audit.service.ts";
+import { createBatchesService } from "./batches.service.ts";
+import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
+import { buildDemoCatalog } from "./demo-catalog.ts";
+import { afterCursor, decodeCursor, orderByOf, page } from "./keyset.ts";
+import { mergePatch } from "./merge-patch.ts";
+import {
+  countReferences,
+  describeReferences,
+  isConstraintError,
+  type ReferenceCounts,
+  totalReferences,
+} from "./references.ts";
+import { toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
+import {
+  SPIRIT_SORTS,
+  type SpiritFilters,
+  type SpiritSortName,
+  spiritFilterConditions,
+} from "./spirit-query.ts";
+
+/** Who made a change, for the audit log. */
+export type Actor = { id: string } | undefined;
+
+export type ListSpiritsParams = {
+  filters?: SpiritFilters;
+  limit: number;
+  cursor?: string | undefined;
+  sort?: SpiritSortName;
+  /** Extra conditions from other modules (the search module adds full-text matches and more filters). */
+  where?: SQL[];
+};
+
+export type DeleteOutcome =
+  | { outcome: "deleted" }
+  | { outcome: "archived"; detail: string; references: ReferenceCounts; spirit: Spirit };
+
+const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
+
+/** The catalog: spirits and their batches. No HTTP here; handlers and other modules call these. */
+export function createCatalogService(deps: Deps, audit: AuditService) {
+  const { db, clock } = deps;
+
+  const findRow = (id: string) => db.query.spirits.findFirst({ where: eq(spirits.id, id) });
+
+  async function requireRow(id: string): Promise<SpiritRow> {
+    const row = await findRow(id);
+    if (!row) throw spiritNotFound(id);
+    return row;
+  }
+
+  /** The spirit as the API shows it, or undefined. Archived spirits are found too. */
+  async function findSpirit(id: string): Promise<Spirit | undefined> {
+    const row = await findRow(id);
+    return row && toSpirit(row);
+  }
+
+  async function createSpirit(input: SpiritInput, actor?: Actor): Promise<Spirit> {
+    const now = clock.now();
+    const row: SpiritRow = {
+      id: newId("spr", now.getTime()),
+      ...toSpiritColumns(input),
+      ratingAverage: null,
+      ratingCount: 0,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await db.batch([
+      db.insert(spirits).values(row),
+      audit.entry({
+        actorId: actor?.id,
+        action: "spirit.created",
+        subject: row.id,
+        detail: { name: row.name },
+      }),
+    ]);
+    return toSpirit(row);
+  }
+
+  async function write(id: string, input: SpiritInput, action: string, actor: Actor): Promise<Spirit> {
+    const [updated] = await db.batch([
+      db
+        .update(spirits)
+        .set({ ...toSpiritColumns(input), updatedAt: clock.now().toISOString() })
+        .where(eq(spirits.id, id))
+        .returning(),
+      audit.entry({ actorId: actor?.id, action, subject: id, detail: { name: input.name } }),
+    ]);
+    const row = updated[0];
+    if (!row) throw spiritNotFound(id);
+    return toSpirit(row);
+  }
+
+  async function replaceSpirit(id: string, input: SpiritInput, actor?: Actor): Promise<Spirit> {
+    await requireRow(id);
+    return write(id, input, "spirit.replaced", actor);
+  }
+
+  /** Applies a merge patch and validates the result as a whole, so a patch can never leave a bad spirit. */
+  async function patchSpirit(id: string, patch: SpiritPatch, actor?: Actor): Promise<Spirit> {
+    const current = toSpirit(await requireRow(id));
+    const merged = SpiritInputSchema.safeParse(mergePatch(toSpiritInput(current), patch));
+    if (!merged.success) {
+      const errors = fieldErrors(merged.error.issues);
+      throw new ProblemError(
+        422,
+        `The spirit would not be valid after this patch: ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
+        { errors },
+      );
+    }
+    return write(id, merged.data, "spirit.updated", actor);
+  }
+
+  async function archive(row: SpiritRow, references: ReferenceCounts, actor: Actor): Promise<DeleteOutcome> {
+    let archived = row;
+    if (row.status !== "archived") {
+      const [updated] = await db.batch([
+        db
+          .update(spirits)
+          .set({ status: "archived", updatedAt: clock.now().toISOString() })
+          .where(eq(spirits.id, row.id))
+          .returning(),
+        audit.entry({
+          actorId: actor?.id,
+          action: "spirit.archived",
+          subject: row.id,
+          detail: { name: row.name, previousStatus: row.status, references },
+        }),
+      ]);
+      archived = updated[0] ?? { ...row, status: "archived" };
+    }
+    return {
+      outcome: "archived",
+      detail: `The spirit is referred to by ${describeReferences(references)}, so it was archived instead of deleted.`,
+      references,
+      spirit: toSpirit(archived),
+    };
+  }
+
+  /**
+   * Deletes a spirit nothing refers to; one that anything refers to (batches, stock, orders, wishlists,
+   * reviews...) is archived instead, so no history ever points at nothing.
+   */
+  async function deleteSpirit(id: string, actor?: Actor): Promise<DeleteOutcome> {
+    const row = await requireRow(id);
+    let references = await countReferences(deps.client, "spirits", id);
+    if (totalReferences(references) === 0) {
+      try {
+        await db.batch([
+          db.delete(spirits).where(eq(spirits.id, id)),
+          audit.entry({
+            actorId: actor?.id,
+            action: "spirit.deleted",
+            subject: id,
+            detail: { name: row.name },
+          }),
+        ]);
+        return { outcome: "deleted" };
+      } catch (err) {
+        // Something came to refer to it between the count and the delete: archive after all.
+        if (!isConstraintError(err, "FOREIGNKEY")) throw err;
+        references = await countReferences(deps.client, "spirits", id);
+      }
+    }
+    return archive(row, references, actor);
+  }
+
+  async function listSpirits(params: ListSpiritsParams) {
+    const sort = SPIRIT_SORTS[params.sort ?? "newest"];
+    const where = [...spiritFilterConditions(params.filters ?? {}), ...(params.where ?? [])];
+    if (params.cursor) where.push(afterCursor(sort, decodeCursor(sort, params.cursor)));
+    return page(
+      sort,
+      params.limit,
+      (limit) =>
+        db
+          .select()
+          .from(spirits)
+          .where(and(...where))
+          .orderBy(...orderByOf(sort))
+          .limit(limit),
+      toSpirit,
+    );
+  }
+
+  /** Loads the demo catalog when there are no spirits at all; answers how many spirits it added. */
+  async function seedDemoIfEmpty(): Promise<number> {
+    const [existing] = await db.select({ n: count() }).from(spirits);
+    if ((existing?.n ?? 0) > 0) return 0;
+    const demo = buildDemoCatalog(clock.now());
+    // Fixed demo ids and ON CONFLICT DO NOTHING: two processes seeding at once still make one catalog.
+    await db.batch([
+      db.insert(spirits).values(demo.spirits).onConflictDoNothing(),
+      ...(demo.batches.length ? [db.insert(batchesTable).values(demo.batches).onConflictDoNothing()] : []),
+      audit.entry({
+        actorId: undefined,
+        action: "catalog.demo_seeded",
+        subject: "catalog",
+        detail: { spirits: demo.spirits.length, batches: demo.batches.length },
+      }),
+    ]);
+    return demo.spirits.length;
+  }
+
+  const batches = createBatchesService(deps, audit, requireRow);
+
+  return {
+    findSpirit,
+    createSpirit,
+    replaceSpirit,
+    patchSpirit,
+    deleteSpirit,
+    listSpirits,
+    /** The filter conditions behind listSpirits, for modules that count facets over the same set. */
+    filterConditions: spiritFilterConditions,
+    seedDemoIfEmpty,
+    ...batches,
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;
