@@ -194,8 +194,8 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     if ((existing?.n ?? 0) > 0) return 0;
     const demo = buildDemoCatalog(clock.now());
     // Fixed demo ids and ON CONFLICT DO NOTHING: two processes seeding at once still make one catalog.
-    await db.batch([
-      db.insert(spirits).values(demo.spirits).onConflictDoNothing(),
+    const [added] = await db.batch([
+      db.insert(spirits).values(demo.spirits).onConflictDoNothing().returning({ id: spirits.id }),
       ...(demo.batches.length ? [db.insert(batchesTable).values(demo.batches).onConflictDoNothing()] : []),
       audit.entry({
         actorId: undefined,
@@ -204,7 +204,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
         detail: { spirits: demo.spirits.length, batches: demo.batches.length },
       }),
     ]);
-    return demo.spirits.length;
+    return added.length;
   }
 
   const batches = createBatchesService(deps, audit, requireRow);
