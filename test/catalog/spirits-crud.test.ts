@@ -135,6 +135,16 @@ describe("replacing a spirit", () => {
     const read = await t.call("GET", `/api/v1/spirits/${spirit.id}`);
     expect(SpiritSchema.parse(await read.json())).toEqual(replaced);
   });
+  test("PUT of the same content is not a change: updatedAt stays", async () => {
+    const spirit = await createSpirit(t, staff);
+    clock.advance(60_000);
+    const res = await t.call("PUT", `/api/v1/spirits/${spirit.id}`, {
+      headers: staff.headers,
+      body: spiritBody(),
+    });
+    expect(res.status).toBe(200);
+    expect(SpiritSchema.parse(await res.json())).toEqual(spirit);
+  });
 });
 
 describe("roles", () => {
@@ -181,7 +191,10 @@ describe("roles", () => {
 describe("audit", () => {
   test("creating, replacing, patching and deleting are written to the audit log with the actor", async () => {
     const spirit = await createSpirit(t, staff);
-    await t.call("PUT", `/api/v1/spirits/${spirit.id}`, { headers: staff.headers, body: spiritBody() });
+    await t.call("PUT", `/api/v1/spirits/${spirit.id}`, {
+      headers: staff.headers,
+      body: spiritBody({ abv: 45 }),
+    });
     await t.call("PATCH", `/api/v1/spirits/${spirit.id}`, { headers: admin.headers, body: { abv: 47 } });
     await t.call("DELETE", `/api/v1/spirits/${spirit.id}`, { headers: staff.headers });
     const rows = (await t.deps.db.select().from(auditLog)).filter((r) => r.subject === spirit.id);

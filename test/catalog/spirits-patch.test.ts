@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { auditLog } from "../../src/db/schema/http.ts";
 import { SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 import { createSpirit, paths, spiritBody, validationErrors } from "./fixtures.ts";
@@ -78,10 +79,15 @@ describe("PATCH is a JSON merge patch", () => {
     expect(replaced.media).toEqual(spirit.media);
   });
 
-  test("an empty patch changes nothing but updatedAt", async () => {
+  test("a patch that changes nothing (empty, or the same values) leaves even updatedAt alone", async () => {
     const spirit = await createSpirit(t, staff);
-    const after = await patched(spirit.id, {});
-    expect({ ...after, updatedAt: spirit.updatedAt }).toEqual(spirit);
+    clock.advance(1000);
+    expect(await patched(spirit.id, {})).toEqual(spirit);
+    expect(await patched(spirit.id, { name: spirit.name, attributes: { bottler: "distillery" } })).toEqual(
+      spirit,
+    );
+    const audit = (await t.deps.db.select().from(auditLog)).filter((r) => r.subject === spirit.id);
+    expect(audit.map((r) => r.action)).toEqual(["spirit.created"]);
   });
 
   test("the patch itself is validated: bad values and unknown fields are 422", async () => {

@@ -550,24 +550,28 @@ export const spiritListQueryShape = {
     .openapi({ description: "Archived spirits are listed only when staff ask for `archived`." }),
   currency: CurrencyCodeSchema.optional().openapi({ description: "Required with minPrice or maxPrice." }),
   minPrice: z.coerce
-    .number()
+    .number(must("a whole number of minor units"))
     .int("must be a whole number of minor units")
     .min(0, "must not be negative")
     .optional()
     .openapi({ description: "Lowest price in minor units (inclusive).", example: 5000 }),
   maxPrice: z.coerce
-    .number()
+    .number(must("a whole number of minor units"))
     .int("must be a whole number of minor units")
     .min(0, "must not be negative")
     .optional()
     .openapi({ description: "Highest price in minor units (inclusive).", example: 25000 }),
   limit: z.coerce
-    .number()
+    .number(must("a whole number from 1 to 100"))
     .int("must be a whole number")
     .min(1, "must be 1 to 100")
     .max(100, "must be 1 to 100")
     .default(20),
-  cursor: z.string().max(1000).optional().openapi({ description: "`nextCursor` from the previous page." }),
+  cursor: z
+    .string()
+    .max(1000, "is not a valid cursor for this list")
+    .optional()
+    .openapi({ description: "`nextCursor` from the previous page." }),
 };
 
 export function checkPriceRange(

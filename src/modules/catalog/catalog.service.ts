@@ -7,7 +7,7 @@ import type { AuditService } from "../audit/audit.service.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
 import { buildDemoCatalog } from "./demo-catalog.ts";
-import { afterCursor, decodeCursor, orderByOf, page } from "./keyset.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "./keyset.ts";
 import { mergePatch } from "./merge-patch.ts";
 import {
   countReferences,
@@ -16,7 +16,7 @@ import {
   type ReferenceCounts,
   totalReferences,
 } from "./references.ts";
-import { toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
+import { sameColumns, toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
 import {
   SPIRIT_SORTS,
   type SpiritFilters,
@@ -31,7 +31,8 @@ export type ListSpiritsParams = {
   filters?: SpiritFilters;
   limit: number;
   cursor?: string | undefined;
-  sort?: SpiritSortName;
+  /** A named sort, or the search module's own (its keys must end on a unique column). */
+  sort?: SpiritSortName | Sort<SpiritRow>;
   /** Extra conditions from other modules (the search module adds full-text matches and more filters). */
   where?: SQL[];
 };
@@ -82,11 +83,20 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     return toSpirit(row);
   }
 
-  async function write(id: string, input: SpiritInput, action: string, actor: Actor): Promise<Spirit> {
+  async function write(
+    current: SpiritRow,
+    input: SpiritInput,
+    action: string,
+    actor: Actor,
+  ): Promise<Spirit> {
+    const id = current.id;
+    const columns = toSpiritColumns(input);
+    // A write that changes nothing is not a change: updatedAt stays and the audit log stays quiet.
+    if (sameColumns(current, columns)) return toSpirit(current);
     const [updated] = await db.batch([
       db
         .update(spirits)
-        .set({ ...toSpiritColumns(input), updatedAt: clock.now().toISOString() })
+        .set({ ...columns, updatedAt: clock.now().toISOString() })
         .where(eq(spirits.id, id))
         .returning(),
       audit.entry({ actorId: actor?.id, action, subject: id, detail: { name: input.name } }),
@@ -97,14 +107,13 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
   }
 
   async function replaceSpirit(id: string, input: SpiritInput, actor?: Actor): Promise<Spirit> {
-    await requireRow(id);
-    return write(id, input, "spirit.replaced", actor);
+    return write(await requireRow(id), input, "spirit.replaced", actor);
   }
 
   /** Applies a merge patch and validates the result as a whole, so a patch can never leave a bad spirit. */
   async function patchSpirit(id: string, patch: SpiritPatch, actor?: Actor): Promise<Spirit> {
-    const current = toSpirit(await requireRow(id));
-    const merged = SpiritInputSchema.safeParse(mergePatch(toSpiritInput(current), patch));
+    const row = await requireRow(id);
+    const merged = SpiritInputSchema.safeParse(mergePatch(toSpiritInput(toSpirit(row)), patch));
     if (!merged.success) {
       const errors = fieldErrors(merged.error.issues);
       throw new ProblemError(
@@ -113,7 +122,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
         { errors },
       );
     }
-    return write(id, merged.data, "spirit.updated", actor);
+    return write(row, merged.data, "spirit.updated", actor);
   }
 
   async function archive(row: SpiritRow, references: ReferenceCounts, actor: Actor): Promise<DeleteOutcome> {
@@ -171,7 +180,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
   }
 
   async function listSpirits(params: ListSpiritsParams) {
-    const sort = SPIRIT_SORTS[params.sort ?? "newest"];
+    const sort = typeof params.sort === "object" ? params.sort : SPIRIT_SORTS[params.sort ?? "newest"];
     const where = [...spiritFilterConditions(params.filters ?? {}), ...(params.where ?? [])];
     if (params.cursor) where.push(afterCursor(sort, decodeCursor(sort, params.cursor)));
     return page(

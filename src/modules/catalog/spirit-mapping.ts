@@ -95,6 +95,21 @@ export function toSpirit(row: SpiritRow): Spirit {
   };
 }
 
+/** JSON with object keys sorted, so two values compare equal whatever order their keys came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** True when writing `columns` over `row` would change nothing. */
+export function sameColumns(row: SpiritRow, columns: SpiritColumns): boolean {
+  const current = Object.fromEntries(Object.keys(columns).map((k) => [k, row[k as keyof SpiritColumns]]));
+  return canonicalJson(current) === canonicalJson(columns);
+}
+
 /** The writable part of a spirit, as input: the base a merge patch applies to. */
 export function toSpiritInput(s: Spirit): Record<string, unknown> {
   const { id: _id, rating: _rating, createdAt: _created, updatedAt: _updated, ...writable } = s;
