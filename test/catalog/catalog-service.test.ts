@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { like } from "drizzle-orm";
-import { spirits } from "../../src/db/schema/catalog.ts";
+import { eq, like } from "drizzle-orm";
+import { batches, spirits } from "../../src/db/schema/catalog.ts";
 import { ProblemError } from "../../src/http/problem.ts";
 import { SpiritInputSchema, SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
 import { mergePatch } from "../../src/modules/catalog/merge-patch.ts";
-import { describeReferences } from "../../src/modules/catalog/references.ts";
+import { describeReferences, isConstraintError } from "../../src/modules/catalog/references.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { minimalSpiritBody } from "./fixtures.ts";
 
@@ -102,4 +102,29 @@ test("references are described in words", () => {
   expect(describeReferences({ order_lines: 1, inventory_levels: 1, stock_entries: 1 })).toBe(
     "1 order line, 1 inventory level and 1 stock entry",
   );
+});
+
+test("real constraint failures are recognised, as the delete and batch fallbacks rely on it", async () => {
+  const spirit = await t.services.catalog.createSpirit(SpiritInputSchema.parse(minimalSpiritBody()));
+  await t.services.catalog.createBatch(spirit.id, { batchNumber: "U1" });
+  const fk = await t.deps.db
+    .delete(spirits)
+    .where(eq(spirits.id, spirit.id))
+    .catch((e: unknown) => e);
+  expect(isConstraintError(fk, "FOREIGNKEY")).toBe(true);
+  expect(isConstraintError(fk, "UNIQUE")).toBe(false);
+  const now = new Date().toISOString();
+  const unique = await t.deps.db
+    .insert(batches)
+    .values({
+      id: "bat_dup",
+      spiritId: spirit.id,
+      batchNumber: "U1",
+      caskNumbers: [],
+      createdAt: now,
+      updatedAt: now,
+    })
+    .catch((e: unknown) => e);
+  expect(isConstraintError(unique, "UNIQUE")).toBe(true);
+  expect(isConstraintError(new Error("something else"), "UNIQUE")).toBe(false);
 });
