@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
 
 /** What differs between runtimes; built by the entry file (src/runtime/*) and handed to createApp. */
@@ -28,6 +29,8 @@ export interface Deps {
   logger: Logger;
   /** Where committed stock changes are published (in-process on Bun). */
   stockEvents: StockEventBus;
+  /** The one writer per spirit: every stock change goes through it (in-process on Bun). */
+  stock: StockCoordinator;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
 }

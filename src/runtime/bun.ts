@@ -5,6 +5,7 @@ import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createStockEventBus } from "../stock/events.ts";
+import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
 import { bunPasswords } from "./bun-passwords.ts";
 
 let config: ReturnType<typeof parseConfig>;
@@ -19,13 +20,21 @@ try {
 }
 
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const logger = jsonLogger(config.LOG_LEVEL);
+const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
 const deps: Deps = {
   config,
   ...database,
   clock: systemClock,
   passwords: bunPasswords,
-  logger: jsonLogger(config.LOG_LEVEL),
-  stockEvents: createStockEventBus((err) => console.error("stock listener failed", err)),
+  logger,
+  stockEvents,
+  stock: createLocalStockCoordinator({
+    client: database.client,
+    clock: systemClock,
+    events: stockEvents,
+    logger,
+  }),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
 };
 await prepareDatabase(deps);

@@ -10,6 +10,7 @@ import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
 import { createStockEventBus } from "../../src/stock/events.ts";
+import { createLocalStockCoordinator } from "../../src/stock/local-coordinator.ts";
 
 /** A clock tests can move: starts at a fixed instant unless told otherwise. */
 export class TestClock implements Clock {
@@ -53,14 +54,21 @@ export async function createTestApp(options: TestAppOptions = {}) {
   });
   const clock = options.clock ?? new TestClock();
   const database = await openLocalDatabase(config.DATABASE_URL);
+  const stockEvents = createStockEventBus((err) => {
+    throw err;
+  });
   const deps: Deps = {
     config,
     ...database,
     clock,
     passwords: bunPasswords,
     logger: silentLogger,
-    stockEvents: createStockEventBus((err) => {
-      throw err;
+    stockEvents,
+    stock: createLocalStockCoordinator({
+      client: database.client,
+      clock,
+      events: stockEvents,
+      logger: silentLogger,
     }),
   };
   await prepareDatabase(deps);

@@ -1,0 +1,102 @@
+/**
+ * The stock ledger's write primitive: several independent operations ("units") committed in ONE atomic
+ * libSQL batch, each succeeding or failing on its own.
+ *
+ * Why not just one guarded statement chain per batch? A libSQL batch is all or nothing: a statement that
+ * errors rolls back the whole batch, so group commit (many buyers' holds in one batch) would let one
+ * sold-out buyer undo everybody else's hold. Instead every unit gets a scratch row in `stock_op_slots`:
+ *
+ *   1. `INSERT INTO stock_op_slots (id, ok) VALUES (<slot>, 1)`
+ *   2. one `UPDATE stock_op_slots SET ok = 0, reason = <why> WHERE id = <slot> AND ok = 1 AND NOT (<guard>)`
+ *      per guard, where a guard is a SQL condition over the current rows (`on_hand - reserved >= 3`, a
+ *      version equals 7, a customer's total plus 2 stays within 4, ...). Guards all run before any of the
+ *      unit's writes, so a unit is all or nothing.
+ *   3. the unit's writes, each carrying the condition `$ok` (the slot still says ok) in its WHERE clause:
+ *      `UPDATE ... WHERE ... AND $ok`, `INSERT ... SELECT ... WHERE $ok`
+ *   4. `SELECT ok, reason` (the unit's outcome) and `DELETE` of the slot.
+ *
+ * Units run in order inside the batch, so each one's guards see what the units before it wrote: the batch
+ * is exactly as if the units had been committed one by one, in one transaction and one round trip. The
+ * CHECK constraints on the tables are the last line: if a guard were ever wrong, the batch fails as a
+ * whole and the caller retries unit by unit (see the coordinator).
+ *
+ * This file is pure over a libSQL `Client` (no Bun or Workers API): the Durable Object reuses it as it is.
+ */
+import type { Client, InStatement, InValue, ResultSet } from "@libsql/client";
+
+export type SqlArgs = InValue[];
+
+/** A SQL boolean expression that must hold for the unit to apply; `reason` names it when it does not. */
+export type Guard = { reason: string; sql: string; args?: SqlArgs };
+
+/** A write whose SQL contains the token `$ok`, replaced by "this unit's guards all held". */
+export type Write = { sql: string; args?: SqlArgs };
+
+export type Unit = { guards: Guard[]; writes: Write[] };
+
+export type UnitOutcome = { ok: true } | { ok: false; reason: string };
+
+export type LedgerCommit = { outcomes: UnitOutcome[]; reads: ResultSet[] };
+
+const SAFE = /^[A-Za-z0-9_.:-]+$/;
+
+let slotCounter = 0;
+const slotPrefix = Math.random().toString(36).slice(2, 10);
+const nextSlotId = () => `s_${slotPrefix}_${(++slotCounter).toString(36)}`;
+
+/** The statements of one unit, its outcome being read by the returned `outcomeIndex`. */
+function unitStatements(unit: Unit, out: InStatement[]): number {
+  const slot = nextSlotId();
+  const ok = `(SELECT ok FROM stock_op_slots WHERE id = '${slot}') = 1`;
+  out.push({ sql: "INSERT INTO stock_op_slots (id, ok) VALUES (?, 1)", args: [slot] });
+  for (const g of unit.guards) {
+    if (!SAFE.test(g.reason)) throw new Error(`unsafe guard reason ${g.reason}`);
+    // COALESCE: a guard over a missing row (NULL) fails instead of passing silently.
+    out.push({
+      sql: `UPDATE stock_op_slots SET ok = 0, reason = '${g.reason}' WHERE id = '${slot}' AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
+      args: g.args ?? [],
+    });
+  }
+  for (const w of unit.writes) {
+    if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
+    out.push({ sql: w.sql.replaceAll("$ok", ok), args: w.args ?? [] });
+  }
+  const outcomeIndex = out.length;
+  out.push({ sql: "SELECT ok, reason FROM stock_op_slots WHERE id = ?", args: [slot] });
+  out.push({ sql: "DELETE FROM stock_op_slots WHERE id = ?", args: [slot] });
+  return outcomeIndex;
+}
+
+/**
+ * Commits the units (and then runs `reads`, inside the same transaction, so they see exactly the state
+ * the units left) as one atomic write batch. Throws only when the batch as a whole failed (a CHECK
+ * constraint, the database itself): then nothing was written.
+ */
+export async function commitUnits(
+  client: Client,
+  units: Unit[],
+  reads: InStatement[] = [],
+): Promise<LedgerCommit> {
+  const statements: InStatement[] = [];
+  const outcomeAt = units.map((u) => unitStatements(u, statements));
+  const readsFrom = statements.length;
+  statements.push(...reads);
+  const results = await client.batch(statements, "write");
+  const outcomes = outcomeAt.map((i): UnitOutcome => {
+    const row = results[i]?.rows[0];
+    if (row && Number(row.ok) === 1) return { ok: true };
+    return { ok: false, reason: String(row?.reason ?? "unknown") };
+  });
+  return { outcomes, reads: results.slice(readsFrom) };
+}
+
+/** Runs read-only statements as one consistent snapshot. */
+export async function readSnapshot(client: Client, reads: InStatement[]): Promise<ResultSet[]> {
+  if (reads.length === 0) return [];
+  return client.batch(reads, "read");
+}
+
+/** Numbers from libSQL rows arrive as number or bigint; the stock counts always fit a number. */
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const str = (v: unknown): string => String(v);
+export const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));

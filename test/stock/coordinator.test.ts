@@ -1,0 +1,257 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { auditStock } from "../../src/stock/audit.ts";
+import type { HoldRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
+import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
+
+let f: StockFixture;
+beforeEach(async () => {
+  f = await createStockFixture();
+});
+afterEach(() => f.close());
+
+const ok = (o: StockOutcome): StockSuccess => {
+  if (!o.ok) throw new Error(`expected success, got ${o.code}: ${o.detail}`);
+  return o;
+};
+
+let orders = 0;
+function hold(
+  spiritId: string,
+  customerId: string,
+  quantity: number,
+  extra: Partial<HoldRequest> = {},
+): HoldRequest {
+  const orderId = `ord_${++orders}`;
+  return {
+    type: "hold",
+    spiritId,
+    orderId,
+    customerId,
+    actorId: customerId,
+    lines: [{ lineId: `${orderId}_l1`, quantity, batchId: null }],
+    expiresAt: new Date(f.clock.now().getTime() + 15 * 60_000).toISOString(),
+    maxPerCustomer: null,
+    preferredLocationIds: [],
+    ...extra,
+  };
+}
+
+async function clean() {
+  const report = await auditStock(f.client, f.clock.now().toISOString());
+  expect(report.discrepancies).toEqual([]);
+  return report;
+}
+
+describe("stock coordinator", () => {
+  test("receive, hold, and a sold-out refusal naming what is left", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 5,
+      }),
+    );
+    const first = ok(await f.coordinator.submit(hold(s, c, 3)));
+    expect(first.holds).toHaveLength(1);
+    expect(first.holds[0]!.quantity).toBe(3);
+    const second = await f.coordinator.submit(hold(s, c, 3));
+    expect(second.ok).toBe(false);
+    if (!second.ok) {
+      expect(second.code).toBe("sold-out");
+      expect(second.extra).toMatchObject({ available: 2, requested: 3 });
+    }
+    const snap = await f.coordinator.snapshot(s);
+    expect(snap.available).toBe(2);
+    expect(snap.byBatch[0]).toMatchObject({ onHand: 5, reserved: 3 });
+    await clean();
+  });
+
+  test("concurrent holds in one group: exactly the stock is held, each op answered on its own", async () => {
+    const s = await f.spirit();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 10,
+      }),
+    );
+    const customers = await Promise.all(Array.from({ length: 30 }, () => f.customer()));
+    const outcomes = await Promise.all(customers.map((c) => f.coordinator.submit(hold(s, c, 1))));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(10);
+    expect(outcomes.filter((o) => !o.ok && o.code === "sold-out")).toHaveLength(20);
+    const [level] = await f.rows("SELECT on_hand, reserved FROM inventory_levels WHERE spirit_id = ?", [s]);
+    expect(level).toMatchObject({ on_hand: 10, reserved: 10 });
+    // group commit: far fewer versions than operations would mean several per batch; versions only grow
+    const versions = f.published.filter((e) => e.spiritId === s).map((e) => e.version);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    await clean();
+  });
+
+  test("per-customer limit holds across concurrent orders of one customer", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 100,
+      }),
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => f.coordinator.submit(hold(s, c, 1, { maxPerCustomer: 2 }))),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(2);
+    expect(outcomes.filter((o) => !o.ok && o.code === "limit-exceeded")).toHaveLength(8);
+    const [t] = await f.rows("SELECT quantity FROM customer_spirit_totals WHERE customer_id = ?", [c]);
+    expect(t?.quantity).toBe(2);
+    await clean();
+  });
+
+  test("allocation prefers locations that ship to the customer, then the most stock, and splits", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    const b1 = await f.batch(s);
+    for (const [loc, q, b] of [
+      ["loc_big", 10, null],
+      ["loc_near", 2, null],
+      ["loc_near", 1, b1],
+    ] as const) {
+      ok(
+        await f.coordinator.submit({
+          type: "receive",
+          spiritId: s,
+          actorId: null,
+          locationId: loc,
+          batchId: b,
+          quantity: q,
+        }),
+      );
+    }
+    const near = ok(await f.coordinator.submit(hold(s, c, 4, { preferredLocationIds: ["loc_near"] })));
+    const byLoc = near.holds.map((h) => [h.locationId, h.quantity]);
+    expect(byLoc).toEqual([
+      ["loc_near", 2],
+      ["loc_near", 1],
+      ["loc_big", 1],
+    ]);
+    const far = ok(await f.coordinator.submit(hold(s, c, 2)));
+    expect(far.holds.map((h) => h.locationId)).toEqual(["loc_big"]);
+    await clean();
+  });
+
+  test("lapsed holds are released before new holds and by expireDue", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 1,
+      }),
+    );
+    ok(await f.coordinator.submit(hold(s, c, 1)));
+    expect((await f.coordinator.submit(hold(s, c, 1))).ok).toBe(false);
+    expect(await f.coordinator.nextExpiry()).toBe("2026-06-01T12:15:00.000Z");
+    f.clock.advance(15 * 60_000);
+    // readers see it released before anything runs
+    expect((await f.coordinator.snapshot(s)).available).toBe(1);
+    ok(await f.coordinator.submit(hold(s, c, 1)));
+    f.clock.advance(16 * 60_000);
+    expect(await f.coordinator.expireDue()).toBe(1);
+    const kinds = (await f.rows("SELECT kind FROM stock_movements ORDER BY seq")).map((r) => r.kind);
+    expect(kinds).toEqual(["receive", "hold", "expire", "hold", "expire"]);
+    await clean();
+  });
+
+  test("staff changes: adjust cannot go below reserved, stale versions change nothing, transfer and count", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    const r = ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: "usr_1",
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 5,
+      }),
+    );
+    expect(r.levels[0]!.version).toBe(1);
+    ok(await f.coordinator.submit(hold(s, c, 3)));
+    const below = await f.coordinator.submit({
+      type: "adjust",
+      spiritId: s,
+      actorId: "usr_1",
+      locationId: "loc_a",
+      batchId: null,
+      delta: -3,
+      reason: "broken",
+    });
+    expect(below.ok || below.code).toBe("below-reserved");
+    const stale = await f.coordinator.submit({
+      type: "adjust",
+      spiritId: s,
+      actorId: "usr_1",
+      locationId: "loc_a",
+      batchId: null,
+      delta: -1,
+      reason: "broken",
+      expectedVersion: 1,
+    });
+    expect(stale.ok || stale.code).toBe("stale-version");
+    ok(
+      await f.coordinator.submit({
+        type: "adjust",
+        spiritId: s,
+        actorId: "usr_1",
+        locationId: "loc_a",
+        batchId: null,
+        delta: -1,
+        reason: "broken",
+        expectedVersion: 2,
+      }),
+    );
+    const moved = ok(
+      await f.coordinator.submit({
+        type: "transfer",
+        spiritId: s,
+        actorId: "usr_1",
+        fromLocationId: "loc_a",
+        toLocationId: "loc_b",
+        batchId: null,
+        quantity: 1,
+      }),
+    );
+    expect(moved.levels).toHaveLength(2);
+    ok(
+      await f.coordinator.submit({
+        type: "count",
+        spiritId: s,
+        actorId: "usr_1",
+        locationId: "loc_b",
+        batchId: null,
+        counted: 4,
+      }),
+    );
+    const snap = await f.coordinator.snapshot(s);
+    expect(snap.byLocation).toEqual([
+      { locationId: "loc_a", available: 0 },
+      { locationId: "loc_b", available: 4 },
+    ]);
+    await clean();
+  });
+});

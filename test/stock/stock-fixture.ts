@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openLocalDatabase } from "../../src/db/local.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
+import { accounts } from "../../src/db/schema/accounts.ts";
+import { batches, spirits } from "../../src/db/schema/catalog.ts";
+import type { StockChanged } from "../../src/stock/events.ts";
+import { createStockEventBus } from "../../src/stock/events.ts";
+import {
+  createLocalStockCoordinator,
+  type LocalCoordinatorOptions,
+} from "../../src/stock/local-coordinator.ts";
+import { TestClock } from "../support/test-app.ts";
+
+/** A migrated libSQL file with a coordinator over it, and helpers to make spirits, batches and customers. */
+export async function createStockFixture(options: Partial<LocalCoordinatorOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "angelshare-stock-"));
+  const handle = await openLocalDatabase(`file:${join(dir, "stock.db")}`);
+  await runMigrations(handle.db);
+  const clock = new TestClock();
+  const events = createStockEventBus((err) => {
+    throw err;
+  });
+  const published: StockChanged[] = [];
+  events.subscribeAll((e) => published.push(e));
+  const coordinator = createLocalStockCoordinator({ client: handle.client, clock, events, ...options });
+  const now = () => clock.now().toISOString();
+  let n = 0;
+
+  async function spirit(id = `spr_${++n}`, fields: Partial<typeof spirits.$inferInsert> = {}) {
+    await handle.db.insert(spirits).values({
+      id,
+      name: `Spirit ${id}`,
+      brand: "Brand",
+      distillery: "Distillery",
+      type: "single_malt",
+      country: "GB",
+      abv: 46,
+      bottleSizeMl: 700,
+      tastingNotes: { nose: "", palate: "", finish: "" },
+      flavourProfile: {},
+      awards: [],
+      priceMinor: 10000,
+      currency: "GBP",
+      status: "available",
+      tags: [],
+      media: [],
+      attributes: {},
+      createdAt: now(),
+      updatedAt: now(),
+      ...fields,
+    });
+    return id;
+  }
+
+  async function batch(spiritId: string, id = `bat_${++n}`) {
+    await handle.db.insert(batches).values({
+      id,
+      spiritId,
+      batchNumber: id,
+      caskNumbers: [],
+      createdAt: now(),
+      updatedAt: now(),
+    });
+    return id;
+  }
+
+  async function customer(id = `cus_${++n}`) {
+    await handle.db
+      .insert(accounts)
+      .values({ id, email: `${id}@example.test`, role: "customer", createdAt: now(), updatedAt: now() });
+    return id;
+  }
+
+  async function rows(sql: string, args: (string | number | null)[] = []) {
+    return (await handle.client.execute({ sql, args })).rows;
+  }
+
+  return {
+    ...handle,
+    clock,
+    events,
+    published,
+    coordinator,
+    spirit,
+    batch,
+    customer,
+    rows,
+    async close() {
+      await coordinator.close();
+      handle.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type StockFixture = Awaited<ReturnType<typeof createStockFixture>>;
