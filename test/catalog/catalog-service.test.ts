@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, like } from "drizzle-orm";
 import { batches, spirits } from "../../src/db/schema/catalog.ts";
+import { mergePatch } from "../../src/http/merge-patch.ts";
 import { ProblemError } from "../../src/http/problem.ts";
 import { SpiritInputSchema, SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
-import { mergePatch } from "../../src/modules/catalog/merge-patch.ts";
 import { describeReferences, isConstraintError } from "../../src/modules/catalog/references.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { minimalSpiritBody } from "./fixtures.ts";

@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type BatchRow, batches, type SpiritRow } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
 import { ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { Batch, BatchInput } from "./catalog.schemas.ts";
-import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "./keyset.ts";
 import { isConstraintError } from "./references.ts";
 import { toBatch, toBatchColumns } from "./spirit-mapping.ts";
 

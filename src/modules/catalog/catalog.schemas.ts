@@ -7,7 +7,7 @@ import {
   SPIRIT_STATUSES,
   SPIRIT_TYPES,
 } from "../../db/schema/catalog.ts";
-import { isCountryCode, isCurrencyCode } from "./iso-codes.ts";
+import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 
 export { FLAVOUR_DIMENSIONS, MEDALS, MEDIA_KINDS, SPIRIT_STATUSES, SPIRIT_TYPES };
 

@@ -1,14 +1,14 @@
 import { and, count, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
+import { mergePatch } from "../../http/merge-patch.ts";
 import { fieldErrors, ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
 import { buildDemoCatalog } from "./demo-catalog.ts";
-import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "./keyset.ts";
-import { mergePatch } from "./merge-patch.ts";
 import {
   countReferences,
   describeReferences,

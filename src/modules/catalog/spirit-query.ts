@@ -1,6 +1,6 @@
 import { eq, gte, inArray, lte, ne, type SQL } from "drizzle-orm";
+import type { Sort } from "../../db/keyset.ts";
 import { type SpiritRow, type SpiritStatus, type SpiritType, spirits } from "../../db/schema/catalog.ts";
-import type { Sort } from "./keyset.ts";
 
 /**
  * Asking for a family type also finds its members: `whisky` finds scotch, bourbon and the rest, as a

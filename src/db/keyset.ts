@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { ProblemError } from "../../http/problem.ts";
+import { ProblemError } from "../http/problem.ts";
 
 /**
  * Keyset ("seek") pagination: the cursor holds the sort values of the last row of a page, and the next
