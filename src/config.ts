@@ -36,6 +36,8 @@ export const configSchema = z
     JWT_KEY_ALG: z.enum(["ES256", "EdDSA", "RS256"]).default("ES256"),
     JWT_ISSUER: z.string().default("angelshare"),
     JWT_AUDIENCE: z.string().default("angelshare-api"),
+    /** pbkdf2-sha256 when the database is shared with a Cloudflare Worker (Workers cannot verify argon2id). */
+    PASSWORD_HASH: z.enum(["argon2id", "pbkdf2-sha256"]).default("argon2id"),
     ACCESS_TOKEN_TTL: duration.default(900),
     REFRESH_TOKEN_TTL: duration.default(30 * 86400),
     OIDC_ISSUER: z.url().optional(),

@@ -6,7 +6,7 @@ import { type Deps, jsonLogger, systemClock } from "../deps.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
-import { bunPasswords } from "./bun-passwords.ts";
+import { createBunPasswords } from "./bun-passwords.ts";
 
 let config: ReturnType<typeof parseConfig>;
 try {
@@ -26,7 +26,7 @@ const deps: Deps = {
   config,
   ...database,
   clock: systemClock,
-  passwords: bunPasswords,
+  passwords: createBunPasswords(config.PASSWORD_HASH),
   logger,
   stockEvents,
   stock: createLocalStockCoordinator({
