@@ -1,0 +1,56 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One ranked candidate as the background job left it; reads filter and cut these, never recompute. */
+export type CachedRecommendation = {
+  spiritId: string;
+  score: number;
+  /** How much of the score came from collaborative filtering (0 = all content). */
+  collaborativeShare: number;
+  reasonCode: string;
+  reason: string;
+  relatedSpiritId: string | null;
+};
+
+/** The customer's taste as the content model sees it, kept so a listing can be re-ranked without the model. */
+export type TasteProfile = {
+  flavour: number[];
+  types: Record<string, number>;
+  regions: Record<string, number>;
+  distilleries: Record<string, number>;
+  casks: Record<string, number>;
+  tags: Record<string, number>;
+  price: { minMinor: number; maxMinor: number; currency: string } | null;
+  historySize: number;
+};
+
+/**
+ * Recommendations computed in the background, one row per customer; a request only reads this. The
+ * `strategy` says what they came from (popularity for a newcomer, hybrid once there is history).
+ */
+export const recommendationCache = sqliteTable("recommendation_cache", {
+  customerId: text("customer_id").primaryKey(),
+  strategy: text("strategy").notNull(),
+  items: text("items", { mode: "json" }).$type<CachedRecommendation[]>().notNull(),
+  profile: text("profile", { mode: "json" }).$type<TasteProfile>().notNull(),
+  contentWeight: integer("content_weight_pct").notNull(),
+  computedAt: text("computed_at").notNull(),
+});
+
+/**
+ * The outbox of customers whose signals changed: recording a signal adds (or refreshes) a row in the
+ * same batch, and the background job takes the oldest, recomputes, and removes the row unless it was
+ * refreshed meanwhile. So recording never waits for computing.
+ */
+export const recommendationQueue = sqliteTable(
+  "recommendation_queue",
+  {
+    customerId: text("customer_id").primaryKey(),
+    reason: text("reason").notNull(),
+    enqueuedAt: text("enqueued_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [index("recommendation_queue_enqueued_idx").on(t.enqueuedAt)],
+);
+
+export type RecommendationCacheRow = typeof recommendationCache.$inferSelect;
