@@ -47,6 +47,8 @@ export const recommendationQueue = sqliteTable(
     customerId: text("customer_id").primaryKey(),
     reason: text("reason").notNull(),
     enqueuedAt: text("enqueued_at").notNull(),
+    /** Grows each time the row is refreshed, so finishing an older run never drops a newer request. */
+    generation: integer("generation").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
   },

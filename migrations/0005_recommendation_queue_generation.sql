@@ -1,0 +1,1 @@
+ALTER TABLE `recommendation_queue` ADD `generation` integer DEFAULT 0 NOT NULL;
