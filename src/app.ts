@@ -8,6 +8,8 @@ import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
+import { inventoryRouter } from "./modules/inventory/index.ts";
+import { ordersRouter } from "./modules/orders/index.ts";
 import { buildServices } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -45,6 +47,8 @@ export function createApp(deps: Deps) {
   app.route("/", healthRouter);
   app.route(API_PREFIX, spiritListRouter);
   app.route(API_PREFIX, catalogRouter);
+  app.route(API_PREFIX, inventoryRouter);
+  app.route(API_PREFIX, ordersRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -5,16 +5,25 @@ import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
+import { createInventoryService } from "./modules/inventory/inventory.service.ts";
+import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
+import { createOrdersService } from "./modules/orders/orders.service.ts";
+import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
-  return {
+  const base = {
     tokens: new TokenService(deps.config, () => deps.clock.now()),
     rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
     accounts: createAccountsService(deps),
     audit: createAuditService(deps),
     catalog: createCatalogService(deps, createAuditService(deps)),
     health: createHealthService(deps),
+  };
+  return {
+    ...base,
+    inventory: createInventoryService(deps, inventoryPortsFrom(base)),
+    orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
   };
 }
 

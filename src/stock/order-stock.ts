@@ -231,3 +231,35 @@ export async function cancelOrderStock(client: Client, input: OrderUnitInput): P
   const released = live.reduce((n, h) => n + h.quantity, 0);
   return commitOrderUnit(client, guards, writes, input.attach, spiritIds, released);
 }
+
+export type WaitingClaim = {
+  seq: number;
+  orderId: string;
+  lineId: string;
+  customerId: string;
+  batchId: string | null;
+  quantity: number;
+};
+
+/** The spirit's waiting pre-order claims, first come first.  */
+export async function readWaitingClaims(client: Client, spiritId: string): Promise<WaitingClaim[]> {
+  const rs = await client.execute({
+    sql: `SELECT seq, order_id, line_id, customer_id, batch_id, quantity FROM preorder_claims
+          WHERE spirit_id = ? AND status = 'waiting' ORDER BY seq`,
+    args: [spiritId],
+  });
+  return rs.rows.map((r) => ({
+    seq: num(r.seq),
+    orderId: str(r.order_id),
+    lineId: str(r.line_id),
+    customerId: str(r.customer_id),
+    batchId: strOrNull(r.batch_id),
+    quantity: num(r.quantity),
+  }));
+}
+
+/** Spirits that have pre-orders waiting for their release. */
+export async function spiritsWithWaitingClaims(client: Client): Promise<string[]> {
+  const rs = await client.execute("SELECT DISTINCT spirit_id FROM preorder_claims WHERE status = 'waiting'");
+  return rs.rows.map((r) => str(r.spirit_id));
+}

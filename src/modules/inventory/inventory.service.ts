@@ -1,0 +1,274 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import {
+  type InventoryAuditRow,
+  inventoryAudits,
+  type StockMovementRow,
+  stockMovements,
+} from "../../db/schema/inventory.ts";
+import type { Deps } from "../../deps.ts";
+import { ProblemError } from "../../http/problem.ts";
+import { auditStock, type StockAuditReport } from "../../stock/audit.ts";
+import type { StaffStockRequest, StockRefusal } from "../../stock/coordinator.ts";
+import type { StockChanged } from "../../stock/events.ts";
+import { readSnapshot } from "../../stock/ledger.ts";
+import { snapshotFrom, snapshotReads } from "../../stock/spirit-state.ts";
+import type { Audit, Inventory, MovementQuery, StockChange } from "./inventory.schemas.ts";
+
+/** What the inventory module needs from other modules (built in services.ts). */
+export interface InventoryPorts {
+  spiritExists(id: string): Promise<boolean>;
+  batchExists(spiritId: string, batchId: string): Promise<boolean>;
+  locationExists(id: string): Promise<boolean>;
+  /** Names of locations by id, for display (unknown ones are simply left out). */
+  locationNames(): Promise<Map<string, string>>;
+}
+
+const MOVEMENTS: Sort<StockMovementRow> = {
+  name: "ledger",
+  keys: [{ column: stockMovements.seq, direction: "desc", value: (r) => r.seq }],
+};
+
+const AUDITS: Sort<InventoryAuditRow> = {
+  name: "audits",
+  keys: [
+    { column: inventoryAudits.startedAt, direction: "desc", value: (r) => r.startedAt },
+    { column: inventoryAudits.id, direction: "desc", value: (r) => r.id },
+  ],
+};
+
+const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
+
+function refusalProblem(r: StockRefusal): ProblemError {
+  switch (r.code) {
+    case "stale-version":
+      return new ProblemError(409, r.detail, {
+        code: "stale-version",
+        title: "Stale version",
+        extra: r.extra,
+      });
+    case "below-reserved":
+      return new ProblemError(409, r.detail, { code: "below-reserved", extra: r.extra });
+    case "insufficient-stock":
+      return new ProblemError(409, r.detail, { code: "insufficient-stock", extra: r.extra });
+    case "serials-taken":
+      return new ProblemError(409, "Some of those bottle numbers are already registered for this batch.", {
+        code: "serials-taken",
+      });
+    case "unknown-level":
+      return new ProblemError(422, r.detail, {
+        code: "unknown-level",
+        errors: [{ path: "locationId", message: "has no stock of this spirit (and batch)" }],
+      });
+    default:
+      return new ProblemError(409, "The stock changed meanwhile; read it again and retry.", {
+        code: "stock-conflict",
+      });
+  }
+}
+
+function auditView(row: InventoryAuditRow): Audit {
+  const report = row.report as unknown as StockAuditReport;
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    actorId: row.actorId,
+    clean: row.clean,
+    levelsChecked: row.levelsChecked,
+    movementsChecked: report.movementsChecked,
+    activeHolds: report.activeHolds,
+    lapsedHolds: report.lapsedHolds,
+    discrepancies: report.discrepancies,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export function createInventoryService(deps: Deps, ports: InventoryPorts) {
+  const { db, clock, stock, client } = deps;
+
+  async function view(spiritId: string, staff: boolean): Promise<Inventory> {
+    const now = clock.now().toISOString();
+    const { event, levels } = snapshotFrom(
+      spiritId,
+      now,
+      await readSnapshot(client, snapshotReads(spiritId, now)),
+    );
+    const names = await ports.locationNames();
+    const inventory: Inventory = {
+      spiritId,
+      status: event.status,
+      available: event.available,
+      byLocation: event.byLocation.map((l) => ({ ...l, locationName: names.get(l.locationId) ?? null })),
+    };
+    if (!staff) return inventory;
+    return { ...inventory, version: event.version, levels };
+  }
+
+  async function getInventory(spiritId: string, staff: boolean): Promise<Inventory> {
+    if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
+    return view(spiritId, staff);
+  }
+
+  /** The spirit's current stock message (what the coordinator publishes), for broadcasters that join late. */
+  async function stockSnapshot(spiritId: string): Promise<StockChanged> {
+    return stock.snapshot(spiritId);
+  }
+
+  async function validate(spiritId: string, change: StockChange) {
+    if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
+    const errors: { path: string; message: string }[] = [];
+    const locations =
+      change.type === "transfer"
+        ? [
+            ["fromLocationId", change.fromLocationId],
+            ["toLocationId", change.toLocationId],
+          ]
+        : [["locationId", change.locationId]];
+    for (const [path, id] of locations) {
+      if (!(await ports.locationExists(id!))) errors.push({ path: path!, message: `no location ${id}` });
+    }
+    if (change.batchId && !(await ports.batchExists(spiritId, change.batchId))) {
+      errors.push({ path: "batchId", message: `no batch ${change.batchId} of this spirit` });
+    }
+    if (errors.length) {
+      throw new ProblemError(
+        422,
+        `The operation names ${errors.length} unknown thing${errors.length === 1 ? "" : "s"}.`,
+        {
+          errors,
+        },
+      );
+    }
+  }
+
+  /** One typed staff operation on the spirit's stock, through its coordinator queue. */
+  async function applyChange(spiritId: string, actorId: string, change: StockChange) {
+    await validate(spiritId, change);
+    const common = {
+      spiritId,
+      actorId,
+      reason: change.reason ?? null,
+      batchId: change.batchId ?? null,
+      ...(change.expectedVersion !== undefined ? { expectedVersion: change.expectedVersion } : {}),
+    };
+    let request: StaffStockRequest;
+    switch (change.type) {
+      case "receive":
+        request = {
+          ...common,
+          type: "receive",
+          locationId: change.locationId,
+          quantity: change.quantity,
+          ...(change.serials ? { serials: change.serials } : {}),
+        };
+        break;
+      case "adjust":
+        request = { ...common, type: "adjust", locationId: change.locationId, delta: change.delta };
+        break;
+      case "transfer":
+        request = {
+          ...common,
+          type: "transfer",
+          fromLocationId: change.fromLocationId,
+          toLocationId: change.toLocationId,
+          quantity: change.quantity,
+        };
+        break;
+      case "count":
+        request = { ...common, type: "count", locationId: change.locationId, counted: change.counted };
+        break;
+    }
+    const outcome = await stock.submit(request);
+    if (!outcome.ok) throw refusalProblem(outcome);
+    return { ...(await view(spiritId, true)), changed: outcome.levels };
+  }
+
+  async function listMovements(spiritId: string, q: MovementQuery) {
+    if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
+    const conds: SQL[] = [eq(stockMovements.spiritId, spiritId)];
+    if (q.kind) conds.push(eq(stockMovements.kind, q.kind));
+    if (q.locationId) conds.push(eq(stockMovements.locationId, q.locationId));
+    if (q.orderId) conds.push(eq(stockMovements.orderId, q.orderId));
+    if (q.cursor) conds.push(afterCursor(MOVEMENTS, decodeCursor(MOVEMENTS, q.cursor)));
+    return page(
+      MOVEMENTS,
+      q.limit,
+      (n) =>
+        db
+          .select()
+          .from(stockMovements)
+          .where(and(...conds))
+          .orderBy(...orderByOf(MOVEMENTS))
+          .limit(n),
+      (r) => ({
+        id: String(r.seq),
+        kind: r.kind,
+        levelId: r.levelId,
+        locationId: r.locationId,
+        batchId: r.batchId,
+        onHandDelta: r.onHandDelta,
+        reservedDelta: r.reservedDelta,
+        actorId: r.actorId,
+        reason: r.reason,
+        orderId: r.orderId,
+        holdId: r.holdId,
+        operationId: r.operationId,
+        at: r.at,
+      }),
+    );
+  }
+
+  /** Checks every level against the ledger and the holds, stores the report. Never fixes anything. */
+  async function runAudit(trigger: "manual" | "scheduled", actorId: string | null): Promise<Audit> {
+    const startedAt = clock.now().toISOString();
+    const report = await auditStock(client, startedAt);
+    const row: InventoryAuditRow = {
+      id: newId("sau"),
+      actorId,
+      trigger,
+      clean: report.discrepancies.length === 0,
+      levelsChecked: report.levelsChecked,
+      discrepancyCount: report.discrepancies.length,
+      report: report as unknown as Record<string, unknown>,
+      startedAt,
+      finishedAt: clock.now().toISOString(),
+    };
+    await db.insert(inventoryAudits).values(row);
+    if (!row.clean) {
+      deps.logger.log("error", {
+        msg: "stock audit found discrepancies",
+        auditId: row.id,
+        count: row.discrepancyCount,
+      });
+    }
+    return auditView(row);
+  }
+
+  async function getAudit(id: string): Promise<Audit> {
+    const row = await db.query.inventoryAudits.findFirst({ where: eq(inventoryAudits.id, id) });
+    if (!row) throw new ProblemError(404, `Audit ${id} was not found.`);
+    return auditView(row);
+  }
+
+  async function listAudits(q: { limit: number; cursor?: string | undefined }) {
+    const where = q.cursor ? afterCursor(AUDITS, decodeCursor(AUDITS, q.cursor)) : undefined;
+    return page(
+      AUDITS,
+      q.limit,
+      (n) =>
+        db
+          .select()
+          .from(inventoryAudits)
+          .where(where)
+          .orderBy(...orderByOf(AUDITS))
+          .limit(n),
+      auditView,
+    );
+  }
+
+  return { getInventory, stockSnapshot, applyChange, listMovements, runAudit, getAudit, listAudits };
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;

@@ -1,0 +1,35 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env.ts";
+import { principalOf } from "../../http/auth.ts";
+import type {
+  CancelOrderRoute,
+  ConfirmOrderRoute,
+  CreateOrderRoute,
+  GetOrderRoute,
+  ListOrdersRoute,
+  ReleasePreordersRoute,
+  ShipOrderRoute,
+} from "./orders.routes.ts";
+
+export const createOrder: RouteHandler<CreateOrderRoute, AppEnv> = async (c) => {
+  const order = await c.var.services.orders.placeOrder(principalOf(c), c.req.valid("json"));
+  return c.json(order, 201, { Location: `${c.req.path.replace(/\/+$/, "")}/${order.id}` });
+};
+
+export const listOrders: RouteHandler<ListOrdersRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.listOrders(principalOf(c), c.req.valid("query")), 200);
+
+export const getOrder: RouteHandler<GetOrderRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.getOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const confirmOrder: RouteHandler<ConfirmOrderRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.confirmOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const cancelOrder: RouteHandler<CancelOrderRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.cancelOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const shipOrder: RouteHandler<ShipOrderRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.shipOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const releasePreorders: RouteHandler<ReleasePreordersRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.releasePreorders(c.req.valid("param").spiritId, principalOf(c).id), 200);

@@ -1,0 +1,45 @@
+/**
+ * What the orders module needs from other modules, as a small interface: services.ts builds it from their
+ * services, and the orders service never imports another module's internals.
+ */
+export type SpiritForOrder = {
+  id: string;
+  name: string;
+  status: "announced" | "available" | "sold_out" | "archived";
+  price: { amountMinor: number; currency: string };
+  releaseDate: string | null;
+  maxPerCustomer: number | null;
+  holdMinutes: number | null;
+  preorderAllocation: number | null;
+};
+
+export type CustomerProfile = {
+  dateOfBirth: string | null;
+  country: string | null;
+  region: string | null;
+};
+
+export type ComplianceCheck = {
+  dateOfBirth: string | null;
+  country: string;
+  region: string | null;
+  at: Date;
+};
+
+export interface OrdersPorts {
+  findSpirit(id: string): Promise<SpiritForOrder | undefined>;
+  batchExists(spiritId: string, batchId: string): Promise<boolean>;
+  customerProfile(customerId: string): Promise<CustomerProfile | undefined>;
+  /** Ids of the locations that ship to the place (allocation tries them first). */
+  locationsShippingTo(country: string, region: string | null): Promise<string[]>;
+  /** Throws a ProblemError naming the rule (age, region) when the order may not be placed. */
+  checkCompliance(input: ComplianceCheck): Promise<void> | void;
+}
+
+/** A spirit is on general sale once released: its status says so, or its release date has come. */
+export function isReleased(spirit: SpiritForOrder, now: Date): boolean {
+  if (spirit.status === "available" || spirit.status === "sold_out") return true;
+  if (spirit.status !== "announced" || !spirit.releaseDate) return false;
+  const release = new Date(spirit.releaseDate);
+  return !Number.isNaN(release.getTime()) && release.getTime() <= now.getTime();
+}

@@ -1,0 +1,209 @@
+/**
+ * The orders module's rows as written inside stock operations (so an order and its holds appear, or
+ * change status, in the same atomic write) and as read back into the API shape.
+ */
+import { asc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import {
+  type OrderLineRow,
+  type OrderRow,
+  type OrderStatus,
+  orderLines,
+  orderStatusHistory,
+} from "../../db/schema/orders.ts";
+import type { Attachment, OrderHold } from "../../stock/coordinator.ts";
+import { guard, write } from "../../stock/statements.ts";
+import type { Order, OrderSummary } from "./orders.schemas.ts";
+
+export type NewOrder = {
+  id: string;
+  customerId: string;
+  status: "reserved" | "preordered";
+  preorder: boolean;
+  currency: string;
+  totalMinor: number;
+  shippingCountry: string;
+  shippingRegion: string | null;
+  expiresAt: string | null;
+  lines: {
+    id: string;
+    spiritId: string;
+    batchId: string | null;
+    quantity: number;
+    unitPriceMinor: number;
+    currency: string;
+  }[];
+  actorId: string | null;
+  now: string;
+};
+
+/** Inserts the order, its lines and its first status: written only if the stock operation succeeds. */
+export function insertOrder(o: NewOrder): Attachment {
+  return {
+    writes: [
+      write(
+        `INSERT INTO orders (id, customer_id, status, preorder, currency, total_minor, shipping_country, shipping_region,
+           expires_at, created_at, updated_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+        [
+          o.id,
+          o.customerId,
+          o.status,
+          o.preorder ? 1 : 0,
+          o.currency,
+          o.totalMinor,
+          o.shippingCountry,
+          o.shippingRegion,
+          o.expiresAt,
+          o.now,
+          o.now,
+        ],
+      ),
+      ...o.lines.map((l, i) =>
+        write(
+          `INSERT INTO order_lines (id, order_id, spirit_id, batch_id, quantity, unit_price_minor, currency, position)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+          [l.id, o.id, l.spiritId, l.batchId, l.quantity, l.unitPriceMinor, l.currency, i],
+        ),
+      ),
+      historyRow(o.id, o.status, o.actorId, o.preorder ? "pre-ordered" : "stock held", o.now),
+    ],
+  };
+}
+
+const historyRow = (
+  orderId: string,
+  status: OrderStatus,
+  actorId: string | null,
+  note: string | null,
+  at: string,
+) =>
+  write(
+    "INSERT INTO order_status_history (order_id, status, actor_id, note, at) SELECT ?, ?, ?, ?, ? WHERE $ok",
+    [orderId, status, actorId, note, at],
+  );
+
+/**
+ * Moves the order from one of `from` to `to`, guarded on its current status, with a history row.
+ * `expiresAt` is set when given (a converted pre-order gets its payment window; paying clears it).
+ */
+export function transition(
+  orderId: string,
+  from: OrderStatus[],
+  to: OrderStatus,
+  actorId: string | null,
+  note: string | null,
+  now: string,
+  expiresAt?: string | null,
+): Attachment {
+  const setExpiry = expiresAt !== undefined;
+  return {
+    guards: [
+      guard("order-status", `SELECT status IN (${from.map(() => "?").join(", ")}) FROM orders WHERE id = ?`, [
+        ...from,
+        orderId,
+      ]),
+    ],
+    writes: [
+      write(
+        `UPDATE orders SET status = ?, updated_at = ?${setExpiry ? ", expires_at = ?" : ""} WHERE id = ? AND $ok`,
+        setExpiry ? [to, now, expiresAt, orderId] : [to, now, orderId],
+      ),
+      historyRow(orderId, to, actorId, note, now),
+    ],
+  };
+}
+
+/** A reserved order past its expiry is expired for every reader, before the reaper writes it down. */
+export function effectiveStatus(row: Pick<OrderRow, "status" | "expiresAt">, now: string): OrderStatus {
+  return row.status === "reserved" && row.expiresAt !== null && row.expiresAt <= now ? "expired" : row.status;
+}
+
+const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
+
+export async function readOrderView(
+  db: Database,
+  row: OrderRow,
+  holds: OrderHold[],
+  now: string,
+): Promise<Order> {
+  const [lines, history] = await Promise.all([
+    db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.position)),
+    db
+      .select()
+      .from(orderStatusHistory)
+      .where(eq(orderStatusHistory.orderId, row.id))
+      .orderBy(asc(orderStatusHistory.seq)),
+  ]);
+  const status = effectiveStatus(row, now);
+  const changes = history.map((h) => ({ status: h.status, at: h.at, actorId: h.actorId, note: h.note }));
+  if (status === "expired" && row.status === "reserved") {
+    changes.push({ status: "expired", at: row.expiresAt!, actorId: null, note: "hold expired" });
+  }
+  return {
+    ...summaryBase(row, now),
+    lines: lines.map((l) => lineView(l, holds, now)),
+    history: changes,
+  };
+}
+
+function lineView(l: OrderLineRow, holds: OrderHold[], now: string) {
+  return {
+    id: l.id,
+    spiritId: l.spiritId,
+    batchId: l.batchId,
+    quantity: l.quantity,
+    unitPrice: money(l.unitPriceMinor, l.currency),
+    lineTotal: money(l.unitPriceMinor * l.quantity, l.currency),
+    allocations: holds
+      .filter((h) => h.lineId === l.id)
+      .map((h) => ({
+        locationId: h.locationId,
+        batchId: h.batchId,
+        quantity: h.quantity,
+        status: (h.status === "active" && h.expiresAt <= now ? "expired" : h.status) as
+          | "active"
+          | "committed"
+          | "shipped"
+          | "released"
+          | "expired",
+        bottleNumbers: h.serials,
+      })),
+  };
+}
+
+function summaryBase(row: OrderRow, now: string) {
+  const status = effectiveStatus(row, now);
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    status,
+    preorder: row.preorder,
+    total: money(row.totalMinor, row.currency),
+    shipping: { country: row.shippingCountry, region: row.shippingRegion },
+    expiresAt: status === "reserved" ? row.expiresAt : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function readSummaries(db: Database, rows: OrderRow[], now: string): Promise<OrderSummary[]> {
+  if (rows.length === 0) return [];
+  const lines = await db
+    .select({ orderId: orderLines.orderId, spiritId: orderLines.spiritId, quantity: orderLines.quantity })
+    .from(orderLines)
+    .where(
+      inArray(
+        orderLines.orderId,
+        rows.map((r) => r.id),
+      ),
+    );
+  return rows.map((row) => {
+    const own = lines.filter((l) => l.orderId === row.id);
+    return {
+      ...summaryBase(row, now),
+      itemCount: own.reduce((n, l) => n + l.quantity, 0),
+      spiritIds: [...new Set(own.map((l) => l.spiritId))].sort(),
+    };
+  });
+}

@@ -1,0 +1,146 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../../http/auth.ts";
+import {
+  AUTH_ERRORS,
+  BODY_ERRORS,
+  bearerSecurity,
+  jsonBody,
+  jsonContent,
+  problemResponses,
+} from "../../http/openapi.ts";
+import {
+  CreateOrderSchema,
+  IdempotencyHeaderSchema,
+  OrderIdParamsSchema,
+  OrderListQuerySchema,
+  OrderListSchema,
+  OrderSchema,
+  PreorderReleaseSchema,
+  SpiritIdParamsSchema,
+} from "./orders.schemas.ts";
+
+const tags = ["Orders"];
+const signedIn = [requireRole()];
+const staffOnly = [requireRole("staff", "admin")];
+
+export const createOrder = createRoute({
+  method: "post",
+  path: "/orders",
+  tags,
+  summary: "Place an order: hold the bottles until payment",
+  description:
+    "Allocates stock (locations that ship to the address first, then the one with most stock; split across " +
+    "locations and batches when needed) and holds it until `expiresAt` (15 minutes unless the spirit says " +
+    "otherwise). All items or none. A spirit that is announced with a pre-order allocation takes a pre-order " +
+    "instead (status `preordered`). Sold out: 409 `sold-out` naming the spirit and what is left. Over a " +
+    "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule.",
+  security: bearerSecurity,
+  middleware: signedIn,
+  request: { headers: IdempotencyHeaderSchema, ...jsonBody(CreateOrderSchema) },
+  responses: {
+    201: {
+      ...jsonContent(OrderSchema, "The order, `reserved` (or `preordered`)."),
+      headers: z.object({ Location: z.string() }),
+    },
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 409),
+  },
+});
+
+export const listOrders = createRoute({
+  method: "get",
+  path: "/orders",
+  tags,
+  summary: "List orders (customers: their own; staff: all, with filters)",
+  security: bearerSecurity,
+  middleware: signedIn,
+  request: { query: OrderListQuerySchema },
+  responses: {
+    200: jsonContent(OrderListSchema, "One page of orders, newest first."),
+    ...problemResponses(...AUTH_ERRORS, 422),
+  },
+});
+
+export const getOrder = createRoute({
+  method: "get",
+  path: "/orders/{id}",
+  tags,
+  summary: "Read an order with its allocations and status history",
+  security: bearerSecurity,
+  middleware: signedIn,
+  request: { params: OrderIdParamsSchema },
+  responses: {
+    200: jsonContent(OrderSchema, "The order."),
+    ...problemResponses(...AUTH_ERRORS, 404),
+  },
+});
+
+export const confirmOrder = createRoute({
+  method: "post",
+  path: "/orders/{id}/confirm",
+  tags,
+  summary: "Payment done: reserved → confirmed",
+  description:
+    "The holds become committed and numbered bottles get their numbers. An order whose hold has expired is " +
+    "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged.",
+  security: bearerSecurity,
+  middleware: signedIn,
+  request: { params: OrderIdParamsSchema },
+  responses: {
+    200: jsonContent(OrderSchema, "The confirmed order."),
+    ...problemResponses(...AUTH_ERRORS, 404, 409),
+  },
+});
+
+export const cancelOrder = createRoute({
+  method: "post",
+  path: "/orders/{id}/cancel",
+  tags,
+  summary: "Cancel an order and give back what it holds",
+  description: "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff.",
+  security: bearerSecurity,
+  middleware: signedIn,
+  request: { params: OrderIdParamsSchema },
+  responses: {
+    200: jsonContent(OrderSchema, "The cancelled order."),
+    ...problemResponses(...AUTH_ERRORS, 404, 409),
+  },
+});
+
+export const shipOrder = createRoute({
+  method: "post",
+  path: "/orders/{id}/ship",
+  tags,
+  summary: "Ship a confirmed order (staff): on-hand and reserved go down together",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: OrderIdParamsSchema },
+  responses: {
+    200: jsonContent(OrderSchema, "The shipped order."),
+    ...problemResponses(...AUTH_ERRORS, 404, 409),
+  },
+});
+
+export const releasePreorders = createRoute({
+  method: "post",
+  path: "/inventory/{spiritId}/preorders/release",
+  tags,
+  summary: "Release a spirit's pre-orders now (staff)",
+  description:
+    "Waiting pre-orders, first come first served, become held orders with a payment window while stock " +
+    "lasts. The reaper does the same by itself once the spirit's release date has come.",
+  security: bearerSecurity,
+  middleware: staffOnly,
+  request: { params: SpiritIdParamsSchema },
+  responses: {
+    200: jsonContent(PreorderReleaseSchema, "How many pre-orders now hold stock, and how many still wait."),
+    ...problemResponses(...AUTH_ERRORS, 404),
+  },
+});
+
+export type CreateOrderRoute = typeof createOrder;
+export type ListOrdersRoute = typeof listOrders;
+export type GetOrderRoute = typeof getOrder;
+export type ConfirmOrderRoute = typeof confirmOrder;
+export type CancelOrderRoute = typeof cancelOrder;
+export type ShipOrderRoute = typeof shipOrder;
+export type ReleasePreordersRoute = typeof releasePreorders;

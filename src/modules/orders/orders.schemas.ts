@@ -1,0 +1,194 @@
+import { z } from "@hono/zod-openapi";
+import { ORDER_STATUSES } from "../../db/schema/orders.ts";
+import { isCountryCode } from "../../http/iso-codes.ts";
+
+const at = "2026-06-01T12:00:00.000Z";
+
+export const MoneySchema = z
+  .object({
+    amountMinor: z.number().int().openapi({ example: 37000 }),
+    currency: z.string().length(3).openapi({ example: "GBP" }),
+  })
+  .openapi("Money", { description: "An amount in the currency's minor unit (pence, cents)." });
+
+export const OrderItemInputSchema = z
+  .strictObject({
+    spiritId: z.string().min(1).max(64).openapi({ example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    quantity: z
+      .number()
+      .int("must be a whole number of bottles")
+      .min(1, "must be at least 1")
+      .max(100, "must be at most 100")
+      .openapi({ example: 2 }),
+    batchId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Only bottles of this batch.", example: "bat_01hx4k7m2qa9c3r5t7v9wxyz" }),
+  })
+  .openapi("OrderItemInput");
+
+export const ShippingSchema = z
+  .strictObject({
+    country: z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code")
+      .openapi({ example: "GB", description: "ISO 3166-1 alpha-2." }),
+    region: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ example: "GB-SCT", description: "State, province or ISO 3166-2 subdivision." }),
+  })
+  .openapi("Shipping");
+
+export const CreateOrderSchema = z
+  .strictObject({
+    items: z
+      .array(OrderItemInputSchema)
+      .min(1, "must list at least one item")
+      .max(20, "must list at most 20 items"),
+    shipping: ShippingSchema,
+  })
+  .openapi("CreateOrder", {
+    example: {
+      items: [{ spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz", quantity: 2 }],
+      shipping: { country: "GB", region: "GB-SCT" },
+    },
+  });
+
+export const AllocationSchema = z
+  .object({
+    locationId: z.string(),
+    batchId: z.string().nullable(),
+    quantity: z.number().int(),
+    status: z.enum(["active", "committed", "shipped", "released", "expired"]),
+    bottleNumbers: z
+      .array(z.number().int())
+      .openapi({ description: "Numbered bottles of a limited batch, once the order is confirmed." }),
+  })
+  .openapi("Allocation", { description: "Where the bottles of a line are held." });
+
+export const OrderLineSchema = z
+  .object({
+    id: z.string(),
+    spiritId: z.string(),
+    batchId: z.string().nullable().openapi({ description: "The batch asked for, if any." }),
+    quantity: z.number().int(),
+    unitPrice: MoneySchema,
+    lineTotal: MoneySchema,
+    allocations: z.array(AllocationSchema),
+  })
+  .openapi("OrderLine");
+
+export const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi("OrderStatus", {
+  description:
+    "`preordered` waits for the release; `reserved` holds stock until `expiresAt`; `confirmed` is paid; " +
+    "then `shipped`. `cancelled` and `expired` are final.",
+});
+
+export const StatusChangeSchema = z
+  .object({
+    status: OrderStatusSchema,
+    at: z.string().openapi({ example: at }),
+    actorId: z.string().nullable().openapi({ description: "Who moved it; null for the system." }),
+    note: z.string().nullable(),
+  })
+  .openapi("OrderStatusChange");
+
+export const OrderSchema = z
+  .object({
+    id: z.string().openapi({ example: "ord_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    customerId: z.string(),
+    status: OrderStatusSchema,
+    preorder: z.boolean().openapi({ description: "Placed as a pre-order." }),
+    total: MoneySchema,
+    shipping: z.object({ country: z.string(), region: z.string().nullable() }),
+    expiresAt: z.string().nullable().openapi({
+      description: "While `reserved`: when the holds lapse unless the order is confirmed.",
+      example: at,
+    }),
+    lines: z.array(OrderLineSchema),
+    history: z.array(StatusChangeSchema),
+    createdAt: z.string().openapi({ example: at }),
+    updatedAt: z.string().openapi({ example: at }),
+  })
+  .openapi("Order");
+
+export const OrderSummarySchema = OrderSchema.omit({ lines: true, history: true })
+  .extend({
+    itemCount: z.number().int().openapi({ description: "Bottles in the order." }),
+    spiritIds: z.array(z.string()),
+  })
+  .openapi("OrderSummary");
+
+export const OrderListSchema = z
+  .object({ items: z.array(OrderSummarySchema), nextCursor: z.string().nullable() })
+  .openapi("OrderList");
+
+export const OrderIdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "ord_01hx4k7m2qa9c3r5t7v9wxyz" }),
+});
+
+export const OrderListQuerySchema = z.object({
+  status: OrderStatusSchema.optional(),
+  spiritId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: "Orders with a line of this spirit." }),
+  customerId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: "Staff only (customers see their own)." }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const IdempotencyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: "Idempotency-Key", in: "header" },
+      description: "A retry with the same key and body gets the first answer and changes nothing.",
+      example: "5f0c8a8e-4b9e-4f0e-9d0b-3a6f2c1d7e11",
+    }),
+});
+
+export const PreorderReleaseSchema = z
+  .object({
+    spiritId: z.string(),
+    converted: z
+      .number()
+      .int()
+      .openapi({ description: "Pre-orders that now hold stock, with a payment window." }),
+    waiting: z.number().int().openapi({ description: "Pre-orders still waiting (not enough stock yet)." }),
+  })
+  .openapi("PreorderRelease");
+
+export const SpiritIdParamsSchema = z.object({
+  spiritId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "spiritId", in: "path" }, example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
+});
+
+export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
+export type Order = z.infer<typeof OrderSchema>;
+export type OrderSummary = z.infer<typeof OrderSummarySchema>;
+export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
