@@ -4,6 +4,7 @@ export * from "./catalog.ts";
 export * from "./http.ts";
 export * from "./inventory.ts";
 export * from "./orders.ts";
+export * from "./search.ts";
 export * from "./recommendations.ts";
 export * from "./reviews.ts";
 export * from "./signals.ts";
