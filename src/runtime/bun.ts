@@ -3,9 +3,11 @@ import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
+import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunPasswords } from "./bun-passwords.ts";
 
 let config: ReturnType<typeof parseConfig>;
@@ -40,6 +42,26 @@ const deps: Deps = {
 await prepareDatabase(deps);
 const app = createApp(deps);
 
+// In-process timers of a single server: the hold reaper (lapsed holds back on sale within a second,
+// pre-orders released on their date) and the daily stock audit at 03:00 UTC.
+const background = buildServices(deps);
+const reportFailure = (what: string) => (err: unknown) =>
+  logger.log("error", { msg: `${what} failed`, err: String(err) });
+const reaper = createReaper({
+  clock: deps.clock,
+  nextDueAt: background.orders.nextDueAt,
+  run: background.orders.expireDue,
+  subscribe: (wake) => deps.stock.onHoldsPlaced(wake),
+  onError: reportFailure("hold reaper"),
+});
+reaper.start();
+const stopDailyAudit = everyDayAt(
+  3,
+  deps.clock,
+  () => background.inventory.runAudit("scheduled", null),
+  reportFailure("daily stock audit"),
+);
+
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
 const base = `http://${server.hostname}:${server.port}`;
 console.log(
@@ -49,8 +71,11 @@ if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
   console.log("JWT_SECRET is not set: tokens are signed with a random key and die with this process.");
 }
 
-const shutdown = () => {
+const shutdown = async () => {
   server.stop();
+  stopDailyAudit();
+  await reaper.stop();
+  await deps.stock.close();
   database.client.close();
   process.exit(0);
 };

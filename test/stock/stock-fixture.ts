@@ -18,7 +18,7 @@ export async function createStockFixture(options: Partial<LocalCoordinatorOption
   const dir = mkdtempSync(join(tmpdir(), "angelshare-stock-"));
   const handle = await openLocalDatabase(`file:${join(dir, "stock.db")}`);
   await runMigrations(handle.db);
-  const clock = new TestClock();
+  const clock = (options.clock as TestClock | undefined) ?? new TestClock();
   const events = createStockEventBus((err) => {
     throw err;
   });
