@@ -46,7 +46,14 @@ describe("hold reaper (real timers)", () => {
     f = await createStockFixture({ clock: systemClock });
     const s = await f.spirit();
     const c = await f.customer();
-    await f.coordinator.submit({ type: "receive", spiritId: s, actorId: null, locationId: "loc_a", batchId: null, quantity: 2 });
+    await f.coordinator.submit({
+      type: "receive",
+      spiritId: s,
+      actorId: null,
+      locationId: "loc_a",
+      batchId: null,
+      quantity: 2,
+    });
     await placeHold(s, c, 400);
     const r = startReaper();
     await sleep(50);
@@ -54,7 +61,9 @@ describe("hold reaper (real timers)", () => {
     expect(r.wakeAt).not.toBeNull();
     expect(r.wakeAt! - Date.now()).toBeLessThan(1000);
     await sleep(1200);
-    const [level] = await f.rows("SELECT reserved FROM stock_holds h JOIN inventory_levels l ON l.id = h.level_id WHERE h.status = 'expired'");
+    const [level] = await f.rows(
+      "SELECT reserved FROM stock_holds h JOIN inventory_levels l ON l.id = h.level_id WHERE h.status = 'expired'",
+    );
     expect(level?.reserved).toBe(0);
   });
 
@@ -62,7 +71,14 @@ describe("hold reaper (real timers)", () => {
     f = await createStockFixture({ clock: systemClock });
     const s = await f.spirit();
     const c = await f.customer();
-    await f.coordinator.submit({ type: "receive", spiritId: s, actorId: null, locationId: "loc_a", batchId: null, quantity: 2 });
+    await f.coordinator.submit({
+      type: "receive",
+      spiritId: s,
+      actorId: null,
+      locationId: "loc_a",
+      batchId: null,
+      quantity: 2,
+    });
     const r = startReaper();
     await sleep(50);
     expect(r.wakeAt! - Date.now()).toBeGreaterThan(20_000); // nothing pending: the longest sleep
@@ -77,7 +93,14 @@ describe("hold reaper (real timers)", () => {
     f = await createStockFixture({ clock: systemClock });
     const s = await f.spirit();
     const c = await f.customer();
-    await f.coordinator.submit({ type: "receive", spiritId: s, actorId: null, locationId: "loc_a", batchId: null, quantity: 1 });
+    await f.coordinator.submit({
+      type: "receive",
+      spiritId: s,
+      actorId: null,
+      locationId: "loc_a",
+      batchId: null,
+      quantity: 1,
+    });
     const r = startReaper();
     await r.stop();
     reaper = undefined;
