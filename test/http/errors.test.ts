@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { expect, test } from "bun:test";
+import { describeTargets } from "../support/targets.ts";
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
-
-describe("system endpoints", () => {
+// One suite, two targets: in-process on Bun and the Worker build in workerd.
+describeTargets("system endpoints", (t) => {
   test("healthz answers ok", async () => {
     const res = await t.call("GET", "/healthz");
     expect(res.status).toBe(200);
@@ -30,7 +25,7 @@ describe("system endpoints", () => {
   });
 });
 
-describe("errors are problem+json", () => {
+describeTargets("errors are problem+json", (t) => {
   test("unknown route is 404", async () => {
     const res = await t.call("GET", "/api/v1/nothing-here");
     expect(res.status).toBe(404);

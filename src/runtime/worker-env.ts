@@ -1,0 +1,72 @@
+/**
+ * The Worker's bindings and secrets, checked once per isolate with zod (the same configSchema as Bun, plus
+ * what a Worker cannot do without), and the deps both the Worker and its Durable Objects build from them.
+ */
+import { createClient } from "@libsql/client/web";
+import { z } from "zod";
+import { type Config, ConfigError, parseConfig } from "../config.ts";
+import { type DatabaseHandle, wrapClient } from "../db/client.ts";
+import { jsonLogger, type Logger } from "../deps.ts";
+import type { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+
+/** What wrangler.toml binds: variables and secrets are strings; SPIRIT_STOCK is the Durable Object namespace. */
+export interface WorkerEnv {
+  SPIRIT_STOCK: DurableObjectNamespace<SpiritStockObject>;
+  DATABASE_URL?: string;
+  DATABASE_AUTH_TOKEN?: string;
+  JWT_SECRET?: string;
+  [variable: string]: unknown;
+}
+
+const bindingsSchema = z.object({
+  SPIRIT_STOCK: z.custom<DurableObjectNamespace<SpiritStockObject>>(
+    (v) => typeof (v as { idFromName?: unknown } | undefined)?.idFromName === "function",
+    "must be the Durable Object namespace binding of SpiritStockObject ([[durable_objects.bindings]] in wrangler.toml)",
+  ),
+});
+
+/** The cron expressions in wrangler.toml: every minute releases lapsed holds; this one audits the ledger. */
+export const CRON_REAP_HOLDS = "* * * * *";
+export const CRON_AUDIT_STOCK = "17 3 * * *";
+
+export type WorkerSetup = { config: Config; stockNamespace: DurableObjectNamespace<SpiritStockObject> };
+
+/** Every problem at once, each naming its variable (never its value). */
+export function parseWorkerEnv(env: WorkerEnv): WorkerSetup {
+  const problems: string[] = [];
+  const strings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") strings[k] = v;
+  let config: Config | undefined;
+  try {
+    config = parseConfig(strings);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  const bindings = bindingsSchema.safeParse(env);
+  if (!bindings.success)
+    problems.push(...bindings.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  if (config) {
+    if (!/^(libsql|https?):\/\//.test(config.DATABASE_URL)) {
+      problems.push(
+        "DATABASE_URL: must be the Turso/libSQL URL (libsql://, https:// or http://); a Worker has no local file",
+      );
+    }
+    if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
+      problems.push(
+        "JWT_SECRET: is required on Workers (without it each isolate would sign with its own random key)",
+      );
+    }
+  }
+  if (problems.length || !config || !bindings.success) throw new ConfigError(problems);
+  return { config, stockNamespace: bindings.data.SPIRIT_STOCK };
+}
+
+/** libSQL over HTTP (Hrana) with drizzle on top: no interactive transactions, only atomic batches. */
+export function openWorkerDatabase(config: Config): DatabaseHandle {
+  return wrapClient(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }));
+}
+
+export function workerLogger(config: Config): Logger {
+  return jsonLogger(config.LOG_LEVEL);
+}

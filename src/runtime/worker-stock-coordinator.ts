@@ -1,0 +1,87 @@
+/**
+ * The StockCoordinator the Worker's app uses: every operation on a spirit goes to that spirit's Durable
+ * Object (`idFromName(spiritId)`), which queues, group-commits and broadcasts exactly as the in-process
+ * coordinator does on Bun (it runs the same code, see spirit-stock-object.ts).
+ *
+ * Order-wide operations (confirm, ship, cancel) cannot be refused for lack of stock, so, as on Bun, they
+ * are one atomic guarded batch run right here; afterwards each touched spirit's object re-reads its
+ * state and broadcasts it, so a spirit's messages still all come from its own object. Reads (snapshot,
+ * an order's holds, the next expiry) need no serialising and go straight to the database.
+ */
+import type { Client } from "@libsql/client";
+import type { Clock } from "../deps.ts";
+import type { OrderStockRequest, StockCoordinator, StockOutcome } from "../stock/coordinator.ts";
+import { readSnapshot } from "../stock/ledger.ts";
+import {
+  cancelOrderStock,
+  confirmOrderStock,
+  type OrderCommit,
+  readOrderStock,
+  shipOrderStock,
+} from "../stock/order-stock.ts";
+import { snapshotFrom, snapshotReads } from "../stock/spirit-state.ts";
+import type { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+
+export type DurableCoordinatorOptions = {
+  namespace: DurableObjectNamespace<SpiritStockObject>;
+  client: Client;
+  clock: Clock;
+};
+
+export function createDurableStockCoordinator(options: DurableCoordinatorOptions): StockCoordinator {
+  const { namespace, client, clock } = options;
+  const objectOf = (spiritId: string) => namespace.get(namespace.idFromName(spiritId));
+  const holdListeners = new Set<(expiresAt: string) => void>();
+  const nowIso = () => clock.now().toISOString();
+
+  async function afterOrderCommit(commit: OrderCommit): Promise<StockOutcome> {
+    await Promise.all(commit.spiritIds.map((spiritId) => objectOf(spiritId).refresh(spiritId)));
+    return commit.outcome;
+  }
+
+  const orderWide =
+    (run: typeof confirmOrderStock) =>
+    async (req: OrderStockRequest): Promise<StockOutcome> =>
+      afterOrderCommit(await run(client, { ...req, now: nowIso() }));
+
+  return {
+    async submit(op) {
+      const outcome = (await objectOf(op.spiritId).submit(op)) as StockOutcome;
+      if (outcome.ok) for (const h of outcome.holds) for (const l of holdListeners) l(h.expiresAt);
+      return outcome;
+    },
+    confirmOrder: orderWide(confirmOrderStock),
+    shipOrder: orderWide(shipOrderStock),
+    cancelOrder: orderWide(cancelOrderStock),
+    async expireDue() {
+      const rs = await client.execute({
+        sql: "SELECT DISTINCT spirit_id FROM stock_holds WHERE status = 'active' AND expires_at <= ?",
+        args: [nowIso()],
+      });
+      const released = await Promise.all(
+        rs.rows.map((r) => objectOf(String(r.spirit_id)).expire(String(r.spirit_id))),
+      );
+      return released.reduce((n, r) => n + r, 0);
+    },
+    async nextExpiry() {
+      const rs = await client.execute(
+        "SELECT min(expires_at) AS next FROM stock_holds WHERE status = 'active'",
+      );
+      const next = rs.rows[0]?.next;
+      return next === null || next === undefined ? null : String(next);
+    },
+    async snapshot(spiritId) {
+      const now = nowIso();
+      return snapshotFrom(spiritId, now, await readSnapshot(client, snapshotReads(spiritId, now))).event;
+    },
+    async orderHolds(orderId) {
+      return (await readOrderStock(client, orderId)).holds;
+    },
+    onHoldsPlaced(listener) {
+      holdListeners.add(listener);
+      return () => holdListeners.delete(listener);
+    },
+    // Nothing queues in the Worker itself: the objects own their queues.
+    async close() {},
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Cloudflare Workers entry: the same app as on Bun (createApp), over Turso/libSQL through HTTP, with one
+ * Durable Object per spirit as the stock coordinator (SpiritStockObject, exported below for wrangler).
+ *
+ * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
+ * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers release lapsed
+ * holds (the objects' alarms do it on time; this is the net under them) and audit the stock ledger.
+ */
+import { createApp } from "../app.ts";
+import { ConfigError } from "../config.ts";
+import { type Deps, type Logger, systemClock } from "../deps.ts";
+import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
+import { auditStock } from "../stock/audit.ts";
+import { createStockEventBus } from "../stock/events.ts";
+import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
+import {
+  CRON_AUDIT_STOCK,
+  openWorkerDatabase,
+  parseWorkerEnv,
+  type WorkerEnv,
+  workerLogger,
+} from "./worker-env.ts";
+import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
+
+export { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+
+type Built = { deps: Deps; app: ReturnType<typeof createApp> } | { error: ConfigError };
+
+// The env object lives as long as the isolate: build once per env.
+const built = new WeakMap<object, Built>();
+
+function passwordsFor(logger: Logger) {
+  return createWebCryptoPasswords({
+    maxIterations: PBKDF2_MAX_ITERATIONS,
+    onUnsupported: (algorithm) =>
+      logger.log("warn", {
+        msg: "password hash cannot be verified on Workers",
+        algorithm,
+        hint: "argon2id needs Bun; hash with PASSWORD_HASH=pbkdf2-sha256 on Bun, or reset the password",
+      }),
+  });
+}
+
+// Only handlers and classes may be exported from a Worker's main module.
+function buildWorkerDeps(env: WorkerEnv): Deps {
+  const { config, stockNamespace } = parseWorkerEnv(env);
+  const database = openWorkerDatabase(config);
+  const logger = workerLogger(config);
+  return {
+    config,
+    ...database,
+    clock: systemClock,
+    passwords: passwordsFor(logger),
+    logger,
+    // Broadcasts happen in the spirits' Durable Objects; this isolate's bus only serves in-process listeners.
+    stockEvents: createStockEventBus((err) =>
+      logger.log("error", { msg: "stock listener failed", err: String(err) }),
+    ),
+    stock: createDurableStockCoordinator({
+      namespace: stockNamespace,
+      client: database.client,
+      clock: systemClock,
+    }),
+    clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
+  };
+}
+
+function setup(env: WorkerEnv): Built {
+  let entry = built.get(env);
+  if (!entry) {
+    try {
+      const deps = buildWorkerDeps(env);
+      entry = { deps, app: createApp(deps) };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(
+        JSON.stringify({ level: "error", msg: "invalid Worker configuration", problems: err.problems }),
+      );
+      entry = { error: err };
+    }
+    built.set(env, entry);
+  }
+  return entry;
+}
+
+function misconfigured(error: ConfigError): Response {
+  const body = {
+    type: `${PROBLEM_TYPE_BASE}misconfigured`,
+    title: "Server misconfigured",
+    status: 500,
+    detail: `The Worker's configuration is invalid (${error.problems.length} problem(s), see its logs).`,
+  };
+  return new Response(JSON.stringify(body), {
+    status: 500,
+    headers: { "Content-Type": "application/problem+json" },
+  });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const entry = setup(env);
+    if ("error" in entry) return misconfigured(entry.error);
+    return entry.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env) {
+    const entry = setup(env);
+    if ("error" in entry) throw entry.error;
+    const { deps } = entry;
+    if (controller.cron === CRON_AUDIT_STOCK) {
+      const report = await auditStock(deps.client, deps.clock.now().toISOString());
+      deps.logger.log(report.discrepancies.length ? "error" : "info", {
+        msg: "stock audit",
+        levelsChecked: report.levelsChecked,
+        movementsChecked: report.movementsChecked,
+        lapsedHolds: report.lapsedHolds,
+        discrepancies: report.discrepancies,
+      });
+      return;
+    }
+    const released = await deps.stock.expireDue();
+    if (released) deps.logger.log("info", { msg: "lapsed holds released by cron", released });
+  },
+} satisfies ExportedHandler<WorkerEnv>;

@@ -1,0 +1,134 @@
+/**
+ * The Worker build in real workerd, for tests and benchmarks: the bundle `npm run build:worker` makes
+ * (built once per process), run by Miniflare with wrangler.toml's compatibility date, flags and Durable
+ * Object binding, against a libSQL file served over Hrana by the test stand-in (hrana-server.ts).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { buildWorker, ROOT, type WorkerBundle } from "../../scripts/build-worker.ts";
+import { type HranaServer, startHranaServer } from "./hrana-server.ts";
+
+type WranglerConfig = {
+  compatibility_date: string;
+  compatibility_flags?: string[];
+  durable_objects: { bindings: { name: string; class_name: string }[] };
+  vars?: Record<string, string>;
+};
+
+export const wranglerConfig = Bun.TOML.parse(
+  await Bun.file(join(ROOT, "wrangler.toml")).text(),
+) as WranglerConfig;
+
+let bundle: Promise<WorkerBundle> | undefined;
+let bundleDir: string | undefined;
+
+/** Builds the Worker bundle once per test process (every test file shares it). */
+export function workerBundle(): Promise<WorkerBundle> {
+  if (!bundle) {
+    bundleDir = mkdtempSync(join(tmpdir(), "angelshare-worker-"));
+    const dir = bundleDir;
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    bundle = buildWorker(join(dir, "index.js"));
+  }
+  return bundle;
+}
+
+export type WorkerRuntimeOptions = {
+  /** The SQLite file the Worker's database is (already migrated). */
+  databasePath: string;
+  /** Variables and secrets, on top of the test defaults. */
+  vars?: Record<string, string>;
+  /** Leave out the Durable Object binding (to test the configuration check). */
+  withoutStockBinding?: boolean;
+};
+
+export type WorkerRuntime = {
+  /** The workerd server's base URL (`http://127.0.0.1:<port>`). */
+  url: string;
+  miniflare: Miniflare;
+  hrana: HranaServer;
+  /** What the Worker wrote to its console, in order. */
+  logs: { level: string; message: string }[];
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Evicts a spirit's Durable Object; its WebSockets hibernate instead of closing. */
+  evictSpirit(spiritId: string): Promise<void>;
+  /** Runs the Worker's `scheduled` handler for a cron expression from wrangler.toml. */
+  runCron(cron: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-0123456789";
+const DATABASE_TOKEN = "hrana-test-token";
+const SCRIPT_NAME = "angelshare";
+
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { path } = await workerBundle();
+  const hrana = startHranaServer({ path: options.databasePath, authToken: DATABASE_TOKEN });
+  const binding = wranglerConfig.durable_objects.bindings[0]!;
+  const logs: { level: string; message: string }[] = [];
+  // Miniflare 5 takes wrangler-style worker configs; the v4 shape converts to one.
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      name: SCRIPT_NAME,
+      modules: true,
+      scriptPath: path,
+      modulesRoot: dirname(path),
+      compatibilityDate: wranglerConfig.compatibility_date,
+      compatibilityFlags: wranglerConfig.compatibility_flags ?? [],
+      host: "127.0.0.1",
+      port: 0,
+      log: new Log(LogLevel.WARN),
+      // The Worker's console output is kept for assertions (printed too with DEBUG_WORKER=1).
+      handleStructuredLogs: ({ level, message }) => {
+        logs.push({ level, message });
+        if (process.env.DEBUG_WORKER) console.log(`[workerd ${level}] ${message}`);
+      },
+      bindings: {
+        ...wranglerConfig.vars,
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        DATABASE_URL: hrana.url,
+        DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
+        JWT_SECRET: TEST_JWT_SECRET,
+        ...options.vars,
+      },
+      durableObjects: options.withoutStockBinding
+        ? {}
+        : { [binding.name]: { className: binding.class_name, useSQLite: true } },
+    }),
+  );
+  let url: URL;
+  try {
+    url = await miniflare.ready;
+  } catch (err) {
+    hrana.close();
+    await miniflare.dispose().catch(() => {});
+    throw err;
+  }
+  const base = url.origin;
+  return {
+    url: base,
+    miniflare,
+    hrana,
+    logs,
+    fetch: (p, init) => fetch(new URL(p, base), { redirect: "manual", ...init }),
+    async evictSpirit(spiritId) {
+      await miniflare.unsafeEvictDurableObject(SCRIPT_NAME, binding.class_name, {
+        name: spiritId,
+        webSockets: "hibernate",
+      });
+    },
+    async runCron(cron) {
+      const worker = await miniflare.getWorker();
+      const result = await worker.scheduled({ cron });
+      if (result.outcome !== "ok")
+        throw new Error(`the scheduled handler for "${cron}" ended ${result.outcome}`);
+    },
+    async close() {
+      await miniflare.dispose();
+      hrana.close();
+    },
+  };
+}

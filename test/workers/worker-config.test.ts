@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
+import { CRON_AUDIT_STOCK, CRON_REAP_HOLDS } from "../../src/runtime/worker-env.ts";
+import { selectedTargets } from "../support/targets.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { startWorkerRuntime, TEST_JWT_SECRET, wranglerConfig } from "../support/worker-runtime.ts";
+
+const onWorker = selectedTargets(["worker"]).length ? describe : describe.skip;
+
+describe("wrangler.toml", () => {
+  const raw = wranglerConfig as unknown as Record<string, unknown> & {
+    triggers: { crons: string[] };
+    secrets: { required: string[] };
+    migrations: { tag: string; new_sqlite_classes?: string[] }[];
+  };
+
+  test("the Durable Object binding has a new_sqlite_classes migration", () => {
+    const [binding] = wranglerConfig.durable_objects.bindings;
+    expect(binding).toEqual({ name: "SPIRIT_STOCK", class_name: "SpiritStockObject" });
+    expect(raw.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("SpiritStockObject");
+  });
+
+  test("the cron triggers are the ones the Worker's scheduled handler knows", () => {
+    expect(raw.triggers.crons.toSorted()).toEqual([CRON_AUDIT_STOCK, CRON_REAP_HOLDS].toSorted());
+  });
+
+  test("secrets are named, never given", () => {
+    expect(raw.secrets.required.toSorted()).toEqual(["DATABASE_AUTH_TOKEN", "DATABASE_URL", "JWT_SECRET"]);
+    for (const name of raw.secrets.required) expect(wranglerConfig.vars ?? {}).not.toHaveProperty(name);
+  });
+
+  test("the compatibility date is one the pinned workerd supports, without nodejs_compat", () => {
+    const workerd = require("workerd") as { default?: string } | string;
+    const binary = typeof workerd === "string" ? workerd : workerd.default!;
+    const supported = /(\d{4}-\d{2}-\d{2})/.exec(execFileSync(binary, ["--version"]).toString())?.[1];
+    expect(supported).toBeDefined();
+    expect(wranglerConfig.compatibility_date <= supported!).toBe(true);
+    expect(wranglerConfig.compatibility_flags ?? []).not.toContain("nodejs_compat");
+  });
+});
+
+onWorker("the Worker checks its bindings and secrets", () => {
+  let app: TestApp;
+  let databasePath: string;
+  beforeAll(async () => {
+    app = await createTestApp();
+    databasePath = app.deps.config.DATABASE_URL.slice("file:".length);
+  });
+  afterAll(() => app.close());
+
+  async function answerWith(vars: Record<string, string>, options: { withoutStockBinding?: boolean } = {}) {
+    const worker = await startWorkerRuntime({ databasePath, vars, ...options });
+    try {
+      const res = await worker.fetch("/healthz");
+      const body = await res.text();
+      const logged = worker.logs.map((l) => l.message).join("\n");
+      return { status: res.status, type: res.headers.get("Content-Type"), body, logged };
+    } finally {
+      await worker.close();
+    }
+  }
+
+  type Answer = Awaited<ReturnType<typeof answerWith>>;
+  /** A problem for the caller; the log names the variable (the operator's clue). */
+  const expectMisconfigured = (answer: Answer, variable: string) => {
+    expect(answer.status).toBe(500);
+    expect(answer.logged).toContain(`${variable}:`);
+    expect(answer.type).toBe("application/problem+json");
+    expect(JSON.parse(answer.body)).toMatchObject({ title: "Server misconfigured", status: 500 });
+  };
+
+  test("without JWT_SECRET every request is a problem, and no secret leaks", async () => {
+    const answer = await answerWith({ JWT_SECRET: "" });
+    expectMisconfigured(answer, "JWT_SECRET");
+    expect(answer.body).not.toContain("hrana-test-token");
+  });
+
+  test("a file: DATABASE_URL is refused (a Worker has no disk)", async () => {
+    expectMisconfigured(await answerWith({ DATABASE_URL: "file:./data/angelshare.db" }), "DATABASE_URL");
+  });
+
+  test("a JWT_SECRET that is too short is refused, and its value is not echoed", async () => {
+    const answer = await answerWith({ JWT_SECRET: "short-secret-value" });
+    expectMisconfigured(answer, "JWT_SECRET");
+    expect(answer.body).not.toContain("short-secret-value");
+    expect(answer.logged).not.toContain("short-secret-value");
+  });
+
+  test("without the SPIRIT_STOCK Durable Object binding the Worker refuses to serve", async () => {
+    expectMisconfigured(await answerWith({}, { withoutStockBinding: true }), "SPIRIT_STOCK");
+  });
+
+  test("the database token is sent: a wrong one makes readiness fail, not a 500", async () => {
+    const worker = await startWorkerRuntime({ databasePath, vars: { DATABASE_AUTH_TOKEN: "wrong" } });
+    try {
+      const res = await worker.fetch("/readyz");
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: "not_ready", database: "unreachable" });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test("a valid configuration serves", async () => {
+    const answer = await answerWith({ JWT_SECRET: TEST_JWT_SECRET });
+    expect(answer.status).toBe(200);
+  });
+});
+
+onWorker("the Worker's cron triggers", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  test("both cron expressions run to completion on an empty shop", async () => {
+    const worker = await startWorkerRuntime({
+      databasePath: app.deps.config.DATABASE_URL.slice("file:".length),
+    });
+    try {
+      await worker.runCron(CRON_REAP_HOLDS);
+      await worker.runCron(CRON_AUDIT_STOCK);
+    } finally {
+      await worker.close();
+    }
+  });
+});
