@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  AuditSchema,
+  InventorySchema,
+  MovementListSchema,
+  StockChangeResultSchema,
+} from "../../src/modules/inventory/inventory.schemas.ts";
+import { OrderSchema } from "../../src/modules/orders/orders.schemas.ts";
+import { openShop, type Shop } from "../orders/shop.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+
+let t: TestApp;
+let shop: Shop;
+beforeAll(async () => {
+  t = await createTestApp();
+  shop = await openShop(t);
+});
+afterAll(() => t.close());
+
+describe("GET /inventory/{spiritId}", () => {
+  test("anyone sees totals per location; staff also see levels by batch and versions", async () => {
+    const s = await shop.spirit();
+    const b = await shop.batch(s);
+    await shop.receive(s, 5, "loc_edinburgh");
+    await shop.receive(s, 3, "loc_london", { batchId: b });
+    const c = await shop.customer();
+    await shop.order(c, [{ spiritId: s, quantity: 2 }], { country: "GB" });
+
+    const anonymous = await t.call("GET", `/api/v1/inventory/${s}`);
+    expect(anonymous.status).toBe(200);
+    const pub = InventorySchema.parse(await anonymous.json());
+    expect(pub.available).toBe(6);
+    expect(pub.byLocation).toEqual([
+      { locationId: "loc_edinburgh", locationName: null, available: 3 },
+      { locationId: "loc_london", locationName: null, available: 3 },
+    ]);
+    expect(pub.levels).toBeUndefined();
+    expect(pub.version).toBeUndefined();
+    const customerView = InventorySchema.parse(
+      await (await t.call("GET", `/api/v1/inventory/${s}`, { headers: c.headers })).json(),
+    );
+    expect(customerView.levels).toBeUndefined();
+
+    const staff = InventorySchema.parse(
+      await (await t.call("GET", `/api/v1/inventory/${s}`, { headers: shop.staff.headers })).json(),
+    );
+    expect(staff.version).toBe(3);
+    expect(
+      staff.levels!.map(({ locationId, batchId, onHand, reserved, available, version }) => ({
+        locationId,
+        batchId,
+        onHand,
+        reserved,
+        available,
+        version,
+      })),
+    ).toEqual([
+      { locationId: "loc_edinburgh", batchId: null, onHand: 5, reserved: 2, available: 3, version: 2 },
+      { locationId: "loc_london", batchId: b, onHand: 3, reserved: 0, available: 3, version: 1 },
+    ]);
+  });
+
+  test("unknown spirit is 404; a spirit with no stock has zero", async () => {
+    expect((await t.call("GET", "/api/v1/inventory/spr_nope")).status).toBe(404);
+    const s = await shop.spirit();
+    expect(InventorySchema.parse(await (await t.call("GET", `/api/v1/inventory/${s}`)).json())).toMatchObject(
+      {
+        available: 0,
+        byLocation: [],
+      },
+    );
+  });
+});
+
+describe("PATCH /inventory/{spiritId}", () => {
+  test("receive, adjust with reason, transfer and count, each in the ledger with who and why", async () => {
+    const s = await shop.spirit();
+    const r1 = StockChangeResultSchema.parse(
+      await (
+        await shop.change(s, { type: "receive", locationId: "loc_a", quantity: 10, reason: "delivery 42" })
+      ).json(),
+    );
+    expect(r1.available).toBe(10);
+    expect(r1.changed[0]!.version).toBe(1);
+    const adj = await shop.change(s, {
+      type: "adjust",
+      locationId: "loc_a",
+      delta: -2,
+      reason: "two broken",
+    });
+    expect(adj.status).toBe(200);
+    const tr = StockChangeResultSchema.parse(
+      await (
+        await shop.change(s, {
+          type: "transfer",
+          fromLocationId: "loc_a",
+          toLocationId: "loc_b",
+          quantity: 3,
+        })
+      ).json(),
+    );
+    expect(tr.byLocation).toEqual([
+      { locationId: "loc_a", locationName: null, available: 5 },
+      { locationId: "loc_b", locationName: null, available: 3 },
+    ]);
+    const count = StockChangeResultSchema.parse(
+      await (
+        await shop.change(s, { type: "count", locationId: "loc_b", counted: 2, reason: "stocktake" })
+      ).json(),
+    );
+    expect(count.available).toBe(7);
+
+    const moves = MovementListSchema.parse(
+      await (await t.call("GET", `/api/v1/inventory/${s}/movements`, { headers: shop.staff.headers })).json(),
+    );
+    expect(moves.items.map((m) => [m.kind, m.locationId, m.onHandDelta, m.reason])).toEqual([
+      ["count", "loc_b", -1, "stocktake"],
+      ["transfer_in", "loc_b", 3, null],
+      ["transfer_out", "loc_a", -3, null],
+      ["adjust", "loc_a", -2, "two broken"],
+      ["receive", "loc_a", 10, "delivery 42"],
+    ]);
+    expect(moves.items.every((m) => m.actorId === shop.staff.id)).toBe(true);
+    expect(moves.items[1]!.operationId).toBe(moves.items[2]!.operationId);
+    expect((await shop.audit()).clean).toBe(true);
+  });
+
+  test("expectedVersion: a stale version is refused with 409 and nothing changes", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 4, "loc_a");
+    const stale = await shop.change(s, {
+      type: "count",
+      locationId: "loc_a",
+      counted: 9,
+      expectedVersion: 0,
+    });
+    expect(stale.status).toBe(409);
+    const problem = await stale.json();
+    expect(problem.type).toEndWith("/stale-version");
+    expect(problem.currentVersion).toBe(1);
+    expect((await shop.inventory(s)).levels![0]).toMatchObject({ onHand: 4, version: 1 });
+    const fresh = await shop.change(s, {
+      type: "count",
+      locationId: "loc_a",
+      counted: 9,
+      expectedVersion: 1,
+    });
+    expect(fresh.status).toBe(200);
+    expect((await shop.inventory(s)).levels![0]).toMatchObject({ onHand: 9, version: 2 });
+  });
+
+  test("on-hand never goes below what is reserved", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 3, "loc_a");
+    await shop.order(await shop.customer(), [{ spiritId: s, quantity: 2 }]);
+    for (const body of [
+      { type: "adjust", locationId: "loc_a", delta: -2, reason: "lost" },
+      { type: "count", locationId: "loc_a", counted: 1 },
+    ]) {
+      const res = await shop.change(s, body);
+      expect(res.status).toBe(409);
+      expect((await res.json()).type).toEndWith("/below-reserved");
+    }
+    const transfer = await shop.change(s, {
+      type: "transfer",
+      fromLocationId: "loc_a",
+      toLocationId: "loc_b",
+      quantity: 2,
+    });
+    expect(transfer.status).toBe(409);
+    expect((await transfer.json()).type).toEndWith("/insufficient-stock");
+    expect((await shop.inventory(s)).levels![0]).toMatchObject({ onHand: 3, reserved: 2 });
+  });
+
+  test("bad operations are 422 with the field, and change nothing", async () => {
+    const s = await shop.spirit();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: "steal", locationId: "loc_a" }, "type"],
+      [{ type: "receive", locationId: "loc_a", quantity: 0 }, "quantity"],
+      [{ type: "adjust", locationId: "loc_a", delta: 3 }, "reason"],
+      [{ type: "adjust", locationId: "loc_a", delta: 0, reason: "x" }, "delta"],
+      [{ type: "transfer", fromLocationId: "loc_a", toLocationId: "loc_a", quantity: 1 }, "toLocationId"],
+      [{ type: "receive", locationId: "loc_a", quantity: 2, serials: { from: 1, to: 2 } }, "batchId"],
+      [{ type: "receive", locationId: "loc_a", quantity: 1, batchId: "bat_nope" }, "batchId"],
+      [{ type: "adjust", locationId: "loc_nowhere", delta: -1, reason: "x" }, "locationId"],
+    ];
+    for (const [body, path] of cases) {
+      const res = await shop.change(s, body);
+      expect(res.status).toBe(422);
+      const problem = await res.json();
+      expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+    expect((await shop.inventory(s)).levels).toEqual([]);
+    expect(
+      (await shop.change("spr_nope", { type: "receive", locationId: "loc_a", quantity: 1 })).status,
+    ).toBe(404);
+  });
+
+  test("staff only: customers 403, anonymous 401", async () => {
+    const s = await shop.spirit();
+    const c = await shop.customer();
+    const body = { type: "receive", locationId: "loc_a", quantity: 1 };
+    expect((await t.call("PATCH", `/api/v1/inventory/${s}`, { headers: c.headers, body })).status).toBe(403);
+    expect((await t.call("PATCH", `/api/v1/inventory/${s}`, { body })).status).toBe(401);
+    expect((await t.call("GET", `/api/v1/inventory/${s}/movements`, { headers: c.headers })).status).toBe(
+      403,
+    );
+    expect((await t.call("POST", "/api/v1/inventory/audits", { headers: c.headers })).status).toBe(403);
+  });
+});
+
+describe("movements", () => {
+  test("cursor pages newest first, filterable by kind and order", async () => {
+    const s = await shop.spirit();
+    for (let i = 0; i < 5; i++) await shop.receive(s, 1, "loc_a");
+    const c = await shop.customer();
+    const order = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 2 }])).json());
+    const url = `/api/v1/inventory/${s}/movements`;
+    const first = MovementListSchema.parse(
+      await (await t.call("GET", `${url}?limit=4`, { headers: shop.staff.headers })).json(),
+    );
+    expect(first.items.map((m) => m.kind)).toEqual(["hold", "receive", "receive", "receive"]);
+    const second = MovementListSchema.parse(
+      await (
+        await t.call("GET", `${url}?limit=4&cursor=${first.nextCursor}`, { headers: shop.staff.headers })
+      ).json(),
+    );
+    expect(second.items.map((m) => m.kind)).toEqual(["receive", "receive"]);
+    expect(second.nextCursor).toBeNull();
+    const holds = MovementListSchema.parse(
+      await (await t.call("GET", `${url}?orderId=${order.id}`, { headers: shop.staff.headers })).json(),
+    );
+    expect(holds.items).toHaveLength(1);
+    expect(holds.items[0]).toMatchObject({
+      kind: "hold",
+      reservedDelta: 2,
+      onHandDelta: 0,
+      orderId: order.id,
+      actorId: c.id,
+    });
+    const receives = MovementListSchema.parse(
+      await (await t.call("GET", `${url}?kind=receive&limit=100`, { headers: shop.staff.headers })).json(),
+    );
+    expect(receives.items).toHaveLength(5);
+  });
+});
+
+describe("audits", () => {
+  test("a clean audit is stored and can be read back; a tampered level is reported, not fixed", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 5, "loc_a");
+    const res = await t.call("POST", "/api/v1/inventory/audits", { headers: shop.staff.headers });
+    expect(res.status).toBe(201);
+    const audit = AuditSchema.parse(await res.json());
+    expect(audit).toMatchObject({
+      clean: true,
+      trigger: "manual",
+      actorId: shop.staff.id,
+      discrepancies: [],
+    });
+    expect(audit.levelsChecked).toBeGreaterThan(0);
+    const again = AuditSchema.parse(
+      await (
+        await t.call("GET", `/api/v1/inventory/audits/${audit.id}`, { headers: shop.staff.headers })
+      ).json(),
+    );
+    expect(again).toEqual(audit);
+
+    // someone writes the level behind the ledger's back
+    await t.deps.client.execute({
+      sql: "UPDATE inventory_levels SET on_hand = on_hand + 7 WHERE spirit_id = ?",
+      args: [s],
+    });
+    const dirty = AuditSchema.parse(
+      await (await t.call("POST", "/api/v1/inventory/audits", { headers: shop.staff.headers })).json(),
+    );
+    expect(dirty.clean).toBe(false);
+    expect(dirty.discrepancies).toContainEqual(
+      expect.objectContaining({
+        kind: "ledger-on-hand",
+        expected: 5,
+        actual: 12,
+        subject: expect.objectContaining({ spiritId: s }),
+      }),
+    );
+    // reported, never fixed
+    expect((await shop.inventory(s)).levels![0]!.onHand).toBe(12);
+    await t.deps.client.execute({
+      sql: "UPDATE inventory_levels SET on_hand = on_hand - 7 WHERE spirit_id = ?",
+      args: [s],
+    });
+
+    const list = await (
+      await t.call("GET", "/api/v1/inventory/audits?limit=1", { headers: shop.staff.headers })
+    ).json();
+    expect(list.items[0].id).toBe(dirty.id);
+    expect(list.nextCursor).not.toBeNull();
+    expect(
+      (await t.call("GET", "/api/v1/inventory/audits/sau_missing", { headers: shop.staff.headers })).status,
+    ).toBe(404);
+  });
+});
+
+describe("numbered bottles", () => {
+  test("a limited batch's bottle numbers go to confirmed lines, lowest first, and ship with them", async () => {
+    const s = await shop.spirit();
+    const b = await shop.batch(s);
+    const received = await shop.change(s, {
+      type: "receive",
+      locationId: "loc_a",
+      batchId: b,
+      quantity: 5,
+      serials: { from: 1, to: 5 },
+    });
+    expect(received.status).toBe(200);
+    const again = await shop.change(s, {
+      type: "receive",
+      locationId: "loc_a",
+      batchId: b,
+      quantity: 2,
+      serials: { from: 5, to: 6 },
+    });
+    expect(again.status).toBe(409);
+    expect((await again.json()).type).toEndWith("/serials-taken");
+    const c = await shop.customer();
+    const first = OrderSchema.parse(
+      await (await shop.order(c, [{ spiritId: s, quantity: 2, batchId: b }])).json(),
+    );
+    expect(first.lines[0]!.allocations[0]!.bottleNumbers).toEqual([]);
+    const confirmed = OrderSchema.parse(await (await shop.act(c, first.id, "confirm")).json());
+    expect(confirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([1, 2]);
+    const second = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
+    const secondConfirmed = OrderSchema.parse(await (await shop.act(c, second.id, "confirm")).json());
+    expect(secondConfirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([3]);
+    const shipped = OrderSchema.parse(await (await shop.act(shop.staff, first.id, "ship")).json());
+    expect(shipped.lines[0]!.allocations[0]).toMatchObject({ status: "shipped", bottleNumbers: [1, 2] });
+    // a cancelled paid order gives its numbers back for the next buyer
+    await shop.act(shop.staff, second.id, "cancel");
+    const third = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
+    const thirdConfirmed = OrderSchema.parse(await (await shop.act(c, third.id, "confirm")).json());
+    expect(thirdConfirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([3]);
+    expect((await shop.audit()).clean).toBe(true);
+  });
+});
