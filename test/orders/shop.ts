@@ -2,14 +2,36 @@ import { eq } from "drizzle-orm";
 import { customers } from "../../src/db/schema/accounts.ts";
 import type { TestApp } from "../support/test-app.ts";
 
-export type Caller = { id: string; headers: Record<string, string> };
+export type Caller = { id: string; email?: string; headers: Record<string, string> };
+
+/** What the helpers need: a TestApp, or a target of test/support/targets.ts (Bun or the Worker build). */
+export type ShopHost = Pick<TestApp, "signIn" | "call" | "deps"> & Partial<Pick<TestApp, "services">>;
 
 /** Helpers over the HTTP API for order and inventory tests: spirits, stock, customers, orders. */
-export async function openShop(t: TestApp) {
+export async function openShop(t: ShopHost) {
   const staff = await t.signIn("staff");
   let n = 0;
+  /** Every caller made here, so their tokens can be renewed when a test moves the clock past their expiry. */
+  const callers: (Caller & { role: "staff" | "customer" })[] = [{ ...staff, role: "staff" }];
+  callers[0]!.headers = staff.headers;
+  const now = () => t.deps.clock.now().getTime();
+  let issuedAt = now();
+
+  /** New tokens for everyone (headers objects are updated in place); needs the app's own token service. */
+  async function renewTokens() {
+    if (!t.services) return;
+    for (const c of callers) {
+      const { token } = await t.services.tokens.issueAccessToken(c.id, c.role, c.email ?? "");
+      c.headers.Authorization = `Bearer ${token}`;
+    }
+    issuedAt = now();
+  }
+  async function fresh() {
+    if (now() - issuedAt > 10 * 60_000 || now() < issuedAt) await renewTokens();
+  }
 
   async function spirit(fields: Record<string, unknown> = {}): Promise<string> {
+    await fresh();
     const res = await t.call("POST", "/api/v1/spirits", {
       headers: staff.headers,
       body: {
@@ -29,6 +51,7 @@ export async function openShop(t: TestApp) {
   }
 
   async function batch(spiritId: string, batchNumber = `B${++n}`): Promise<string> {
+    await fresh();
     const res = await t.call("POST", `/api/v1/spirits/${spiritId}/batches`, {
       headers: staff.headers,
       body: { batchNumber, caskNumbers: [] },
@@ -38,6 +61,7 @@ export async function openShop(t: TestApp) {
   }
 
   async function change(spiritId: string, body: Record<string, unknown>) {
+    await fresh();
     return t.call("PATCH", `/api/v1/inventory/${spiritId}`, { headers: staff.headers, body });
   }
 
@@ -54,7 +78,10 @@ export async function openShop(t: TestApp) {
 
   /** A customer of age with a shipping profile. */
   async function customer(profile: { dateOfBirth?: string | null; country?: string; region?: string } = {}) {
+    await fresh();
     const c = await t.signIn("customer");
+    callers.push({ ...c, role: "customer" });
+    callers.at(-1)!.headers = c.headers;
     await t.deps.db
       .update(customers)
       .set({
@@ -66,22 +93,26 @@ export async function openShop(t: TestApp) {
     return c;
   }
 
-  function order(
+  async function order(
     who: Caller,
     items: { spiritId: string; quantity: number; batchId?: string }[],
     shipping: { country: string; region?: string } = { country: "GB", region: "GB-SCT" },
     headers: Record<string, string> = {},
   ) {
+    await fresh();
     return t.call("POST", "/api/v1/orders", {
       headers: { ...who.headers, ...headers },
       body: { items, shipping },
     });
   }
 
-  const act = (who: Caller, orderId: string, action: "confirm" | "cancel" | "ship") =>
-    t.call("POST", `/api/v1/orders/${orderId}/${action}`, { headers: who.headers });
+  async function act(who: Caller, orderId: string, action: "confirm" | "cancel" | "ship") {
+    await fresh();
+    return t.call("POST", `/api/v1/orders/${orderId}/${action}`, { headers: who.headers });
+  }
 
   async function inventory(spiritId: string, who: Caller | undefined = staff) {
+    await fresh();
     const res = await t.call("GET", `/api/v1/inventory/${spiritId}`, { headers: who?.headers ?? {} });
     return (await res.json()) as {
       available: number;
@@ -99,11 +130,18 @@ export async function openShop(t: TestApp) {
   }
 
   async function audit() {
+    await fresh();
     const res = await t.call("POST", "/api/v1/inventory/audits", { headers: staff.headers });
     return (await res.json()) as { clean: boolean; discrepancies: unknown[]; levelsChecked: number };
   }
 
-  return { staff, spirit, batch, change, receive, customer, order, act, inventory, audit };
+  /** GET with a caller's (renewed) token. */
+  async function get(who: Caller, path: string) {
+    await fresh();
+    return t.call("GET", path, { headers: who.headers });
+  }
+
+  return { staff, spirit, batch, change, receive, customer, order, act, inventory, audit, get, renewTokens };
 }
 
 export type Shop = Awaited<ReturnType<typeof openShop>>;
