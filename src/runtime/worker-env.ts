@@ -62,9 +62,22 @@ export function parseWorkerEnv(env: WorkerEnv): WorkerSetup {
   return { config, stockNamespace: bindings.data.SPIRIT_STOCK };
 }
 
-/** libSQL over HTTP (Hrana) with drizzle on top: no interactive transactions, only atomic batches. */
+/**
+ * libSQL over HTTP (Hrana) with drizzle on top: no interactive transactions, only atomic batches.
+ *
+ * `concurrency` is unlimited on purpose: the client's default (20) queues the 21st query behind the
+ * others and starts it when one of them finishes, that is from ANOTHER request's context, which a
+ * Worker forbids (workerd cancels it: "Promise will never complete"). Each request's queries must start
+ * from that request; the database bounds concurrency itself.
+ */
 export function openWorkerDatabase(config: Config): DatabaseHandle {
-  return wrapClient(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }));
+  return wrapClient(
+    createClient({
+      url: config.DATABASE_URL,
+      authToken: config.DATABASE_AUTH_TOKEN,
+      concurrency: Number.MAX_SAFE_INTEGER,
+    }),
+  );
 }
 
 export function workerLogger(config: Config): Logger {

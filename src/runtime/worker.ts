@@ -3,14 +3,15 @@
  * Durable Object per spirit as the stock coordinator (SpiritStockObject, exported below for wrangler).
  *
  * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
- * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers release lapsed
- * holds (the objects' alarms do it on time; this is the net under them) and audit the stock ledger.
+ * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers do what the
+ * Bun entry's timers do: every minute, lapsed holds and due pre-orders (the objects' alarms release holds
+ * on time; this is the net under them, and it marks their orders expired); nightly, the stock audit.
  */
 import { createApp } from "../app.ts";
 import { ConfigError } from "../config.ts";
 import { type Deps, type Logger, systemClock } from "../deps.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
-import { auditStock } from "../stock/audit.ts";
+import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import {
@@ -24,7 +25,7 @@ import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 
 export { SpiritStockObject } from "../stock/spirit-stock-object.ts";
 
-type Built = { deps: Deps; app: ReturnType<typeof createApp> } | { error: ConfigError };
+type Built = { deps: Deps; app: ReturnType<typeof createApp>; services: Services } | { error: ConfigError };
 
 // The env object lives as long as the isolate: build once per env.
 const built = new WeakMap<object, Built>();
@@ -70,7 +71,7 @@ function setup(env: WorkerEnv): Built {
   if (!entry) {
     try {
       const deps = buildWorkerDeps(env);
-      entry = { deps, app: createApp(deps) };
+      entry = { deps, app: createApp(deps), services: buildServices(deps) };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       console.error(
@@ -103,22 +104,17 @@ export default {
     return entry.app.fetch(request, env, ctx);
   },
 
+  // The same work the Bun entry's reaper and daily audit do, on wrangler.toml's cron triggers.
   async scheduled(controller, env) {
     const entry = setup(env);
     if ("error" in entry) throw entry.error;
-    const { deps } = entry;
     if (controller.cron === CRON_AUDIT_STOCK) {
-      const report = await auditStock(deps.client, deps.clock.now().toISOString());
-      deps.logger.log(report.discrepancies.length ? "error" : "info", {
-        msg: "stock audit",
-        levelsChecked: report.levelsChecked,
-        movementsChecked: report.movementsChecked,
-        lapsedHolds: report.lapsedHolds,
-        discrepancies: report.discrepancies,
-      });
+      await entry.services.inventory.runAudit("scheduled", null);
       return;
     }
-    const released = await deps.stock.expireDue();
-    if (released) deps.logger.log("info", { msg: "lapsed holds released by cron", released });
+    const done = await entry.services.orders.expireDue();
+    if (done.released || done.expiredOrders || done.converted) {
+      entry.deps.logger.log("info", { msg: "cron: lapsed holds and due pre-orders", ...done });
+    }
   },
 } satisfies ExportedHandler<WorkerEnv>;
