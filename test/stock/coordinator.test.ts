@@ -254,4 +254,117 @@ describe("stock coordinator", () => {
     ]);
     await clean();
   });
+
+  test("when the database disagrees with the plan (an outside writer), the operation is planned again", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 3,
+      }),
+    );
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_b",
+        batchId: null,
+        quantity: 1,
+      }),
+    );
+    // Another writer (a second process on the same file) takes stock at loc_a between plan and commit.
+    const realBatch = f.client.batch.bind(f.client);
+    let injected = false;
+    f.client.batch = (async (
+      stmts: Parameters<typeof realBatch>[0],
+      mode?: Parameters<typeof realBatch>[1],
+    ) => {
+      if (mode === "write" && !injected) {
+        injected = true;
+        await realBatch(
+          [
+            {
+              sql: "UPDATE inventory_levels SET on_hand = on_hand - 3, version = version + 1 WHERE spirit_id = ? AND location_id = 'loc_a'",
+              args: [s],
+            },
+            {
+              sql: "INSERT INTO stock_movements (spirit_id, level_id, location_id, kind, on_hand_delta, reserved_delta, at) SELECT spirit_id, id, location_id, 'adjust', -3, 0, '2026-06-01T12:00:00.000Z' FROM inventory_levels WHERE spirit_id = ? AND location_id = 'loc_a'",
+              args: [s],
+            },
+          ],
+          "write",
+        );
+      }
+      return realBatch(stmts, mode);
+    }) as typeof f.client.batch;
+    // planned on loc_a (most stock), refused there by the guard, planned again: loc_b
+    const held = ok(await f.coordinator.submit(hold(s, c, 1)));
+    expect(injected).toBe(true);
+    expect(held.holds.map((h) => h.locationId)).toEqual(["loc_b"]);
+    const again = await f.coordinator.submit(hold(s, c, 1));
+    expect(again.ok || again.code).toBe("sold-out");
+    f.client.batch = realBatch;
+    await clean();
+  });
+
+  test("a batch that fails as a whole is committed unit by unit: one bad operation cannot fail the others", async () => {
+    const s = await f.spirit();
+    const customers = await Promise.all([f.customer(), f.customer(), f.customer()]);
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 5,
+      }),
+    );
+    const realBatch = f.client.batch.bind(f.client);
+    let failures = 0;
+    f.client.batch = (async (
+      stmts: Parameters<typeof realBatch>[0],
+      mode?: Parameters<typeof realBatch>[1],
+    ) => {
+      // The group's batch (several units) fails once, as a CHECK violation or a busy database would.
+      const slots = stmts.filter(
+        (x) => typeof x === "object" && "sql" in x && x.sql.startsWith("INSERT INTO stock_op_slots"),
+      ).length;
+      if (mode === "write" && slots > 1 && failures === 0) {
+        failures++;
+        throw new Error("SQLITE_CONSTRAINT: CHECK constraint failed (simulated)");
+      }
+      return realBatch(stmts, mode);
+    }) as typeof f.client.batch;
+    const outcomes = await Promise.all(customers.map((c) => f.coordinator.submit(hold(s, c, 1))));
+    expect(failures).toBe(1);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    f.client.batch = realBatch;
+    const [level] = await f.rows("SELECT reserved FROM inventory_levels WHERE spirit_id = ?", [s]);
+    expect(level?.reserved).toBe(3);
+    await clean();
+  });
+
+  test("a listener that throws never turns a committed change into a failure", async () => {
+    const s = await f.spirit();
+    f.events.subscribe(s, () => {
+      throw new Error("broken broadcaster");
+    });
+    const r = await f.coordinator.submit({
+      type: "receive",
+      spiritId: s,
+      actorId: null,
+      locationId: "loc_a",
+      batchId: null,
+      quantity: 1,
+    });
+    expect(r.ok).toBe(true);
+    expect((await f.coordinator.snapshot(s)).available).toBe(1);
+  });
 });
