@@ -21,8 +21,8 @@ describe("GET /inventory/{spiritId}", () => {
   test("anyone sees totals per location; staff also see levels by batch and versions", async () => {
     const s = await shop.spirit();
     const b = await shop.batch(s);
-    await shop.receive(s, 5, "loc_edinburgh");
-    await shop.receive(s, 3, "loc_london", { batchId: b });
+    await shop.receive(s, 5, shop.loc("edinburgh"));
+    await shop.receive(s, 3, shop.loc("london"), { batchId: b });
     const c = await shop.customer();
     await shop.order(c, [{ spiritId: s, quantity: 2 }], { country: "GB" });
 
@@ -31,8 +31,8 @@ describe("GET /inventory/{spiritId}", () => {
     const pub = InventorySchema.parse(await anonymous.json());
     expect(pub.available).toBe(6);
     expect(pub.byLocation).toEqual([
-      { locationId: "loc_edinburgh", locationName: null, available: 3 },
-      { locationId: "loc_london", locationName: null, available: 3 },
+      { locationId: shop.loc("edinburgh"), locationName: shop.locName("edinburgh"), available: 3 },
+      { locationId: shop.loc("london"), locationName: shop.locName("london"), available: 3 },
     ]);
     expect(pub.levels).toBeUndefined();
     expect(pub.version).toBeUndefined();
@@ -55,8 +55,8 @@ describe("GET /inventory/{spiritId}", () => {
         version,
       })),
     ).toEqual([
-      { locationId: "loc_edinburgh", batchId: null, onHand: 5, reserved: 2, available: 3, version: 2 },
-      { locationId: "loc_london", batchId: b, onHand: 3, reserved: 0, available: 3, version: 1 },
+      { locationId: shop.loc("edinburgh"), batchId: null, onHand: 5, reserved: 2, available: 3, version: 2 },
+      { locationId: shop.loc("london"), batchId: b, onHand: 3, reserved: 0, available: 3, version: 1 },
     ]);
   });
 
@@ -77,14 +77,19 @@ describe("PATCH /inventory/{spiritId}", () => {
     const s = await shop.spirit();
     const r1 = StockChangeResultSchema.parse(
       await (
-        await shop.change(s, { type: "receive", locationId: "loc_a", quantity: 10, reason: "delivery 42" })
+        await shop.change(s, {
+          type: "receive",
+          locationId: shop.loc("a"),
+          quantity: 10,
+          reason: "delivery 42",
+        })
       ).json(),
     );
     expect(r1.available).toBe(10);
     expect(r1.changed[0]!.version).toBe(1);
     const adj = await shop.change(s, {
       type: "adjust",
-      locationId: "loc_a",
+      locationId: shop.loc("a"),
       delta: -2,
       reason: "two broken",
     });
@@ -93,19 +98,19 @@ describe("PATCH /inventory/{spiritId}", () => {
       await (
         await shop.change(s, {
           type: "transfer",
-          fromLocationId: "loc_a",
-          toLocationId: "loc_b",
+          fromLocationId: shop.loc("a"),
+          toLocationId: shop.loc("b"),
           quantity: 3,
         })
       ).json(),
     );
     expect(tr.byLocation).toEqual([
-      { locationId: "loc_a", locationName: null, available: 5 },
-      { locationId: "loc_b", locationName: null, available: 3 },
+      { locationId: shop.loc("a"), locationName: shop.locName("a"), available: 5 },
+      { locationId: shop.loc("b"), locationName: shop.locName("b"), available: 3 },
     ]);
     const count = StockChangeResultSchema.parse(
       await (
-        await shop.change(s, { type: "count", locationId: "loc_b", counted: 2, reason: "stocktake" })
+        await shop.change(s, { type: "count", locationId: shop.loc("b"), counted: 2, reason: "stocktake" })
       ).json(),
     );
     expect(count.available).toBe(7);
@@ -114,11 +119,11 @@ describe("PATCH /inventory/{spiritId}", () => {
       await (await t.call("GET", `/api/v1/inventory/${s}/movements`, { headers: shop.staff.headers })).json(),
     );
     expect(moves.items.map((m) => [m.kind, m.locationId, m.onHandDelta, m.reason])).toEqual([
-      ["count", "loc_b", -1, "stocktake"],
-      ["transfer_in", "loc_b", 3, null],
-      ["transfer_out", "loc_a", -3, null],
-      ["adjust", "loc_a", -2, "two broken"],
-      ["receive", "loc_a", 10, "delivery 42"],
+      ["count", shop.loc("b"), -1, "stocktake"],
+      ["transfer_in", shop.loc("b"), 3, null],
+      ["transfer_out", shop.loc("a"), -3, null],
+      ["adjust", shop.loc("a"), -2, "two broken"],
+      ["receive", shop.loc("a"), 10, "delivery 42"],
     ]);
     expect(moves.items.every((m) => m.actorId === shop.staff.id)).toBe(true);
     expect(moves.items[1]!.operationId).toBe(moves.items[2]!.operationId);
@@ -127,10 +132,10 @@ describe("PATCH /inventory/{spiritId}", () => {
 
   test("expectedVersion: a stale version is refused with 409 and nothing changes", async () => {
     const s = await shop.spirit();
-    await shop.receive(s, 4, "loc_a");
+    await shop.receive(s, 4, shop.loc("a"));
     const stale = await shop.change(s, {
       type: "count",
-      locationId: "loc_a",
+      locationId: shop.loc("a"),
       counted: 9,
       expectedVersion: 0,
     });
@@ -141,7 +146,7 @@ describe("PATCH /inventory/{spiritId}", () => {
     expect((await shop.inventory(s)).levels![0]).toMatchObject({ onHand: 4, version: 1 });
     const fresh = await shop.change(s, {
       type: "count",
-      locationId: "loc_a",
+      locationId: shop.loc("a"),
       counted: 9,
       expectedVersion: 1,
     });
@@ -151,11 +156,11 @@ describe("PATCH /inventory/{spiritId}", () => {
 
   test("on-hand never goes below what is reserved", async () => {
     const s = await shop.spirit();
-    await shop.receive(s, 3, "loc_a");
+    await shop.receive(s, 3, shop.loc("a"));
     await shop.order(await shop.customer(), [{ spiritId: s, quantity: 2 }]);
     for (const body of [
-      { type: "adjust", locationId: "loc_a", delta: -2, reason: "lost" },
-      { type: "count", locationId: "loc_a", counted: 1 },
+      { type: "adjust", locationId: shop.loc("a"), delta: -2, reason: "lost" },
+      { type: "count", locationId: shop.loc("a"), counted: 1 },
     ]) {
       const res = await shop.change(s, body);
       expect(res.status).toBe(409);
@@ -163,8 +168,8 @@ describe("PATCH /inventory/{spiritId}", () => {
     }
     const transfer = await shop.change(s, {
       type: "transfer",
-      fromLocationId: "loc_a",
-      toLocationId: "loc_b",
+      fromLocationId: shop.loc("a"),
+      toLocationId: shop.loc("b"),
       quantity: 2,
     });
     expect(transfer.status).toBe(409);
@@ -175,13 +180,16 @@ describe("PATCH /inventory/{spiritId}", () => {
   test("bad operations are 422 with the field, and change nothing", async () => {
     const s = await shop.spirit();
     const cases: [Record<string, unknown>, string][] = [
-      [{ type: "steal", locationId: "loc_a" }, "type"],
-      [{ type: "receive", locationId: "loc_a", quantity: 0 }, "quantity"],
-      [{ type: "adjust", locationId: "loc_a", delta: 3 }, "reason"],
-      [{ type: "adjust", locationId: "loc_a", delta: 0, reason: "x" }, "delta"],
-      [{ type: "transfer", fromLocationId: "loc_a", toLocationId: "loc_a", quantity: 1 }, "toLocationId"],
-      [{ type: "receive", locationId: "loc_a", quantity: 2, serials: { from: 1, to: 2 } }, "batchId"],
-      [{ type: "receive", locationId: "loc_a", quantity: 1, batchId: "bat_nope" }, "batchId"],
+      [{ type: "steal", locationId: shop.loc("a") }, "type"],
+      [{ type: "receive", locationId: shop.loc("a"), quantity: 0 }, "quantity"],
+      [{ type: "adjust", locationId: shop.loc("a"), delta: 3 }, "reason"],
+      [{ type: "adjust", locationId: shop.loc("a"), delta: 0, reason: "x" }, "delta"],
+      [
+        { type: "transfer", fromLocationId: shop.loc("a"), toLocationId: shop.loc("a"), quantity: 1 },
+        "toLocationId",
+      ],
+      [{ type: "receive", locationId: shop.loc("a"), quantity: 2, serials: { from: 1, to: 2 } }, "batchId"],
+      [{ type: "receive", locationId: shop.loc("a"), quantity: 1, batchId: "bat_nope" }, "batchId"],
       [{ type: "adjust", locationId: "loc_nowhere", delta: -1, reason: "x" }, "locationId"],
     ];
     for (const [body, path] of cases) {
@@ -192,14 +200,14 @@ describe("PATCH /inventory/{spiritId}", () => {
     }
     expect((await shop.inventory(s)).levels).toEqual([]);
     expect(
-      (await shop.change("spr_nope", { type: "receive", locationId: "loc_a", quantity: 1 })).status,
+      (await shop.change("spr_nope", { type: "receive", locationId: shop.loc("a"), quantity: 1 })).status,
     ).toBe(404);
   });
 
   test("staff only: customers 403, anonymous 401", async () => {
     const s = await shop.spirit();
     const c = await shop.customer();
-    const body = { type: "receive", locationId: "loc_a", quantity: 1 };
+    const body = { type: "receive", locationId: shop.loc("a"), quantity: 1 };
     expect((await t.call("PATCH", `/api/v1/inventory/${s}`, { headers: c.headers, body })).status).toBe(403);
     expect((await t.call("PATCH", `/api/v1/inventory/${s}`, { body })).status).toBe(401);
     expect((await t.call("GET", `/api/v1/inventory/${s}/movements`, { headers: c.headers })).status).toBe(
@@ -212,7 +220,7 @@ describe("PATCH /inventory/{spiritId}", () => {
 describe("movements", () => {
   test("cursor pages newest first, filterable by kind and order", async () => {
     const s = await shop.spirit();
-    for (let i = 0; i < 5; i++) await shop.receive(s, 1, "loc_a");
+    for (let i = 0; i < 5; i++) await shop.receive(s, 1, shop.loc("a"));
     const c = await shop.customer();
     const order = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 2 }])).json());
     const url = `/api/v1/inventory/${s}/movements`;
@@ -248,7 +256,7 @@ describe("movements", () => {
 describe("audits", () => {
   test("a clean audit is stored and can be read back; a tampered level is reported, not fixed", async () => {
     const s = await shop.spirit();
-    await shop.receive(s, 5, "loc_a");
+    await shop.receive(s, 5, shop.loc("a"));
     const res = await t.call("POST", "/api/v1/inventory/audits", { headers: shop.staff.headers });
     expect(res.status).toBe(201);
     const audit = AuditSchema.parse(await res.json());
@@ -307,7 +315,7 @@ describe("numbered bottles", () => {
     const b = await shop.batch(s);
     const received = await shop.change(s, {
       type: "receive",
-      locationId: "loc_a",
+      locationId: shop.loc("a"),
       batchId: b,
       quantity: 5,
       serials: { from: 1, to: 5 },
@@ -315,7 +323,7 @@ describe("numbered bottles", () => {
     expect(received.status).toBe(200);
     const again = await shop.change(s, {
       type: "receive",
-      locationId: "loc_a",
+      locationId: shop.loc("a"),
       batchId: b,
       quantity: 2,
       serials: { from: 5, to: 6 },

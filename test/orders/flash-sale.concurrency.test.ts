@@ -35,8 +35,8 @@ function buy(who: Caller, spiritId: string, quantity = 1) {
 describe("flash sale over real HTTP", () => {
   test("2,000 concurrent buyers for 100 bottles: exactly 100 held, every other answer a sold-out problem, audit clean", async () => {
     const s = await shop.spirit({ name: "Drop 2026" });
-    await shop.receive(s, 60, "loc_edinburgh");
-    await shop.receive(s, 40, "loc_london");
+    await shop.receive(s, 60, shop.loc("edinburgh"));
+    await shop.receive(s, 40, shop.loc("london"));
     const buyers: Caller[] = [];
     for (let i = 0; i < 2000; i++) buyers.push(await shop.customer());
 

@@ -32,7 +32,7 @@ describe("placing an order", () => {
       lineTotal: { amountMinor: 37000, currency: "GBP" },
     });
     expect(order.lines[0]!.allocations).toEqual([
-      { locationId: "loc_edinburgh", batchId: null, quantity: 2, status: "active", bottleNumbers: [] },
+      { locationId: shop.loc("edinburgh"), batchId: null, quantity: 2, status: "active", bottleNumbers: [] },
     ]);
     expect(order.expiresAt).toBe(new Date(clock().now().getTime() + 15 * 60_000).toISOString());
     expect(order.history.map((h) => h.status)).toEqual(["reserved"]);

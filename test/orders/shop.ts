@@ -30,6 +30,43 @@ export async function openShop(t: ShopHost) {
     if (now() - issuedAt > 10 * 60_000 || now() < issuedAt) await renewTokens();
   }
 
+  /**
+   * The shop's locations, made through the locations API when it is there (otherwise plain ids, which the
+   * inventory accepts while locations are not managed): Edinburgh ships to GB and the EU, London only to
+   * England, A and B anywhere.
+   */
+  const places: Record<
+    string,
+    { name: string; kind: string; country: string; region: string | null; shipsTo: string[] }
+  > = {
+    edinburgh: {
+      name: "Edinburgh warehouse",
+      kind: "warehouse",
+      country: "GB",
+      region: "GB-SCT",
+      shipsTo: ["GB", "EU"],
+    },
+    london: { name: "London shop", kind: "retail", country: "GB", region: "GB-ENG", shipsTo: ["GB-ENG"] },
+    a: { name: "Store A", kind: "warehouse", country: "GB", region: null, shipsTo: ["*"] },
+    b: { name: "Store B", kind: "warehouse", country: "GB", region: null, shipsTo: ["*"] },
+  };
+  const locationIds = new Map<string, { id: string; name: string | null }>();
+  for (const [key, body] of Object.entries(places)) {
+    const res = await t.call("POST", "/api/v1/locations", { headers: staff.headers, body });
+    if (res.status === 201)
+      locationIds.set(key, { id: ((await res.json()) as { id: string }).id, name: body.name });
+    else if (res.status === 404 || res.status === 405) locationIds.set(key, { id: `loc_${key}`, name: null });
+    else throw new Error(`location: ${res.status} ${await res.text()}`);
+  }
+  /** The id of one of the shop's locations. */
+  function loc(key: string): string {
+    const l = locationIds.get(key);
+    if (!l) throw new Error(`no location ${key}`);
+    return l.id;
+  }
+  /** Its name as the inventory shows it (null while locations are not managed). */
+  const locName = (key: string) => locationIds.get(key)?.name ?? null;
+
   async function spirit(fields: Record<string, unknown> = {}): Promise<string> {
     await fresh();
     const res = await t.call("POST", "/api/v1/spirits", {
@@ -68,7 +105,7 @@ export async function openShop(t: ShopHost) {
   async function receive(
     spiritId: string,
     quantity: number,
-    locationId = "loc_edinburgh",
+    locationId = loc("edinburgh"),
     extra: Record<string, unknown> = {},
   ) {
     const res = await change(spiritId, { type: "receive", locationId, quantity, ...extra });
@@ -141,7 +178,22 @@ export async function openShop(t: ShopHost) {
     return t.call("GET", path, { headers: who.headers });
   }
 
-  return { staff, spirit, batch, change, receive, customer, order, act, inventory, audit, get, renewTokens };
+  return {
+    staff,
+    loc,
+    locName,
+    spirit,
+    batch,
+    change,
+    receive,
+    customer,
+    order,
+    act,
+    inventory,
+    audit,
+    get,
+    renewTokens,
+  };
 }
 
 export type Shop = Awaited<ReturnType<typeof openShop>>;

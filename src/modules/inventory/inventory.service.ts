@@ -96,14 +96,23 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       await readSnapshot(client, snapshotReads(spiritId, now)),
     );
     const names = await ports.locationNames();
+    // By location name (then id), as people read them; levels then by batch.
+    const place = (id: string) => `${names.get(id) ?? ""}\u0000${id}`;
     const inventory: Inventory = {
       spiritId,
       status: event.status,
       available: event.available,
-      byLocation: event.byLocation.map((l) => ({ ...l, locationName: names.get(l.locationId) ?? null })),
+      byLocation: event.byLocation
+        .map((l) => ({ ...l, locationName: names.get(l.locationId) ?? null }))
+        .sort((a, b) => place(a.locationId).localeCompare(place(b.locationId))),
     };
     if (!staff) return inventory;
-    return { ...inventory, version: event.version, levels };
+    const sorted = [...levels].sort(
+      (a, b) =>
+        place(a.locationId).localeCompare(place(b.locationId)) ||
+        (a.batchId ?? "").localeCompare(b.batchId ?? ""),
+    );
+    return { ...inventory, version: event.version, levels: sorted };
   }
 
   async function getInventory(spiritId: string, staff: boolean): Promise<Inventory> {
