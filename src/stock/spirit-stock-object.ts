@@ -17,7 +17,7 @@ import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from
 import type { SpiritOperation, StockCoordinator, StockOutcome } from "./coordinator.ts";
 import { createStockEventBus, type StockChanged } from "./events.ts";
 import { createLocalStockCoordinator } from "./local-coordinator.ts";
-import { type SpiritSockets, spiritSockets } from "./spirit-stock-sockets.ts";
+import { SPIRIT_HEADER, type SpiritSockets, spiritSockets } from "./spirit-stock-sockets.ts";
 
 const SPIRIT_KEY = "spiritId";
 /** Never wake up sooner than this after an alarm (a hold that lapsed a moment ago is released now). */
@@ -28,6 +28,7 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
   private readonly coordinator: StockCoordinator;
   private readonly sockets: SpiritSockets;
   private spiritId: string | undefined;
+  private readonly wokeAt = new Date().toISOString();
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -89,17 +90,21 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
     await this.scheduleNextExpiry();
   }
 
-  /** The WebSocket upgrade forwarded by the Worker's route (`stub.fetch(request)`). */
+  /** The WebSocket upgrade forwarded by the Worker's route (`stub.fetch`), after it authenticated the caller. */
   override async fetch(request: Request): Promise<Response> {
-    const spiritId = new URL(request.url).searchParams.get("spiritId") ?? this.spiritId;
-    if (!spiritId) return new Response("The spirit is not known.", { status: 400 });
+    const spiritId = request.headers.get(SPIRIT_HEADER);
+    if (!spiritId) return new Response("The forwarded upgrade names no spirit.", { status: 400 });
     await this.claim(spiritId);
     return this.sockets.accept(request, () => this.coordinator.snapshot(spiritId));
   }
 
+  /** Which spirit, how many watchers, and when this instance woke (an eviction shows as a new time). */
+  async status(): Promise<{ spiritId: string | undefined; watchers: number; wokeAt: string }> {
+    return { spiritId: this.spiritId, watchers: this.sockets.count(), wokeAt: this.wokeAt };
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const spiritId = this.spiritId;
-    if (spiritId) await this.sockets.onMessage(ws, message, () => this.coordinator.snapshot(spiritId));
+    this.sockets.onMessage(ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
