@@ -238,15 +238,9 @@ export const AuditListQuerySchema = z.object({
 });
 
 export const IdempotencyHeaderSchema = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
-      description: "A retry with the same key and body gets the first answer and changes nothing.",
-    }),
+  "idempotency-key": z.string().min(1).max(200).optional().openapi({
+    description: "A retry with the same key and body gets the first answer and changes nothing.",
+  }),
 });
 
 export type StockChange = z.infer<typeof StockChangeSchema>;
