@@ -10,6 +10,9 @@ import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
+import { interactionsRouter } from "./modules/interactions/index.ts";
+import { recommendationsRouter } from "./modules/recommendations/index.ts";
+import { reviewsRouter } from "./modules/reviews/index.ts";
 import { buildServices } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -49,6 +52,9 @@ export function createApp(deps: Deps) {
   app.route(API_PREFIX, catalogRouter);
   app.route(API_PREFIX, inventoryRouter);
   app.route(API_PREFIX, ordersRouter);
+  app.route(API_PREFIX, reviewsRouter);
+  app.route(API_PREFIX, interactionsRouter);
+  app.route(API_PREFIX, recommendationsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -49,6 +49,10 @@ export const configSchema = z
     CORS_ORIGINS: csv.default([]),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     SEED_DEMO: boolish.default(true),
+    /** Extra words that hold a review for staff, beyond the built-in list. */
+    REVIEW_BANNED_WORDS: csv.default([]),
+    /** How often the background job refreshes queued recommendations (Bun); "0" turns it off. */
+    RECOMMENDATIONS_REFRESH_INTERVAL: duration.default(2),
   })
   .superRefine((c, ctx) => {
     if (c.JWT_PRIVATE_KEY && !c.JWT_PUBLIC_KEY) {

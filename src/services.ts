@@ -9,6 +9,7 @@ import { createInventoryService } from "./modules/inventory/inventory.service.ts
 import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
+import { createSignalServices } from "./modules/recommendations/wiring.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
@@ -24,6 +25,8 @@ export function buildServices(deps: Deps) {
     ...base,
     inventory: createInventoryService(deps, inventoryPortsFrom(base)),
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
+    // reviews, interactions, purchases, recommendations
+    ...createSignalServices(deps, base),
   };
 }
 

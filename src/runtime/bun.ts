@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createStockEventBus } from "../stock/events.ts";
@@ -61,6 +62,14 @@ const stopDailyAudit = everyDayAt(
   () => background.inventory.runAudit("scheduled", null),
   reportFailure("daily stock audit"),
 );
+// Recommendations are computed off the request path: this job drains the refresh queue signals fill.
+const recommendationWorker =
+  config.RECOMMENDATIONS_REFRESH_INTERVAL > 0
+    ? startRecommendationWorker(background.recommendations, {
+        intervalMs: config.RECOMMENDATIONS_REFRESH_INTERVAL * 1000,
+        logger,
+      })
+    : undefined;
 
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
 const base = `http://${server.hostname}:${server.port}`;
@@ -75,6 +84,7 @@ const shutdown = async () => {
   server.stop();
   stopDailyAudit();
   await reaper.stop();
+  await recommendationWorker?.stop();
   await deps.stock.close();
   database.client.close();
   process.exit(0);

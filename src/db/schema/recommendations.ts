@@ -1,19 +1,39 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** Why a spirit is recommended, as a code clients can switch on (the `reason` text says it to people). */
+export const REASON_CODES = [
+  "similar_to_rated",
+  "similar_to_bought",
+  "similar_to_wished",
+  "similar_to_viewed",
+  "profile_match",
+  "favourite_match",
+  "co_purchased",
+  "co_wishlisted",
+  "co_rated",
+  "co_viewed",
+  "new_batch",
+  "popular",
+  "more_like_this",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
 /** One ranked candidate as the background job left it; reads filter and cut these, never recompute. */
 export type CachedRecommendation = {
   spiritId: string;
   score: number;
   /** How much of the score came from collaborative filtering (0 = all content). */
   collaborativeShare: number;
-  reasonCode: string;
+  reasonCode: ReasonCode;
   reason: string;
   relatedSpiritId: string | null;
 };
 
 /** The customer's taste as the content model sees it, kept so a listing can be re-ranked without the model. */
 export type TasteProfile = {
+  /** Centred on the catalog's mean flavour (`flavourMean`) and of unit length; empty when unknown. */
   flavour: number[];
+  flavourMean: number[];
   types: Record<string, number>;
   regions: Record<string, number>;
   distilleries: Record<string, number>;

@@ -1,0 +1,191 @@
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { spirits } from "../../db/schema/catalog.ts";
+import {
+  type ClientInteractionKind,
+  type InteractionDetail,
+  type InteractionKind,
+  type InteractionRow,
+  interactions,
+} from "../../db/schema/signals.ts";
+import type { Deps } from "../../deps.ts";
+import { type FieldError, ProblemError } from "../../http/problem.ts";
+import type { RefreshQueue } from "../recommendations/refresh-queue.ts";
+import { createPurchaseSync } from "./purchase-sync.ts";
+
+/** A signal as another module (or this one) hands it over. */
+export type NewInteraction = {
+  customerId: string;
+  kind: InteractionKind;
+  spiritId?: string | null;
+  value?: number | null;
+  detail?: InteractionDetail | null;
+  /** Makes recording idempotent: a second event with the same key is ignored. */
+  dedupeKey?: string | null;
+  occurredAt?: string;
+};
+
+export type ClientInteraction = {
+  kind: ClientInteractionKind;
+  spiritId: string;
+  occurredAt?: string | undefined;
+  eventId?: string | undefined;
+  context?: string | undefined;
+  position?: number | undefined;
+  durationMs?: number | undefined;
+};
+
+export type Interaction = {
+  id: string;
+  kind: InteractionKind;
+  spiritId: string | null;
+  source: "client" | "server";
+  value: number | null;
+  detail: InteractionDetail | null;
+  occurredAt: string;
+  recordedAt: string;
+};
+
+/** Clients may report a little late (offline, batching) but not from the future or from long ago. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_EVENT_AGE_MS = 30 * 86_400_000;
+
+const NEWEST_FIRST: Sort<InteractionRow> = {
+  name: "interactions_newest",
+  keys: [{ column: interactions.seq, direction: "desc", value: (r) => r.seq }],
+};
+
+const toInteraction = (r: InteractionRow): Interaction => ({
+  id: r.id,
+  kind: r.kind,
+  spiritId: r.spiritId,
+  source: r.source,
+  value: r.value,
+  detail: r.detail,
+  occurredAt: r.occurredAt,
+  recordedAt: r.recordedAt,
+});
+
+/**
+ * The behaviour log. Every recording also queues the customer's recommendations for a refresh in the
+ * same atomic batch; the computing happens later, in the background.
+ */
+export function createInteractionsService(deps: Deps, ports: { queue: RefreshQueue }) {
+  const { db, clock } = deps;
+  const purchaseSync = createPurchaseSync(deps, ports.queue);
+
+  /** The statements that record these events and queue their customers; for the caller's own batch. */
+  function entries(events: NewInteraction[], source: "client" | "server" = "server") {
+    const now = clock.now();
+    const recordedAt = now.toISOString();
+    const rows = events.map((e) => ({
+      id: newId("int", now.getTime()),
+      customerId: e.customerId,
+      kind: e.kind,
+      spiritId: e.spiritId ?? null,
+      source,
+      value: e.value ?? null,
+      detail: e.detail ?? null,
+      dedupeKey: e.dedupeKey ?? null,
+      occurredAt: e.occurredAt ?? recordedAt,
+      recordedAt,
+    }));
+    const customers = [...new Set(events.map((e) => e.customerId))];
+    return {
+      insert: db.insert(interactions).values(rows).onConflictDoNothing().returning({ id: interactions.id }),
+      enqueue: customers.map((id) => ports.queue.enqueue(id, `signal:${events[0]?.kind ?? "unknown"}`)),
+    };
+  }
+
+  /** Records server-side events (purchases, wishlist changes, reviews, searches) in one batch. */
+  async function record(events: NewInteraction[]): Promise<number> {
+    if (!events.length) return 0;
+    const { insert, enqueue } = entries(events, "server");
+    const [inserted] = await db.batch([insert, ...enqueue]);
+    return inserted.length;
+  }
+
+  /** Validates and records what a client reports; a bad event refuses the whole batch (422), naming it. */
+  async function recordClientEvents(customerId: string, events: ClientInteraction[]) {
+    const now = clock.now().getTime();
+    const errors: FieldError[] = [];
+    events.forEach((e, i) => {
+      if (e.occurredAt === undefined) return;
+      const at = Date.parse(e.occurredAt);
+      if (at > now + MAX_CLOCK_SKEW_MS) {
+        errors.push({ path: `events.${i}.occurredAt`, message: "must not be in the future" });
+      } else if (at < now - MAX_EVENT_AGE_MS) {
+        errors.push({ path: `events.${i}.occurredAt`, message: "must be within the last 30 days" });
+      }
+    });
+    const ids = [...new Set(events.map((e) => e.spiritId))];
+    const known = new Set(
+      (await db.select({ id: spirits.id }).from(spirits).where(inArray(spirits.id, ids))).map((r) => r.id),
+    );
+    events.forEach((e, i) => {
+      if (!known.has(e.spiritId)) {
+        errors.push({ path: `events.${i}.spiritId`, message: `names no spirit (${e.spiritId})` });
+      }
+    });
+    if (errors.length) {
+      throw new ProblemError(
+        422,
+        `${errors.length} event${errors.length === 1 ? " is" : "s are"} not valid; nothing was recorded.`,
+        { errors },
+      );
+    }
+    const { insert, enqueue } = entries(
+      events.map((e) => {
+        const detail: InteractionDetail = {};
+        if (e.context !== undefined) detail.context = e.context;
+        if (e.position !== undefined) detail.position = e.position;
+        if (e.durationMs !== undefined) detail.durationMs = e.durationMs;
+        return {
+          customerId,
+          kind: e.kind,
+          spiritId: e.spiritId,
+          detail: Object.keys(detail).length ? detail : null,
+          dedupeKey: e.eventId ? `client:${customerId}:${e.eventId}` : null,
+          ...(e.occurredAt ? { occurredAt: new Date(e.occurredAt).toISOString() } : {}),
+        };
+      }),
+      "client",
+    );
+    const [inserted] = await db.batch([insert, ...enqueue]);
+    return { recorded: inserted.length, duplicates: events.length - inserted.length };
+  }
+
+  async function list(
+    customerId: string,
+    params: { limit: number; cursor?: string | undefined; kind?: InteractionKind | undefined },
+  ) {
+    // Purchases come from the orders' own log; catch up first so a fresh purchase is listed.
+    await purchaseSync.run();
+    const where: SQL[] = [eq(interactions.customerId, customerId)];
+    if (params.kind) where.push(eq(interactions.kind, params.kind));
+    if (params.cursor) where.push(afterCursor(NEWEST_FIRST, decodeCursor(NEWEST_FIRST, params.cursor)));
+    return page(
+      NEWEST_FIRST,
+      params.limit,
+      (limit) =>
+        db
+          .select()
+          .from(interactions)
+          .where(and(...where))
+          .orderBy(...orderByOf(NEWEST_FIRST))
+          .limit(limit),
+      toInteraction,
+    );
+  }
+
+  /** The largest sequence number so far: the recommender rebuilds its model only when this moves. */
+  async function watermark(): Promise<number> {
+    const [row] = await db.select({ seq: sql<number | null>`max(${interactions.seq})` }).from(interactions);
+    return row?.seq ?? 0;
+  }
+
+  return { entries, record, recordClientEvents, list, watermark, syncPurchases: purchaseSync.run };
+}
+
+export type InteractionsService = ReturnType<typeof createInteractionsService>;

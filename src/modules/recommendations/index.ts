@@ -1,0 +1,10 @@
+import { createRouter } from "../../http/openapi.ts";
+import * as handlers from "./recommendations.handlers.ts";
+import * as routes from "./recommendations.routes.ts";
+
+export const recommendationsRouter = createRouter().openapi(
+  routes.getRecommendations,
+  handlers.getRecommendations,
+);
+
+export { startRecommendationWorker } from "./worker.ts";

@@ -1,0 +1,116 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../../http/auth.ts";
+import {
+  AUTH_ERRORS,
+  BODY_ERRORS,
+  bearerSecurity,
+  jsonBody,
+  jsonContent,
+  problemResponses,
+} from "../../http/openapi.ts";
+import {
+  ModerationInputSchema,
+  ReviewInputSchema,
+  ReviewListQuerySchema,
+  ReviewListSchema,
+  ReviewParamsSchema,
+  ReviewSchema,
+  SpiritParamsSchema,
+} from "./reviews.schemas.ts";
+
+const tags = ["Reviews"];
+const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
+
+export const listReviews = createRoute({
+  method: "get",
+  path: "/spirits/{id}/reviews",
+  tags,
+  summary: "List a spirit's reviews, newest first",
+  description: "Approved reviews for everyone; staff can list `pending` or `rejected` ones to moderate them.",
+  security: optionalBearer,
+  request: { params: SpiritParamsSchema, query: ReviewListQuerySchema },
+  responses: {
+    200: jsonContent(ReviewListSchema, "One page of reviews."),
+    ...problemResponses(...AUTH_ERRORS, 404, 422),
+  },
+});
+
+export const createReview = createRoute({
+  method: "post",
+  path: "/spirits/{id}/reviews",
+  tags,
+  summary: "Review a spirit (customers; one review each)",
+  security: bearerSecurity,
+  middleware: [requireRole("customer")],
+  request: { params: SpiritParamsSchema, ...jsonBody(ReviewInputSchema) },
+  responses: {
+    201: {
+      ...jsonContent(ReviewSchema, "The review, `approved` or `pending` as the rules decided."),
+      headers: z.object({ Location: z.string() }),
+    },
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409),
+  },
+});
+
+export const getReview = createRoute({
+  method: "get",
+  path: "/spirits/{id}/reviews/{reviewId}",
+  tags,
+  summary: "Read a review (unapproved ones only by their author and staff)",
+  security: optionalBearer,
+  request: { params: ReviewParamsSchema },
+  responses: {
+    200: jsonContent(ReviewSchema, "The review."),
+    ...problemResponses(401, 404),
+  },
+});
+
+export const updateReview = createRoute({
+  method: "put",
+  path: "/spirits/{id}/reviews/{reviewId}",
+  tags,
+  summary: "Change a review (its author or staff)",
+  description: "The edited review goes through the moderation rules again.",
+  security: bearerSecurity,
+  middleware: [requireRole()],
+  request: { params: ReviewParamsSchema, ...jsonBody(ReviewInputSchema) },
+  responses: {
+    200: jsonContent(ReviewSchema, "The review as stored."),
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404),
+  },
+});
+
+export const deleteReview = createRoute({
+  method: "delete",
+  path: "/spirits/{id}/reviews/{reviewId}",
+  tags,
+  summary: "Delete a review (its author or staff)",
+  security: bearerSecurity,
+  middleware: [requireRole()],
+  request: { params: ReviewParamsSchema },
+  responses: {
+    204: { description: "Deleted; the spirit's rating no longer counts it." },
+    ...problemResponses(...AUTH_ERRORS, 404),
+  },
+});
+
+export const moderateReview = createRoute({
+  method: "post",
+  path: "/spirits/{id}/reviews/{reviewId}/moderation",
+  tags,
+  summary: "Approve or reject a review (staff)",
+  security: bearerSecurity,
+  middleware: [requireRole("staff", "admin")],
+  request: { params: ReviewParamsSchema, ...jsonBody(ModerationInputSchema) },
+  responses: {
+    200: jsonContent(ReviewSchema, "The review after the decision."),
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404),
+  },
+});
+
+export type ListReviewsRoute = typeof listReviews;
+export type CreateReviewRoute = typeof createReview;
+export type GetReviewRoute = typeof getReview;
+export type UpdateReviewRoute = typeof updateReview;
+export type DeleteReviewRoute = typeof deleteReview;
+export type ModerateReviewRoute = typeof moderateReview;
