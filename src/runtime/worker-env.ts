@@ -25,10 +25,6 @@ const bindingsSchema = z.object({
   ),
 });
 
-/** The cron expressions in wrangler.toml: every minute releases lapsed holds; this one audits the ledger. */
-export const CRON_REAP_HOLDS = "* * * * *";
-export const CRON_AUDIT_STOCK = "17 3 * * *";
-
 export type WorkerSetup = { config: Config; stockNamespace: DurableObjectNamespace<SpiritStockObject> };
 
 /** Every problem at once, each naming its variable (never its value). */

@@ -14,13 +14,8 @@ import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
-import {
-  CRON_AUDIT_STOCK,
-  openWorkerDatabase,
-  parseWorkerEnv,
-  type WorkerEnv,
-  workerLogger,
-} from "./worker-env.ts";
+import { CRON_AUDIT_STOCK } from "./worker-crons.ts";
+import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "./worker-env.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 
 export { SpiritStockObject } from "../stock/spirit-stock-object.ts";

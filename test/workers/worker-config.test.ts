@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { CRON_AUDIT_STOCK, CRON_REAP_HOLDS } from "../../src/runtime/worker-env.ts";
+import { CRON_AUDIT_STOCK, CRON_REAP_HOLDS } from "../../src/runtime/worker-crons.ts";
 import { selectedTargets } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { startWorkerRuntime, TEST_JWT_SECRET, wranglerConfig } from "../support/worker-runtime.ts";
