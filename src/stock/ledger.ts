@@ -13,7 +13,7 @@
  *      unit's writes, so a unit is all or nothing.
  *   3. the unit's writes, each carrying the condition `$ok` (the slot still says ok) in its WHERE clause:
  *      `UPDATE ... WHERE ... AND $ok`, `INSERT ... SELECT ... WHERE $ok`
- *   4. `SELECT ok, reason` (the unit's outcome) and `DELETE` of the slot.
+ *   4. at the end of the batch, one `SELECT` of every slot's outcome and one `DELETE` of them all.
  *
  * Units run in order inside the batch, so each one's guards see what the units before it wrote: the batch
  * is exactly as if the units had been committed one by one, in one transaction and one round trip. The
@@ -44,8 +44,8 @@ let slotCounter = 0;
 const slotPrefix = Math.random().toString(36).slice(2, 10);
 const nextSlotId = () => `s_${slotPrefix}_${(++slotCounter).toString(36)}`;
 
-/** The statements of one unit, its outcome being read by the returned `outcomeIndex`. */
-function unitStatements(unit: Unit, out: InStatement[]): number {
+/** The statements of one unit; returns its slot id. */
+function unitStatements(unit: Unit, out: InStatement[]): string {
   const slot = nextSlotId();
   const ok = `(SELECT ok FROM stock_op_slots WHERE id = '${slot}') = 1`;
   out.push({ sql: "INSERT INTO stock_op_slots (id, ok) VALUES (?, 1)", args: [slot] });
@@ -61,10 +61,7 @@ function unitStatements(unit: Unit, out: InStatement[]): number {
     if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
     out.push({ sql: w.sql.replaceAll("$ok", ok), args: w.args ?? [] });
   }
-  const outcomeIndex = out.length;
-  out.push({ sql: "SELECT ok, reason FROM stock_op_slots WHERE id = ?", args: [slot] });
-  out.push({ sql: "DELETE FROM stock_op_slots WHERE id = ?", args: [slot] });
-  return outcomeIndex;
+  return slot;
 }
 
 /**
@@ -78,12 +75,17 @@ export async function commitUnits(
   reads: InStatement[] = [],
 ): Promise<LedgerCommit> {
   const statements: InStatement[] = [];
-  const outcomeAt = units.map((u) => unitStatements(u, statements));
+  const slots = units.map((u) => unitStatements(u, statements));
+  // Batches never overlap (each is one transaction) and every one deletes its slots before it commits,
+  // so the table holds exactly this batch's slots: one statement reads all outcomes, one clears them.
+  const outcomeAt = statements.length;
+  statements.push("SELECT id, ok, reason FROM stock_op_slots", "DELETE FROM stock_op_slots");
   const readsFrom = statements.length;
   statements.push(...reads);
   const results = await client.batch(statements, "write");
-  const outcomes = outcomeAt.map((i): UnitOutcome => {
-    const row = results[i]?.rows[0];
+  const byId = new Map(results[outcomeAt]!.rows.map((r) => [String(r.id), r]));
+  const outcomes = slots.map((slot): UnitOutcome => {
+    const row = byId.get(slot);
     if (row && Number(row.ok) === 1) return { ok: true };
     return { ok: false, reason: String(row?.reason ?? "unknown") };
   });

@@ -170,7 +170,6 @@ export async function shipOrderStock(client: Client, input: OrderUnitInput): Pro
     );
   }
   const spiritIds = spiritsOf(committed);
-  for (const id of spiritIds) writes.push(s.bumpSpiritVersion(id));
   return commitOrderUnit(client, guards, writes, input.attach, spiritIds, 0);
 }
 
@@ -227,7 +226,6 @@ export async function cancelOrderStock(client: Client, input: OrderUnitInput): P
     writes.push(s.changeCustomerTotal(t.customerId, t.spiritId, -t.n, null, now));
   }
   const spiritIds = spiritsOf(live);
-  for (const id of spiritIds) writes.push(s.bumpSpiritVersion(id));
   const released = live.reduce((n, h) => n + h.quantity, 0);
   return commitOrderUnit(client, guards, writes, input.attach, spiritIds, released);
 }

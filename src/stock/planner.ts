@@ -168,7 +168,6 @@ function planHold(state: SpiritState, op: HoldRequest): Plan {
       }),
     );
   }
-  writes.push(s.bumpSpiritVersion(op.spiritId));
 
   for (const [l, n] of perLevel) {
     l.reserved += n;
@@ -227,7 +226,6 @@ function planGiveBack(
   for (const [customerId, n] of perCustomer) {
     writes.push(s.changeCustomerTotal(customerId, state.spiritId, -n, null, now));
   }
-  if (holds.length) writes.push(s.bumpSpiritVersion(state.spiritId));
 
   const touched: LevelState[] = [];
   for (const [levelId, n] of perLevel) {
@@ -444,7 +442,6 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
       break;
     }
   }
-  writes.push(s.bumpSpiritVersion(op.spiritId));
   for (const t of touched) {
     if (!t.exists) state.levels.push(t.level);
     if (t.onHandDelta !== 0 || !t.exists) {

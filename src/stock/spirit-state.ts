@@ -139,7 +139,6 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
             FROM inventory_levels l WHERE l.spirit_id = ? ORDER BY l.location_id, l.batch_key`,
       args: [now, spiritId],
     },
-    { sql: "SELECT version FROM stock_versions WHERE spirit_id = ?", args: [spiritId] },
     { sql: "SELECT status FROM spirits WHERE id = ?", args: [spiritId] },
   ];
 }
@@ -150,7 +149,7 @@ export type SnapshotLevel = BatchLevelView & { levelId: string; version: number 
 export function snapshotFrom(
   spiritId: string,
   at: string,
-  [levels, version, spirit]: ResultSet[],
+  [levels, spirit]: ResultSet[],
 ): { event: StockChanged; levels: SnapshotLevel[] } {
   const rows: SnapshotLevel[] = levels!.rows.map((r) => {
     const onHand = num(r.on_hand);
@@ -173,7 +172,9 @@ export function snapshotFrom(
   }));
   const event: StockChanged = {
     spiritId,
-    version: num(version!.rows[0]?.version),
+    // Every change bumps the version of each level it touches and levels are never deleted, so the sum
+    // of the levels' versions grows with every committed change of the spirit: its stock version.
+    version: rows.reduce((n, l) => n + l.version, 0),
     available: rows.reduce((s, l) => s + l.available, 0),
     byLocation: locations,
     byBatch: rows.map(({ batchId, locationId, onHand, reserved, available }) => ({

@@ -112,12 +112,6 @@ export const changeLevel = (
   args: [onHandDelta, reservedDelta, now, levelId],
 });
 
-export const bumpSpiritVersion = (spiritId: string): Write => ({
-  sql: `INSERT INTO stock_versions (spirit_id, version) SELECT ?, 1 WHERE $ok
-        ON CONFLICT (spirit_id) DO UPDATE SET version = version + 1`,
-  args: [spiritId],
-});
-
 export type MovementInput = {
   spiritId: string;
   levelId: string;

@@ -32,12 +32,6 @@ export const inventoryLevels = sqliteTable(
   ],
 );
 
-/** The per-spirit stock version: grows with every committed change of any of the spirit's levels. */
-export const stockVersions = sqliteTable("stock_versions", {
-  spiritId: text("spirit_id").primaryKey(),
-  version: integer("version").notNull().default(0),
-});
-
 export const MOVEMENT_KINDS = [
   "receive",
   "adjust",
