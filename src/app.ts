@@ -1,12 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import type { AppEnv } from "./app-env.ts";
 import type { Deps } from "./deps.ts";
+import { apiRateLimit } from "./http/api-rate-limit.ts";
 import { authenticate } from "./http/auth.ts";
 import { limitBody, requireJsonBody } from "./http/body-rules.ts";
+import { corsForOrigins } from "./http/cors.ts";
 import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
+import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
 import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
+import { createDocsRouter } from "./modules/docs/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
@@ -28,26 +31,22 @@ export function createApp(deps: Deps) {
     await next();
   });
   app.use("*", requestContext);
+  app.use("*", corsForOrigins(deps.config.CORS_ORIGINS));
+  // Cheapest refusals first: the rate limit, then the body's type and size, then the token.
   app.use(
-    "*",
-    cors({
-      origin: (origin) => (deps.config.CORS_ORIGINS.includes(origin) ? origin : null),
-      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "Idempotency-Key",
-        "If-Match",
-        "X-Request-Id",
-        "Last-Event-ID",
-      ],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "Location", "ETag", "Idempotent-Replayed"],
-      maxAge: 600,
+    `${API_PREFIX}/*`,
+    apiRateLimit({
+      perMinute: deps.config.RATE_LIMIT_PER_MINUTE,
+      clock: deps.clock,
+      clientAddress: deps.clientAddress,
     }),
+    requireJsonBody,
+    limitBody,
+    authenticate,
   );
-  app.use(`${API_PREFIX}/*`, limitBody, requireJsonBody, authenticate);
 
   app.route("/", healthRouter);
+  app.route("/", createDocsRouter(deps.docsAssets));
   app.route(API_PREFIX, spiritListRouter);
   app.route(API_PREFIX, catalogRouter);
   app.route(API_PREFIX, inventoryRouter);
@@ -63,20 +62,10 @@ export function createApp(deps: Deps) {
     description:
       "An access token from `POST /api/v1/auth/login`, or from the configured OpenID Connect provider.",
   });
+  // Built on first request, then served from this string: generating it walks every zod schema.
   let document: string | undefined;
   const openApiDocument = () => {
-    document ??= JSON.stringify(
-      app.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: {
-          title: "Angel's Share API",
-          version: "1.0.0",
-          description:
-            "Catalog, inventory that never oversells, orders and customers for shops selling rare spirits.",
-        },
-        servers: [{ url: "/", description: "This server" }],
-      }),
-    );
+    document ??= JSON.stringify(buildOpenApiDocument(app, { apiPrefix: API_PREFIX }));
     return document;
   };
   app.get(`${API_PREFIX}/openapi.json`, (c) =>

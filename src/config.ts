@@ -20,10 +20,27 @@ const csv = z.string().transform((v) =>
 
 const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** A whole number in bounds, with one message that says what is wanted (not "expected number, received NaN"). */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+
+/** A token lifetime: a duration, and never zero. */
+const lifetime = duration.refine((seconds) => seconds > 0, "must be more than 0 seconds");
+
+/** Browser origins as browsers send them: scheme and host (and port), no path, no trailing slash. */
+const origins = csv.pipe(
+  z.array(
+    z.string().regex(/^https?:\/\/[^/\s?#]+$/, {
+      error: (issue) =>
+        `"${issue.input}" is not an origin like https://shop.example (no path, no trailing /)`,
+    }),
+  ),
+);
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535").default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: z
       .string()
@@ -38,15 +55,21 @@ export const configSchema = z
     JWT_AUDIENCE: z.string().default("angelshare-api"),
     /** pbkdf2-sha256 when the database is shared with a Cloudflare Worker (Workers cannot verify argon2id). */
     PASSWORD_HASH: z.enum(["argon2id", "pbkdf2-sha256"]).default("argon2id"),
-    ACCESS_TOKEN_TTL: duration.default(900),
-    REFRESH_TOKEN_TTL: duration.default(30 * 86400),
+    ACCESS_TOKEN_TTL: lifetime.default(900),
+    REFRESH_TOKEN_TTL: lifetime.default(30 * 86400),
     OIDC_ISSUER: z.url().optional(),
     OIDC_AUDIENCE: z.string().optional(),
     OIDC_JWKS_URL: z.url().optional(),
     OIDC_ROLE_CLAIM: z.string().default("role"),
-    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_EMAIL: z.email("must be an e-mail address").optional(),
     ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-    CORS_ORIGINS: csv.default([]),
+    CORS_ORIGINS: origins.default([]),
+    /** Requests a minute each client may send to /api/v1 (bursts up to that many); 0 turns the limit off. */
+    RATE_LIMIT_PER_MINUTE: wholeNumber(
+      0,
+      1_000_000,
+      "must be a whole number of requests (0 turns it off)",
+    ).default(600),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     SEED_DEMO: boolish.default(true),
     /** Extra words that hold a review for staff, beyond the built-in list. */
@@ -66,10 +89,11 @@ export const configSchema = z
       });
     }
     if (Boolean(c.ADMIN_EMAIL) !== Boolean(c.ADMIN_PASSWORD)) {
+      const missing = c.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL";
       ctx.addIssue({
         code: "custom",
-        path: ["ADMIN_EMAIL"],
-        message: "ADMIN_EMAIL and ADMIN_PASSWORD go together",
+        path: [missing],
+        message: `is required with ${missing === "ADMIN_EMAIL" ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"} (the admin account needs both)`,
       });
     }
   });
@@ -87,7 +111,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+    // The variable's name only: "CORS_ORIGINS", not "CORS_ORIGINS.0" for a list's item.
+    throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? "(env)")}: ${i.message}`));
   }
   return result.data;
 }

@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import type { DocsAssetSource } from "./modules/docs/asset-source.ts";
 import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
 
@@ -33,6 +34,8 @@ export interface Deps {
   stock: StockCoordinator;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
+  /** Swagger UI's files for the docs page (Bun: bundledSwaggerUi); without them /docs only links the documents. */
+  docsAssets?: DocsAssetSource;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

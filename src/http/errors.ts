@@ -27,7 +27,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
 
 type RouteLike = { method: string; path: string };
 
-/** Answers an unmatched request: 405 with `Allow` when the path exists under other methods, else 404. */
+/**
+ * Answers an unmatched request: 405 with `Allow` when the path exists under other methods (204 with `Allow`
+ * for OPTIONS), else 404.
+ */
 export function notFoundOrMethodNotAllowed(routes: () => RouteLike[]) {
   let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
   const build = () => {
@@ -51,9 +54,11 @@ export function notFoundOrMethodNotAllowed(routes: () => RouteLike[]) {
     const allowed = new Set<string>();
     for (const { pattern, methods } of table)
       if (pattern.test(c.req.path)) for (const m of methods) allowed.add(m);
-    if (allowed.size && c.req.method !== "OPTIONS") {
+    if (allowed.size) {
       allowed.add("OPTIONS");
       const allow = [...allowed].sort().join(", ");
+      // OPTIONS without a CORS preflight (or from an origin CORS does not allow): say what the path takes.
+      if (c.req.method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
       return problemResponse(
         c,
         new ProblemError(405, `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`, {

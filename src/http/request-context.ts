@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
+import { handleError } from "./errors.ts";
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -9,7 +10,14 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = given && VALID_REQUEST_ID.test(given) ? given : crypto.randomUUID();
   c.set("requestId", requestId);
   const started = performance.now();
-  await next();
+  try {
+    await next();
+  } catch (err) {
+    // Hono hands only Error instances to app.onError and rethrows anything else (a library that throws a
+    // plain object, a `throw "text"`): answer those with the same leak-nothing 500.
+    if (err instanceof Error) throw err;
+    c.res = handleError(new ThrownNonError(err), c);
+  }
   c.res.headers.set("X-Request-Id", requestId);
   const status = c.res.status;
   c.var.deps.logger.log(status >= 500 ? "error" : "info", {
@@ -22,3 +30,19 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     actor: c.var.principal?.id,
   });
 });
+
+class ThrownNonError extends Error {
+  constructor(value: unknown) {
+    const name = (value as { constructor?: { name?: string } } | null)?.constructor?.name;
+    super(`A non-Error value was thrown (${name ?? typeof value}): ${safeString(value)}`);
+    this.name = "ThrownNonError";
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === "string" ? value : JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
@@ -39,6 +40,7 @@ const deps: Deps = {
     logger,
   }),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
+  docsAssets: bundledSwaggerUi,
 };
 await prepareDatabase(deps);
 const app = createApp(deps);

@@ -6,6 +6,7 @@ import { parseConfig } from "../../src/config.ts";
 import { openLocalDatabase } from "../../src/db/local.ts";
 import type { Role } from "../../src/db/schema/accounts.ts";
 import type { Clock, Deps, Logger } from "../../src/deps.ts";
+import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
 import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
@@ -50,6 +51,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
     LOG_LEVEL: "silent",
     SEED_DEMO: options.seedDemo ? "true" : "false",
+    // In-process requests all count as one client on a clock that stands still: tests opt in to the limit.
+    RATE_LIMIT_PER_MINUTE: "0",
     ...options.env,
   });
   const clock = options.clock ?? new TestClock();
@@ -70,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       events: stockEvents,
       logger: silentLogger,
     }),
+    docsAssets: bundledSwaggerUi,
   };
   await prepareDatabase(deps);
   const app = createApp(deps);

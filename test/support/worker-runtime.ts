@@ -89,6 +89,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         ...wranglerConfig.vars,
         NODE_ENV: "test",
         LOG_LEVEL: "silent",
+        // Every test request comes from one address on a real clock: tests opt in to the API rate limit.
+        RATE_LIMIT_PER_MINUTE: "0",
         DATABASE_URL: hrana.url,
         DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
         JWT_SECRET: TEST_JWT_SECRET,

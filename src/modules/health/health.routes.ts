@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { jsonContent } from "../../http/openapi.ts";
+import { jsonContent, problemResponses } from "../../http/openapi.ts";
 
 export const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
 export const ReadinessSchema = z
@@ -15,7 +15,7 @@ export const healthz = createRoute({
   path: "/healthz",
   tags: ["System"],
   summary: "Liveness: the process is up",
-  responses: { 200: jsonContent(HealthSchema, "The process is up.") },
+  responses: { 200: jsonContent(HealthSchema, "The process is up."), ...problemResponses() },
 });
 
 export const readyz = createRoute({
@@ -26,5 +26,6 @@ export const readyz = createRoute({
   responses: {
     200: jsonContent(ReadinessSchema, "Ready to serve."),
     503: jsonContent(ReadinessSchema, "Not ready: the database is unreachable or migrations are missing."),
+    ...problemResponses(),
   },
 });
