@@ -37,6 +37,8 @@ describe("placing an order", () => {
     expect(order.expiresAt).toBe(new Date(clock().now().getTime() + 15 * 60_000).toISOString());
     expect(order.history.map((h) => h.status)).toEqual(["reserved"]);
     expect((await shop.inventory(s)).available).toBe(8);
+    // the answer is built without reading back: it must be exactly what a read gives
+    expect(await (await shop.get(c, `/api/v1/orders/${order.id}`)).json()).toEqual(order);
   });
 
   test("a price change later does not change the order's lines", async () => {

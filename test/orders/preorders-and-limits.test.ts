@@ -76,6 +76,7 @@ describe("pre-orders", () => {
     expect(pa.preorder).toBe(true);
     expect(pa.expiresAt).toBeNull();
     expect(pa.lines[0]!.allocations).toEqual([]);
+    expect(await (await shop.get(a, `/api/v1/orders/${pa.id}`)).json()).toEqual(pa);
     const pb = await parse(await shop.order(b, [{ spiritId: s, quantity: 1 }]));
     expect(pb.status).toBe("preordered");
     const full = await shop.order(c, [{ spiritId: s, quantity: 1 }]);

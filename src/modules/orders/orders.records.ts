@@ -11,7 +11,7 @@ import {
   orderLines,
   orderStatusHistory,
 } from "../../db/schema/orders.ts";
-import type { Attachment, OrderHold } from "../../stock/coordinator.ts";
+import type { Attachment, HoldView, OrderHold } from "../../stock/coordinator.ts";
 import { guard, write } from "../../stock/statements.ts";
 import type { Order, OrderSummary } from "./orders.schemas.ts";
 
@@ -66,7 +66,7 @@ export function insertOrder(o: NewOrder): Attachment {
           [l.id, o.id, l.spiritId, l.batchId, l.quantity, l.unitPriceMinor, l.currency, i],
         ),
       ),
-      historyRow(o.id, o.status, o.actorId, o.preorder ? "pre-ordered" : "stock held", o.now),
+      historyRow(o.id, o.status, o.actorId, placedNote(o), o.now),
     ],
   };
 }
@@ -120,6 +120,41 @@ export function effectiveStatus(row: Pick<OrderRow, "status" | "expiresAt">, now
 }
 
 const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
+
+/** The order just placed, from what placing it wrote (no read back: this is the hot path of a drop). */
+export function placedOrderView(o: NewOrder, holds: HoldView[]): Order {
+  return {
+    id: o.id,
+    customerId: o.customerId,
+    status: o.status,
+    preorder: o.preorder,
+    total: money(o.totalMinor, o.currency),
+    shipping: { country: o.shippingCountry, region: o.shippingRegion },
+    expiresAt: o.expiresAt,
+    lines: o.lines.map((l) => ({
+      id: l.id,
+      spiritId: l.spiritId,
+      batchId: l.batchId,
+      quantity: l.quantity,
+      unitPrice: money(l.unitPriceMinor, l.currency),
+      lineTotal: money(l.unitPriceMinor * l.quantity, l.currency),
+      allocations: holds
+        .filter((h) => h.lineId === l.id)
+        .map((h) => ({
+          locationId: h.locationId,
+          batchId: h.batchId,
+          quantity: h.quantity,
+          status: "active" as const,
+          bottleNumbers: [],
+        })),
+    })),
+    history: [{ status: o.status, at: o.now, actorId: o.actorId, note: placedNote(o) }],
+    createdAt: o.now,
+    updatedAt: o.now,
+  };
+}
+
+const placedNote = (o: Pick<NewOrder, "preorder">) => (o.preorder ? "pre-ordered" : "stock held");
 
 export async function readOrderView(
   db: Database,

@@ -5,10 +5,18 @@ import { type OrderRow, type OrderStatus, orderLines, orders } from "../../db/sc
 import type { Deps } from "../../deps.ts";
 import { isStaff, type Principal } from "../../http/auth.ts";
 import { type FieldError, ProblemError } from "../../http/problem.ts";
-import type { StockRefusal } from "../../stock/coordinator.ts";
+import type { HoldView, StockRefusal } from "../../stock/coordinator.ts";
 import { readWaitingClaims, spiritsWithWaitingClaims } from "../../stock/order-stock.ts";
 import { isReleased, type OrdersPorts, type SpiritForOrder } from "./orders.ports.ts";
-import { effectiveStatus, insertOrder, readOrderView, readSummaries, transition } from "./orders.records.ts";
+import {
+  effectiveStatus,
+  insertOrder,
+  type NewOrder,
+  placedOrderView,
+  readOrderView,
+  readSummaries,
+  transition,
+} from "./orders.records.ts";
 import type { CreateOrderInput, Order, OrderListQuery } from "./orders.schemas.ts";
 
 export const DEFAULT_HOLD_MINUTES = 15;
@@ -209,6 +217,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
 
     if (preordering.length) {
       const spirit = preordering[0]!;
+      const preorder: NewOrder = { ...order, status: "preordered", preorder: true, expiresAt: null };
       const outcome = await stock.submit({
         type: "preorder",
         spiritId: spirit.id,
@@ -218,15 +227,18 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
         lines: linesOf(spirit.id),
         allocation: spirit.preorderAllocation!,
         maxPerCustomer: spirit.maxPerCustomer,
-        attach: insertOrder({ ...order, status: "preordered", preorder: true, expiresAt: null }),
+        attach: insertOrder(preorder),
       });
       if (!outcome.ok) throw refusalProblem(outcome, spirit);
-      return view(orderId);
+      return placedOrderView(preorder, []);
     }
 
     // Pre-orders waiting for a spirit that is now on sale came first: they get their stock first.
-    for (const id of spirits.keys()) {
-      if ((await readWaitingClaims(client, id)).length) await releasePreorders(id, null);
+    // (Only a spirit with a pre-order allocation can have any.)
+    for (const spirit of spirits.values()) {
+      if (spirit.preorderAllocation && (await readWaitingClaims(client, spirit.id)).length) {
+        await releasePreorders(spirit.id, null);
+      }
     }
     const preferred = await ports.locationsShippingTo(input.shipping.country, region);
     const holdMinutes = Math.min(...[...spirits.values()].map((s) => s.holdMinutes ?? DEFAULT_HOLD_MINUTES));
@@ -234,7 +246,9 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     // Spirit by spirit in sorted id order; the order's rows go in with the last spirit's holds, and what
     // was taken is given back if a later spirit cannot be held: all or nothing, as the client sees it.
     const ids = [...spirits.keys()].sort();
+    const placed: NewOrder = { ...order, status: "reserved", preorder: false, expiresAt };
     const taken: string[] = [];
+    const holds: HoldView[] = [];
     try {
       for (const [i, spiritId] of ids.entries()) {
         const spirit = spirits.get(spiritId)!;
@@ -248,19 +262,17 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
           expiresAt,
           maxPerCustomer: spirit.maxPerCustomer,
           preferredLocationIds: preferred,
-          attach:
-            i === ids.length - 1
-              ? insertOrder({ ...order, status: "reserved", preorder: false, expiresAt })
-              : undefined,
+          attach: i === ids.length - 1 ? insertOrder(placed) : undefined,
         });
         if (!outcome.ok) throw refusalProblem(outcome, spirit);
         taken.push(spiritId);
+        holds.push(...outcome.holds);
       }
     } catch (err) {
       await giveBack(orderId, taken, actor.id);
       throw err;
     }
-    return view(orderId);
+    return placedOrderView(placed, holds);
   }
 
   async function giveBack(orderId: string, spiritIds: string[], actorId: string) {

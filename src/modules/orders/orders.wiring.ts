@@ -11,22 +11,11 @@ type CatalogLike = {
   findSpirit(id: string): Promise<SpiritForOrder | undefined>;
   findBatch(spiritId: string, batchId: string): Promise<unknown>;
 };
-type LocationLike = { id: string; shipsTo: readonly string[] };
-type LocationsLike = { list(): Promise<readonly LocationLike[]> };
+type LocationsLike = {
+  /** Active locations whose `shipsTo` covers the destination (the locations module owns the rule). */
+  serving(destination: { country: string; region: string | null }): Promise<readonly { id: string }[]>;
+};
 type ComplianceLike = { checkOrder(input: ComplianceCheck): unknown };
-
-/**
- * A location ships to a place when its `shipsTo` names the country ("GB"), the region as given
- * ("GB-SCT", "Scotland"), the country and region joined ("US-CA" from "US" + "CA"), or "*" (anywhere).
- */
-export function shipsTo(location: LocationLike, country: string, region: string | null): boolean {
-  const wanted = new Set(["*", country.toUpperCase()]);
-  if (region) {
-    wanted.add(region.toUpperCase());
-    wanted.add(`${country}-${region}`.toUpperCase());
-  }
-  return location.shipsTo.some((r) => wanted.has(r.toUpperCase()));
-}
 
 export function ordersPortsFrom(
   deps: Deps,
@@ -41,7 +30,7 @@ export function ordersPortsFrom(
     },
     async locationsShippingTo(country, region) {
       if (!s.locations) return [];
-      return (await s.locations.list()).filter((l) => shipsTo(l, country, region)).map((l) => l.id);
+      return (await s.locations.serving({ country, region })).map((l) => l.id);
     },
     async checkCompliance(input) {
       await s.compliance?.checkOrder(input);
