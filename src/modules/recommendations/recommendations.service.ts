@@ -104,10 +104,10 @@ export function createRecommendationsService(
    * meanwhile). Yields to the event loop between customers.
    */
   async function processQueue(opts: { force?: boolean; max?: number } = {}) {
+    // Purchases come from the orders' log: catching up queues their buyers and puts them in the model.
+    await ports.interactions.syncPurchases();
     const queued = await ports.queue.take(opts.max ?? batchSize);
     if (!queued.length) return { processed: 0, waiting: false };
-    // Purchases come from the orders' log: catch up first so they are in the model.
-    await ports.interactions.syncPurchases();
     const model = await freshModel(opts.force ?? false);
     if (!model) return { processed: 0, waiting: true };
     const customers = await loadCustomers(

@@ -21,6 +21,9 @@ export const CONTENT_WEIGHTS = {
  */
 export const BLEND = { k: 4, floor: 0.3, popularity: 0.05, outOfStock: 0.8 };
 
+/** "More like this": how much each part counts. */
+export const MORE_LIKE_THIS = { content: 0.7, collaborative: 0.3, personal: 0.1 };
+
 export type RecommendInput = {
   history: HistoryItem[];
   preferences?: EnginePreferences | undefined;
@@ -160,13 +163,22 @@ export class Recommender {
       neighbours.set(cf.nbIdx[p]!, cf.nbSim[p]!);
       nMax = Math.max(nMax, cf.nbSim[p]!);
     }
+    // Mostly what the spirit is like; what its buyers also bought refines it; the customer's taste breaks ties.
+    const sims = new Float32Array(n);
+    let sMax = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.blocked[i]) continue;
+      sims[i] = index.similarity(contextIdx, i);
+      sMax = Math.max(sMax, sims[i]!);
+    }
     const scored: { i: number; score: number; sim: number; co: number }[] = [];
     for (let i = 0; i < n; i++) {
       if (this.blocked[i]) continue;
-      const sim = index.similarity(contextIdx, i);
+      const sim = sMax > 0 ? sims[i]! / sMax : 0;
       const co = nMax > 0 ? (neighbours.get(i) ?? 0) / nMax : 0;
       const personal = taste.hasContent ? Math.max(0, this.content[i]!) : 0;
-      let score = 0.65 * sim + 0.35 * co + 0.1 * personal;
+      let score =
+        MORE_LIKE_THIS.content * sim + MORE_LIKE_THIS.collaborative * co + MORE_LIKE_THIS.personal * personal;
       if (!index.inStock[i]) score *= BLEND.outOfStock;
       scored.push({ i, score, sim, co });
     }
@@ -176,8 +188,10 @@ export class Recommender {
       const s = index.spirits[i]!;
       let reason: string;
       let collaborativeShare = 0;
-      if (0.35 * co > 0.65 * sim) {
-        collaborativeShare = (0.35 * co) / (0.35 * co + 0.65 * sim);
+      const c = MORE_LIKE_THIS.collaborative * co;
+      const m = MORE_LIKE_THIS.content * sim;
+      if (c + m > 0) collaborativeShare = c / (c + m);
+      if (c > m) {
         reason = `popular with people who bought ${ctx.name}`;
       } else {
         const shared: string[] = [];
@@ -198,7 +212,7 @@ export class Recommender {
         relatedSpiritId: ctx.id,
       };
     });
-    return { items, strategy: "hybrid", contentWeight: 0.65, taste };
+    return { items, strategy: "hybrid", contentWeight: MORE_LIKE_THIS.content, taste };
   }
 
   /** Marks what may never be offered; answers the bought spirits that came back as a new batch. */
