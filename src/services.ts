@@ -4,9 +4,11 @@ import { TokenService } from "./http/tokens.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { createCatalogService } from "./modules/catalog/catalog.service.ts";
+import { createComplianceService } from "./modules/compliance/compliance.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
+import { createLocationsService } from "./modules/locations/locations.service.ts";
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createSignalServices } from "./modules/recommendations/wiring.ts";
@@ -23,6 +25,8 @@ export function buildServices(deps: Deps) {
   };
   return {
     ...base,
+    locations: createLocationsService(deps, base.audit),
+    compliance: createComplianceService(deps, base.audit),
     inventory: createInventoryService(deps, inventoryPortsFrom(base)),
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
     // reviews, interactions, purchases, recommendations

@@ -34,10 +34,6 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   },
   { name: "Search", description: "Full-text search over the catalog, with filters, facets and sorts." },
   {
-    name: "Locations",
-    description: "Warehouses and retail points that hold stock; orders are allocated among them (staff).",
-  },
-  {
     name: "Inventory",
     description:
       "Stock levels per spirit, batch and location, and the append-only movement ledger behind them. For every level `0 <= reserved <= onHand`.",
@@ -61,11 +57,6 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     name: "Orders",
     description:
       "Orders that never oversell: stock is held per spirit in a fixed order, all or nothing. Creating one accepts an `Idempotency-Key`.",
-  },
-  {
-    name: "Compliance",
-    description:
-      "Legal purchase ages by country and region, and destinations that cannot be shipped to; checked when an order is placed.",
   },
   {
     name: "Drops",

@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
@@ -64,6 +65,11 @@ const stopDailyAudit = everyDayAt(
   () => background.inventory.runAudit("scheduled", null),
   reportFailure("daily stock audit"),
 );
+// Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
+const idempotencyPurge = setInterval(
+  () => purgeIdempotencyKeys(deps).catch(reportFailure("idempotency key purge")),
+  60 * 60 * 1000,
+);
 // Recommendations are computed off the request path: this job drains the refresh queue signals fill.
 const recommendationWorker =
   config.RECOMMENDATIONS_REFRESH_INTERVAL > 0
@@ -85,6 +91,7 @@ if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
 const shutdown = async () => {
   server.stop();
   stopDailyAudit();
+  clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();
   await deps.stock.close();

@@ -1,0 +1,134 @@
+import { and, asc, eq, type SQL } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { type LocationRow, locations } from "../../db/schema/locations.ts";
+import type { Deps } from "../../deps.ts";
+import { coversDestination, type Destination } from "../../http/destinations.ts";
+import { ProblemError } from "../../http/problem.ts";
+import type { AuditService } from "../audit/audit.service.ts";
+import type { Location, LocationInput, LocationListQuery } from "./locations.schemas.ts";
+
+const BY_NAME: Sort<LocationRow> = {
+  name: "name",
+  keys: [
+    { column: locations.name, direction: "asc", value: (r) => r.name },
+    { column: locations.id, direction: "asc", value: (r) => r.id },
+  ],
+};
+
+const toLocation = (r: LocationRow): Location => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  country: r.country,
+  region: r.region,
+  shipsTo: r.shipsTo,
+  active: r.active,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+const notFound = (id: string) => new ProblemError(404, `Location ${id} was not found.`);
+
+/**
+ * A location serves a destination when it is active and its `shipsTo` covers it (the rule is spelled out
+ * in src/http/destinations.ts: `*`, a group such as `EU`, the country, or the subdivision).
+ */
+export function servesDestination(location: Pick<Location, "active" | "shipsTo">, destination: Destination) {
+  return location.active && coversDestination(location.shipsTo, destination);
+}
+
+/** Warehouses and retail points: where stock is kept and where each ships to. */
+export function createLocationsService(deps: Deps, audit: AuditService) {
+  const { db, clock } = deps;
+
+  /** Every location (active or not), by name: a shop has a handful, so callers filter in memory. */
+  async function list(filter: { active?: boolean } = {}): Promise<Location[]> {
+    const where = filter.active === undefined ? undefined : eq(locations.active, filter.active);
+    const rows = await db
+      .select()
+      .from(locations)
+      .where(where)
+      .orderBy(asc(locations.name), asc(locations.id));
+    return rows.map(toLocation);
+  }
+
+  /** One page of locations by name, for the staff API. */
+  async function listPage(q: LocationListQuery) {
+    const where: SQL[] = [];
+    if (q.kind) where.push(eq(locations.kind, q.kind));
+    if (q.active !== undefined) where.push(eq(locations.active, q.active));
+    if (q.cursor) where.push(afterCursor(BY_NAME, decodeCursor(BY_NAME, q.cursor)));
+    return page(
+      BY_NAME,
+      q.limit,
+      (limit) =>
+        db
+          .select()
+          .from(locations)
+          .where(and(...where))
+          .orderBy(...orderByOf(BY_NAME))
+          .limit(limit),
+      toLocation,
+    );
+  }
+
+  async function find(id: string): Promise<Location | undefined> {
+    const row = await db.query.locations.findFirst({ where: eq(locations.id, id) });
+    return row && toLocation(row);
+  }
+
+  async function get(id: string): Promise<Location> {
+    const found = await find(id);
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  async function create(input: LocationInput, actorId?: string): Promise<Location> {
+    const now = clock.now();
+    const row: LocationRow = {
+      id: newId("loc", now.getTime()),
+      ...input,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await db.batch([
+      db.insert(locations).values(row),
+      audit.entry({ actorId, action: "location.created", subject: row.id, detail: { ...input } }),
+    ]);
+    return toLocation(row);
+  }
+
+  /** Replaces every field; a replace that changes nothing leaves `updatedAt` and the audit log alone. */
+  async function replace(id: string, input: LocationInput, actorId?: string): Promise<Location> {
+    const current = await get(id);
+    const same =
+      current.name === input.name &&
+      current.kind === input.kind &&
+      current.country === input.country &&
+      current.region === input.region &&
+      current.active === input.active &&
+      JSON.stringify(current.shipsTo) === JSON.stringify(input.shipsTo);
+    if (same) return current;
+    const updatedAt = clock.now().toISOString();
+    const [updated] = await db.batch([
+      db
+        .update(locations)
+        .set({ ...input, updatedAt })
+        .where(eq(locations.id, id))
+        .returning(),
+      audit.entry({ actorId, action: "location.replaced", subject: id, detail: { ...input } }),
+    ]);
+    if (!updated[0]) throw notFound(id);
+    return toLocation(updated[0]);
+  }
+
+  /** The active locations that serve the destination, by name. */
+  async function serving(destination: Destination): Promise<Location[]> {
+    return (await list({ active: true })).filter((l) => servesDestination(l, destination));
+  }
+
+  return { list, listPage, find, get, create, replace, servesDestination, serving };
+}
+
+export type LocationsService = ReturnType<typeof createLocationsService>;
