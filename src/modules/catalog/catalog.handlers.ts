@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env.ts";
 import { isStaff, principalOf } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
+import { personalizeListing } from "../recommendations/index.ts";
 import type {
   CreateBatchRoute,
   CreateSpiritRoute,
@@ -21,13 +22,13 @@ const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was n
 const locationOf = (collectionPath: string, id: string) => `${collectionPath.replace(/\/+$/, "")}/${id}`;
 
 export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => {
-  const { limit, cursor, ...filters } = c.req.valid("query");
+  const { limit, cursor, personalize, ...filters } = c.req.valid("query");
   if (filters.status === "archived" && !isStaff(c.var.principal)) {
     principalOf(c); // anonymous: 401 first
     throw new ProblemError(403, "Only staff can list archived spirits.");
   }
   const page = await c.var.services.catalog.listSpirits({ filters, limit, cursor });
-  return c.json(page, 200);
+  return c.json(await personalizeListing(c, personalize, page), 200);
 };
 
 export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) => {

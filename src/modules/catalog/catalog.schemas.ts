@@ -572,6 +572,16 @@ export const spiritListQueryShape = {
     .max(1000, "is not a valid cursor for this list")
     .optional()
     .openapi({ description: "`nextCursor` from the previous page." }),
+  personalize: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({
+      description:
+        "Re-rank this page by the signed-in customer's taste (the recommendations module's affinity). " +
+        "Filters, page contents and cursors stay exactly the same; only the order within the page changes. " +
+        "The `X-Personalized` response header says whether it was applied.",
+    }),
 };
 
 export function checkPriceRange(

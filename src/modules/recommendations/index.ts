@@ -7,4 +7,5 @@ export const recommendationsRouter = createRouter().openapi(
   handlers.getRecommendations,
 );
 
+export { personalizeListing } from "./personalize-listing.ts";
 export { startRecommendationWorker } from "./worker.ts";
