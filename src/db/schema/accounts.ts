@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { spirits } from "./catalog.ts";
+import { type FlavourProfile, spirits } from "./catalog.ts";
 
 export type Role = "customer" | "staff" | "admin";
 
@@ -7,7 +7,8 @@ export type Preferences = {
   favouriteTypes?: string[];
   favouriteRegions?: string[];
   favouriteDistilleries?: string[];
-  flavourProfile?: Record<string, number>;
+  /** Scores 0..4 in the catalog's flavour dimensions (FLAVOUR_DIMENSIONS). */
+  flavourProfile?: FlavourProfile;
   priceRange?: { minMinor?: number; maxMinor?: number; currency: string };
   avoidTags?: string[];
 };
@@ -29,6 +30,9 @@ export const accounts = sqliteTable(
   (t) => [
     uniqueIndex("accounts_email_uq").on(t.email),
     uniqueIndex("accounts_external_uq").on(t.externalSubject),
+    // Admin listings: newest first, all or of one role (keyset pages seek into these).
+    index("accounts_created_idx").on(t.createdAt, t.id),
+    index("accounts_role_created_idx").on(t.role, t.createdAt, t.id),
   ],
 );
 
@@ -64,6 +68,8 @@ export const refreshTokens = sqliteTable(
   (t) => [
     uniqueIndex("refresh_tokens_hash_uq").on(t.tokenHash),
     index("refresh_tokens_family_idx").on(t.familyId),
+    // Ending every session of an account (disabled) and pruning its expired tokens at sign-in.
+    index("refresh_tokens_account_idx").on(t.accountId, t.expiresAt),
   ],
 );
 
@@ -78,7 +84,11 @@ export const wishlistItems = sqliteTable(
       .references(() => spirits.id),
     addedAt: text("added_at").notNull(),
   },
-  (t) => [uniqueIndex("wishlist_items_pk").on(t.customerId, t.spiritId)],
+  (t) => [
+    uniqueIndex("wishlist_items_pk").on(t.customerId, t.spiritId),
+    // A customer's wishlist newest first, paged by (addedAt, spiritId).
+    index("wishlist_items_customer_added_idx").on(t.customerId, t.addedAt, t.spiritId),
+  ],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;
