@@ -350,3 +350,22 @@ describe("numbered bottles", () => {
     expect((await shop.audit()).clean).toBe(true);
   });
 });
+
+describe("Idempotency-Key on PATCH /inventory/{spiritId}", () => {
+  test("a retried receive is counted once", async () => {
+    const s = await shop.spirit();
+    const key = `receive-${crypto.randomUUID()}`;
+    const send = () =>
+      t.call("PATCH", `/api/v1/inventory/${s}`, {
+        headers: { ...shop.staff.headers, "Idempotency-Key": key },
+        body: { type: "receive", locationId: shop.loc("a"), quantity: 12 },
+      });
+    const first = await send();
+    expect(first.status).toBe(200);
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    expect((await shop.inventory(s)).levels![0]!.onHand).toBe(12);
+  });
+});

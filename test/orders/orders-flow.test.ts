@@ -307,3 +307,33 @@ describe("listing orders", () => {
     );
   });
 });
+
+describe("Idempotency-Key on POST /orders", () => {
+  test("a retry with the same key and body gets the first answer and holds nothing more; another body is 422", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 5);
+    const c = await shop.customer();
+    const key = { "Idempotency-Key": `order-${crypto.randomUUID()}` };
+    const first = await shop.order(c, [{ spiritId: s, quantity: 2 }], undefined, key);
+    expect(first.status).toBe(201);
+    const order = await first.json();
+    const retry = await shop.order(c, [{ spiritId: s, quantity: 2 }], undefined, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(retry.headers.get("Location")).toBe(first.headers.get("Location"));
+    expect(await retry.json()).toEqual(order);
+    expect((await shop.inventory(s)).available).toBe(3);
+    const other = await shop.order(c, [{ spiritId: s, quantity: 1 }], undefined, key);
+    expect(other.status).toBe(422);
+    expect((await other.json()).type).toEndWith("/idempotency-key-reused");
+    expect((await shop.inventory(s)).available).toBe(3);
+    // a refusal is kept too: the same sold-out answer, not a second attempt
+    const soldOutKey = { "Idempotency-Key": `order-${crypto.randomUUID()}` };
+    const refused = await shop.order(c, [{ spiritId: s, quantity: 9 }], undefined, soldOutKey);
+    expect(refused.status).toBe(409);
+    await shop.receive(s, 10);
+    const refusedAgain = await shop.order(c, [{ spiritId: s, quantity: 9 }], undefined, soldOutKey);
+    expect(refusedAgain.status).toBe(409);
+    expect(refusedAgain.headers.get("Idempotent-Replayed")).toBe("true");
+  });
+});

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.ts";
+import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import {
   AUTH_ERRORS,
   BODY_ERRORS,
@@ -13,7 +14,6 @@ import {
   AuditListQuerySchema,
   AuditListSchema,
   AuditSchema,
-  IdempotencyHeaderSchema,
   InventorySchema,
   MovementListSchema,
   MovementQuerySchema,
@@ -49,12 +49,16 @@ export const changeInventory = createRoute({
   description:
     "One typed operation, written to the movement ledger with who, when and why. With `expectedVersion` it " +
     "applies only if the level is still at that version (409 `stale-version` otherwise, and nothing changes). " +
-    "On-hand can never go below what is reserved (409 `below-reserved`).",
+    "On-hand can never go below what is reserved (409 `below-reserved`). With an `Idempotency-Key`, a retry " +
+    "gets the first answer and changes nothing more (a receive is not counted twice).",
   security: bearerSecurity,
-  middleware: staffOnly,
-  request: { params: SpiritIdParamsSchema, headers: IdempotencyHeaderSchema, ...jsonBody(StockChangeSchema) },
+  middleware: [...staffOnly, idempotent("inventory.change")],
+  request: { params: SpiritIdParamsSchema, headers: IdempotencyKeyHeader, ...jsonBody(StockChangeSchema) },
   responses: {
-    200: jsonContent(StockChangeResultSchema, "The spirit's stock after the operation."),
+    200: {
+      ...jsonContent(StockChangeResultSchema, "The spirit's stock after the operation."),
+      headers: IdempotentReplayedHeader,
+    },
     ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409),
   },
 });

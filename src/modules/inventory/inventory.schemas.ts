@@ -237,12 +237,6 @@ export const AuditListQuerySchema = z.object({
   cursor: z.string().min(1).max(200).optional(),
 });
 
-export const IdempotencyHeaderSchema = z.object({
-  "idempotency-key": z.string().min(1).max(200).optional().openapi({
-    description: "A retry with the same key and body gets the first answer and changes nothing.",
-  }),
-});
-
 export type StockChange = z.infer<typeof StockChangeSchema>;
 export type Inventory = z.infer<typeof InventorySchema>;
 export type Audit = z.infer<typeof AuditSchema>;

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.ts";
+import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import {
   AUTH_ERRORS,
   BODY_ERRORS,
@@ -10,7 +11,6 @@ import {
 } from "../../http/openapi.ts";
 import {
   CreateOrderSchema,
-  IdempotencyHeaderSchema,
   OrderIdParamsSchema,
   OrderListQuerySchema,
   OrderListSchema,
@@ -33,14 +33,15 @@ export const createOrder = createRoute({
     "locations and batches when needed) and holds it until `expiresAt` (15 minutes unless the spirit says " +
     "otherwise). All items or none. A spirit that is announced with a pre-order allocation takes a pre-order " +
     "instead (status `preordered`). Sold out: 409 `sold-out` naming the spirit and what is left. Over a " +
-    "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule.",
+    "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule. " +
+    "With an `Idempotency-Key`, a retry gets the first answer and places nothing more.",
   security: bearerSecurity,
-  middleware: signedIn,
-  request: { headers: IdempotencyHeaderSchema, ...jsonBody(CreateOrderSchema) },
+  middleware: [...signedIn, idempotent("orders.create")],
+  request: { headers: IdempotencyKeyHeader, ...jsonBody(CreateOrderSchema) },
   responses: {
     201: {
       ...jsonContent(OrderSchema, "The order, `reserved` (or `preordered`)."),
-      headers: z.object({ Location: z.string() }),
+      headers: z.object({ Location: z.string() }).merge(IdempotentReplayedHeader),
     },
     ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 409),
   },

@@ -156,13 +156,6 @@ export const OrderListQuerySchema = z.object({
   cursor: z.string().min(1).max(200).optional(),
 });
 
-export const IdempotencyHeaderSchema = z.object({
-  "idempotency-key": z.string().min(1).max(200).optional().openapi({
-    description: "A retry with the same key and body gets the first answer and changes nothing.",
-    example: "5f0c8a8e-4b9e-4f0e-9d0b-3a6f2c1d7e11",
-  }),
-});
-
 export const PreorderReleaseSchema = z
   .object({
     spiritId: z.string(),
