@@ -4,17 +4,19 @@
  *
  * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
  * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers do what the
- * Bun entry's timers do: every minute, lapsed holds and due pre-orders (the objects' alarms release holds
- * on time; this is the net under them, and it marks their orders expired); nightly, the stock audit.
+ * Bun entry's timers do (worker-crons.ts): every minute, lapsed holds, expired orders, due pre-orders
+ * and recommendation refreshes (the objects' alarms release holds on time; this is the net under them);
+ * hourly, the idempotency-key purge; nightly, the stock audit.
  */
 import { createApp } from "../app.ts";
 import { ConfigError } from "../config.ts";
 import { type Deps, type Logger, systemClock } from "../deps.ts";
+import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
-import { CRON_AUDIT_STOCK } from "./worker-crons.ts";
+import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
 import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "./worker-env.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 
@@ -36,6 +38,23 @@ function passwordsFor(logger: Logger) {
       }),
   });
 }
+
+type Ready = Extract<Built, { deps: Deps }>;
+
+const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown>>> = {
+  async [CRON_EVERY_MINUTE]({ services }) {
+    const stock = await services.orders.expireDue();
+    const recommendations = await services.recommendations.drain({});
+    return { ...stock, recommendations };
+  },
+  async [CRON_HOURLY]({ deps }) {
+    return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };
+  },
+  async [CRON_NIGHTLY]({ services }) {
+    const audit = await services.inventory.runAudit("scheduled", null);
+    return { auditId: audit.id, clean: audit.clean };
+  },
+};
 
 // Only handlers and classes may be exported from a Worker's main module.
 function buildWorkerDeps(env: WorkerEnv): Deps {
@@ -99,17 +118,16 @@ export default {
     return entry.app.fetch(request, env, ctx);
   },
 
-  // The same work the Bun entry's reaper and daily audit do, on wrangler.toml's cron triggers.
+  // The work the Bun entry's timers do, on wrangler.toml's cron triggers.
   async scheduled(controller, env) {
     const entry = setup(env);
     if ("error" in entry) throw entry.error;
-    if (controller.cron === CRON_AUDIT_STOCK) {
-      await entry.services.inventory.runAudit("scheduled", null);
+    const job = CRON_JOBS[controller.cron];
+    if (!job) {
+      entry.deps.logger.log("warn", { msg: "cron trigger with no job", cron: controller.cron });
       return;
     }
-    const done = await entry.services.orders.expireDue();
-    if (done.released || done.expiredOrders || done.converted) {
-      entry.deps.logger.log("info", { msg: "cron: lapsed holds and due pre-orders", ...done });
-    }
+    const done = await job(entry);
+    entry.deps.logger.log("info", { msg: "cron", cron: controller.cron, ...done });
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { CRON_AUDIT_STOCK, CRON_REAP_HOLDS } from "../../src/runtime/worker-crons.ts";
-import { selectedTargets } from "../support/targets.ts";
+import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY, CRONS } from "../../src/runtime/worker-crons.ts";
+import { openShop } from "../orders/shop.ts";
+import { openTarget, selectedTargets, type Target } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { startWorkerRuntime, TEST_JWT_SECRET, wranglerConfig } from "../support/worker-runtime.ts";
 
@@ -21,7 +22,7 @@ describe("wrangler.toml", () => {
   });
 
   test("the cron triggers are the ones the Worker's scheduled handler knows", () => {
-    expect([...raw.triggers.crons].sort()).toEqual([CRON_AUDIT_STOCK, CRON_REAP_HOLDS].sort());
+    expect([...raw.triggers.crons].sort()).toEqual([...CRONS].sort());
   });
 
   test("secrets are named, never given", () => {
@@ -108,21 +109,60 @@ onWorker("the Worker checks its bindings and secrets", () => {
 });
 
 onWorker("the Worker's cron triggers", () => {
-  let app: TestApp;
+  let t: Target;
   beforeAll(async () => {
-    app = await createTestApp();
+    t = await openTarget("worker");
   });
-  afterAll(() => app.close());
+  afterAll(() => t.close());
 
-  test("both cron expressions run to completion on an empty shop", async () => {
-    const worker = await startWorkerRuntime({
-      databasePath: app.deps.config.DATABASE_URL.slice("file:".length),
+  test("every minute: a lapsed hold goes back on sale and its order is marked expired", async () => {
+    const shop = await openShop(t);
+    const s = await shop.spirit();
+    await shop.receive(s, 3);
+    const c = await shop.customer();
+    const order = (await (await shop.order(c, [{ spiritId: s, quantity: 2 }])).json()) as { id: string };
+    // Time passes for this order only: its hold lapsed a minute ago (the object's alarm is set for later).
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await t.deps.client.batch(
+      [
+        { sql: "UPDATE stock_holds SET expires_at = ? WHERE order_id = ?", args: [past, order.id] },
+        { sql: "UPDATE orders SET expires_at = ? WHERE id = ?", args: [past, order.id] },
+      ],
+      "write",
+    );
+    await t.worker!.runCron(CRON_EVERY_MINUTE);
+    const inv = await shop.inventory(s);
+    expect(inv.levels![0]).toMatchObject({ onHand: 3, reserved: 0 });
+    const res = await t.call("GET", `/api/v1/orders/${order.id}`, { headers: c.headers });
+    expect(((await res.json()) as { status: string }).status).toBe("expired");
+    const rows = await t.deps.client.execute({
+      sql: "SELECT status FROM stock_holds WHERE order_id = ?",
+      args: [order.id],
     });
-    try {
-      await worker.runCron(CRON_REAP_HOLDS);
-      await worker.runCron(CRON_AUDIT_STOCK);
-    } finally {
-      await worker.close();
-    }
+    expect(rows.rows.map((r) => r.status)).toEqual(["expired"]);
+  });
+
+  test("hourly: idempotency keys older than a day are purged, newer ones stay", async () => {
+    const insert =
+      "INSERT INTO idempotency_keys (key, scope, request_hash, status, body, created_at) VALUES (?, 'test', 'h', 201, '{}', ?)";
+    const dayAndMore = new Date(Date.now() - 25 * 3600_000).toISOString();
+    await t.deps.client.batch(
+      [
+        { sql: insert, args: ["old", dayAndMore] },
+        { sql: insert, args: ["new", new Date().toISOString()] },
+      ],
+      "write",
+    );
+    await t.worker!.runCron(CRON_HOURLY);
+    const left = await t.deps.client.execute("SELECT key FROM idempotency_keys WHERE scope = 'test'");
+    expect(left.rows.map((r) => r.key)).toEqual(["new"]);
+  });
+
+  test("nightly: the stock audit runs and is recorded as scheduled", async () => {
+    await t.worker!.runCron(CRON_NIGHTLY);
+    const staff = await t.signIn("staff");
+    const res = await t.call("GET", "/api/v1/inventory/audits", { headers: staff.headers });
+    const audits = (await res.json()) as { items: { trigger: string; clean: boolean }[] };
+    expect(audits.items[0]).toMatchObject({ trigger: "scheduled", clean: true });
   });
 });
