@@ -25,7 +25,7 @@ describeTargets("orders and stock", (t) => {
     expect(order.status).toBe("reserved");
     expect(order.total).toEqual({ amountMinor: 37000, currency: "GBP" });
     expect(order.lines[0]!.allocations).toEqual([
-      { locationId: "loc_edinburgh", batchId: null, quantity: 2, status: "active", bottleNumbers: [] },
+      { locationId: shop.loc("edinburgh"), batchId: null, quantity: 2, status: "active", bottleNumbers: [] },
     ]);
     // Each target's own clock: a test clock on Bun, real time on the Worker.
     expect(Date.parse(order.expiresAt!) - t.deps.clock.now().getTime()).toBeGreaterThan(14 * 60_000);
