@@ -31,8 +31,7 @@ export async function openShop(t: ShopHost) {
   }
 
   /**
-   * The shop's locations, made through the locations API when it is there (otherwise plain ids, which the
-   * inventory accepts while locations are not managed): Edinburgh ships to GB and the EU, London only to
+   * The shop's locations, made through the locations API: Edinburgh ships to GB and the EU, London only to
    * England, A and B anywhere.
    */
   const places: Record<
@@ -50,13 +49,11 @@ export async function openShop(t: ShopHost) {
     a: { name: "Store A", kind: "warehouse", country: "GB", region: null, shipsTo: ["*"] },
     b: { name: "Store B", kind: "warehouse", country: "GB", region: null, shipsTo: ["*"] },
   };
-  const locationIds = new Map<string, { id: string; name: string | null }>();
+  const locationIds = new Map<string, { id: string; name: string }>();
   for (const [key, body] of Object.entries(places)) {
     const res = await t.call("POST", "/api/v1/locations", { headers: staff.headers, body });
-    if (res.status === 201)
-      locationIds.set(key, { id: ((await res.json()) as { id: string }).id, name: body.name });
-    else if (res.status === 404 || res.status === 405) locationIds.set(key, { id: `loc_${key}`, name: null });
-    else throw new Error(`location: ${res.status} ${await res.text()}`);
+    if (res.status !== 201) throw new Error(`location: ${res.status} ${await res.text()}`);
+    locationIds.set(key, { id: ((await res.json()) as { id: string }).id, name: body.name });
   }
   /** The id of one of the shop's locations. */
   function loc(key: string): string {
@@ -64,7 +61,7 @@ export async function openShop(t: ShopHost) {
     if (!l) throw new Error(`no location ${key}`);
     return l.id;
   }
-  /** Its name as the inventory shows it (null while locations are not managed). */
+  /** Its name, as the inventory shows it. */
   const locName = (key: string) => locationIds.get(key)?.name ?? null;
 
   async function spirit(fields: Record<string, unknown> = {}): Promise<string> {

@@ -10,14 +10,12 @@ type LocationsLike = {
   find(id: string): Promise<unknown>;
 };
 
-export function inventoryPortsFrom(s: { catalog: CatalogLike; locations?: LocationsLike }): InventoryPorts {
+export function inventoryPortsFrom(s: { catalog: CatalogLike; locations: LocationsLike }): InventoryPorts {
   return {
     spiritExists: async (id) => Boolean(await s.catalog.findSpirit(id)),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
-    // Until locations are managed, any location id is accepted (stock simply names where it is).
-    locationExists: async (id) => (s.locations ? Boolean(await s.locations.find(id)) : true),
+    locationExists: async (id) => Boolean(await s.locations.find(id)),
     async locationNames() {
-      if (!s.locations) return new Map();
       return new Map((await s.locations.list()).map((l) => [l.id, l.name]));
     },
   };

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES } from "../../db/schema/orders.ts";
+import { isSubdivisionCode, subdivisionOf } from "../../http/destinations.ts";
 import { isCountryCode } from "../../http/iso-codes.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
@@ -36,13 +37,25 @@ export const ShippingSchema = z
       .transform((v) => v.toUpperCase())
       .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code")
       .openapi({ example: "GB", description: "ISO 3166-1 alpha-2." }),
-    region: z
-      .string()
-      .trim()
-      .min(1)
-      .max(64)
-      .optional()
-      .openapi({ example: "GB-SCT", description: "State, province or ISO 3166-2 subdivision." }),
+    region: z.string().trim().min(1).max(6).optional().openapi({
+      example: "GB-SCT",
+      description:
+        "ISO 3166-2 subdivision of the country (`GB-SCT`, or just `SCT`); some rules depend on it.",
+    }),
+  })
+  .transform((v, ctx) => {
+    if (v.region === undefined) return { country: v.country };
+    // Stored and matched as the full ISO 3166-2 code, whichever way it was written.
+    const region = subdivisionOf(v);
+    if (!region || !isSubdivisionCode(region) || !region.startsWith(`${v.country}-`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["region"],
+        message: `must be an ISO 3166-2 subdivision of ${v.country}`,
+      });
+      return z.NEVER;
+    }
+    return { country: v.country, region };
   })
   .openapi("Shipping");
 

@@ -19,7 +19,7 @@ type ComplianceLike = { checkOrder(input: ComplianceCheck): unknown };
 
 export function ordersPortsFrom(
   deps: Deps,
-  s: { catalog: CatalogLike; locations?: LocationsLike; compliance?: ComplianceLike },
+  s: { catalog: CatalogLike; locations: LocationsLike; compliance: ComplianceLike },
 ): OrdersPorts {
   return {
     findSpirit: (id) => s.catalog.findSpirit(id),
@@ -29,11 +29,10 @@ export function ordersPortsFrom(
       return row ? { dateOfBirth: row.dateOfBirth, country: row.country, region: row.region } : undefined;
     },
     async locationsShippingTo(country, region) {
-      if (!s.locations) return [];
       return (await s.locations.serving({ country, region })).map((l) => l.id);
     },
     async checkCompliance(input) {
-      await s.compliance?.checkOrder(input);
+      await s.compliance.checkOrder(input);
     },
   };
 }
