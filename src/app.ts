@@ -18,6 +18,7 @@ import { ordersRouter } from "./modules/orders/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
+import { stockStreamRouter } from "./modules/stock-stream/index.ts";
 import { buildServices } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
   app.route(API_PREFIX, complianceRouter);
   app.route(API_PREFIX, inventoryRouter);
   app.route(API_PREFIX, ordersRouter);
+  app.route(API_PREFIX, stockStreamRouter);
   app.route(API_PREFIX, reviewsRouter);
   app.route(API_PREFIX, interactionsRouter);
   app.route(API_PREFIX, recommendationsRouter);

@@ -70,6 +70,18 @@ export const configSchema = z
       1_000_000,
       "must be a whole number of requests (0 turns it off)",
     ).default(600),
+    /** Milliseconds between heartbeats of the stock streams (WebSocket pings, SSE comment lines). */
+    STOCK_STREAM_HEARTBEAT_MS: wholeNumber(
+      100,
+      600_000,
+      "must be a whole number of milliseconds from 100 to 600000",
+    ).default(30_000),
+    /** Bytes a stock watcher may fall behind before it gets only the latest state. */
+    STOCK_STREAM_BACKLOG_BYTES: wholeNumber(
+      4096,
+      16_777_216,
+      "must be a whole number of bytes from 4096 to 16777216",
+    ).default(65_536),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     SEED_DEMO: boolish.default(true),
     /** Extra words that hold a review for staff, beyond the built-in list. */

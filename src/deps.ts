@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import type { WebSocketPort } from "./http/web-sockets.ts";
 import type { DocsAssetSource } from "./modules/docs/asset-source.ts";
 import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
@@ -36,6 +37,8 @@ export interface Deps {
   clientAddress?: (request: Request, env: unknown) => string | undefined;
   /** Swagger UI's files for the docs page (Bun: bundledSwaggerUi); without them /docs only links the documents. */
   docsAssets?: DocsAssetSource;
+  /** WebSocket upgrades and topic pub/sub (Bun: src/runtime/bun-sockets.ts); without them the stock sockets answer 501. */
+  sockets?: WebSocketPort;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -12,6 +12,7 @@ import { createLocationsService } from "./modules/locations/locations.service.ts
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createSignalServices } from "./modules/recommendations/wiring.ts";
+import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
@@ -26,12 +27,17 @@ export function buildServices(deps: Deps) {
     compliance: createComplianceService(deps, createAuditService(deps)),
   };
   // Inventory and orders reach locations and compliance through `base` (their ports).
+  const inventory = createInventoryService(deps, inventoryPortsFrom(base));
   return {
     ...base,
-    inventory: createInventoryService(deps, inventoryPortsFrom(base)),
+    inventory,
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
     // reviews, interactions, purchases, recommendations
     ...createSignalServices(deps, base),
+    stockStream: createStockStreamService(deps, {
+      spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
+      stockSnapshot: inventory.stockSnapshot,
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import { createStockEventBus } from "../stock/events.ts";
 import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunPasswords } from "./bun-passwords.ts";
+import { createBunSockets } from "./bun-sockets.ts";
 
 let config: ReturnType<typeof parseConfig>;
 try {
@@ -27,6 +28,7 @@ try {
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const logger = jsonLogger(config.LOG_LEVEL);
 const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
+const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const deps: Deps = {
   config,
   ...database,
@@ -42,6 +44,7 @@ const deps: Deps = {
   }),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
+  sockets: sockets.port,
 };
 await prepareDatabase(deps);
 const app = createApp(deps);
@@ -79,7 +82,13 @@ const recommendationWorker =
       })
     : undefined;
 
-const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
+const server = Bun.serve({
+  port: config.PORT,
+  hostname: config.HOST,
+  fetch: app.fetch,
+  websocket: sockets.websocket,
+});
+sockets.attach(server);
 const base = `http://${server.hostname}:${server.port}`;
 console.log(
   `Angel's Share API on ${base}/api/v1  (docs: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)`,

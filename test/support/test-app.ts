@@ -40,6 +40,8 @@ export type TestAppOptions = {
   clock?: Clock;
   /** Load the demo catalog (off by default so tests start from an empty catalog). */
   seedDemo?: boolean;
+  /** Runtime pieces to add or replace (e.g. `sockets` for a test on a real Bun.serve). */
+  deps?: Partial<Deps>;
 };
 
 /** A whole app over a fresh libSQL file in a temporary folder, migrated, with helpers to sign in. */
@@ -74,6 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       logger: silentLogger,
     }),
     docsAssets: bundledSwaggerUi,
+    ...options.deps,
   };
   await prepareDatabase(deps);
   const app = createApp(deps);

@@ -1,0 +1,108 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env.ts";
+import { isStaff } from "../../http/auth.ts";
+import { ProblemError } from "../../http/problem.ts";
+import { TokenError } from "../../http/tokens.ts";
+import type { SocketSession } from "../../http/web-sockets.ts";
+import type { Audience } from "../../stock/messages.ts";
+import { buildAsyncApiDocument, withServers } from "./asyncapi.ts";
+import type {
+  GetAsyncApiRoute,
+  StreamSpiritStockRoute,
+  WatchSpiritStockRoute,
+  WatchStockRoute,
+} from "./stock-stream.routes.ts";
+
+/**
+ * Who is watching: the bearer token (already checked by the app's middleware) or the `token` query
+ * parameter, which browsers must use for WebSockets and EventSource. A bad token is refused (401) rather
+ * than taken as anonymous, so a client never mistakes a broken token for being signed out.
+ */
+async function audienceOf(c: Context<AppEnv>, token: string | undefined): Promise<Audience> {
+  let principal = c.var.principal;
+  if (!principal && token !== undefined) {
+    try {
+      principal = await c.var.services.accounts.principalFor(await c.var.services.tokens.verify(token));
+    } catch (err) {
+      if (err instanceof TokenError) {
+        throw new ProblemError(401, `The token query parameter: ${err.message}`, {
+          headers: { "WWW-Authenticate": 'Bearer realm="angelshare"' },
+        });
+      }
+      throw err;
+    }
+  }
+  return isStaff(principal) ? "staff" : "public";
+}
+
+async function requireSpirit(c: Context<AppEnv>, id: string) {
+  if (!(await c.var.services.stockStream.spiritExists(id))) {
+    throw new ProblemError(404, `Spirit ${id} was not found.`);
+  }
+}
+
+/** Hands the request to the runtime's WebSocket upgrade, or says why it cannot be one. */
+function upgrade(c: Context<AppEnv>, session: SocketSession): Response {
+  const sockets = c.var.deps.sockets;
+  if (!sockets) {
+    throw new ProblemError(501, "This server has no WebSockets; use the Server-Sent Events stream instead.");
+  }
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !sockets.upgrade(c.req.raw, session)) {
+    throw new ProblemError(426, "This path takes a WebSocket handshake (`Upgrade: websocket`).", {
+      title: "Upgrade required",
+      code: "upgrade-required",
+      headers: { Upgrade: "websocket", Connection: "Upgrade" },
+    });
+  }
+  // The runtime has taken the connection over; this answer is never sent.
+  return new Response(null);
+}
+
+export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const audience = await audienceOf(c, c.req.valid("query").token);
+  await requireSpirit(c, id);
+  return upgrade(c, c.var.services.stockStream.hub.spiritSession(id, audience));
+};
+
+export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
+  const audience = await audienceOf(c, c.req.valid("query").token);
+  return upgrade(c, c.var.services.stockStream.hub.multiSession(audience));
+};
+
+export const streamSpiritStock: RouteHandler<StreamSpiritStockRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const lastEventId = c.req.valid("header")["last-event-id"];
+  const audience = await audienceOf(c, c.req.valid("query").token);
+  await requireSpirit(c, id);
+  const stream = c.var.services.stockStream.hub.eventStream(
+    id,
+    audience,
+    lastEventId === undefined ? undefined : Number(lastEventId),
+  );
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      // Proxies such as nginx would otherwise buffer the stream.
+      "X-Accel-Buffering": "no",
+    },
+  });
+};
+
+const ASYNCAPI_PATH = "/asyncapi.json";
+/** Built once per prefix (it walks every message schema); only the servers differ per request. */
+const asyncApiDocuments = new Map<string, ReturnType<typeof buildAsyncApiDocument>>();
+
+export const getAsyncApi: RouteHandler<GetAsyncApiRoute, AppEnv> = (c) => {
+  // The prefix the router is mounted at, from the path this document was asked for.
+  const apiPrefix = c.req.path.slice(0, -ASYNCAPI_PATH.length);
+  let document = asyncApiDocuments.get(apiPrefix);
+  if (!document) {
+    document = buildAsyncApiDocument(apiPrefix);
+    asyncApiDocuments.set(apiPrefix, document);
+  }
+  return c.json(withServers(document, new URL(c.req.url), apiPrefix), 200);
+};

@@ -1,0 +1,299 @@
+/**
+ * A real Bun.serve on port 0 around the whole app (the same Bun WebSocket wiring as src/runtime/bun.ts),
+ * with WebSocket and Server-Sent Events clients that record every message they receive.
+ */
+import net from "node:net";
+import type { Clock } from "../../src/deps.ts";
+import { createBunSockets } from "../../src/runtime/bun-sockets.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+
+export type StockServer = TestApp & {
+  base: string;
+  wsBase: string;
+  hub: TestApp["services"]["stockStream"]["hub"];
+  stop(): Promise<void>;
+};
+
+export async function startStockServer(
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<StockServer> {
+  const env: Record<string, string> = { STOCK_STREAM_HEARTBEAT_MS: "60000", ...options.env };
+  const sockets = createBunSockets({ backlogBytes: Number(env.STOCK_STREAM_BACKLOG_BYTES ?? 65536) });
+  const t = await createTestApp({ env, clock: options.clock, deps: { sockets: sockets.port } });
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: t.app.fetch,
+    websocket: sockets.websocket,
+  });
+  sockets.attach(server);
+  const base = `http://127.0.0.1:${server.port}`;
+  const hub = t.services.stockStream.hub;
+  return {
+    ...t,
+    base,
+    wsBase: base.replace("http:", "ws:"),
+    hub,
+    async stop() {
+      hub.close();
+      server.stop(true);
+      await t.deps.stock.close();
+      t.close();
+    },
+  };
+}
+
+export type Message = Record<string, unknown> & { type: string; version?: number; spiritId?: string };
+
+/** Resolves when `ready()` is true, checking whenever something arrives; rejects after `ms`. */
+function waitUntil(
+  subscribe: (check: () => void) => () => void,
+  ready: () => boolean,
+  ms: number,
+  what: string,
+) {
+  return new Promise<void>((resolve, reject) => {
+    if (ready()) return resolve();
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    const stop = subscribe(() => {
+      if (!ready()) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
+}
+
+class Waiters {
+  private readonly checks = new Set<() => void>();
+  add = (check: () => void) => {
+    this.checks.add(check);
+    return () => this.checks.delete(check);
+  };
+  notify() {
+    for (const c of [...this.checks]) c();
+  }
+}
+
+export class WatchClient {
+  readonly messages: Message[] = [];
+  closed: { code: number; reason: string } | undefined;
+  private readonly waiters = new Waiters();
+
+  private constructor(readonly socket: WebSocket) {
+    socket.onmessage = (e) => {
+      this.messages.push(JSON.parse(String(e.data)) as Message);
+      this.waiters.notify();
+    };
+    socket.onclose = (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+      this.waiters.notify();
+    };
+  }
+
+  static open(url: string, init?: { headers?: Record<string, string> }): Promise<WatchClient> {
+    const socket = new WebSocket(url, init as never);
+    const client = new WatchClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.onopen = () => resolve(client);
+      socket.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+    });
+  }
+
+  send(message: unknown) {
+    this.socket.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  /** Messages of a type (and spirit), in the order received. */
+  of(type: string, spiritId?: string) {
+    return this.messages.filter(
+      (m) => m.type === type && (spiritId === undefined || m.spiritId === spiritId),
+    );
+  }
+
+  /** The stock messages (snapshot and stock) of a spirit. */
+  states(spiritId?: string) {
+    return this.messages.filter(
+      (m) =>
+        (m.type === "snapshot" || m.type === "stock") && (spiritId === undefined || m.spiritId === spiritId),
+    );
+  }
+
+  until(ready: (c: WatchClient) => boolean, what = "a message", ms = 3000) {
+    return waitUntil(this.waiters.add, () => ready(this), ms, what);
+  }
+
+  /** Waits for the spirit's state at `version` or later; returns that message. */
+  async reach(spiritId: string, version: number, ms = 3000) {
+    await this.until(
+      (c) => c.states(spiritId).some((m) => (m.version ?? -1) >= version),
+      `${spiritId} at version ${version}`,
+      ms,
+    );
+    const states = this.states(spiritId);
+    return states.filter((m) => (m.version ?? -1) >= version).at(-1)!;
+  }
+
+  untilClosed(ms = 3000) {
+    return this.until((c) => c.closed !== undefined, "the socket to close", ms).then(() => this.closed!);
+  }
+
+  close() {
+    this.socket.close();
+  }
+}
+
+export type SseEvent = { id?: string; data?: Message; comment?: string; retry?: number };
+
+/** An EventSource-like reader over fetch, keeping every event and comment. */
+export class SseClient {
+  readonly events: SseEvent[] = [];
+  done = false;
+  private readonly waiters = new Waiters();
+
+  private constructor(
+    readonly response: Response,
+    private readonly abort: AbortController,
+  ) {}
+
+  static async open(url: string, headers: Record<string, string> = {}) {
+    const abort = new AbortController();
+    const response = await fetch(url, { headers, signal: abort.signal });
+    const client = new SseClient(response, abort);
+    if (response.ok && response.body) void client.read(response.body);
+    return client;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const reader = body.getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        buffer += decoder.decode(r.value, { stream: true });
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          this.events.push(parseEvent(buffer.slice(0, end)));
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf("\n\n");
+        }
+        this.waiters.notify();
+      }
+    } catch {
+      // Aborted by close().
+    }
+    this.done = true;
+    this.waiters.notify();
+  }
+
+  states() {
+    return this.events.filter((e) => e.data && (e.data.type === "snapshot" || e.data.type === "stock"));
+  }
+
+  until(ready: (c: SseClient) => boolean, what = "an event", ms = 3000) {
+    return waitUntil(this.waiters.add, () => ready(this), ms, what);
+  }
+
+  async reach(version: number, ms = 3000) {
+    await this.until(
+      (c) => c.states().some((e) => (e.data!.version ?? -1) >= version),
+      `version ${version}`,
+      ms,
+    );
+  }
+
+  close() {
+    this.abort.abort();
+  }
+}
+
+function parseEvent(block: string): SseEvent {
+  const event: SseEvent = {};
+  for (const line of block.split("\n")) {
+    if (line.startsWith(":")) event.comment = line.slice(1).trim();
+    else if (line.startsWith("id: ")) event.id = line.slice(4);
+    else if (line.startsWith("data: ")) event.data = JSON.parse(line.slice(6)) as Message;
+    else if (line.startsWith("retry: ")) event.retry = Number(line.slice(7));
+  }
+  return event;
+}
+
+/**
+ * A client that sends a request (a WebSocket handshake, or a GET of an event stream) and then never reads:
+ * its kernel buffers fill, and the server's backlog for it grows. It never answers pings either.
+ */
+export async function stalledClient(port: number, path: string, kind: "websocket" | "events") {
+  const socket = net.connect(port, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("error", reject);
+  });
+  const upgrade =
+    kind === "websocket"
+      ? "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+      : "Accept: text/event-stream\r\n";
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${upgrade}\r\n`);
+  const first = await new Promise<Buffer>((resolve) => socket.once("data", (d: Buffer) => resolve(d)));
+  socket.pause();
+  const chunks: Buffer[] = [first];
+  let closed = false;
+  socket.on("close", () => {
+    closed = true;
+  });
+  return {
+    status: Number(first.toString("latin1").split(" ")[1]),
+    get closed() {
+      return closed;
+    },
+    /** Reads again for a while; returns the messages received since the handshake. */
+    async readFor(ms: number): Promise<Message[]> {
+      socket.on("data", (d: Buffer) => chunks.push(d));
+      socket.resume();
+      await sleep(ms);
+      const all = Buffer.concat(chunks);
+      const body = all.subarray(all.indexOf("\r\n\r\n") + 4);
+      return kind === "websocket" ? parseFrames(body) : parseSse(body.toString("utf8"));
+    },
+    destroy() {
+      socket.destroy();
+    },
+  };
+}
+
+/** The data of every event in a chunked event-stream body (chunk-size lines are not `data:` lines). */
+function parseSse(text: string): Message[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)) as Message);
+}
+
+/** Server-to-client frames (never masked): text frames as JSON; others skipped. */
+function parseFrames(buf: Buffer): Message[] {
+  const out: Message[] = [];
+  let i = 0;
+  while (i + 2 <= buf.length) {
+    const opcode = buf[i]! & 0x0f;
+    let len = buf[i + 1]! & 0x7f;
+    let at = i + 2;
+    if (len === 126) {
+      len = buf.readUInt16BE(at);
+      at += 2;
+    } else if (len === 127) {
+      len = Number(buf.readBigUInt64BE(at));
+      at += 8;
+    }
+    if (at + len > buf.length) break;
+    if (opcode === 1) out.push(JSON.parse(buf.subarray(at, at + len).toString("utf8")) as Message);
+    i = at + len;
+  }
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True when the versions only grow. */
+export const increasing = (versions: number[]) => versions.every((v, i) => i === 0 || v > versions[i - 1]!);
