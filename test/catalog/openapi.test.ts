@@ -15,11 +15,20 @@ afterAll(() => t.close());
 describe("the catalog in the OpenAPI document", () => {
   test("every catalog route is there with the statuses it can answer", () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    expect(statuses("/api/v1/spirits", "get")).toEqual(["200", "401", "403", "422", "500"]);
+    // 429: the API rate limit, declared on every /api/v1 operation by the document builder.
+    expect(statuses("/api/v1/spirits", "get")).toEqual(["200", "401", "403", "422", "429", "500"]);
     expect(statuses("/api/v1/spirits", "post")).toEqual(
-      ["201", "400", "401", "403", "413", "415", "422", "500"].sort(),
+      ["201", "400", "401", "403", "413", "415", "422", "429", "500"].sort(),
     );
-    expect(statuses("/api/v1/spirits/{id}", "delete")).toEqual(["200", "204", "401", "403", "404", "500"]);
+    expect(statuses("/api/v1/spirits/{id}", "delete")).toEqual([
+      "200",
+      "204",
+      "401",
+      "403",
+      "404",
+      "429",
+      "500",
+    ]);
     expect(statuses("/api/v1/spirits/{id}/batches", "post")).toContain("409");
     expect(statuses("/api/v1/spirits/{id}/batches/{batchId}", "put")).toContain("409");
     for (const method of ["get", "put", "patch", "delete"])
