@@ -167,6 +167,22 @@ describe("what the server records itself", () => {
     expect(item).toMatchObject({ kind: "review", spiritId: spiritA, value: 4, source: "server" });
   });
 
+  test("a signed-in customer's search becomes a `search` signal, once", async () => {
+    const c = await t.signIn("customer");
+    const res = await t.call("GET", "/api/v1/spirits?q=signal%20malt", { headers: c.headers });
+    expect(res.status).toBe(200);
+    // The search module writes its history just after answering.
+    let items: { kind: string; value: number | null; detail: Record<string, unknown> | null }[] = [];
+    for (let k = 0; k < 50 && !items.length; k++) {
+      await Bun.sleep(5);
+      items = (await list(c, "?kind=search")).items;
+    }
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ kind: "search", value: 2, detail: { query: "signal malt" } });
+    await t.services.interactions.syncServerSignals();
+    expect((await list(c, "?kind=search")).items).toHaveLength(1);
+  });
+
   test("a confirmed order becomes one `purchase` per line, once, and shows in the purchase history", async () => {
     await shop.receive(spiritA, 10);
     await shop.receive(spiritB, 10);
@@ -209,7 +225,7 @@ describe("what the server records itself", () => {
     const signals = async () => (await list(buyer, "?kind=purchase")).items;
     expect((await signals()).map((s) => s.spiritId).sort()).toEqual([spiritA, spiritB].sort());
     // Syncing again (from another process, or the next tick) adds nothing.
-    await t.services.interactions.syncPurchases();
+    await t.services.interactions.syncServerSignals();
     expect(await signals()).toHaveLength(2);
     expect(
       (

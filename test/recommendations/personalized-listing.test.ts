@@ -59,3 +59,14 @@ test("without a taste on record, or signed out, the page is unchanged and says s
   expect(theirs.page.items.map((i) => i.id)).toEqual(plain.page.items.map((i) => i.id));
   expect((await t.call("GET", "/api/v1/spirits?personalize=maybe")).status).toBe(422);
 });
+
+test("a full-text search page is re-ranked the same way, its hits unchanged", async () => {
+  const fan = await s.shop.customer();
+  await s.setCustomer(fan.id, { preferences: { flavourProfile: { floral: 4, herbal: 4, citrus: 4 } } });
+  await t.deps.db.batch([t.services.recommendations.enqueue(fan.id, "test")]);
+  await s.drain();
+  const plain = await list("?q=gin&limit=50", fan.headers);
+  const mine = await list("?q=gin&limit=50&personalize=true", fan.headers);
+  expect(mine.personalized).toBe("true");
+  expect(mine.page.items.map((i) => i.id).sort()).toEqual(plain.page.items.map((i) => i.id).sort());
+});

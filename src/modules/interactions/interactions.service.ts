@@ -13,6 +13,7 @@ import type { Deps } from "../../deps.ts";
 import { type FieldError, ProblemError } from "../../http/problem.ts";
 import type { RefreshQueue } from "../recommendations/refresh-queue.ts";
 import { createPurchaseSync } from "./purchase-sync.ts";
+import { createSearchSync } from "./search-sync.ts";
 
 /** A signal as another module (or this one) hands it over. */
 export type NewInteraction = {
@@ -74,6 +75,13 @@ const toInteraction = (r: InteractionRow): Interaction => ({
 export function createInteractionsService(deps: Deps, ports: { queue: RefreshQueue }) {
   const { db, clock } = deps;
   const purchaseSync = createPurchaseSync(deps, ports.queue);
+  const searchSync = createSearchSync(deps);
+
+  /** Catches up with what other modules log themselves: confirmed orders and searches. */
+  async function syncServerSignals() {
+    const [purchases, searches] = await Promise.all([purchaseSync.run(), searchSync.run()]);
+    return { purchases, searches };
+  }
 
   /** The statements that record these events and queue their customers; for the caller's own batch. */
   function entries(events: NewInteraction[], source: "client" | "server" = "server") {
@@ -160,8 +168,8 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshQue
     customerId: string,
     params: { limit: number; cursor?: string | undefined; kind?: InteractionKind | undefined },
   ) {
-    // Purchases come from the orders' own log; catch up first so a fresh purchase is listed.
-    await purchaseSync.run();
+    // Purchases and searches come from their modules' own logs; catch up first so fresh ones are listed.
+    await syncServerSignals();
     const where: SQL[] = [eq(interactions.customerId, customerId)];
     if (params.kind) where.push(eq(interactions.kind, params.kind));
     if (params.cursor) where.push(afterCursor(NEWEST_FIRST, decodeCursor(NEWEST_FIRST, params.cursor)));
@@ -185,7 +193,7 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshQue
     return row?.seq ?? 0;
   }
 
-  return { entries, record, recordClientEvents, list, watermark, syncPurchases: purchaseSync.run };
+  return { entries, record, recordClientEvents, list, watermark, syncServerSignals };
 }
 
 export type InteractionsService = ReturnType<typeof createInteractionsService>;

@@ -18,7 +18,7 @@ import type { RefreshQueue } from "./refresh-queue.ts";
 import { affinity } from "./taste-affinity.ts";
 
 /** How many ranked spirits are kept per customer: enough for filters and rules applied when read. */
-export const CACHE_SIZE = 200;
+export const CACHE_SIZE = 100;
 /** The key of the shop-wide popularity list (the cold-start fallback) in the cache table. */
 const POPULAR_KEY = "*";
 
@@ -105,7 +105,7 @@ export function createRecommendationsService(
    */
   async function processQueue(opts: { force?: boolean; max?: number } = {}) {
     // Purchases come from the orders' log: catching up queues their buyers and puts them in the model.
-    await ports.interactions.syncPurchases();
+    await ports.interactions.syncServerSignals();
     const queued = await ports.queue.take(opts.max ?? batchSize);
     if (!queued.length) return { processed: 0, waiting: false };
     const model = await freshModel(opts.force ?? false);

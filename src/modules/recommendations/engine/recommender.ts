@@ -19,7 +19,7 @@ export const CONTENT_WEIGHTS = {
  * The content share of the blend is K / (K + history size): all content for a newcomer, shifting to
  * collaborative filtering as their history grows, never below the floor.
  */
-export const BLEND = { k: 4, floor: 0.3, popularity: 0.05, outOfStock: 0.8 };
+export const BLEND = { k: 3, floor: 0.2, popularity: 0.15, outOfStock: 0.8 };
 
 /** "More like this": how much each part counts. */
 export const MORE_LIKE_THIS = { content: 0.7, collaborative: 0.3, personal: 0.1 };
