@@ -1,7 +1,7 @@
 /**
  * Property-based test of the stock invariant: random interleavings of receive, hold (one or two spirits,
  * all or nothing), confirm, ship, cancel, adjust, transfer, count, clock moves and expiry, across several
- * spirits, locations, batches and customers, run in concurrent bursts against a real libSQL file. After
+ * spirits, locations, batches and customers, with pre-orders and their release, run in concurrent bursts against a real libSQL file. After
  * every run: the audit finds nothing (levels equal their ledger sums and live holds, customer totals equal
  * their live holds), 0 <= reserved <= onHand, no customer is over a spirit's limit, on-hand equals what the
  * successful operations say it should, and each spirit's published versions only grow.
@@ -10,6 +10,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { auditStock } from "../../src/stock/audit.ts";
 import type { StockOutcome } from "../../src/stock/coordinator.ts";
+import { readWaitingClaims } from "../../src/stock/order-stock.ts";
 import { createStockFixture } from "./stock-fixture.ts";
 
 const SPIRITS = 3;
@@ -25,7 +26,9 @@ type Command =
   | { kind: "transfer"; spirit: number; from: number; to: number; quantity: number }
   | { kind: "count"; spirit: number; location: number; counted: number }
   | { kind: "advance"; minutes: number }
-  | { kind: "expire" };
+  | { kind: "expire" }
+  | { kind: "preorder"; customer: number; quantity: number }
+  | { kind: "release-preorders" };
 
 const spirit = fc.integer({ min: 0, max: SPIRITS - 1 });
 const location = fc.integer({ min: 0, max: LOCATIONS.length - 1 });
@@ -90,7 +93,20 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant("advance" as const), minutes: fc.integer({ min: 1, max: 20 }) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("expire" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("preorder" as const),
+      customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }),
+      quantity: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("release-preorders" as const) }) },
 );
+
+/** The last spirit also takes pre-orders, up to this many bottles. */
+const PREORDER_SPIRIT = SPIRITS - 1;
+const ALLOCATION = 5;
 
 async function runScenario(commands: Command[], bursts: number[]) {
   const f = await createStockFixture();
@@ -246,6 +262,44 @@ async function runScenario(commands: Command[], bursts: number[]) {
           }
           return;
         }
+        case "preorder": {
+          const orderId = `ord_p${++orderSeq}`;
+          const customerId = customers[cmd.customer]!;
+          const o = await c.submit({
+            type: "preorder",
+            spiritId: spirits[PREORDER_SPIRIT]!,
+            orderId,
+            customerId,
+            actorId: customerId,
+            lines: [{ lineId: `${orderId}_l`, quantity: cmd.quantity, batchId: null }],
+            allocation: ALLOCATION,
+            maxPerCustomer: LIMITS[PREORDER_SPIRIT]!,
+          });
+          if (o.ok) orders.push(orderId);
+          return;
+        }
+        case "release-preorders": {
+          const spiritId = spirits[PREORDER_SPIRIT]!;
+          const claims = await readWaitingClaims(f.client, spiritId);
+          const expiresAt = new Date(f.clock.now().getTime() + 15 * 60_000).toISOString();
+          await Promise.all(
+            claims.map((cl) =>
+              c.submit({
+                type: "hold",
+                fromPreorder: true,
+                spiritId,
+                orderId: cl.orderId,
+                customerId: cl.customerId,
+                actorId: null,
+                lines: [{ lineId: cl.lineId, quantity: cl.quantity, batchId: cl.batchId }],
+                expiresAt,
+                maxPerCustomer: null,
+                preferredLocationIds: [],
+              }),
+            ),
+          );
+          return;
+        }
         case "advance":
           f.clock.advance(cmd.minutes * 60_000);
           return;
@@ -276,9 +330,11 @@ async function runScenario(commands: Command[], bursts: number[]) {
       const limit = LIMITS[i];
       if (limit !== null && limit !== undefined) {
         const over = await f.rows(
-          `SELECT customer_id, SUM(quantity) AS q FROM stock_holds WHERE spirit_id = ? AND status IN ('active', 'committed', 'shipped')
+          `SELECT customer_id, SUM(quantity) AS q FROM (
+             SELECT customer_id, quantity FROM stock_holds WHERE spirit_id = ? AND status IN ('active', 'committed', 'shipped')
+             UNION ALL SELECT customer_id, quantity FROM preorder_claims WHERE spirit_id = ? AND status = 'waiting')
            GROUP BY customer_id HAVING SUM(quantity) > ?`,
-          [s, limit],
+          [s, s, limit],
         );
         expect(over).toEqual([]);
       }
@@ -287,6 +343,13 @@ async function runScenario(commands: Command[], bursts: number[]) {
         [s],
       );
       expect(Number(sum?.n)).toBe(expectedOnHand.get(s)!);
+      if (i === PREORDER_SPIRIT) {
+        const [taken] = await f.rows(
+          "SELECT COALESCE(SUM(taken), 0) AS n FROM preorder_counters WHERE spirit_id = ?",
+          [s],
+        );
+        expect(Number(taken?.n)).toBeLessThanOrEqual(ALLOCATION);
+      }
       const versions = f.published.filter((e) => e.spiritId === s).map((e) => e.version);
       for (let k = 1; k < versions.length; k++) expect(versions[k]!).toBeGreaterThan(versions[k - 1]!);
     }
