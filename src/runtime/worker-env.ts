@@ -15,6 +15,8 @@ export interface WorkerEnv {
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   JWT_SECRET?: string;
+  /** The static assets (Swagger UI for /docs); without them the docs page only links the documents. */
+  ASSETS?: Fetcher;
   [variable: string]: unknown;
 }
 

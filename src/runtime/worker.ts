@@ -17,6 +17,7 @@ import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
+import { workerDocsAssets } from "./worker-docs-assets.ts";
 import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "./worker-env.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 
@@ -77,6 +78,7 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       clock: systemClock,
     }),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
+    docsAssets: workerDocsAssets,
   };
 }
 

@@ -15,6 +15,7 @@ type WranglerConfig = {
   compatibility_flags?: string[];
   durable_objects: { bindings: { name: string; class_name: string }[] };
   vars?: Record<string, string>;
+  assets: { directory: string; binding: string; run_worker_first: boolean };
 };
 
 export const wranglerConfig = Bun.TOML.parse(
@@ -31,6 +32,9 @@ export function workerBundle(): Promise<WorkerBundle> {
     const dir = bundleDir;
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
     bundle = buildWorker(join(dir, "index.js"));
+    // The Worker's static assets, as wrangler's [build] command makes them.
+    const copy = Bun.spawnSync(["node", join(ROOT, "scripts/copy-docs-assets.mjs"), join(dir, "assets")]);
+    if (copy.exitCode !== 0) throw new Error(`copy-docs-assets failed: ${copy.stderr.toString()}`);
   }
   return bundle;
 }
@@ -95,6 +99,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
         JWT_SECRET: TEST_JWT_SECRET,
         ...options.vars,
+      },
+      assets: {
+        directory: join(dirname(path), "assets"),
+        binding: wranglerConfig.assets.binding,
+        // What wrangler derives from `run_worker_first = true`.
+        routerConfig: {
+          has_user_worker: true,
+          invoke_user_worker_ahead_of_assets: wranglerConfig.assets.run_worker_first,
+        },
       },
       durableObjects: options.withoutStockBinding
         ? {}

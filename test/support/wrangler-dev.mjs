@@ -14,7 +14,9 @@ try {
   const answers = [];
   for (const path of process.argv.slice(2)) {
     const res = await worker.fetch(`http://localhost${path}`);
-    answers.push({ path, status: res.status, body: await res.text() });
+    const type = res.headers.get("content-type") ?? "";
+    const body = type.includes("json") ? await res.text() : `${(await res.arrayBuffer()).byteLength} bytes`;
+    answers.push({ path, status: res.status, type, body });
   }
   console.log(JSON.stringify(answers));
 } finally {

@@ -1,10 +1,11 @@
 /**
  * What `wrangler deploy` would upload: wrangler's own bundler and config loader (not our esbuild build)
  * turn wrangler.toml and src/runtime/worker.ts into a Worker that starts in workerd, reads its secrets
- * and reaches its database. Run under Node.js 20 through wrangler's programmatic API (its CLI needs 22).
+ * reaches its database and its static assets (Swagger UI, copied by the [build] command). Run under Node.js 20 through wrangler's programmatic API (its CLI needs 22).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import swaggerUi from "swagger-ui-dist/package.json" with { type: "json" };
 import { startHranaServer } from "../support/hrana-server.ts";
 import { selectedTargets } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
@@ -28,8 +29,9 @@ onWorker("wrangler's bundle of the Worker", () => {
 
   test("starts from wrangler.toml, takes its secrets from the environment and is ready", async () => {
     const root = join(import.meta.dir, "../..");
+    const css = `/docs/assets/swagger-ui/${swaggerUi.version}/swagger-ui.css`;
     const run = Bun.spawn(
-      ["node", "test/support/wrangler-dev.mjs", "/healthz", "/readyz", "/api/v1/nowhere"],
+      ["node", "test/support/wrangler-dev.mjs", "/healthz", "/readyz", "/api/v1/nowhere", css],
       {
         cwd: root,
         env: {
@@ -54,9 +56,12 @@ onWorker("wrangler's bundle of the Worker", () => {
     const answers = JSON.parse(out.trim().split("\n").pop()!) as {
       path: string;
       status: number;
+      type: string;
       body: string;
     }[];
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 404]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 200]);
+    // The docs viewer's files come through the ASSETS binding that wrangler's [build] filled.
+    expect(answers[3]!.type).toStartWith("text/css");
     expect(JSON.parse(answers[1]!.body)).toMatchObject({ status: "ready", database: "ok" });
   }, 60_000);
 });
