@@ -28,12 +28,13 @@ export function buildServices(deps: Deps) {
   };
   // Inventory and orders reach locations and compliance through `base` (their ports).
   const inventory = createInventoryService(deps, inventoryPortsFrom(base));
+  // reviews, interactions, purchases, recommendations (customers report wishlist and profile changes to them)
+  const signals = createSignalServices(deps, base);
   return {
     ...base,
     inventory,
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
-    // reviews, interactions, purchases, recommendations
-    ...createSignalServices(deps, base),
+    ...signals,
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
       stockSnapshot: inventory.stockSnapshot,

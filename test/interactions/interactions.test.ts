@@ -167,6 +167,39 @@ describe("what the server records itself", () => {
     expect(item).toMatchObject({ kind: "review", spiritId: spiritA, value: 4, source: "server" });
   });
 
+  test("wishlist changes are signals, and a changed taste queues a refresh", async () => {
+    const c = await t.signIn("customer");
+    const wish = await t.call("POST", "/api/v1/customers/me/wishlist", {
+      headers: c.headers,
+      body: { spiritId: spiritB },
+    });
+    expect(wish.status).toBe(201);
+    // Adding twice is harmless and no second signal.
+    await t.call("POST", "/api/v1/customers/me/wishlist", {
+      headers: c.headers,
+      body: { spiritId: spiritB },
+    });
+    expect(
+      (await t.call("DELETE", `/api/v1/customers/me/wishlist/${spiritB}`, { headers: c.headers })).status,
+    ).toBe(204);
+    await t.call("DELETE", `/api/v1/customers/me/wishlist/${spiritB}`, { headers: c.headers });
+    expect((await list(c)).items.map((i) => [i.kind, i.spiritId, i.source])).toEqual([
+      ["wishlist_remove", spiritB, "server"],
+      ["wishlist_add", spiritB, "server"],
+    ]);
+
+    const fresh = await t.signIn("customer");
+    const queued = () =>
+      t.deps.db.query.recommendationQueue.findFirst({ where: eq(recommendationQueue.customerId, fresh.id) });
+    expect(await queued()).toBeUndefined();
+    const patched = await t.call("PATCH", "/api/v1/customers/me", {
+      headers: { ...fresh.headers, "Content-Type": "application/merge-patch+json" },
+      body: { preferences: { flavourProfile: { smoky: 4 } } },
+    });
+    expect(patched.status).toBe(200);
+    expect((await queued())?.reason).toBe("profile");
+  });
+
   test("a signed-in customer's search becomes a `search` signal, once", async () => {
     const c = await t.signIn("customer");
     const res = await t.call("GET", "/api/v1/spirits?q=signal%20malt", { headers: c.headers });

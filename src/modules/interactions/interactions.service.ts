@@ -193,7 +193,26 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshQue
     return row?.seq ?? 0;
   }
 
-  return { entries, record, recordClientEvents, list, watermark, syncServerSignals };
+  /** The hook for the customers module: each wishlist change is a signal (and queues a refresh). */
+  async function recordWishlistChange(customerId: string, spiritId: string, change: "added" | "removed") {
+    await record([{ customerId, kind: change === "added" ? "wishlist_add" : "wishlist_remove", spiritId }]);
+  }
+
+  /** The hook for a profile change that matters to recommendations (preferences, age, where they live). */
+  async function profileChanged(customerId: string) {
+    await db.batch([ports.queue.enqueue(customerId, "profile")]);
+  }
+
+  return {
+    entries,
+    record,
+    recordClientEvents,
+    recordWishlistChange,
+    profileChanged,
+    list,
+    watermark,
+    syncServerSignals,
+  };
 }
 
 export type InteractionsService = ReturnType<typeof createInteractionsService>;
