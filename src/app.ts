@@ -8,7 +8,10 @@ import { corsForOrigins } from "./http/cors.ts";
 import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
 import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
+import { accountsRouter } from "./modules/accounts/index.ts";
+import { authRouter } from "./modules/auth/index.ts";
 import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
+import { customersRouter } from "./modules/customers/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
 import { createDocsRouter } from "./modules/docs/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
@@ -50,6 +53,9 @@ export function createApp(deps: Deps) {
 
   app.route("/", healthRouter);
   app.route("/", createDocsRouter(deps.docsAssets));
+  app.route(API_PREFIX, authRouter);
+  app.route(API_PREFIX, accountsRouter);
+  app.route(API_PREFIX, customersRouter);
   app.route(API_PREFIX, spiritListRouter);
   app.route(API_PREFIX, catalogRouter);
   app.route(API_PREFIX, locationsRouter);

@@ -21,6 +21,13 @@ export interface Logger {
   log(level: "debug" | "info" | "warn" | "error", fields: Record<string, unknown>): void;
 }
 
+export type MailMessage = { to: string; subject: string; text: string };
+
+/** Sends account e-mails (registration notices). Bun logs them (logMailer); tests capture them. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
 export interface Deps {
   config: Config;
   db: Database;
@@ -35,6 +42,8 @@ export interface Deps {
   stock: StockCoordinator;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
+  /** Where account e-mails go; without one they are dropped (and the answer to the caller is the same). */
+  mailer?: Mailer;
   /** Swagger UI's files for the docs page (Bun: bundledSwaggerUi); without them /docs only links the documents. */
   docsAssets?: DocsAssetSource;
   /** WebSocket upgrades and topic pub/sub (Bun: src/runtime/bun-sockets.ts); without them the stock sockets answer 501. */
@@ -52,6 +61,15 @@ export function jsonLogger(level: Config["LOG_LEVEL"]): Logger {
     log(lvl, fields) {
       if (LEVELS[lvl] < min) return;
       console.log(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...fields }));
+    },
+  };
+}
+
+/** A mailer for development and single servers without mail: each message becomes one log line. */
+export function logMailer(logger: Logger): Mailer {
+  return {
+    async send(message) {
+      logger.log("info", { msg: "mail", ...message });
     },
   };
 }

@@ -3,8 +3,10 @@ import { memoryRateLimiter } from "./http/rate-limit.ts";
 import { TokenService } from "./http/tokens.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createComplianceService } from "./modules/compliance/compliance.service.ts";
+import { createCustomersService } from "./modules/customers/customers.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
@@ -19,7 +21,7 @@ export function buildServices(deps: Deps) {
   const base = {
     tokens: new TokenService(deps.config, () => deps.clock.now()),
     rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
-    accounts: createAccountsService(deps),
+    accounts: createAccountsService(deps, createAuditService(deps)),
     audit: createAuditService(deps),
     catalog: createCatalogService(deps, createAuditService(deps)),
     health: createHealthService(deps),
@@ -34,6 +36,12 @@ export function buildServices(deps: Deps) {
     ...base,
     inventory,
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
+    auth: createAuthService(deps, base),
+    customers: createCustomersService(deps, {
+      audit: base.audit,
+      catalog: base.catalog,
+      signals: signals.interactions,
+    }),
     ...signals,
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),

@@ -2,7 +2,7 @@
 import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
-import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { type Deps, jsonLogger, logMailer, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
@@ -44,6 +44,8 @@ const deps: Deps = {
   }),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
+  // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).
+  mailer: logMailer(logger),
   sockets: sockets.port,
 };
 await prepareDatabase(deps);

@@ -1,30 +1,78 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
-import { accounts, customers, type Role } from "../../db/schema/accounts.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { type AccountRow, accounts, customers, type Role, refreshTokens } from "../../db/schema/accounts.ts";
 import type { Deps } from "../../deps.ts";
 import type { Principal } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
-import type { VerifiedToken } from "../../http/tokens.ts";
+import { TokenError, type VerifiedToken } from "../../http/tokens.ts";
+import type { AuditEntry, AuditService } from "../audit/audit.service.ts";
+import type { Account, AccountPatch, NewStaffAccount } from "./accounts.schemas.ts";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export function createAccountsService(deps: Deps) {
-  const { db, clock } = deps;
+type ListedRow = AccountRow & { name: string | null };
 
-  async function createAccount(input: {
-    email: string;
-    password?: string;
-    role: Role;
-    name?: string;
-    externalSubject?: string;
-  }) {
+const NEWEST: Sort<ListedRow> = {
+  name: "accounts_newest",
+  keys: [
+    { column: accounts.createdAt, direction: "desc", value: (r) => r.createdAt },
+    { column: accounts.id, direction: "desc", value: (r) => r.id },
+  ],
+};
+
+export function toAccount(row: AccountRow, name: string | null | undefined): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    name: name ?? "",
+    role: row.role,
+    disabled: row.disabled,
+    signIn: row.passwordHash ? "password" : row.externalSubject ? "oidc" : "token-only",
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** True when a database error (possibly wrapped by drizzle) is a UNIQUE constraint failure on `column`. */
+export function isUniqueViolation(err: unknown, column: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === "string" && message.includes(`UNIQUE constraint failed: ${column}`)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const emailTaken = () =>
+  new ProblemError(409, "An account with this e-mail already exists.", {
+    code: "email-taken",
+    errors: [{ path: "email", message: "is already used by another account" }],
+  });
+
+/** `audit` is the audit log's service: account changes are recorded in the same batch as the change. */
+export function createAccountsService(deps: Deps, audit: Pick<AuditService, "entry">) {
+  const { db, clock } = deps;
+  type Statement = Parameters<typeof db.batch>[0][number];
+  const auditEntry = (e: AuditEntry): Statement => audit.entry(e);
+
+  /**
+   * Every account has a customer profile under the same id (staff have wishlists too). With `actorId`,
+   * the creation is audited in the same atomic batch. A taken e-mail throws the database's own error;
+   * callers that can say so more kindly check `isUniqueViolation(err, "accounts.email")`.
+   */
+  async function createAccount(
+    input: { email: string; password?: string; role: Role; name?: string; externalSubject?: string },
+    options: { actorId?: string } = {},
+  ) {
     const now = clock.now().toISOString();
     const id = newId(input.role === "customer" ? "cus" : "usr");
+    const email = normaliseEmail(input.email);
     const passwordHash = input.password ? await deps.passwords.hash(input.password) : null;
-    await db.batch([
+    const statements: [Statement, ...Statement[]] = [
       db.insert(accounts).values({
         id,
-        email: normaliseEmail(input.email),
+        email,
         passwordHash,
         role: input.role,
         externalSubject: input.externalSubject ?? null,
@@ -34,8 +82,19 @@ export function createAccountsService(deps: Deps) {
       db
         .insert(customers)
         .values({ id, name: input.name ?? "", preferences: {}, createdAt: now, updatedAt: now }),
-    ]);
-    return { id, email: normaliseEmail(input.email), role: input.role };
+    ];
+    if (options.actorId) {
+      statements.push(
+        auditEntry({
+          actorId: options.actorId,
+          action: "account.created",
+          subject: id,
+          detail: { role: input.role },
+        }),
+      );
+    }
+    await db.batch(statements);
+    return { id, email, role: input.role };
   }
 
   async function findByEmail(email: string) {
@@ -46,28 +105,142 @@ export function createAccountsService(deps: Deps) {
     return db.query.accounts.findFirst({ where: eq(accounts.id, id) });
   }
 
+  /** The account as admins see it (with its profile name), or undefined. */
+  async function getAccount(id: string): Promise<Account | undefined> {
+    const [row] = await db
+      .select({ account: accounts, name: customers.name })
+      .from(accounts)
+      .leftJoin(customers, eq(customers.id, accounts.id))
+      .where(eq(accounts.id, id));
+    return row ? toAccount(row.account, row.name) : undefined;
+  }
+
+  /** Newest first, optionally of one role, one page at a time. */
+  async function listAccounts(query: { role?: Role; limit: number; cursor?: string }) {
+    const conditions: SQL[] = [];
+    if (query.role) conditions.push(eq(accounts.role, query.role));
+    if (query.cursor) conditions.push(afterCursor(NEWEST, decodeCursor(NEWEST, query.cursor)));
+    return page(
+      NEWEST,
+      query.limit,
+      async (limit) => {
+        const rows = await db
+          .select({ account: accounts, name: customers.name })
+          .from(accounts)
+          .leftJoin(customers, eq(customers.id, accounts.id))
+          .where(conditions.length ? and(...conditions) : undefined)
+          .orderBy(...orderByOf(NEWEST))
+          .limit(limit);
+        return rows.map((r) => ({ ...r.account, name: r.name }));
+      },
+      (row) => toAccount(row, row.name),
+    );
+  }
+
+  /** An admin adds a staff member or another admin; the e-mail must be free (409 otherwise). */
+  async function createStaffAccount(input: NewStaffAccount, actor: Principal): Promise<Account> {
+    if (await findByEmail(input.email)) throw emailTaken();
+    try {
+      const created = await createAccount(input, { actorId: actor.id });
+      return (await getAccount(created.id))!;
+    } catch (err) {
+      if (isUniqueViolation(err, "accounts.email")) throw emailTaken();
+      throw err;
+    }
+  }
+
+  /**
+   * Changes the role or the disabled flag. An admin cannot demote or disable themselves, so an admin
+   * never locks every admin out by accident. Disabling also ends the account's sessions (its refresh
+   * tokens); its access tokens already stop at once, since every request looks the account up.
+   */
+  async function updateAccount(id: string, patch: AccountPatch, actor: Principal): Promise<Account> {
+    const current = await findById(id);
+    if (!current) throw new ProblemError(404, `Account ${id} was not found.`);
+    if (id === actor.id && ((patch.role && patch.role !== current.role) || patch.disabled === true)) {
+      throw new ProblemError(403, "Admins cannot demote or disable themselves: ask another admin.", {
+        code: "self-demotion",
+      });
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (patch.role !== undefined && patch.role !== current.role) {
+      changes.role = { from: current.role, to: patch.role };
+    }
+    if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
+      changes.disabled = { from: current.disabled, to: patch.disabled };
+    }
+    if (Object.keys(changes).length === 0) return (await getAccount(id))!;
+
+    const now = clock.now().toISOString();
+    const statements: [Statement, ...Statement[]] = [
+      db
+        .update(accounts)
+        .set({
+          role: patch.role ?? current.role,
+          disabled: patch.disabled ?? current.disabled,
+          updatedAt: now,
+        })
+        .where(eq(accounts.id, id)),
+      auditEntry({ actorId: actor.id, action: "account.updated", subject: id, detail: changes }),
+    ];
+    if (patch.disabled) {
+      statements.push(
+        db
+          .update(refreshTokens)
+          .set({ revokedAt: now })
+          .where(and(eq(refreshTokens.accountId, id), isNull(refreshTokens.revokedAt))),
+      );
+    }
+    await db.batch(statements);
+    return (await getAccount(id))!;
+  }
+
   /**
    * Turns a verified token into the caller. Our own tokens name the account; an OIDC provider's name its
-   * subject, which gets (once) an account of its own so orders and wishlists have an owner.
+   * subject, which gets (once) an account of its own so orders and wishlists have an owner. The role of
+   * an OIDC caller comes from the provider's claim on each token, not from the account.
    */
   async function principalFor(token: VerifiedToken): Promise<Principal> {
     if (token.source === "local") {
       const account = await findById(token.subject);
-      if (!account || account.disabled) throw new ProblemError(401, "The token's account no longer exists.");
+      // A TokenError becomes the 401 with WWW-Authenticate, like any other unusable token.
+      if (!account || account.disabled)
+        throw new TokenError("The token's account is disabled or no longer exists.");
       return { id: account.id, role: account.role, email: account.email };
     }
     const subject = `oidc:${token.subject}`;
-    const existing = await db.query.accounts.findFirst({ where: eq(accounts.externalSubject, subject) });
-    if (existing) {
-      if (existing.disabled) throw new ProblemError(401, "The token's account is disabled.");
-      return { id: existing.id, role: token.role, email: existing.email };
+    const account = (await findExternal(subject)) ?? (await createExternal(subject, token));
+    if (account.disabled) throw new TokenError("The token's account is disabled.");
+    return { id: account.id, role: token.role, email: account.email };
+  }
+
+  const findExternal = (subject: string) =>
+    db.query.accounts.findFirst({ where: eq(accounts.externalSubject, subject) });
+
+  /**
+   * The provider's e-mail is used only when no account has it yet: a provider is never allowed to take
+   * over a local account by claiming its address. Two first requests at once both try to create; the
+   * loser finds the winner's account.
+   */
+  async function createExternal(subject: string, token: VerifiedToken): Promise<AccountRow> {
+    const placeholder = `${token.subject}@oidc.invalid`;
+    const email = token.email && !(await findByEmail(token.email)) ? token.email : placeholder;
+    try {
+      await createAccount({ email, role: "customer", externalSubject: subject });
+    } catch (err) {
+      if (isUniqueViolation(err, "accounts.email") && email !== placeholder) {
+        try {
+          await createAccount({ email: placeholder, role: "customer", externalSubject: subject });
+        } catch (again) {
+          if (!isUniqueViolation(again, "accounts.")) throw again;
+        }
+      } else if (!isUniqueViolation(err, "accounts.")) {
+        throw err;
+      }
     }
-    const created = await createAccount({
-      email: token.email ?? `${token.subject}@oidc.invalid`,
-      role: "customer",
-      externalSubject: subject,
-    });
-    return { id: created.id, role: token.role, email: created.email };
+    const created = await findExternal(subject);
+    if (!created) throw new TokenError("The token's subject could not be given an account.");
+    return created;
   }
 
   /** Makes sure the configured admin exists with the configured password (kept in step at each start). */
@@ -82,7 +255,17 @@ export function createAccountsService(deps: Deps) {
     return { id: existing.id, email: existing.email, role: "admin" as const };
   }
 
-  return { createAccount, ensureAdmin, findByEmail, findById, principalFor };
+  return {
+    createAccount,
+    createStaffAccount,
+    ensureAdmin,
+    findByEmail,
+    findById,
+    getAccount,
+    listAccounts,
+    principalFor,
+    updateAccount,
+  };
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;

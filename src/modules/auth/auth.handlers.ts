@@ -1,0 +1,31 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env.ts";
+import type { LoginRoute, LogoutRoute, RefreshRoute, RegisterRoute } from "./auth.routes.ts";
+
+/** The caller as the runtime sees it, for per-client limits; one shared key when the runtime cannot say. */
+function clientOf(c: Context<AppEnv>): string {
+  try {
+    return c.var.deps.clientAddress?.(c.req.raw, c.env) ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export const register: RouteHandler<RegisterRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.auth.register(c.req.valid("json"), clientOf(c)), 202);
+
+export const login: RouteHandler<LoginRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.auth.login(c.req.valid("json"), clientOf(c)), 200, {
+    "Cache-Control": "no-store",
+  });
+
+export const refresh: RouteHandler<RefreshRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.auth.refresh(c.req.valid("json").refreshToken), 200, {
+    "Cache-Control": "no-store",
+  });
+
+export const logout: RouteHandler<LogoutRoute, AppEnv> = async (c) => {
+  await c.var.services.auth.logout(c.req.valid("json").refreshToken);
+  return c.body(null, 204);
+};

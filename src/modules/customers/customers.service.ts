@@ -1,0 +1,325 @@
+import { and, count, eq, type SQL } from "drizzle-orm";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { accounts, customers, wishlistItems } from "../../db/schema/accounts.ts";
+import type { SpiritStatus } from "../../db/schema/catalog.ts";
+import type { Deps } from "../../deps.ts";
+import type { Principal } from "../../http/auth.ts";
+import { mergePatch } from "../../http/merge-patch.ts";
+import { type FieldError, fieldErrors, ProblemError } from "../../http/problem.ts";
+import type { AuditService } from "../audit/audit.service.ts";
+import {
+  type Customer,
+  type CustomerPatch,
+  type CustomerReplace,
+  MAX_WISHLIST_ITEMS,
+  type Preferences,
+  PreferencesSchema,
+  type WishlistItem,
+  type WishlistSpirit,
+} from "./customers.schemas.ts";
+
+/** What the wishlist needs of the catalog: a spirit by id, as the catalog service answers it. */
+export type CatalogPort = {
+  findSpirit(id: string): Promise<
+    | (Omit<WishlistSpirit, "imageUrl" | "status"> & {
+        status: SpiritStatus;
+        media: { url: string; kind: string }[];
+      })
+    | undefined
+  >;
+};
+
+type WishlistRow = typeof wishlistItems.$inferSelect;
+
+const NEWEST: Sort<WishlistRow> = {
+  name: "wishlist_newest",
+  keys: [
+    { column: wishlistItems.addedAt, direction: "desc", value: (r) => r.addedAt },
+    { column: wishlistItems.spiritId, direction: "desc", value: (r) => r.spiritId },
+  ],
+};
+
+const invalid = (errors: FieldError[]) =>
+  new ProblemError(
+    422,
+    `The request body has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
+    { errors },
+  );
+
+const customerNotFound = () => new ProblemError(404, "Customer was not found.");
+
+/**
+ * Customer profiles (the customer row beside each account) and wishlists. Callers resolve `me` and check
+ * who may reach which customer (resolveCustomerId) before calling.
+ */
+export function createCustomersService(
+  deps: Deps,
+  ports: {
+    audit: Pick<AuditService, "entry">;
+    catalog: CatalogPort;
+    /** The interactions module's hooks: wishlist changes are behaviour signals, profile changes refresh recommendations. */
+    signals?: {
+      recordWishlistChange(customerId: string, spiritId: string, change: "added" | "removed"): Promise<void>;
+      profileChanged(customerId: string): Promise<void>;
+    };
+  },
+) {
+  const { db, clock } = deps;
+
+  /** Tells the recommender after the change is committed: a failure there is logged, never a failed request. */
+  async function signal(what: string, send: () => Promise<void> | undefined) {
+    try {
+      await send();
+    } catch (err) {
+      deps.logger.log("error", { msg: `recording ${what} for recommendations failed`, err: String(err) });
+    }
+  }
+
+  async function load(id: string) {
+    const [row] = await db
+      .select({ customer: customers, email: accounts.email })
+      .from(customers)
+      .innerJoin(accounts, eq(accounts.id, customers.id))
+      .where(eq(customers.id, id));
+    return row;
+  }
+
+  const toCustomer = (row: NonNullable<Awaited<ReturnType<typeof load>>>): Customer => ({
+    id: row.customer.id,
+    email: row.email,
+    name: row.customer.name,
+    dateOfBirth: row.customer.dateOfBirth,
+    country: row.customer.country,
+    region: row.customer.region,
+    preferences: row.customer.preferences as Preferences,
+    createdAt: row.customer.createdAt,
+    updatedAt: row.customer.updatedAt,
+  });
+
+  async function getCustomer(id: string): Promise<Customer | undefined> {
+    const row = await load(id);
+    return row ? toCustomer(row) : undefined;
+  }
+
+  /** Rules a schema cannot check alone: the date of birth against today's date, the e-mail against the stored one. */
+  function checkRules(current: { email: string }, input: { email?: string; dateOfBirth?: string | null }) {
+    const errors: FieldError[] = [];
+    if (input.email !== undefined && input.email.trim().toLowerCase() !== current.email) {
+      errors.push({
+        path: "email",
+        message:
+          "is read-only here: it is the e-mail the account signs in with (send it unchanged or leave it out)",
+      });
+    }
+    if (input.dateOfBirth) {
+      const today = clock.now().toISOString().slice(0, 10);
+      if (input.dateOfBirth >= today) errors.push({ path: "dateOfBirth", message: "must be in the past" });
+      else if (input.dateOfBirth < "1900-01-01")
+        errors.push({ path: "dateOfBirth", message: "must be 1900 or later" });
+    }
+    if (errors.length) throw invalid(errors);
+  }
+
+  type Profile = Pick<Customer, "name" | "dateOfBirth" | "country" | "region" | "preferences">;
+
+  /** Writes the profile when anything changed (updatedAt and the audit log stay quiet otherwise). */
+  async function save(
+    row: NonNullable<Awaited<ReturnType<typeof load>>>,
+    next: Profile,
+    actor: Principal,
+    action: string,
+  ): Promise<Customer> {
+    const before = toCustomer(row);
+    const changed = (Object.keys(next) as (keyof Profile)[]).filter(
+      (k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(next[k] ?? null),
+    );
+    if (changed.length === 0) return before;
+    const now = clock.now().toISOString();
+    const update = db
+      .update(customers)
+      .set({ ...next, updatedAt: now })
+      .where(eq(customers.id, row.customer.id));
+    // Staff changing someone's personal data leaves a trail (field names only); a customer's own edits do not.
+    if (actor.id !== row.customer.id) {
+      await db.batch([
+        update,
+        ports.audit.entry({
+          actorId: actor.id,
+          action,
+          subject: row.customer.id,
+          detail: { fields: changed },
+        }),
+      ]);
+    } else {
+      await update;
+    }
+    if (changed.some((k) => ["preferences", "dateOfBirth", "country", "region"].includes(k))) {
+      await signal("a profile change", () => ports.signals?.profileChanged(row.customer.id));
+    }
+    return { ...before, ...next, updatedAt: now };
+  }
+
+  async function replaceCustomer(id: string, input: CustomerReplace, actor: Principal): Promise<Customer> {
+    const row = await load(id);
+    if (!row) throw customerNotFound();
+    checkRules(row, input);
+    return save(
+      row,
+      {
+        name: input.name,
+        dateOfBirth: input.dateOfBirth ?? null,
+        country: input.country ?? null,
+        region: input.region ?? null,
+        preferences: input.preferences ?? {},
+      },
+      actor,
+      "customer.replaced",
+    );
+  }
+
+  /** A JSON merge patch; the merged preferences are validated as a whole (a price range needs its currency). */
+  async function patchCustomer(id: string, patch: CustomerPatch, actor: Principal): Promise<Customer> {
+    const row = await load(id);
+    if (!row) throw customerNotFound();
+    checkRules(row, patch);
+    const current = toCustomer(row);
+    let preferences = current.preferences;
+    if (patch.preferences === null) preferences = {};
+    else if (patch.preferences !== undefined) {
+      const merged = PreferencesSchema.safeParse(mergePatch(current.preferences, patch.preferences));
+      if (!merged.success) {
+        throw invalid(
+          fieldErrors(merged.error.issues).map((e) => ({
+            path: e.path === "(root)" ? "preferences" : `preferences.${e.path}`,
+            message: e.message,
+          })),
+        );
+      }
+      preferences = merged.data;
+    }
+    const pick = <T>(value: T | null | undefined, old: T | null) => (value === undefined ? old : value);
+    return save(
+      row,
+      {
+        name: patch.name ?? current.name,
+        dateOfBirth: pick(patch.dateOfBirth, current.dateOfBirth),
+        country: pick(patch.country, current.country),
+        region: pick(patch.region, current.region),
+        preferences,
+      },
+      actor,
+      "customer.updated",
+    );
+  }
+
+  async function requireCustomer(id: string) {
+    const exists = await db.query.customers.findFirst({ columns: { id: true }, where: eq(customers.id, id) });
+    if (!exists) throw customerNotFound();
+  }
+
+  async function summaryOf(spiritId: string): Promise<WishlistSpirit | null> {
+    const spirit = await ports.catalog.findSpirit(spiritId);
+    if (!spirit) return null;
+    return {
+      id: spirit.id,
+      name: spirit.name,
+      brand: spirit.brand,
+      type: spirit.type,
+      status: spirit.status,
+      price: { amountMinor: spirit.price.amountMinor, currency: spirit.price.currency },
+      imageUrl: spirit.media.find((m) => m.kind === "image")?.url ?? null,
+    };
+  }
+
+  const toItem = async (row: WishlistRow): Promise<WishlistItem> => ({
+    spiritId: row.spiritId,
+    addedAt: row.addedAt,
+    spirit: await summaryOf(row.spiritId),
+  });
+
+  async function listWishlist(customerId: string, query: { limit: number; cursor?: string }) {
+    await requireCustomer(customerId);
+    const conditions: SQL[] = [eq(wishlistItems.customerId, customerId)];
+    if (query.cursor) conditions.push(afterCursor(NEWEST, decodeCursor(NEWEST, query.cursor)));
+    const result = await page(
+      NEWEST,
+      query.limit,
+      (limit) =>
+        db
+          .select()
+          .from(wishlistItems)
+          .where(and(...conditions))
+          .orderBy(...orderByOf(NEWEST))
+          .limit(limit),
+      (row) => row,
+    );
+    return { items: await Promise.all(result.items.map(toItem)), nextCursor: result.nextCursor };
+  }
+
+  /**
+   * Adds a spirit; adding one that is already there changes nothing and answers the existing item
+   * (`created: false`). The spirit must exist and not be archived.
+   */
+  async function addToWishlist(
+    customerId: string,
+    spiritId: string,
+  ): Promise<{ item: WishlistItem; created: boolean }> {
+    await requireCustomer(customerId);
+    const existing = await db.query.wishlistItems.findFirst({
+      where: and(eq(wishlistItems.customerId, customerId), eq(wishlistItems.spiritId, spiritId)),
+    });
+    if (existing) return { item: await toItem(existing), created: false };
+
+    const spirit = await summaryOf(spiritId);
+    if (!spirit) throw invalid([{ path: "spiritId", message: "names no spirit in the catalog" }]);
+    if (spirit.status === "archived") {
+      throw invalid([
+        { path: "spiritId", message: "names an archived spirit, which can no longer be wished for" },
+      ]);
+    }
+    const [size] = await db
+      .select({ n: count() })
+      .from(wishlistItems)
+      .where(eq(wishlistItems.customerId, customerId));
+    if ((size?.n ?? 0) >= MAX_WISHLIST_ITEMS) {
+      throw new ProblemError(
+        409,
+        `A wishlist holds at most ${MAX_WISHLIST_ITEMS} spirits; remove some first.`,
+        {
+          code: "wishlist-full",
+        },
+      );
+    }
+    const row = { customerId, spiritId, addedAt: clock.now().toISOString() };
+    // A concurrent add of the same spirit wins the unique index; this one then answers its row.
+    const inserted = await db.insert(wishlistItems).values(row).onConflictDoNothing().returning();
+    if (inserted.length) {
+      await signal("a wishlist change", () =>
+        ports.signals?.recordWishlistChange(customerId, spiritId, "added"),
+      );
+      return { item: { spiritId, addedAt: row.addedAt, spirit }, created: true };
+    }
+    const winner = await db.query.wishlistItems.findFirst({
+      where: and(eq(wishlistItems.customerId, customerId), eq(wishlistItems.spiritId, spiritId)),
+    });
+    return { item: { spiritId, addedAt: winner?.addedAt ?? row.addedAt, spirit }, created: false };
+  }
+
+  /** Removes a spirit; removing one that is not there is fine (idempotent). */
+  async function removeFromWishlist(customerId: string, spiritId: string): Promise<void> {
+    await requireCustomer(customerId);
+    const removed = await db
+      .delete(wishlistItems)
+      .where(and(eq(wishlistItems.customerId, customerId), eq(wishlistItems.spiritId, spiritId)))
+      .returning({ spiritId: wishlistItems.spiritId });
+    if (removed.length) {
+      await signal("a wishlist change", () =>
+        ports.signals?.recordWishlistChange(customerId, spiritId, "removed"),
+      );
+    }
+  }
+
+  return { getCustomer, replaceCustomer, patchCustomer, listWishlist, addToWishlist, removeFromWishlist };
+}
+
+export type CustomersService = ReturnType<typeof createCustomersService>;

@@ -1,0 +1,12 @@
+import { createRouter } from "../../http/openapi.ts";
+import * as handlers from "./customers.handlers.ts";
+import * as routes from "./customers.routes.ts";
+
+/** Customer profiles (with preferences) and wishlists; `me` stands for the caller. */
+export const customersRouter = createRouter()
+  .openapi(routes.getCustomer, handlers.getCustomer)
+  .openapi(routes.replaceCustomer, handlers.replaceCustomer)
+  .openapi(routes.patchCustomer, handlers.patchCustomer)
+  .openapi(routes.listWishlist, handlers.listWishlist)
+  .openapi(routes.addToWishlist, handlers.addToWishlist)
+  .openapi(routes.removeFromWishlist, handlers.removeFromWishlist);
