@@ -1,0 +1,450 @@
+/**
+ * Flash sale: a drop of N bottles (--bottles, default 100) and M buyers (--buyers, default 500) who all
+ * press "buy" at once, over real HTTP, against
+ *   - the real server: `src/runtime/bun.ts` (Bun.serve, the whole app: JWT, validation, compliance,
+ *     per-spirit coordinator with group commit, guarded ledger batches) on a libSQL file, and
+ *   - the baseline: bench/flash-sale-baseline.ts, a naive Bun.serve handler with one interactive write
+ *     transaction per request (read level, check, update, insert) on a libSQL file,
+ * each measured in the same run, round after round (--rounds, default 5, after one warm-up round each).
+ * Each buyer is a distinct customer with their own token and orders one bottle.
+ *
+ * Servers run as child processes pinned to core 0 and this load generator to core 1 (taskset), when the
+ * machine has two cores and taskset exists. Prints the machine, a row per round and the medians:
+ * answers/s (the throughput the ratio uses), holds/s, p50/p99 latency, bottles held and oversold.
+ * Exits non-zero if anything is oversold or an answer is neither 201 nor a 409 sold-out.
+ *
+ * Run: `flock /tmp/angelshare-heavy.lock npm run bench:flash-sale -- --buyers 500 --bottles 100`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import { parseConfig } from "../src/config.ts";
+import { newId } from "../src/db/ids.ts";
+import { accounts, customers } from "../src/db/schema/accounts.ts";
+import { TokenService } from "../src/http/tokens.ts";
+
+// ---------------------------------------------------------------------------------------------- options
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a whole number above 0`);
+    process.exit(2);
+  }
+  return value;
+}
+const BOTTLES = flag("bottles", 100);
+const BUYERS = flag("buyers", 500);
+const ROUNDS = flag("rounds", 5);
+const ROOT = new URL("..", import.meta.url).pathname;
+/** `--profile <dir>`: the real server writes a CPU profile (.cpuprofile, Chrome DevTools) there on exit. */
+const profileAt = process.argv.indexOf("--profile");
+const PROFILE_DIR = profileAt === -1 ? undefined : process.argv[profileAt + 1];
+
+const hasTaskset = spawnSync("taskset", ["--version"]).status === 0;
+const pin = hasTaskset && cpus().length >= 2;
+
+// Bun's fetch runs at most 256 requests at once unless told otherwise, and the setting is read at start:
+// re-run this script with it (and pinned to core 1) before doing anything.
+if (!process.env.FLASH_SALE_CHILD) {
+  const cmd = [...(pin ? ["taskset", "-c", "1"] : []), process.execPath, ...process.argv.slice(1)];
+  const child = spawnSync(cmd[0]!, cmd.slice(1), {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      FLASH_SALE_CHILD: "1",
+      BUN_CONFIG_MAX_HTTP_REQUESTS: String(Math.max(1024, BUYERS * 2)),
+    },
+  });
+  process.exit(child.status ?? 1);
+}
+
+// ---------------------------------------------------------------------------------------------- servers
+const dir = mkdtempSync(join(tmpdir(), "angelshare-flash-sale-"));
+const JWT_SECRET = `bench-secret-${crypto.randomUUID()}`;
+const children: ReturnType<typeof spawn>[] = [];
+
+function freePort(): number {
+  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+function startServer(name: string, args: string[], env: Record<string, string>) {
+  const port = freePort();
+  const cmd = [...(pin ? ["taskset", "-c", "0"] : []), process.execPath, ...args];
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += String(d);
+  });
+  child.on("exit", (code) => {
+    if (code && !stopping) console.error(`${name} server exited with ${code}:\n${stderr}`);
+  });
+  children.push(child);
+  return { base: `http://127.0.0.1:${port}`, stderr: () => stderr };
+}
+
+async function waitReady(url: string, what: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(100);
+  }
+  return die(new Error(`${what} did not become ready at ${url}`));
+}
+
+/** Setup failed: say why (with the servers' own words), stop them, and leave. */
+async function die(err: unknown): Promise<never> {
+  console.error(err);
+  for (const [name, s] of [
+    ["real", real],
+    ["baseline", baseline],
+  ] as const) {
+    if (s?.stderr()) console.error(`${name} server stderr:\n${s.stderr()}`);
+  }
+  await stopAll();
+  process.exit(1);
+}
+
+let stopping = false;
+async function stopAll() {
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once("exit", () => resolve());
+          c.kill("SIGTERM");
+          setTimeout(() => {
+            c.kill("SIGKILL");
+            resolve();
+          }, 5000).unref();
+        }),
+    ),
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on("SIGINT", () => {
+  void stopAll().then(() => process.exit(130));
+});
+
+const realDb = join(dir, "real.db");
+const realEnv = {
+  NODE_ENV: "production",
+  DATABASE_URL: `file:${realDb}`,
+  HOST: "127.0.0.1",
+  JWT_SECRET,
+  SEED_DEMO: "false",
+  // One client address sends every request here; the per-client limit would measure itself.
+  RATE_LIMIT_PER_MINUTE: "0",
+  LOG_LEVEL: "info",
+};
+const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+const real = startServer("real", [...profileArgs, "src/runtime/bun.ts"], realEnv);
+const baseline = startServer("baseline", ["bench/flash-sale-baseline.ts"], {
+  BASELINE_DB: join(dir, "baseline.db"),
+  JWT_SECRET,
+});
+await waitReady(`${real.base}/readyz`, "the real server");
+await waitReady(`${baseline.base}/healthz`, "the baseline server");
+
+// ---------------------------------------------------------------------------------------------- people
+// Accounts are written straight into the real server's database (it has migrated it by now) and their
+// tokens signed with its key: registering 500 customers over HTTP would mostly measure password hashing.
+const config = parseConfig({ ...realEnv, PORT: "0" });
+const tokens = new TokenService(config, () => new Date());
+const seedClient = createClient({ url: `file:${realDb}` });
+await seedClient.execute("PRAGMA busy_timeout = 5000");
+const seedDb = drizzle(seedClient);
+const now = new Date().toISOString();
+type Person = { id: string; headers: Record<string, string> };
+
+async function makePeople(role: "staff" | "customer", count: number): Promise<Person[]> {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: newId("acc"),
+    email: `${role}-${i}-${crypto.randomUUID().slice(0, 8)}@bench.test`,
+  }));
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    await seedDb.batch([
+      seedDb.insert(accounts).values(chunk.map((r) => ({ ...r, role, createdAt: now, updatedAt: now }))),
+      seedDb.insert(customers).values(
+        chunk.map((r) => ({
+          id: r.id,
+          name: `Bench ${role}`,
+          dateOfBirth: "1980-04-01",
+          country: "GB",
+          region: "GB-SCT",
+          preferences: {},
+          createdAt: now,
+          updatedAt: now,
+        })),
+      ),
+    ]);
+  }
+  return Promise.all(
+    rows.map(async (r) => {
+      const { token } = await tokens.issueAccessToken(r.id, role, r.email);
+      return { id: r.id, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } };
+    }),
+  );
+}
+
+const [staff] = await makePeople("staff", 1).catch(die);
+const buyers = await makePeople("customer", BUYERS).catch(die);
+seedClient.close();
+
+async function staffCall(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${real.base}${path}`, {
+    method,
+    headers: staff!.headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+const location = (await staffCall("POST", "/api/v1/locations", {
+  name: "Bench bonded warehouse",
+  kind: "warehouse",
+  country: "GB",
+  region: "GB-SCT",
+  shipsTo: ["GB"],
+}).catch(die)) as { id: string };
+
+// ---------------------------------------------------------------------------------------------- a drop
+type Answer = { status: number; type: string | undefined; ms: number; endAt: number };
+type DropResult = {
+  answers: Answer[];
+  wallMs: number;
+  held: number;
+  ok201: number;
+  oversold: number;
+  unexpected: Answer[];
+};
+
+const orderBody = (spiritId: string) =>
+  JSON.stringify({ items: [{ spiritId, quantity: 1 }], shipping: { country: "GB", region: "GB-SCT" } });
+
+/** Every buyer at once; latency from the request leaving to its body read. */
+async function burst(base: string, spiritId: string): Promise<{ answers: Answer[]; wallMs: number }> {
+  const body = orderBody(spiritId);
+  const start = performance.now();
+  const answers = await Promise.all(
+    buyers.map(async (b) => {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/v1/orders`, { method: "POST", headers: b.headers, body });
+      const text = await res.text();
+      const end = performance.now();
+      let type: string | undefined;
+      if (res.status !== 201) {
+        try {
+          type = String((JSON.parse(text) as { type?: string }).type ?? "")
+            .split("/")
+            .pop();
+        } catch {
+          type = `not JSON: ${text.slice(0, 80)}`;
+        }
+      }
+      return { status: res.status, type, ms: end - t0, endAt: end - start };
+    }),
+  );
+  return { answers, wallMs: performance.now() - start };
+}
+
+function judge(answers: Answer[], wallMs: number, level: { onHand: number; reserved: number }): DropResult {
+  const ok201 = answers.filter((a) => a.status === 201).length;
+  const unexpected = answers.filter((a) => a.status !== 201 && !(a.status === 409 && a.type === "sold-out"));
+  // Oversold: more bottles promised than were there, by the answers or by the level itself.
+  const oversold = Math.max(0, ok201 - BOTTLES, level.reserved - level.onHand, ok201 - level.reserved);
+  return { answers, wallMs, held: level.reserved, ok201, oversold, unexpected };
+}
+
+let dropNo = 0;
+async function realDrop(): Promise<DropResult> {
+  const spirit = (await staffCall("POST", "/api/v1/spirits", {
+    name: `Flash Sale Edition ${++dropNo}`,
+    brand: "Bench",
+    distillery: "Bench Distillery",
+    type: "scotch",
+    country: "GB",
+    abv: 52.1,
+    bottleSizeMl: 700,
+    price: { amountMinor: 25000, currency: "GBP" },
+    maxPerCustomer: 1,
+  })) as { id: string };
+  await staffCall("PATCH", `/api/v1/inventory/${spirit.id}`, {
+    type: "receive",
+    locationId: location.id,
+    quantity: BOTTLES,
+    reason: "flash sale bench",
+  });
+  const { answers, wallMs } = await burst(real.base, spirit.id);
+  const inv = (await staffCall("GET", `/api/v1/inventory/${spirit.id}`)) as {
+    levels: { onHand: number; reserved: number }[];
+  };
+  const level = inv.levels.reduce(
+    (a, l) => ({ onHand: a.onHand + l.onHand, reserved: a.reserved + l.reserved }),
+    {
+      onHand: 0,
+      reserved: 0,
+    },
+  );
+  return judge(answers, wallMs, level);
+}
+
+async function baselineDrop(): Promise<DropResult> {
+  const spiritId = `spr_baseline_${++dropNo}`;
+  const put = await fetch(`${baseline.base}/levels/${spiritId}`, {
+    method: "PUT",
+    body: JSON.stringify({ onHand: BOTTLES }),
+  });
+  if (put.status !== 201) throw new Error(`baseline reset: ${put.status}`);
+  const { answers, wallMs } = await burst(baseline.base, spiritId);
+  const level = (await (await fetch(`${baseline.base}/levels/${spiritId}`)).json()) as {
+    onHand: number;
+    reserved: number;
+    heldBottles: number;
+  };
+  return judge(answers, wallMs, {
+    onHand: level.onHand,
+    reserved: Math.max(level.reserved, level.heldBottles),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- figures
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
+};
+const median = (xs: number[]) => quantile(xs, 0.5);
+
+type Figures = {
+  answersPerSec: number;
+  holdsPerSec: number;
+  p50: number;
+  p99: number;
+  held: number;
+  oversold: number;
+};
+function figures(r: DropResult): Figures {
+  const ms = r.answers.map((a) => a.ms);
+  const lastHold = Math.max(0, ...r.answers.filter((a) => a.status === 201).map((a) => a.endAt));
+  return {
+    answersPerSec: (r.answers.length / r.wallMs) * 1000,
+    holdsPerSec: lastHold > 0 ? (r.ok201 / lastHold) * 1000 : 0,
+    p50: quantile(ms, 0.5),
+    p99: quantile(ms, 0.99),
+    held: r.held,
+    oversold: r.oversold,
+  };
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const row = (label: string, f: Figures) =>
+  `${label.padEnd(22)}${fmt(f.answersPerSec).padStart(12)}${fmt(f.holdsPerSec).padStart(10)}${fmt(f.p50, 1).padStart(10)}${fmt(f.p99, 1).padStart(10)}${String(f.held).padStart(7)}${String(f.oversold).padStart(10)}`;
+
+function machine() {
+  const cpu = cpus();
+  let kernel = "";
+  try {
+    kernel = spawnSync("uname", ["-sr"]).stdout.toString().trim();
+  } catch {
+    // not on a Unix
+  }
+  return [
+    `machine: ${cpu.length} cores, ${cpu[0]?.model ?? "unknown CPU"}; ${kernel}; bun ${Bun.version}`,
+    pin
+      ? "pinning: servers on core 0 (taskset -c 0), load generator on core 1 (taskset -c 1)"
+      : "pinning: none (needs taskset and two cores): servers and load share the cores",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------- run
+let failed = false;
+try {
+  console.log(
+    `flash sale: ${BOTTLES} bottles, ${BUYERS} concurrent buyers (one bottle each), ${ROUNDS} rounds`,
+  );
+  console.log(machine());
+  // One unmeasured round each, so both run warm (JIT, page cache, connections).
+  await realDrop();
+  await baselineDrop();
+
+  const realRuns: Figures[] = [];
+  const baseRuns: Figures[] = [];
+  const header = `${"".padEnd(22)}${"answers/s".padStart(12)}${"holds/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"held".padStart(7)}${"oversold".padStart(10)}`;
+  console.log(`\n${header}`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternate, so drift in the machine's load touches both alike.
+    for (const [name, drop, runs] of [
+      ["real", realDrop, realRuns],
+      ["baseline", baselineDrop, baseRuns],
+    ] as const) {
+      const r = await drop();
+      const f = figures(r);
+      runs.push(f);
+      console.log(row(`${name} #${round}`, f));
+      if (r.unexpected.length > 0) {
+        failed = true;
+        const kinds = new Map<string, number>();
+        for (const a of r.unexpected)
+          kinds.set(`${a.status} ${a.type}`, (kinds.get(`${a.status} ${a.type}`) ?? 0) + 1);
+        console.log(`  unexpected answers: ${JSON.stringify([...kinds])}`);
+      }
+      if (f.oversold > 0 || f.held !== Math.min(BOTTLES, BUYERS)) failed = true;
+    }
+  }
+  const med = (runs: Figures[]): Figures => ({
+    answersPerSec: median(runs.map((f) => f.answersPerSec)),
+    holdsPerSec: median(runs.map((f) => f.holdsPerSec)),
+    p50: median(runs.map((f) => f.p50)),
+    p99: median(runs.map((f) => f.p99)),
+    held: median(runs.map((f) => f.held)),
+    oversold: Math.max(...runs.map((f) => f.oversold)),
+  });
+  const realMed = med(realRuns);
+  const baseMed = med(baseRuns);
+  console.log("");
+  console.log(row("real (median)", realMed));
+  console.log(row("baseline (median)", baseMed));
+  const ratio = realMed.answersPerSec / baseMed.answersPerSec;
+  const holdsRatio = realMed.holdsPerSec / baseMed.holdsPerSec;
+  console.log(
+    `\nratio real / baseline: ${fmt(ratio, 2)}x answers/s, ${fmt(holdsRatio, 2)}x holds/s; p99 ${fmt(realMed.p99, 1)} ms vs ${fmt(baseMed.p99, 1)} ms`,
+  );
+  console.log(
+    `target (500 buyers): >= 5x the baseline's throughput and p99 < 50 ms: throughput ${ratio >= 5 ? "met" : "NOT met"}, p99 ${realMed.p99 < 50 ? "met" : "NOT met"}`,
+  );
+  console.log(
+    `oversold: real ${realMed.oversold}, baseline ${baseMed.oversold} (max over rounds; must be 0)${failed ? "  [FAILED: see above]" : ""}`,
+  );
+} catch (err) {
+  failed = true;
+  console.error(err);
+  for (const [name, s] of [
+    ["real", real],
+    ["baseline", baseline],
+  ] as const) {
+    if (s.stderr()) console.error(`${name} server stderr:\n${s.stderr()}`);
+  }
+} finally {
+  await stopAll();
+}
+process.exit(failed ? 1 : 0);
