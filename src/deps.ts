@@ -28,6 +28,12 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+/** Where a spirit's watchers live when it is not this process (Workers: the spirit's Durable Object). */
+export interface SpiritWatchers {
+  /** Takes an authenticated WebSocket handshake for the spirit and answers it (101 on success). */
+  forward(request: Request, spiritId: string, audience: "public" | "staff"): Promise<Response>;
+}
+
 export interface Deps {
   config: Config;
   db: Database;
@@ -48,6 +54,12 @@ export interface Deps {
   docsAssets?: DocsAssetSource;
   /** WebSocket upgrades and topic pub/sub (Bun: src/runtime/bun-sockets.ts); without them the stock sockets answer 501. */
   sockets?: WebSocketPort;
+  /**
+   * Cloudflare Workers: each spirit's watchers live in its Durable Object (src/runtime/worker-stock-sockets.ts).
+   * When set, the per-spirit socket is handed there, and the streams Workers do not serve (the multi-spirit
+   * socket, Server-Sent Events) answer 501.
+   */
+  spiritWatchers?: SpiritWatchers;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

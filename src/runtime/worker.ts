@@ -20,6 +20,7 @@ import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts"
 import { workerDocsAssets } from "./worker-docs-assets.ts";
 import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "./worker-env.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
+import { durableSpiritWatchers } from "./worker-stock-sockets.ts";
 
 export { SpiritStockObject } from "../stock/spirit-stock-object.ts";
 
@@ -79,6 +80,8 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
     }),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     docsAssets: workerDocsAssets,
+    // Watchers live in the spirits' Durable Objects; there is no in-isolate WebSocket port (deps.sockets).
+    spiritWatchers: durableSpiritWatchers(stockNamespace),
   };
 }
 

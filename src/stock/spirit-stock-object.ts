@@ -98,9 +98,15 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
     return this.sockets.accept(request, () => this.coordinator.snapshot(spiritId));
   }
 
-  /** Which spirit, how many watchers, and when this instance woke (an eviction shows as a new time). */
-  async status(): Promise<{ spiritId: string | undefined; watchers: number; wokeAt: string }> {
-    return { spiritId: this.spiritId, watchers: this.sockets.count(), wokeAt: this.wokeAt };
+  /** Which spirit, how many watchers, when this instance woke (an eviction shows as a new time), next alarm. */
+  async status(): Promise<{ spiritId?: string; watchers: number; wokeAt: string; alarmAt: string | null }> {
+    const alarm = await this.ctx.storage.getAlarm();
+    return {
+      spiritId: this.spiritId,
+      watchers: this.sockets.count(),
+      wokeAt: this.wokeAt,
+      alarmAt: alarm === null ? null : new Date(alarm).toISOString(),
+    };
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

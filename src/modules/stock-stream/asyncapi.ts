@@ -157,6 +157,10 @@ const HEARTBEAT =
   "The server pings every socket periodically (30 seconds by default) and terminates one that has not answered by the next ping; clients that cannot answer pings themselves may also send `ping` messages.";
 
 /** The document without its servers (they depend on the host the client reached). */
+/** Cloudflare Workers serve only the per-spirit socket, from the spirit's Durable Object. */
+const BUN_ONLY =
+  "Served by Bun deployments only: on Cloudflare Workers the request is answered `501` (a problem), and each spirit is watched on its own socket, `spiritStock`.";
+
 export function buildAsyncApiDocument(apiPrefix: string) {
   return {
     asyncapi: "3.0.0" as const,
@@ -185,7 +189,7 @@ export function buildAsyncApiDocument(apiPrefix: string) {
       stock: {
         address: "/stock/ws",
         title: "Many spirits' stock (WebSocket)",
-        description: `Subscribe to up to ${MAX_SUBSCRIPTIONS} spirits; each new subscription starts with its snapshot. A subscribe naming an unknown spirit, or going over the limit, subscribes nothing and is answered with an \`error\`; too many invalid messages close the socket with code 1008. ${HEARTBEAT}`,
+        description: `Subscribe to up to ${MAX_SUBSCRIPTIONS} spirits; each new subscription starts with its snapshot. A subscribe naming an unknown spirit, or going over the limit, subscribes nothing and is answered with an \`error\`; too many invalid messages close the socket with code 1008. ${HEARTBEAT} ${BUN_ONLY}`,
         servers: [ref("#/servers/websocket")],
         messages: channelMessages("subscribe", "unsubscribe", "ping", "snapshot", "stock", "error", "pong"),
         bindings: { ws: { method: "GET", query: tokenQuery, bindingVersion: "0.1.0" } },
@@ -193,8 +197,7 @@ export function buildAsyncApiDocument(apiPrefix: string) {
       spiritStockEvents: {
         address: "/spirits/{spiritId}/stock/events",
         title: "One spirit's stock (Server-Sent Events)",
-        description:
-          "The same messages as `spiritStock`, as `text/event-stream`: each event's `data` is one message and its `id` the version. An EventSource that reconnects sends `Last-Event-ID` and gets the current state only if it is newer. Comment lines keep an idle stream alive; a stream whose client stopped reading is ended.",
+        description: `The same messages as \`spiritStock\`, as \`text/event-stream\`: each event's \`data\` is one message and its \`id\` the version. An EventSource that reconnects sends \`Last-Event-ID\` and gets the current state only if it is newer. Comment lines keep an idle stream alive; a stream whose client stopped reading is ended. ${BUN_ONLY}`,
         servers: [ref("#/servers/http")],
         parameters: spiritIdParameter,
         messages: channelMessages("snapshot", "stock", "error"),

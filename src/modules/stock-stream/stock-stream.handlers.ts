@@ -42,6 +42,23 @@ async function requireSpirit(c: Context<AppEnv>, id: string) {
   }
 }
 
+const upgradeRequired = () =>
+  new ProblemError(426, "This path takes a WebSocket handshake (`Upgrade: websocket`).", {
+    title: "Upgrade required",
+    code: "upgrade-required",
+    headers: { Upgrade: "websocket", Connection: "Upgrade" },
+  });
+
+/** On Cloudflare Workers (deps.spiritWatchers) only the per-spirit socket is served. */
+function notOnWorkers(c: Context<AppEnv>, what: string) {
+  if (c.var.deps.spiritWatchers) {
+    throw new ProblemError(
+      501,
+      `${what} is not served by this deployment (Cloudflare Workers); watch each spirit on /api/v1/spirits/{id}/stock/ws.`,
+    );
+  }
+}
+
 /** Hands the request to the runtime's WebSocket upgrade, or says why it cannot be one. */
 function upgrade(c: Context<AppEnv>, session: SocketSession): Response {
   const sockets = c.var.deps.sockets;
@@ -49,11 +66,7 @@ function upgrade(c: Context<AppEnv>, session: SocketSession): Response {
     throw new ProblemError(501, "This server has no WebSockets; use the Server-Sent Events stream instead.");
   }
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !sockets.upgrade(c.req.raw, session)) {
-    throw new ProblemError(426, "This path takes a WebSocket handshake (`Upgrade: websocket`).", {
-      title: "Upgrade required",
-      code: "upgrade-required",
-      headers: { Upgrade: "websocket", Connection: "Upgrade" },
-    });
+    throw upgradeRequired();
   }
   // The runtime has taken the connection over; this answer is never sent.
   return new Response(null);
@@ -63,11 +76,18 @@ export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = asy
   const { id } = c.req.valid("param");
   const audience = await audienceOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
+  const watchers = c.var.deps.spiritWatchers;
+  if (watchers) {
+    // Workers: the spirit's Durable Object accepts the socket (after the checks above, made here).
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
+    return watchers.forward(c.req.raw, id, audience);
+  }
   return upgrade(c, c.var.services.stockStream.hub.spiritSession(id, audience));
 };
 
 export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
   const audience = await audienceOf(c, c.req.valid("query").token);
+  notOnWorkers(c, "The multi-spirit socket");
   return upgrade(c, c.var.services.stockStream.hub.multiSession(audience));
 };
 
@@ -76,6 +96,7 @@ export const streamSpiritStock: RouteHandler<StreamSpiritStockRoute, AppEnv> = a
   const lastEventId = c.req.valid("header")["last-event-id"];
   const audience = await audienceOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
+  notOnWorkers(c, "The Server-Sent Events stream");
   const stream = c.var.services.stockStream.hub.eventStream(
     id,
     audience,

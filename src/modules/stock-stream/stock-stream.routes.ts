@@ -52,7 +52,7 @@ const upgradeResponses = {
   },
   426: problem("Upgrade Required: this path only takes a WebSocket handshake (`Upgrade: websocket`)."),
   501: problem(
-    "Not Implemented: this server's runtime has no WebSockets (use the Server-Sent Events stream).",
+    "Not Implemented: this deployment does not serve this socket: a runtime without WebSockets (use the Server-Sent Events stream), or, for the multi-spirit socket, Cloudflare Workers (watch each spirit on its own socket).",
   ),
 };
 
@@ -107,6 +107,9 @@ export const streamSpiritStock = createRoute({
       },
     },
     ...problemResponses(401, 404, 422),
+    501: problem(
+      "Not Implemented: Server-Sent Events are served by Bun deployments only; on Cloudflare Workers watch the spirit on its WebSocket.",
+    ),
   },
 });
 
