@@ -56,8 +56,9 @@ export class WatchedSocket implements SocketSession {
   closed = false;
   /** Taken out of its topics because it reads too slowly: it gets the latest state only. */
   lagging = false;
-  private readonly invalid = new Bucket(INVALID);
-  private readonly any = new Bucket(ANY);
+  // Made on the first message: most watchers never send one, and there are thousands of them.
+  private invalid: Bucket | undefined;
+  private any: Bucket | undefined;
 
   constructor(
     private readonly hub: SocketHub,
@@ -75,6 +76,7 @@ export class WatchedSocket implements SocketSession {
   onMessage(_ws: ServerSocket, message: string | Uint8Array) {
     this.alive = true;
     if (this.closed) return;
+    this.any ??= new Bucket(ANY);
     if (!this.any.take(this.hub.now())) return this.close(POLICY_VIOLATION, "Too many messages.");
     if (typeof message !== "string") return this.reject("Messages are JSON text, not binary.");
     if (message.length > MAX_CLIENT_MESSAGE_CHARS) {
@@ -137,6 +139,7 @@ export class WatchedSocket implements SocketSession {
 
   private reject(detail: string, errors?: StockErrorMessage["errors"]) {
     this.error({ code: "invalid-message", detail, ...(errors ? { errors } : {}) });
+    this.invalid ??= new Bucket(INVALID);
     if (!this.invalid.take(this.hub.now())) this.close(POLICY_VIOLATION, "Too many invalid messages.");
   }
 }

@@ -1,0 +1,531 @@
+/**
+ * Stock fan-out: W watchers (--watchers, default 5,000) on one spirit's WebSocket, and a stream of stock
+ * changes (--changes per round, default 200, at --rate changes a second, default 20; --rounds, default 3).
+ *
+ *   - app: the whole app on Bun.serve (the same wiring as src/runtime/bun.ts: stock coordinator over a
+ *     libSQL file, event bus, stock hub, Bun pub/sub). Each change is a real committed stock receipt; its
+ *     time is taken when the coordinator publishes it, after the commit.
+ *   - baseline: Bun.serve alone, every socket subscribed to one topic, and `server.publish` of messages
+ *     of the same shape and size at the same rate, with no app in between.
+ *
+ * Server and clients are separate processes, pinned to core 0 and core 1 (taskset) when there are two
+ * cores, so each has one. Latency is from commit (or publish) to receipt, on the clock both processes
+ * share (performance.timeOrigin + performance.now()). Server memory per watcher is the server's RSS with
+ * every watcher connected (and snapshotted) minus its RSS before the first one, after a full GC, over W.
+ * Prints per mode the medians over the rounds: p50/p99/max latency, messages delivered per second, and
+ * KiB per watcher, then app/baseline ratios and the targets (p99 < 50 ms, < 10 KiB per watcher).
+ *
+ * Run: `flock /tmp/angelshare-heavy.lock npm run bench:fanout -- --watchers 5000 --rate 20`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+// ---------------------------------------------------------------------------------------------- options
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} must be a number above 0`);
+    process.exit(2);
+  }
+  return value;
+}
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const WATCHERS = flag("watchers", 5000);
+const CHANGES = flag("changes", 200);
+const RATE = flag("rate", 20);
+const ROUNDS = flag("rounds", 3);
+const now = () => performance.timeOrigin + performance.now();
+
+type Command = { cmd: string; [key: string]: unknown };
+type Reply = { [key: string]: unknown };
+
+/** Child side of the protocol: one JSON command per stdin line, one JSON reply per stdout line. */
+function serve(handle: (c: Command) => Promise<Reply>) {
+  const lines = createInterface({ input: process.stdin });
+  lines.on("line", async (line) => {
+    const reply = await handle(JSON.parse(line) as Command);
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  });
+  lines.on("close", () => process.exit(0));
+}
+
+// ---------------------------------------------------------------------------------------------- server
+async function runServer(mode: "app" | "baseline") {
+  const memory = () => {
+    Bun.gc(true);
+    const m = process.memoryUsage();
+    return { rss: m.rss, heap: m.heapUsed };
+  };
+  const commits: [number, number][] = [];
+  let change: () => Promise<void>;
+  let port: number;
+  let close: () => Promise<void>;
+
+  if (mode === "baseline") {
+    const spiritId = "spr_bench000000000000000000";
+    let version = 0;
+    const text = (type: string, v: number) =>
+      JSON.stringify({
+        type,
+        spiritId,
+        available: 1000 + v,
+        byLocation: [{ locationId: "loc_bench_warehouse", available: 1000 + v }],
+        status: "available",
+        version: v,
+        at: new Date().toISOString(),
+      });
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) =>
+        srv.upgrade(req, { data: undefined }) ? undefined : new Response("no", { status: 426 }),
+      websocket: {
+        open(ws) {
+          ws.subscribe("stock");
+          ws.send(text("snapshot", version));
+        },
+        message() {},
+        perMessageDeflate: false,
+      },
+    });
+    port = server.port!;
+    change = async () => {
+      version += 1;
+      const message = text("stock", version);
+      commits.push([version, now()]);
+      server.publish("stock", message);
+    };
+    close = async () => {
+      server.stop(true);
+    };
+  } else {
+    const { createApp } = await import("../src/app.ts");
+    const { parseConfig } = await import("../src/config.ts");
+    const { openLocalDatabase } = await import("../src/db/local.ts");
+    const { systemClock } = await import("../src/deps.ts");
+    const { prepareDatabase } = await import("../src/startup.ts");
+    const { createStockEventBus } = await import("../src/stock/events.ts");
+    const { createLocalStockCoordinator } = await import("../src/stock/local-coordinator.ts");
+    const { createBunSockets } = await import("../src/runtime/bun-sockets.ts");
+    const { bunPasswords } = await import("../src/runtime/bun-passwords.ts");
+    const dir = mkdtempSync(join(tmpdir(), "angelshare-fanout-"));
+    const config = parseConfig({
+      NODE_ENV: "production",
+      DATABASE_URL: `file:${join(dir, "fanout.db")}`,
+      JWT_SECRET: `bench-secret-${crypto.randomUUID()}`,
+      SEED_DEMO: "false",
+      LOG_LEVEL: "silent",
+      // Every watcher connects from 127.0.0.1: the per-client limit would refuse most of them.
+      RATE_LIMIT_PER_MINUTE: "0",
+    });
+    const database = await openLocalDatabase(config.DATABASE_URL);
+    const logger = { log() {} };
+    const events = createStockEventBus((err) => console.error("stock listener failed", err));
+    // Registered before the app's hub: called right after the commit, before any fan-out work.
+    events.subscribeAll((e) => commits.push([e.version, now()]));
+    const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
+    const stock = createLocalStockCoordinator({
+      client: database.client,
+      clock: systemClock,
+      events,
+      logger,
+    });
+    const deps = {
+      config,
+      ...database,
+      clock: systemClock,
+      passwords: bunPasswords,
+      logger,
+      stockEvents: events,
+      stock,
+      sockets: sockets.port,
+    };
+    await prepareDatabase(deps);
+    const app = createApp(deps);
+    const services = (await import("../src/services.ts")).buildServices(deps);
+    const spirit = await services.catalog.createSpirit({
+      name: "Bench Cask 1990",
+      brand: "Bench",
+      distillery: "Bench Distillery",
+      type: "scotch",
+      country: "GB",
+      abv: 52.1,
+      bottleSizeMl: 700,
+      price: { amountMinor: 50000, currency: "GBP" },
+    } as never);
+    const receive = () =>
+      stock
+        .submit({
+          type: "receive",
+          spiritId: spirit.id,
+          actorId: null,
+          locationId: "loc_bench_warehouse",
+          batchId: null,
+          quantity: 1,
+        })
+        .then((outcome) => {
+          if (!outcome.ok) throw new Error(`receive refused: ${outcome.detail}`);
+        });
+    await receive();
+    commits.length = 0;
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: app.fetch,
+      websocket: sockets.websocket,
+    });
+    sockets.attach(server);
+    port = server.port!;
+    change = receive;
+    close = async () => {
+      services.stockStream.hub.close();
+      server.stop(true);
+      await stock.close();
+      database.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.stdout.write(
+      `${JSON.stringify({ ready: true, port, path: `/api/v1/spirits/${spirit.id}/stock/ws` })}\n`,
+    );
+  }
+  if (mode === "baseline") process.stdout.write(`${JSON.stringify({ ready: true, port, path: "/" })}\n`);
+
+  serve(async (c) => {
+    if (c.cmd === "memory") return memory();
+    if (c.cmd === "stream") {
+      // One change first, then a pause: watchers that joined before any event go into the topic with it.
+      await change();
+      await Bun.sleep(300);
+      commits.length = 0;
+      const count = Number(c.changes);
+      const interval = 1000 / Number(c.rate);
+      const start = now();
+      for (let i = 0; i < count; i++) {
+        const due = start + i * interval;
+        const wait = due - now();
+        if (wait > 0) await Bun.sleep(wait);
+        await change();
+      }
+      return { commits: commits.slice() };
+    }
+    if (c.cmd === "close") {
+      await close();
+      return { closed: true };
+    }
+    return { error: `unknown command ${c.cmd}` };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- clients
+/**
+ * The watchers: raw WebSocket clients over Bun.connect, parsing frames by hand. A browser-style WebSocket
+ * object per socket costs an event object and a string per message, and at 100,000 messages a second on
+ * one core that, not the server, is what a benchmark would measure. Each receipt is timed when its TCP
+ * chunk arrives; pings are answered (masked, as clients must).
+ */
+const VERSION_KEY = Buffer.from('"version":');
+const HEADER_END = Buffer.from("\r\n\r\n");
+
+type Watcher = {
+  index: number;
+  upgraded: boolean;
+  pending: Buffer | undefined;
+  versions: number[];
+  times: number[];
+  onFirst: (() => void) | undefined;
+};
+
+function readVersion(payload: Buffer): number {
+  let at = payload.indexOf(VERSION_KEY);
+  if (at < 0) return -1;
+  at += VERSION_KEY.length;
+  let v = 0;
+  for (let c = payload[at]!; c >= 48 && c <= 57; c = payload[++at]!) v = v * 10 + (c - 48);
+  return v;
+}
+
+/** Handles every complete frame in the chunk; returns what is left of an incomplete one. */
+function frames(w: Watcher, data: Buffer, t: number, pong: (payload: Buffer) => void): Buffer | undefined {
+  let i = 0;
+  while (i + 2 <= data.length) {
+    const opcode = data[i]! & 0x0f;
+    let len = data[i + 1]! & 0x7f;
+    let at = i + 2;
+    if (len === 126) {
+      if (at + 2 > data.length) break;
+      len = data.readUInt16BE(at);
+      at += 2;
+    } else if (len === 127) {
+      if (at + 8 > data.length) break;
+      len = Number(data.readBigUInt64BE(at));
+      at += 8;
+    }
+    if (at + len > data.length) break;
+    const payload = data.subarray(at, at + len);
+    if (opcode === 1) {
+      w.versions.push(readVersion(payload));
+      w.times.push(t);
+      if (w.onFirst) {
+        w.onFirst();
+        w.onFirst = undefined;
+      }
+    } else if (opcode === 9) pong(payload);
+    i = at + len;
+  }
+  return i < data.length ? Buffer.from(data.subarray(i)) : undefined;
+}
+
+async function runClients(url: string, count: number) {
+  const { hostname, port, pathname } = new URL(url);
+  const request = Buffer.from(
+    `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  );
+  const watchers: Watcher[] = [];
+  const started = now();
+  const connect = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const w: Watcher = {
+        index,
+        upgraded: false,
+        pending: undefined,
+        versions: [],
+        times: [],
+        onFirst: resolve,
+      };
+      watchers[index] = w;
+      Bun.connect<Watcher>({
+        hostname,
+        port: Number(port),
+        data: w,
+        socket: {
+          open(socket) {
+            socket.write(request);
+          },
+          data(socket, chunk) {
+            const t = now();
+            const me = socket.data;
+            let data = me.pending
+              ? Buffer.concat([me.pending, chunk])
+              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+            if (!me.upgraded) {
+              const end = data.indexOf(HEADER_END);
+              if (end < 0) {
+                me.pending = Buffer.from(data);
+                return;
+              }
+              if (!data.subarray(0, 12).toString("latin1").includes(" 101")) {
+                reject(new Error(`watcher ${index}: ${data.subarray(0, end).toString("latin1")}`));
+                return;
+              }
+              me.upgraded = true;
+              data = data.subarray(end + 4);
+            }
+            me.pending = frames(me, data, t, (payload) => {
+              // A masked pong with a zero mask carries the ping's payload unchanged.
+              const head = Buffer.from([0x8a, 0x80 | payload.length, 0, 0, 0, 0]);
+              socket.write(Buffer.concat([head, payload]));
+            });
+          },
+          error(_socket, err) {
+            reject(err);
+          },
+        },
+      }).catch(reject);
+    });
+  for (let i = 0; i < count; i += 250) {
+    await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, k) => connect(i + k)));
+  }
+  process.stdout.write(
+    `${JSON.stringify({ connected: watchers.length, seconds: Math.round((now() - started) / 100) / 10 })}\n`,
+  );
+
+  serve(async (c) => {
+    if (c.cmd !== "collect") return { error: `unknown command ${c.cmd}` };
+    const commits = new Map(c.commits as [number, number][]);
+    const last = Math.max(...commits.keys());
+    // Wait (a little) for the last change to reach everyone.
+    const deadline = now() + 10_000;
+    while (now() < deadline && watchers.some((w) => (w.versions.at(-1) ?? -1) < last)) await Bun.sleep(20);
+    const latencies: number[] = [];
+    let outOfOrder = 0;
+    let first = Number.POSITIVE_INFINITY;
+    let lastReceipt = 0;
+    for (const w of watchers) {
+      const v = w.versions;
+      const t = w.times;
+      for (let k = 0; k < v.length; k++) {
+        if (k > 0 && v[k]! <= v[k - 1]!) outOfOrder += 1;
+        const committed = commits.get(v[k]!);
+        if (committed === undefined) continue;
+        latencies.push(t[k]! - committed);
+        first = Math.min(first, committed);
+        lastReceipt = Math.max(lastReceipt, t[k]!);
+      }
+      // Keep only what the next round needs: the last version seen.
+      w.versions = v.slice(-1);
+      w.times = t.slice(-1);
+    }
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+    return {
+      delivered: latencies.length,
+      expected: commits.size * count,
+      outOfOrder,
+      p50: pct(50),
+      p99: pct(99),
+      max: latencies.at(-1) ?? Number.NaN,
+      perSecond: latencies.length / ((lastReceipt - first) / 1000),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- driver
+const hasTaskset = spawnSync("taskset", ["--version"]).status === 0;
+const pin = hasTaskset && cpus().length >= 2;
+
+function child(core: number, args: string[]) {
+  const cmd = [...(pin ? ["taskset", "-c", String(core)] : []), process.execPath, import.meta.path, ...args];
+  const proc = spawn(cmd[0]!, cmd.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
+  const replies: Reply[] = [];
+  const waiting: ((r: Reply) => void)[] = [];
+  createInterface({ input: proc.stdout! }).on("line", (line) => {
+    const reply = JSON.parse(line) as Reply;
+    const w = waiting.shift();
+    if (w) w(reply);
+    else replies.push(reply);
+  });
+  const next = () =>
+    new Promise<Reply>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
+  return {
+    next,
+    ask(command: Command) {
+      proc.stdin!.write(`${JSON.stringify(command)}\n`);
+      return next();
+    },
+    kill() {
+      proc.stdin!.end();
+      proc.kill("SIGTERM");
+    },
+  };
+}
+
+type Round = {
+  p50: number;
+  p99: number;
+  max: number;
+  perSecond: number;
+  delivered: number;
+  expected: number;
+  outOfOrder: number;
+};
+
+async function measure(mode: "app" | "baseline") {
+  const server = child(0, ["--role", "server", "--mode", mode]);
+  const ready = (await server.next()) as { port: number; path: string };
+  // Warm the server's paths (JIT, database pages) with no watcher, so the memory it grows by then is not
+  // counted against the watchers.
+  await server.ask({ cmd: "stream", changes: 100, rate: 1000 });
+  const idle = (await server.ask({ cmd: "memory" })) as { rss: number; heap: number };
+  const clients = child(1, [
+    "--role",
+    "clients",
+    "--url",
+    `ws://127.0.0.1:${ready.port}${ready.path}`,
+    "--watchers",
+    String(WATCHERS),
+  ]);
+  const connected = (await clients.next()) as { connected: number; seconds: number };
+  if (connected.connected !== WATCHERS)
+    throw new Error(`${mode}: only ${connected.connected} watchers connected`);
+  const rounds: Round[] = [];
+  let loaded = idle;
+  for (let r = 0; r < ROUNDS; r++) {
+    const { commits } = (await server.ask({ cmd: "stream", changes: CHANGES, rate: RATE })) as {
+      commits: [number, number][];
+    };
+    rounds.push((await clients.ask({ cmd: "collect", commits })) as Round);
+    // Steady state: every watcher connected, snapshotted and in the topic, after a round of traffic.
+    if (r === 0) loaded = (await server.ask({ cmd: "memory" })) as { rss: number; heap: number };
+  }
+  await server.ask({ cmd: "close" });
+  server.kill();
+  clients.kill();
+  const median = (k: keyof Round) => {
+    const xs = rounds.map((r) => r[k]).sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)]!;
+  };
+  return {
+    mode,
+    connectSeconds: connected.seconds,
+    p50: median("p50"),
+    p99: median("p99"),
+    max: median("max"),
+    perSecond: median("perSecond"),
+    delivered: rounds.reduce((n, r) => n + r.delivered, 0),
+    expected: rounds.reduce((n, r) => n + r.expected, 0),
+    outOfOrder: rounds.reduce((n, r) => n + r.outOfOrder, 0),
+    rssPerWatcher: (loaded.rss - idle.rss) / WATCHERS / 1024,
+    heapPerWatcher: (loaded.heap - idle.heap) / WATCHERS / 1024,
+    rounds,
+  };
+}
+
+async function main() {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `Stock fan-out: ${WATCHERS} watchers on one spirit, ${ROUNDS} rounds of ${CHANGES} changes at ${RATE}/s`,
+  );
+  console.log(
+    `Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Bun ${Bun.version}; ${pin ? "server on core 0, clients on core 1" : "not pinned (no taskset or one core)"}`,
+  );
+  const baseline = await measure("baseline");
+  const app = await measure("app");
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+  const row = (r: Omit<typeof app, "mode"> & { mode: string }) =>
+    [
+      r.mode.padEnd(26),
+      f(r.p50, 2).padStart(8),
+      f(r.p99, 2).padStart(8),
+      f(r.max, 2).padStart(8),
+      f(r.perSecond, 0).padStart(10),
+      `${r.delivered}/${r.expected}`.padStart(16),
+      String(r.outOfOrder).padStart(6),
+      f(r.rssPerWatcher, 2).padStart(9),
+      f(r.heapPerWatcher, 2).padStart(9),
+      f(r.connectSeconds).padStart(8),
+    ].join(" ");
+  console.log(
+    `${"".padEnd(26)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"msgs/s".padStart(10)} ${"delivered".padStart(16)} ${"order".padStart(6)} ${"RSS KiB".padStart(9)} ${"heap KiB".padStart(9)} ${"connect".padStart(8)}`,
+  );
+  console.log(row({ ...baseline, mode: "baseline: server.publish" }));
+  console.log(row({ ...app, mode: "app: stock hub" }));
+  console.log(
+    `${"ratio app/baseline".padEnd(26)} ${f(app.p50 / baseline.p50, 2).padStart(8)} ${f(app.p99 / baseline.p99, 2).padStart(8)} ${f(app.max / baseline.max, 2).padStart(8)} ${f(app.perSecond / baseline.perSecond, 2).padStart(10)}`,
+  );
+  console.log("(latencies and msgs/s: medians over the rounds; KiB: server memory per connected watcher)");
+  const p99ok = app.p99 < 50;
+  const memOk = app.rssPerWatcher < 10;
+  console.log(
+    `Targets: p99 < 50 ms: ${p99ok ? "met" : "MISSED"} (${f(app.p99, 2)} ms); < 10 KiB per watcher: ${memOk ? "met" : "MISSED"} (${f(app.rssPerWatcher, 2)} KiB RSS)`,
+  );
+  if (app.outOfOrder > 0) {
+    console.error(`${app.outOfOrder} messages arrived out of version order`);
+    process.exit(1);
+  }
+}
+
+const role = option("role");
+if (role === "server") await runServer(option("mode") === "app" ? "app" : "baseline");
+else if (role === "clients") await runClients(option("url")!, WATCHERS);
+else await main();
