@@ -61,6 +61,8 @@ type StaffChange = {
   actorId: string | null;
   reason?: string | null;
   expectedVersion?: number;
+  /** An adjustment or count that corrects what this audit found: ledger kind `audit_correction`. */
+  auditId?: string;
 };
 
 export type ReceiveRequest = StaffChange & {
@@ -70,6 +72,8 @@ export type ReceiveRequest = StaffChange & {
   quantity: number;
   /** Numbered bottles of a limited batch: `from..to`, as many as `quantity`. */
   serials?: { from: number; to: number };
+  /** Bottles coming back from a customer (ledger kind `return`), and from which order. */
+  returned?: { orderId: string | null };
 };
 export type AdjustRequest = StaffChange & {
   type: "adjust";

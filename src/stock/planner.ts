@@ -330,17 +330,24 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
   const operationId = newId("sop");
   const guards: Guard[] = [];
   const writes: Write[] = [];
-  const movement = (l: LevelState, kind: s.MovementInput["kind"], onHandDelta: number) =>
+  const movement = (
+    l: LevelState,
+    kind: s.MovementInput["kind"],
+    onHandDelta: number,
+    orderId?: string | null,
+  ) =>
     s.insertMovement({
       spiritId: op.spiritId,
       levelId: l.id,
       batchId: l.batchId,
       locationId: l.locationId,
-      kind,
+      // A correction after an audit keeps its own kind, and names the audit, so the ledger tells why.
+      kind: op.auditId && (kind === "adjust" || kind === "count") ? "audit_correction" : kind,
       onHandDelta,
       reservedDelta: 0,
       actorId: op.actorId,
-      reason: op.reason ?? null,
+      reason: op.auditId ? `audit ${op.auditId}${op.reason ? `: ${op.reason}` : ""}` : (op.reason ?? null),
+      orderId: orderId ?? null,
       operationId,
       at: now,
     });
@@ -365,7 +372,12 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
         guards.push(s.serialsFree(op.batchId, op.serials.from, op.serials.to));
         writes.push(s.registerSerials(op.batchId, op.locationId, op.serials.from, op.serials.to, now));
       }
-      writes.push(s.changeLevel(level.id, op.quantity, 0, now), movement(level, "receive", op.quantity));
+      writes.push(
+        s.changeLevel(level.id, op.quantity, 0, now),
+        op.returned
+          ? movement(level, "return", op.quantity, op.returned.orderId)
+          : movement(level, "receive", op.quantity),
+      );
       touched.push({ level, exists, onHandDelta: op.quantity });
       break;
     }

@@ -369,3 +369,70 @@ describe("Idempotency-Key on PATCH /inventory/{spiritId}", () => {
     expect((await shop.inventory(s)).levels![0]!.onHand).toBe(12);
   });
 });
+
+describe("returns and audit corrections", () => {
+  test("a return puts bottles back with the order it came from; a correction names its audit", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 3, shop.loc("a"));
+    const c = await shop.customer();
+    const order = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
+    await shop.act(c, order.id, "confirm");
+    await shop.act(shop.staff, order.id, "ship");
+    const back = await shop.change(s, {
+      type: "return",
+      locationId: shop.loc("a"),
+      quantity: 1,
+      orderId: order.id,
+      reason: "returned unopened",
+    });
+    expect(back.status).toBe(200);
+    expect((await shop.inventory(s)).levels![0]).toMatchObject({ onHand: 3, reserved: 0 });
+    const unknownOrder = await shop.change(s, {
+      type: "return",
+      locationId: shop.loc("a"),
+      quantity: 1,
+      orderId: "ord_nope",
+      reason: "x",
+    });
+    expect(unknownOrder.status).toBe(422);
+    expect((await unknownOrder.json()).errors[0].path).toBe("orderId");
+
+    const audit = AuditSchema.parse(
+      await (await t.call("POST", "/api/v1/inventory/audits", { headers: shop.staff.headers })).json(),
+    );
+    const fix = await shop.change(s, {
+      type: "count",
+      locationId: shop.loc("a"),
+      counted: 2,
+      auditId: audit.id,
+      reason: "one missing on the shelf",
+    });
+    expect(fix.status).toBe(200);
+    const noAudit = await shop.change(s, {
+      type: "adjust",
+      locationId: shop.loc("a"),
+      delta: -1,
+      reason: "x",
+      auditId: "sau_nope",
+    });
+    expect(noAudit.status).toBe(422);
+
+    const moves = MovementListSchema.parse(
+      await (
+        await t.call("GET", `/api/v1/inventory/${s}/movements?limit=2`, { headers: shop.staff.headers })
+      ).json(),
+    );
+    expect(moves.items[0]).toMatchObject({
+      kind: "audit_correction",
+      onHandDelta: -1,
+      reason: `audit ${audit.id}: one missing on the shelf`,
+    });
+    expect(moves.items[1]).toMatchObject({
+      kind: "return",
+      onHandDelta: 1,
+      orderId: order.id,
+      reason: "returned unopened",
+    });
+    expect((await shop.audit()).clean).toBe(true);
+  });
+});

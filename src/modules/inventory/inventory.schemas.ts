@@ -98,6 +98,25 @@ export const ReceiveSchema = z
   })
   .openapi("ReceiveStock");
 
+export const ReturnSchema = z
+  .strictObject({
+    type: z.literal("return"),
+    locationId: id("loc_edinburgh"),
+    quantity,
+    orderId: id("ord_01hx4k7m2qa9c3r5t7v9wxyz")
+      .optional()
+      .openapi({ description: "The order the bottles came back from." }),
+    reason: reason.openapi({ example: "Returned unopened" }),
+    ...common,
+  })
+  .openapi("ReturnStock", {
+    description: "Bottles coming back from a customer into stock (ledger kind `return`).",
+  });
+
+const auditId = id("sau_01hx4k7m2qa9c3r5t7v9wxyz").optional().openapi({
+  description: "This corrects what that audit found: the ledger row's kind is `audit_correction`.",
+});
+
 export const AdjustSchema = z
   .strictObject({
     type: z.literal("adjust"),
@@ -110,6 +129,7 @@ export const AdjustSchema = z
       .refine((n) => n !== 0, "must not be 0")
       .openapi({ description: "Bottles to add (positive) or remove (negative)." }),
     reason: reason.openapi({ example: "Bottle broken in handling" }),
+    auditId,
     ...common,
   })
   .openapi("AdjustStock");
@@ -136,12 +156,13 @@ export const CountSchema = z
       .max(1_000_000)
       .openapi({ description: "Bottles found by a physical count." }),
     reason: reason.optional(),
+    auditId,
     ...common,
   })
   .openapi("CountStock");
 
 export const StockChangeSchema = z
-  .discriminatedUnion("type", [ReceiveSchema, AdjustSchema, TransferSchema, CountSchema])
+  .discriminatedUnion("type", [ReceiveSchema, ReturnSchema, AdjustSchema, TransferSchema, CountSchema])
   .superRefine((v, ctx) => {
     if (v.type === "receive" && v.serials) {
       if (!v.batchId)

@@ -125,6 +125,10 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
     return stock.snapshot(spiritId);
   }
 
+  /** A returned bottle names its order: the order's id only has to exist (the stock tables hold no FK). */
+  const orderExists = async (id: string) =>
+    (await client.execute({ sql: "SELECT 1 FROM orders WHERE id = ?", args: [id] })).rows.length > 0;
+
   async function validate(spiritId: string, change: StockChange) {
     if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
     const errors: { path: string; message: string }[] = [];
@@ -140,6 +144,15 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
     }
     if (change.batchId && !(await ports.batchExists(spiritId, change.batchId))) {
       errors.push({ path: "batchId", message: `no batch ${change.batchId} of this spirit` });
+    }
+    if (change.type === "return" && change.orderId && !(await orderExists(change.orderId))) {
+      errors.push({ path: "orderId", message: `no order ${change.orderId}` });
+    }
+    if ((change.type === "adjust" || change.type === "count") && change.auditId) {
+      const audit = await db.query.inventoryAudits.findFirst({
+        where: eq(inventoryAudits.id, change.auditId),
+      });
+      if (!audit) errors.push({ path: "auditId", message: `no audit ${change.auditId}` });
     }
     if (errors.length) {
       throw new ProblemError(
@@ -173,8 +186,23 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
           ...(change.serials ? { serials: change.serials } : {}),
         };
         break;
+      case "return":
+        request = {
+          ...common,
+          type: "receive",
+          locationId: change.locationId,
+          quantity: change.quantity,
+          returned: { orderId: change.orderId ?? null },
+        };
+        break;
       case "adjust":
-        request = { ...common, type: "adjust", locationId: change.locationId, delta: change.delta };
+        request = {
+          ...common,
+          type: "adjust",
+          locationId: change.locationId,
+          delta: change.delta,
+          ...(change.auditId ? { auditId: change.auditId } : {}),
+        };
         break;
       case "transfer":
         request = {
@@ -186,7 +214,13 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
         };
         break;
       case "count":
-        request = { ...common, type: "count", locationId: change.locationId, counted: change.counted };
+        request = {
+          ...common,
+          type: "count",
+          locationId: change.locationId,
+          counted: change.counted,
+          ...(change.auditId ? { auditId: change.auditId } : {}),
+        };
         break;
     }
     const outcome = await stock.submit(request);
