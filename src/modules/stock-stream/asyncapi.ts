@@ -156,11 +156,11 @@ const tokenQuery = {
 const HEARTBEAT =
   "The server pings every socket periodically (30 seconds by default) and terminates one that has not answered by the next ping; clients that cannot answer pings themselves may also send `ping` messages.";
 
-/** The document without its servers (they depend on the host the client reached). */
 /** Cloudflare Workers serve only the per-spirit socket, from the spirit's Durable Object. */
 const BUN_ONLY =
   "Served by Bun deployments only: on Cloudflare Workers the request is answered `501` (a problem), and each spirit is watched on its own socket, `spiritStock`.";
 
+/** The document without its servers (they depend on the host the client reached). */
 export function buildAsyncApiDocument(apiPrefix: string) {
   return {
     asyncapi: "3.0.0" as const,

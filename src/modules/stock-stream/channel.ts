@@ -42,8 +42,6 @@ export class Channel {
   readonly live = { public: 0, staff: 0 };
   /** One snapshot read at a time per spirit: a thousand watchers arriving together cost one read. */
   snapshotting: Promise<StockChanged | undefined> | undefined;
-  /** Set when an event arrived since the last sweep for slow readers. */
-  busy = false;
 
   private texts: Partial<Record<Audience, string>> = {};
   private frames: Partial<Record<Audience, Uint8Array>> = {};
@@ -63,7 +61,6 @@ export class Channel {
     this.latest = event;
     this.texts = {};
     this.frames = {};
-    this.busy = true;
     return true;
   }
 
