@@ -8,17 +8,20 @@
  * pool is held by open ones (TRANSACTION_ACTIVE), and a second connection's BEGIN IMMEDIATE would busy-wait
  * on the event loop the first one needs to finish: a naive handler that works at all has to queue.
  *
- * Started by the bench as a child process: `bun bench/flash-sale-baseline.ts` with BASELINE_DB (a path),
- * PORT and JWT_SECRET in the environment.
+ * Started by the bench as a child process: `bun bench/flash-sale-baseline.ts` with BASELINE_DB_URL
+ * (`file:<path>`, or libSQL over HTTP for `--db remote`), PORT and JWT_SECRET in the environment.
  */
 import { createClient } from "@libsql/client";
 import { jwtVerify } from "jose";
 
 const env = process.env;
-const client = createClient({ url: `file:${env.BASELINE_DB}` });
-await client.execute("PRAGMA journal_mode = WAL");
-await client.execute("PRAGMA synchronous = NORMAL");
-await client.execute("PRAGMA busy_timeout = 5000");
+const url = env.BASELINE_DB_URL!;
+const client = createClient({ url });
+if (url.startsWith("file:")) {
+  await client.execute("PRAGMA journal_mode = WAL");
+  await client.execute("PRAGMA synchronous = NORMAL");
+  await client.execute("PRAGMA busy_timeout = 5000");
+}
 await client.batch(
   [
     `CREATE TABLE IF NOT EXISTS levels (

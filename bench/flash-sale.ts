@@ -13,6 +13,9 @@
  * answers/s (the throughput the ratio uses), holds/s, p50/p99 latency, bottles held and oversold.
  * Exits non-zero if anything is oversold or an answer is neither 201 nor a 409 sold-out.
  *
+ * `--db remote` puts each database behind libSQL over HTTP with `--rtt-ms` (default 5) added to every
+ * round trip (bench/remote-libsql.ts): the situation at the edge that the engine's design is for.
+ *
  * Run: `flock /tmp/angelshare-heavy.lock npm run bench:flash-sale -- --buyers 500 --bottles 100`.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -37,9 +40,20 @@ function flag(name: string, fallback: number): number {
   }
   return value;
 }
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+}
 const BOTTLES = flag("bottles", 100);
 const BUYERS = flag("buyers", 500);
 const ROUNDS = flag("rounds", 5);
+/** `file` (the issue's comparison: a libSQL file each) or `remote` (libSQL over HTTP, RTT_MS away). */
+const DB = option("db", "file");
+const RTT_MS = Number(option("rtt-ms", "5"));
+if ((DB !== "file" && DB !== "remote") || !Number.isFinite(RTT_MS) || RTT_MS < 0) {
+  console.error("--db must be file or remote; --rtt-ms a number of milliseconds (0 or more)");
+  process.exit(2);
+}
 const ROOT = new URL("..", import.meta.url).pathname;
 /** `--profile <dir>`: the real server writes a CPU profile (.cpuprofile, Chrome DevTools) there on exit. */
 const profileAt = process.argv.indexOf("--profile");
@@ -67,6 +81,7 @@ if (!process.env.FLASH_SALE_CHILD) {
 const dir = mkdtempSync(join(tmpdir(), "angelshare-flash-sale-"));
 const JWT_SECRET = `bench-secret-${crypto.randomUUID()}`;
 const children: ReturnType<typeof spawn>[] = [];
+const servers: [string, { stderr(): string }][] = [];
 
 function freePort(): number {
   const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
@@ -75,9 +90,9 @@ function freePort(): number {
   return port;
 }
 
-function startServer(name: string, args: string[], env: Record<string, string>) {
+function startServer(name: string, args: string[], env: Record<string, string>, core = "0") {
   const port = freePort();
-  const cmd = [...(pin ? ["taskset", "-c", "0"] : []), process.execPath, ...args];
+  const cmd = [...(pin ? ["taskset", "-c", core] : []), process.execPath, ...args];
   const child = spawn(cmd[0]!, cmd.slice(1), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
@@ -91,7 +106,9 @@ function startServer(name: string, args: string[], env: Record<string, string>) 
     if (code && !stopping) console.error(`${name} server exited with ${code}:\n${stderr}`);
   });
   children.push(child);
-  return { base: `http://127.0.0.1:${port}`, stderr: () => stderr };
+  const server = { base: `http://127.0.0.1:${port}`, stderr: () => stderr };
+  servers.push([name, server]);
+  return server;
 }
 
 async function waitReady(url: string, what: string) {
@@ -109,11 +126,8 @@ async function waitReady(url: string, what: string) {
 /** Setup failed: say why (with the servers' own words), stop them, and leave. */
 async function die(err: unknown): Promise<never> {
   console.error(err);
-  for (const [name, s] of [
-    ["real", real],
-    ["baseline", baseline],
-  ] as const) {
-    if (s?.stderr()) console.error(`${name} server stderr:\n${s.stderr()}`);
+  for (const [name, s] of servers) {
+    if (s.stderr()) console.error(`${name} stderr:\n${s.stderr()}`);
   }
   await stopAll();
   process.exit(1);
@@ -143,9 +157,22 @@ process.on("SIGINT", () => {
 });
 
 const realDb = join(dir, "real.db");
+const baselineDb = join(dir, "baseline.db");
+// Remote: each database behind its own libSQL-over-HTTP endpoint, on the load generator's core (the
+// servers' core stays theirs alone).
+const remoteDb = (name: string, path: string) =>
+  startServer(name, ["bench/remote-libsql.ts"], { DB_PATH: path, RTT_MS: String(RTT_MS) }, "1");
+const remote =
+  DB === "remote"
+    ? { real: remoteDb("real's database", realDb), baseline: remoteDb("baseline's database", baselineDb) }
+    : undefined;
+if (remote) {
+  await waitReady(`${remote.real.base}/health`, "the real server's database");
+  await waitReady(`${remote.baseline.base}/health`, "the baseline's database");
+}
 const realEnv = {
   NODE_ENV: "production",
-  DATABASE_URL: `file:${realDb}`,
+  DATABASE_URL: remote ? remote.real.base : `file:${realDb}`,
   HOST: "127.0.0.1",
   JWT_SECRET,
   SEED_DEMO: "false",
@@ -156,7 +183,7 @@ const realEnv = {
 const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 const real = startServer("real", [...profileArgs, "src/runtime/bun.ts"], realEnv);
 const baseline = startServer("baseline", ["bench/flash-sale-baseline.ts"], {
-  BASELINE_DB: join(dir, "baseline.db"),
+  BASELINE_DB_URL: remote ? remote.baseline.base : `file:${baselineDb}`,
   JWT_SECRET,
 });
 await waitReady(`${real.base}/readyz`, "the real server");
@@ -382,6 +409,11 @@ try {
   console.log(
     `flash sale: ${BOTTLES} bottles, ${BUYERS} concurrent buyers (one bottle each), ${ROUNDS} rounds`,
   );
+  console.log(
+    DB === "file"
+      ? "database: a libSQL file each (embedded, WAL)"
+      : `database: libSQL over HTTP (Hrana stand-in on a file), ${RTT_MS} ms added to every round trip`,
+  );
   console.log(machine());
   // One unmeasured round each, so both run warm (JIT, page cache, connections).
   await realDrop();
@@ -438,11 +470,8 @@ try {
 } catch (err) {
   failed = true;
   console.error(err);
-  for (const [name, s] of [
-    ["real", real],
-    ["baseline", baseline],
-  ] as const) {
-    if (s.stderr()) console.error(`${name} server stderr:\n${s.stderr()}`);
+  for (const [name, s] of servers) {
+    if (s.stderr()) console.error(`${name} stderr:\n${s.stderr()}`);
   }
 } finally {
   await stopAll();
