@@ -13,11 +13,13 @@
  * worker target starts one workerd per file (the bundle is built once per run). On the worker target,
  * `signIn`, `services` and `deps` reach the same database file through a Bun-side app (to make fixtures),
  * and the clock is the real one (a Worker has no test clock): tests that move time run on Bun only.
+ * Passwords made there are PBKDF2 hashes, as on a Bun server that shares its database with a Worker.
  *
  * `TEST_TARGETS=bun` (or `worker`) limits a run to one target.
  */
 import { afterAll, beforeAll, describe } from "bun:test";
 import { systemClock } from "../../src/deps.ts";
+import { createBunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { createTestApp, type TestApp, type TestAppOptions } from "./test-app.ts";
 import { startWorkerRuntime, TEST_JWT_SECRET, type WorkerRuntime } from "./worker-runtime.ts";
 
@@ -82,10 +84,13 @@ async function bunTarget(options: TargetOptions): Promise<Target> {
 async function workerTarget(options: TargetOptions): Promise<Target> {
   // The Bun-side app makes and migrates the database file, then serves fixtures; the Worker signs tokens
   // with the same secret, so tokens made here are the Worker's own. Real time on both sides.
+  // Passwords hashed on the Bun side use PBKDF2, as a Bun server sharing its database with a Worker must
+  // (PASSWORD_HASH=pbkdf2-sha256): a Worker cannot verify argon2id.
   const app = await createTestApp({
     ...options,
     clock: systemClock,
     env: { JWT_SECRET: TEST_JWT_SECRET, ...options.env },
+    deps: { passwords: createBunPasswords("pbkdf2-sha256"), ...options.deps },
   });
   const databasePath = app.deps.config.DATABASE_URL.slice("file:".length);
   let worker: WorkerRuntime;
