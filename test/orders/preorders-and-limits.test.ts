@@ -173,4 +173,23 @@ describe("pre-orders", () => {
     expect((await shop.order(b, [{ spiritId: s, quantity: 1 }])).status).toBe(201);
     expect((await shop.audit()).clean).toBe(true);
   });
+
+  test("a crowd arriving at the release: the waiting pre-orders are served first, then the crowd, never more than the stock", async () => {
+    clock().set("2027-02-01T09:00:00.000Z");
+    const s = await shop.spirit({ status: "announced", releaseDate: "2027-03-01", preorderAllocation: 4 });
+    const early = await Promise.all([shop.customer(), shop.customer(), shop.customer()]);
+    const pre = [];
+    for (const c of early) pre.push(await parse(await shop.order(c, [{ spiritId: s, quantity: 1 }])));
+    await shop.receive(s, 5);
+    clock().set("2027-03-01T00:00:01.000Z");
+    const crowd = await Promise.all(Array.from({ length: 20 }, () => shop.customer()));
+    const answers = await Promise.all(crowd.map((c) => shop.order(c, [{ spiritId: s, quantity: 1 }])));
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(answers.filter((r) => r.status === 409)).toHaveLength(18);
+    for (const [i, p] of pre.entries()) {
+      expect((await parse(await shop.get(early[i]!, `/api/v1/orders/${p.id}`))).status).toBe("reserved");
+    }
+    expect((await shop.inventory(s)).available).toBe(0);
+    expect((await shop.audit()).clean).toBe(true);
+  });
 });

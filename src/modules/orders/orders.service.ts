@@ -85,6 +85,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
   const { db, clock, stock, client } = deps;
   /** Per spirit, the stock version at the last automatic pre-order release that left some waiting. */
   const releaseTriedAt = new Map<string, number>();
+  const releasing = new Map<string, Promise<unknown>>();
 
   async function visibleRow(actor: Actor, id: string): Promise<OrderRow> {
     const row = await db.query.orders.findFirst({ where: eq(orders.id, id) });
@@ -237,7 +238,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     // (Only a spirit with a pre-order allocation can have any.)
     for (const spirit of spirits.values()) {
       if (spirit.preorderAllocation && (await readWaitingClaims(client, spirit.id)).length) {
-        await releasePreorders(spirit.id, null);
+        await releaseOnce(spirit.id);
       }
     }
     const preferred = await ports.locationsShippingTo(input.shipping.country, region);
@@ -485,6 +486,16 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     );
     const converted = outcomes.filter((o) => o.ok).length;
     return { spiritId, converted, waiting: byOrder.size - converted };
+  }
+
+  /** Buyers arriving together at a released spirit trigger one release between them, not one each. */
+  function releaseOnce(spiritId: string) {
+    let running = releasing.get(spiritId);
+    if (!running) {
+      running = releasePreorders(spiritId, null).finally(() => releasing.delete(spiritId));
+      releasing.set(spiritId, running);
+    }
+    return running;
   }
 
   /** Writes down orders whose holds lapsed (readers already see them as expired). */
