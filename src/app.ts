@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
 import { accountsRouter } from "./modules/accounts/index.ts";
 import { authRouter } from "./modules/auth/index.ts";
-import { catalogRouter, spiritListRouter } from "./modules/catalog/index.ts";
+import { catalogRouter } from "./modules/catalog/index.ts";
 import { customersRouter } from "./modules/customers/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
 import { createDocsRouter } from "./modules/docs/index.ts";
@@ -21,6 +21,7 @@ import { ordersRouter } from "./modules/orders/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
+import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
 import { buildServices } from "./services.ts";
 
@@ -56,7 +57,8 @@ export function createApp(deps: Deps) {
   app.route(API_PREFIX, authRouter);
   app.route(API_PREFIX, accountsRouter);
   app.route(API_PREFIX, customersRouter);
-  app.route(API_PREFIX, spiritListRouter);
+  // GET /spirits: the search module answers, and hands plain listings to the catalog.
+  app.route(API_PREFIX, searchRouter);
   app.route(API_PREFIX, catalogRouter);
   app.route(API_PREFIX, locationsRouter);
   app.route(API_PREFIX, complianceRouter);

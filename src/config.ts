@@ -84,6 +84,8 @@ export const configSchema = z
     ).default(65_536),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     SEED_DEMO: boolish.default(true),
+    /** Generated spirits added beside the demo catalog on a first start (0: none). */
+    SEED_GENERATED_SPIRITS: z.coerce.number().int().min(0).max(1_000_000).default(300),
     /** Extra words that hold a review for staff, beyond the built-in list. */
     REVIEW_BANNED_WORDS: csv.default([]),
     /** How often the background job refreshes queued recommendations (Bun); "0" turns it off. */

@@ -14,6 +14,7 @@ import { createLocationsService } from "./modules/locations/locations.service.ts
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createSignalServices } from "./modules/recommendations/wiring.ts";
+import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
@@ -42,6 +43,7 @@ export function buildServices(deps: Deps) {
       catalog: base.catalog,
       signals: signals.interactions,
     }),
+    search: createSearchService(deps, base.catalog),
     ...signals,
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),

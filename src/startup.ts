@@ -1,4 +1,5 @@
 import { runMigrations } from "./db/migrate.ts";
+import { loadGeneratedCatalog } from "./db/seed/load-catalog.ts";
 import type { Deps } from "./deps.ts";
 import { buildServices } from "./services.ts";
 
@@ -10,5 +11,16 @@ export async function prepareDatabase(deps: Deps, options: { migrationsFolder?: 
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await services.accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
-  if (config.SEED_DEMO) await services.catalog.seedDemoIfEmpty();
+  if (config.SEED_DEMO) {
+    const added = await services.catalog.seedDemoIfEmpty();
+    // Only on the start that found the catalog empty: a shop's own catalog never gets generated spirits.
+    if (added > 0 && config.SEED_GENERATED_SPIRITS > 0) {
+      await loadGeneratedCatalog(deps.client, {
+        count: config.SEED_GENERATED_SPIRITS,
+        seed: 42,
+        currency: "GBP",
+        now: deps.clock.now(),
+      });
+    }
+  }
 }

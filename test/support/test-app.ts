@@ -53,6 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
     LOG_LEVEL: "silent",
     SEED_DEMO: options.seedDemo ? "true" : "false",
+    SEED_GENERATED_SPIRITS: "0",
     // In-process requests all count as one client on a clock that stands still: tests opt in to the limit.
     RATE_LIMIT_PER_MINUTE: "0",
     ...options.env,

@@ -1,0 +1,71 @@
+import { ProblemError } from "../../http/problem.ts";
+import type { SearchSort, SortValue } from "./sort.ts";
+
+/**
+ * Search cursors: the sort, the sort values of the last item shown, and a fingerprint of the query and
+ * filters, so a cursor is only ever used with the search that gave it out (another one is a 422, not a
+ * silently wrong page).
+ */
+type CursorBody = { s: SearchSort; v: SortValue[]; f: string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const toBase64Url = (text: string) => {
+  let binary = "";
+  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+};
+
+const fromBase64Url = (text: string) => {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return decoder.decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+};
+
+/** FNV-1a over the canonical JSON of what defines the result set. */
+export function fingerprint(value: unknown): string {
+  const text = JSON.stringify(value, (_k, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+export const encodeSearchCursor = (sort: SearchSort, values: SortValue[], print: string) =>
+  toBase64Url(JSON.stringify({ s: sort, v: values, f: print } satisfies CursorBody));
+
+const badCursor = () =>
+  new ProblemError(422, "The cursor does not belong to this search (its query, filters or sort differ).", {
+    errors: [{ path: "cursor", message: "is not a cursor this search gave out" }],
+  });
+
+export function decodeSearchCursor(
+  cursor: string,
+  sort: SearchSort,
+  print: string,
+  length: number,
+): SortValue[] {
+  let body: Partial<CursorBody> | null;
+  try {
+    body = JSON.parse(fromBase64Url(cursor));
+  } catch {
+    throw badCursor();
+  }
+  if (
+    !body ||
+    body.s !== sort ||
+    body.f !== print ||
+    !Array.isArray(body.v) ||
+    body.v.length !== length ||
+    !body.v.every((x) => typeof x === "string" || (typeof x === "number" && Number.isFinite(x)))
+  ) {
+    throw badCursor();
+  }
+  return body.v;
+}

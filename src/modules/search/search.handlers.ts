@@ -1,0 +1,112 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env.ts";
+import type { SearchHistoryFilters } from "../../db/schema/search.ts";
+import { isStaff, principalOf, resolveCustomerId } from "../../http/auth.ts";
+import { ProblemError } from "../../http/problem.ts";
+import { personalizeListing } from "../recommendations/index.ts";
+import type { GetSearchHistoryRoute, ListSpiritsRoute } from "./search.routes.ts";
+import type { SearchQuery } from "./search.schemas.ts";
+import type { FacetName, SearchFilters } from "./search-filters.ts";
+import { ALL_STATUSES, VISIBLE_STATUSES } from "./search-filters.ts";
+
+/** Parameters that only the search understands; without them the catalog's own listing answers. */
+const SEARCH_ONLY: (keyof SearchQuery)[] = [
+  "q",
+  "region",
+  "distillery",
+  "brand",
+  "ageBucket",
+  "priceBucket",
+  "tags",
+  "anyTags",
+  "hasAwards",
+  "award",
+  "medal",
+  "caskType",
+  "minAge",
+  "maxAge",
+  "minVintage",
+  "maxVintage",
+  "minAbv",
+  "maxAbv",
+  "limited",
+  "inStock",
+  "releasedFrom",
+  "releasedTo",
+  "facets",
+  "sort",
+];
+
+const NOT_FILTERS = new Set(["q", "facets", "facetLimit", "sort", "limit", "cursor", "personalize"]);
+
+function isPlainListing(q: SearchQuery): boolean {
+  return (
+    SEARCH_ONLY.every((k) => q[k] === undefined) &&
+    (q.type?.length ?? 0) <= 1 &&
+    (q.country?.length ?? 0) <= 1 &&
+    (q.status?.length ?? 0) <= 1
+  );
+}
+
+function filtersOf(q: SearchQuery): SearchFilters {
+  const filters: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q)) if (!NOT_FILTERS.has(k) && v !== undefined) filters[k] = v;
+  return filters as SearchFilters;
+}
+
+/** Keeps running after the response: on Workers through waitUntil, on Bun the process simply goes on. */
+function afterResponse(c: Context<AppEnv>, work: Promise<void>) {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context outside Workers; the promise runs on and logs its own failure.
+  }
+}
+
+export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const staff = isStaff(c.var.principal);
+  if (query.status?.includes("archived") && !staff) {
+    principalOf(c); // anonymous: 401 first
+    throw new ProblemError(403, "Only staff can list archived spirits.");
+  }
+  if (isPlainListing(query)) {
+    const { type, country, status, currency, minPrice, maxPrice, limit, cursor } = query;
+    const page = await c.var.services.catalog.listSpirits({
+      filters: { type: type?.[0], country: country?.[0], status: status?.[0], currency, minPrice, maxPrice },
+      limit,
+      cursor,
+    });
+    return c.json(await personalizeListing(c, query.personalize, page), 200);
+  }
+  const filters = filtersOf(query);
+  const result = await c.var.services.search.search({
+    q: query.q,
+    filters,
+    callerStatuses: staff ? ALL_STATUSES : VISIBLE_STATUSES,
+    facets: (query.facets ?? []) as FacetName[],
+    facetLimit: query.facetLimit,
+    sort: query.sort,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  const principal = c.var.principal;
+  if (principal?.role === "customer" && !query.cursor) {
+    afterResponse(
+      c,
+      c.var.services.search.recordSearch(principal.id, {
+        query: query.q?.trim() ?? "",
+        filters: filters as SearchHistoryFilters,
+        sort: result.sort,
+        resultCount: result.total,
+      }),
+    );
+  }
+  return c.json(await personalizeListing(c, query.personalize, result), 200);
+};
+
+export const getSearchHistory: RouteHandler<GetSearchHistoryRoute, AppEnv> = async (c) => {
+  const customerId = resolveCustomerId(principalOf(c), c.req.valid("param").id);
+  return c.json(await c.var.services.search.listSearchHistory(customerId, c.req.valid("query")), 200);
+};

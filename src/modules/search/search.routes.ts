@@ -1,0 +1,50 @@
+import { createRoute } from "@hono/zod-openapi";
+import { AUTH_ERRORS, bearerSecurity, jsonContent, problemResponses } from "../../http/openapi.ts";
+import {
+  CustomerIdParamsSchema,
+  HistoryQuerySchema,
+  SearchHistoryListSchema,
+  SearchQuerySchema,
+  SpiritSearchResultSchema,
+} from "./search.schemas.ts";
+
+/** Public, but a bearer token is read when sent (staff see archived spirits; customers' searches are kept). */
+const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
+
+export const listSpirits = createRoute({
+  method: "get",
+  path: "/spirits",
+  tags: ["Catalog", "Search"],
+  summary: "List and search spirits",
+  description:
+    "Without search parameters, the catalog newest first. With `q`, filters, `facets` or `sort`: full-text search " +
+    "(SQLite FTS5, bm25 ranked: name above distillery and brand, above awards and tags, above tasting notes and " +
+    "description; prefix matching on the word being typed; phrases in quotes; words one or two letters off a known " +
+    "word still match), combinable filters, facet counts computed disjunctively (a facet's own selection does not " +
+    "narrow its counts), numeric stats, and stable cursor pages. Archived spirits are left out unless staff ask for " +
+    "`status=archived`. A signed-in customer's searches are kept in their search history.",
+  security: optionalBearer,
+  request: { query: SearchQuerySchema },
+  responses: {
+    200: jsonContent(SpiritSearchResultSchema, "One page of spirits, with facets and stats when asked for."),
+    ...problemResponses(...AUTH_ERRORS, 422),
+  },
+});
+
+export const getSearchHistory = createRoute({
+  method: "get",
+  path: "/customers/{id}/search-history",
+  tags: ["Search", "Customers"],
+  summary: "A customer's searches, newest first",
+  description:
+    "What the customer searched for (words, filters, sort) and how many spirits it found. `me` is the caller.",
+  security: bearerSecurity,
+  request: { params: CustomerIdParamsSchema, query: HistoryQuerySchema },
+  responses: {
+    200: jsonContent(SearchHistoryListSchema, "One page of searches."),
+    ...problemResponses(401, 404, 422),
+  },
+});
+
+export type ListSpiritsRoute = typeof listSpirits;
+export type GetSearchHistoryRoute = typeof getSearchHistory;
