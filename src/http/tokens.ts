@@ -40,7 +40,12 @@ async function loadKeys(config: Config): Promise<Keys> {
   const secret = config.JWT_SECRET
     ? new TextEncoder().encode(config.JWT_SECRET)
     : crypto.getRandomValues(new Uint8Array(32));
-  return { alg: "HS256", sign: secret, verify: secret };
+  // Imported once: handing jose the raw bytes would import the key again on every request.
+  const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
+  return { alg: "HS256", sign: key, verify: key };
 }
 
 /** Issues our access tokens and verifies ours and, when configured, an OIDC provider's. */
