@@ -3,7 +3,7 @@
  * (built once per process), run by Miniflare with wrangler.toml's compatibility date, flags and Durable
  * Object binding, against a libSQL file served over Hrana by the test stand-in (hrana-server.ts).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
@@ -22,13 +22,33 @@ export const wranglerConfig = Bun.TOML.parse(
   await Bun.file(join(ROOT, "wrangler.toml")).text(),
 ) as WranglerConfig;
 
+const BUNDLE_PREFIX = "angelshare-worker-";
+
+/**
+ * `bun test` does not always run exit handlers, so each run also clears the bundles earlier runs left
+ * (older than an hour: a run going on in parallel keeps its own).
+ */
+function removeStaleBundles() {
+  const cutoff = Date.now() - 3600_000;
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(BUNDLE_PREFIX)) continue;
+    const path = join(tmpdir(), name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
 let bundle: Promise<WorkerBundle> | undefined;
 let bundleDir: string | undefined;
 
 /** Builds the Worker bundle once per test process (every test file shares it). */
 export function workerBundle(): Promise<WorkerBundle> {
   if (!bundle) {
-    bundleDir = mkdtempSync(join(tmpdir(), "angelshare-worker-"));
+    removeStaleBundles();
+    bundleDir = mkdtempSync(join(tmpdir(), BUNDLE_PREFIX));
     const dir = bundleDir;
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
     bundle = buildWorker(join(dir, "index.js"));
