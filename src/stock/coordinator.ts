@@ -191,6 +191,12 @@ export interface StockCoordinator {
   snapshot(spiritId: string): Promise<StockChanged>;
   /** The holds of an order, with their bottle numbers. */
   orderHolds(orderId: string): Promise<OrderHold[]>;
+  /**
+   * Bottles available as of this coordinator's last commit of the spirit, while that figure is still
+   * exact (no hold has lapsed since, no order-wide change came in); undefined when it does not know.
+   * Only a hint for refusing early: the coordinator still decides every hold.
+   */
+  knownAvailable?(spiritId: string): number | undefined;
   /** Called with the expiry of every hold placed (the reaper uses it to wake up in time). */
   onHoldsPlaced(listener: (expiresAt: string) => void): () => void;
   /** Waits for queued work and refuses new work. */

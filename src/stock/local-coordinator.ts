@@ -94,7 +94,20 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
   const running = new Set<Promise<void>>();
   const lastPublished = new Map<string, number>();
   const holdListeners = new Set<(expiresAt: string) => void>();
+  /**
+   * Per spirit, what its last commit left available and until when that stays exact (its next hold
+   * expiry). Being the only writer of the spirit's levels, the coordinator sees every other change: its
+   * own groups replace the figure, order-wide changes drop it.
+   */
+  const known = new Map<string, { available: number; until: number }>();
   let closed = false;
+
+  function remember(snap: { event: StockChanged; nextExpiry: string | null }) {
+    known.set(snap.event.spiritId, {
+      available: snap.event.available,
+      until: snap.nextExpiry ? Date.parse(snap.nextExpiry) : Number.POSITIVE_INFINITY,
+    });
+  }
 
   function publish(event: StockChanged) {
     if (event.version <= (lastPublished.get(event.spiritId) ?? -1)) return;
@@ -148,6 +161,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
         // Operations to plan again keep their place ahead of everything that arrived later.
         q.jobs.unshift(...again);
       } catch (err) {
+        known.delete(spiritId);
         for (const job of group) job.reject(err);
       }
     }
@@ -202,10 +216,12 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       outcomes = res.outcomes;
       const snap = snapshotFrom(spiritId, now, res.reads);
       version = snap.event.version;
+      remember(snap);
       publish(snap.event);
     } else if (group.some((j) => j.refresh)) {
       const snap = snapshotFrom(spiritId, now, await readSnapshot(client, snapshotReads(spiritId, now)));
       version = snap.event.version;
+      remember(snap);
       publish(snap.event);
     }
 
@@ -259,6 +275,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
 
   /** After an order-wide batch: each touched spirit's queue re-reads and publishes its state. */
   async function afterOrderCommit(commit: OrderCommit): Promise<StockOutcome> {
+    for (const spiritId of commit.spiritIds) known.delete(spiritId);
     await Promise.all(commit.spiritIds.map((spiritId) => enqueue({ type: "expire", spiritId }, true)));
     return commit.outcome;
   }
@@ -299,6 +316,11 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     },
     async orderHolds(orderId: string): Promise<OrderHold[]> {
       return (await readOrderStock(client, orderId)).holds;
+    },
+    knownAvailable(spiritId: string) {
+      const k = known.get(spiritId);
+      if (!k || clock.now().getTime() >= k.until) return undefined;
+      return k.available;
     },
     onHoldsPlaced(listener) {
       holdListeners.add(listener);

@@ -140,6 +140,10 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
       args: [now, spiritId],
     },
     { sql: "SELECT status FROM spirits WHERE id = ?", args: [spiritId] },
+    {
+      sql: "SELECT min(expires_at) AS next FROM stock_holds WHERE spirit_id = ? AND status = 'active'",
+      args: [spiritId],
+    },
   ];
 }
 
@@ -149,8 +153,8 @@ export type SnapshotLevel = BatchLevelView & { levelId: string; version: number 
 export function snapshotFrom(
   spiritId: string,
   at: string,
-  [levels, spirit]: ResultSet[],
-): { event: StockChanged; levels: SnapshotLevel[] } {
+  [levels, spirit, holds]: ResultSet[],
+): { event: StockChanged; levels: SnapshotLevel[]; nextExpiry: string | null } {
   const rows: SnapshotLevel[] = levels!.rows.map((r) => {
     const onHand = num(r.on_hand);
     const reserved = num(r.reserved) - num(r.lapsed);
@@ -187,5 +191,5 @@ export function snapshotFrom(
     status: String(spirit!.rows[0]?.status ?? "unknown"),
     at,
   };
-  return { event, levels: rows };
+  return { event, levels: rows, nextExpiry: strOrNull(holds?.rows[0]?.next) };
 }

@@ -369,4 +369,32 @@ describe("stock coordinator", () => {
     expect(r.ok).toBe(true);
     expect((await f.coordinator.snapshot(s)).available).toBe(1);
   });
+
+  test("knownAvailable: exact after each commit, dropped by an order-wide change or once a hold may lapse", async () => {
+    const s = await f.spirit();
+    const c = await f.customer();
+    expect(f.coordinator.knownAvailable?.(s)).toBeUndefined();
+    ok(
+      await f.coordinator.submit({
+        type: "receive",
+        spiritId: s,
+        actorId: null,
+        locationId: "loc_a",
+        batchId: null,
+        quantity: 3,
+      }),
+    );
+    expect(f.coordinator.knownAvailable?.(s)).toBe(3);
+    const h = hold(s, c, 2);
+    ok(await f.coordinator.submit(h));
+    expect(f.coordinator.knownAvailable?.(s)).toBe(1);
+    // a cancel commits outside the spirit's queue: the figure is dropped, then re-read
+    ok(await f.coordinator.cancelOrder({ orderId: h.orderId, actorId: null }));
+    expect(f.coordinator.knownAvailable?.(s)).toBe(3);
+    ok(await f.coordinator.submit(hold(s, c, 3)));
+    expect(f.coordinator.knownAvailable?.(s)).toBe(0);
+    // the hold may lapse from its expiry on: no longer known
+    f.clock.advance(15 * 60_000);
+    expect(f.coordinator.knownAvailable?.(s)).toBeUndefined();
+  });
 });

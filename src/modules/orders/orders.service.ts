@@ -181,6 +181,26 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
       });
     }
 
+    // The latecomers of a drop: when the coordinator knows the stock cannot cover the order, say so before
+    // the costlier checks. Only a hint for refusing early; the coordinator still decides every hold.
+    for (const spirit of spirits.values()) {
+      if (preordering.includes(spirit)) continue;
+      const known = stock.knownAvailable?.(spirit.id);
+      if (known === undefined) continue;
+      const wanted = input.items.filter((i) => i.spiritId === spirit.id).reduce((n, i) => n + i.quantity, 0);
+      if (known < wanted) {
+        throw refusalProblem(
+          {
+            ok: false,
+            code: "sold-out",
+            detail: "",
+            extra: { spiritId: spirit.id, batchId: null, available: known, requested: wanted },
+          },
+          spirit,
+        );
+      }
+    }
+
     const region = input.shipping.region ?? null;
     const profile = await ports.customerProfile(actor.id);
     await ports.checkCompliance({
