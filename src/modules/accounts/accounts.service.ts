@@ -1,6 +1,7 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { readCache } from "../../db/read-cache.ts";
 import { type AccountRow, accounts, customers, type Role, refreshTokens } from "../../db/schema/accounts.ts";
 import type { Deps } from "../../deps.ts";
 import type { Principal } from "../../http/auth.ts";
@@ -8,6 +9,13 @@ import { ProblemError } from "../../http/problem.ts";
 import { TokenError, type VerifiedToken } from "../../http/tokens.ts";
 import type { AuditEntry, AuditService } from "../audit/audit.service.ts";
 import type { Account, AccountPatch, NewStaffAccount } from "./accounts.schemas.ts";
+
+/**
+ * How long the caller behind a token is remembered. A disable or role change made through this service
+ * drops its entries at once; one made by another process (or another service instance) is seen at most
+ * this late, and a token's own expiry always counts.
+ */
+export const PRINCIPAL_CACHE_MS = 5_000;
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -55,6 +63,13 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
   const { db, clock } = deps;
   type Statement = Parameters<typeof db.batch>[0][number];
   const auditEntry = (e: AuditEntry): Statement => audit.entry(e);
+  /** Token -> caller (bounded in size and time, see PRINCIPAL_CACHE_MS): every request needs its caller. */
+  const principals = readCache<string, { principal: Principal; expiresAt: number }>({
+    ttlMs: PRINCIPAL_CACHE_MS,
+    maxEntries: 10_000,
+  });
+  const forgetPrincipalsOf = (accountId: string) =>
+    principals.deleteWhere((_, v) => v === undefined || v.principal.id === accountId);
 
   /**
    * Every account has a customer profile under the same id (staff have wishlists too). With `actorId`,
@@ -192,6 +207,8 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
       );
     }
     await db.batch(statements);
+    // Its access tokens stop (or change role) with the next request, not after the cache's few seconds.
+    forgetPrincipalsOf(id);
     return (await getAccount(id))!;
   }
 
@@ -202,7 +219,18 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
    */
   async function principalFor(token: VerifiedToken): Promise<Principal> {
     if (token.source === "local") {
-      const account = await findById(token.subject);
+      // Plain SQL, only the four fields a caller needs: this runs for every new token a request brings.
+      const rs = await deps.client.execute({
+        sql: "SELECT id, role, email, disabled FROM accounts WHERE id = ?",
+        args: [token.subject],
+      });
+      const row = rs.rows[0];
+      const account = row && {
+        id: String(row.id),
+        role: String(row.role) as Role,
+        email: String(row.email),
+        disabled: Boolean(Number(row.disabled)),
+      };
       // A TokenError becomes the 401 with WWW-Authenticate, like any other unusable token.
       if (!account || account.disabled)
         throw new TokenError("The token's account is disabled or no longer exists.");
@@ -212,6 +240,28 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
     const account = (await findExternal(subject)) ?? (await createExternal(subject, token));
     if (account.disabled) throw new TokenError("The token's account is disabled.");
     return { id: account.id, role: token.role, email: account.email };
+  }
+
+  /**
+   * The caller behind a bearer token: `verify` checks it, `principalFor` finds its account, and the answer
+   * is kept a few seconds (PRINCIPAL_CACHE_MS), so a client's burst of requests costs one verification and
+   * one account read. The same token string verified before needs no new signature check; its expiry is
+   * checked on every use against the app's clock.
+   */
+  async function principalForToken(
+    token: string,
+    verify: (token: string) => Promise<VerifiedToken>,
+  ): Promise<Principal> {
+    const known = await principals.get(token, async () => {
+      const verified = await verify(token);
+      return { principal: await principalFor(verified), expiresAt: verified.expiresAt };
+    });
+    if (known.expiresAt * 1000 <= clock.now().getTime()) {
+      principals.delete(token);
+      // Verified afresh: says that it expired (or, with a skewed clock, answers like an uncached read).
+      return principalFor(await verify(token));
+    }
+    return { ...known.principal };
   }
 
   const findExternal = (subject: string) =>
@@ -252,6 +302,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
       .update(accounts)
       .set({ role: "admin", passwordHash, disabled: false, updatedAt: clock.now().toISOString() })
       .where(eq(accounts.id, existing.id));
+    forgetPrincipalsOf(existing.id);
     return { id: existing.id, email: existing.email, role: "admin" as const };
   }
 
@@ -264,6 +315,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
     getAccount,
     listAccounts,
     principalFor,
+    principalForToken,
     updateAccount,
   };
 }

@@ -1,6 +1,7 @@
 import { and, count, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { readCache } from "../../db/read-cache.ts";
 import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
 import { mergePatch } from "../../http/merge-patch.ts";
@@ -41,6 +42,12 @@ export type DeleteOutcome =
   | { outcome: "deleted" }
   | { outcome: "archived"; detail: string; references: ReferenceCounts; spirit: Spirit };
 
+/**
+ * How long `findSpiritForOrdering` trusts what it read: this service's own writes drop the entry at once;
+ * a change made by another process (or service instance) is seen at most this late.
+ */
+export const ORDERING_FACTS_CACHE_MS = 3_000;
+
 const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
 
 /** The catalog: spirits and their batches. No HTTP here; handlers and other modules call these. */
@@ -59,6 +66,20 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
   async function findSpirit(id: string): Promise<Spirit | undefined> {
     const row = await findRow(id);
     return row && toSpirit(row);
+  }
+
+  /**
+   * The spirit as orders see it (price, status, limits, hold time, release), read through a short cache:
+   * every buyer of a drop needs these facts and they change rarely. Not for anything shown as current
+   * (ratings move without this service). "Not found" is never cached.
+   */
+  const orderingFacts = readCache<string, Spirit | undefined>({
+    ttlMs: ORDERING_FACTS_CACHE_MS,
+    maxEntries: 5_000,
+    keep: (spirit) => spirit !== undefined,
+  });
+  function findSpiritForOrdering(id: string): Promise<Spirit | undefined> {
+    return orderingFacts.get(id, () => findSpirit(id));
   }
 
   async function createSpirit(input: SpiritInput, actor?: Actor): Promise<Spirit> {
@@ -101,6 +122,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
         .returning(),
       audit.entry({ actorId: actor?.id, action, subject: id, detail: { name: input.name } }),
     ]);
+    orderingFacts.delete(id);
     const row = updated[0];
     if (!row) throw spiritNotFound(id);
     return toSpirit(row);
@@ -141,6 +163,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
           detail: { name: row.name, previousStatus: row.status, references },
         }),
       ]);
+      orderingFacts.delete(row.id);
       archived = updated[0] ?? { ...row, status: "archived" };
     }
     return {
@@ -169,6 +192,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
             detail: { name: row.name },
           }),
         ]);
+        orderingFacts.delete(id);
         return { outcome: "deleted" };
       } catch (err) {
         // Something came to refer to it between the count and the delete: archive after all.
@@ -220,6 +244,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
 
   return {
     findSpirit,
+    findSpiritForOrdering,
     createSpirit,
     replaceSpirit,
     patchSpirit,

@@ -1,5 +1,6 @@
 import type { Row } from "@libsql/client";
 import { asc, eq } from "drizzle-orm";
+import { readCache } from "../../db/read-cache.ts";
 import {
   type AgeLimitRow,
   ageLimits,
@@ -17,6 +18,12 @@ import type {
   BlockedDestinationInput,
   ComplianceRules,
 } from "./compliance.schemas.ts";
+
+/**
+ * How long the rules for a destination are trusted: this service's own edits drop them at once; an edit
+ * made by another process (or service instance) applies at most this late.
+ */
+export const RULES_CACHE_MS = 5_000;
 
 /** For a country with no age limit of its own: the most common legal purchase age for spirits. */
 export const DEFAULT_MINIMUM_AGE = 18;
@@ -104,12 +111,19 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
     };
   }
 
+  type DestinationRules = Awaited<ReturnType<typeof readRulesFor>>;
+  /** Per destination (its codes), read through a short cache: every order asks, staff rarely edit. */
+  const rulesCache = readCache<string, DestinationRules>({ ttlMs: RULES_CACHE_MS, maxEntries: 2_000 });
+  function rulesFor(destination: Destination): Promise<DestinationRules> {
+    const codes = codesFor(destination).filter((c) => c !== "*");
+    return rulesCache.get(codes.join("|"), () => readRulesFor(codes));
+  }
+
   /**
    * The rules that bear on one destination: one hand-written statement, because it runs on every order
    * (building the query with drizzle cost more than running it).
    */
-  async function rulesFor(destination: Destination) {
-    const codes = codesFor(destination).filter((c) => c !== "*");
+  async function readRulesFor(codes: string[]) {
     const marks = codes.map(() => "?").join(", ");
     const { rows } = await deps.client.execute({
       sql: `SELECT 'age' AS kind, code, minimum_age AS age, NULL AS reason FROM compliance_age_limits WHERE code IN (${marks})
@@ -207,6 +221,7 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
         detail: { ...input, previous: existing?.minimumAge ?? null },
       }),
     ]);
+    rulesCache.clear();
     return { ageLimit: toAgeLimit(row), created: !existing };
   }
 
@@ -222,6 +237,7 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
         detail: { minimumAge: existing.minimumAge },
       }),
     ]);
+    rulesCache.clear();
   }
 
   async function blockDestination(code: string, input: BlockedDestinationInput, actorId?: string) {
@@ -243,6 +259,7 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
         .onConflictDoUpdate({ target: blockedDestinations.code, set: row }),
       audit.entry({ actorId, action: "compliance.destination_blocked", subject: code, detail: { ...input } }),
     ]);
+    rulesCache.clear();
     return { destination: toBlocked(row), created: !existing };
   }
 
@@ -260,6 +277,7 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
         detail: { reason: existing.reason },
       }),
     ]);
+    rulesCache.clear();
   }
 
   return {

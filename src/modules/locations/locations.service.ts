@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { readCache } from "../../db/read-cache.ts";
 import { type LocationRow, locations } from "../../db/schema/locations.ts";
 import type { Deps } from "../../deps.ts";
 import { coversDestination, type Destination } from "../../http/destinations.ts";
@@ -28,6 +29,12 @@ const toLocation = (r: LocationRow): Location => ({
   updatedAt: r.updatedAt,
 });
 
+/**
+ * How long the list of locations is trusted: this service's own writes drop it at once; a change made by
+ * another process (or service instance) is seen at most this late.
+ */
+export const LOCATIONS_CACHE_MS = 5_000;
+
 const notFound = (id: string) => new ProblemError(404, `Location ${id} was not found.`);
 
 /**
@@ -46,9 +53,12 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
   // running it.
   const allByName = db.select().from(locations).orderBy(asc(locations.name), asc(locations.id)).prepare();
 
+  // ...and read through a short cache: a shop's handful of locations changes rarely, orders ask every time.
+  const allRows = readCache<"all", LocationRow[]>({ ttlMs: LOCATIONS_CACHE_MS, maxEntries: 1 });
+
   /** Every location (or only active or inactive ones), by name: a shop has a handful, so this reads them all. */
   async function list(filter: { active?: boolean } = {}): Promise<Location[]> {
-    const rows = await allByName.all();
+    const rows = await allRows.get("all", () => allByName.all());
     return rows.filter((r) => filter.active === undefined || r.active === filter.active).map(toLocation);
   }
 
@@ -95,6 +105,7 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
       db.insert(locations).values(row),
       audit.entry({ actorId, action: "location.created", subject: row.id, detail: { ...input } }),
     ]);
+    allRows.clear();
     return toLocation(row);
   }
 
@@ -118,6 +129,7 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
         .returning(),
       audit.entry({ actorId, action: "location.replaced", subject: id, detail: { ...input } }),
     ]);
+    allRows.clear();
     if (!updated[0]) throw notFound(id);
     return toLocation(updated[0]);
   }

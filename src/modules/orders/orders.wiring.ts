@@ -6,7 +6,8 @@ import type { Deps } from "../../deps.ts";
 import type { ComplianceCheck, OrdersPorts, SpiritForOrder } from "./orders.ports.ts";
 
 type CatalogLike = {
-  findSpirit(id: string): Promise<SpiritForOrder | undefined>;
+  /** The spirit's ordering facts (price, status, limits, hold time), read through the catalog's short cache. */
+  findSpiritForOrdering(id: string): Promise<SpiritForOrder | undefined>;
   findBatch(spiritId: string, batchId: string): Promise<unknown>;
 };
 type LocationsLike = {
@@ -20,7 +21,7 @@ export function ordersPortsFrom(
   s: { catalog: CatalogLike; locations: LocationsLike; compliance: ComplianceLike },
 ): OrdersPorts {
   return {
-    findSpirit: (id) => s.catalog.findSpirit(id),
+    findSpirit: (id) => s.catalog.findSpiritForOrdering(id),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
     async customerProfile(customerId) {
       // Only what the legal checks need, in plain SQL: this runs for every buyer of a drop, and building
