@@ -3,8 +3,12 @@
  * press "buy" at once, over real HTTP, against
  *   - the real server: `src/runtime/bun.ts` (Bun.serve, the whole app: JWT, validation, compliance,
  *     per-spirit coordinator with group commit, guarded ledger batches) on a libSQL file, and
- *   - the baseline: bench/flash-sale-baseline.ts, a naive Bun.serve handler with one interactive write
- *     transaction per request (read level, check, update, insert) on a libSQL file,
+ *   - naive-in-app: bench/flash-sale-naive-app.ts, the SAME app (auth, validation, compliance, allocation,
+ *     order rows) with only the stock step done naively: one interactive write transaction per request
+ *     (read, check, update, insert), in turn. The like-for-like comparison for the stock engine.
+ *   - the baseline: bench/flash-sale-baseline.ts, the issue's naive Bun.serve handler with one interactive
+ *     write transaction per request (read level, check, update, insert) on a libSQL file, and nothing else
+ *     (no account check, no validation, no compliance, no order rows),
  * each measured in the same run, round after round (--rounds, default 5, after one warm-up round each).
  * Each buyer is a distinct customer with their own token and orders one bottle.
  *
@@ -157,6 +161,7 @@ process.on("SIGINT", () => {
 });
 
 const realDb = join(dir, "real.db");
+const naiveDb = join(dir, "naive-app.db");
 const baselineDb = join(dir, "baseline.db");
 // Remote: each database behind its own libSQL-over-HTTP endpoint, on the load generator's core (the
 // servers' core stays theirs alone).
@@ -164,10 +169,15 @@ const remoteDb = (name: string, path: string) =>
   startServer(name, ["bench/remote-libsql.ts"], { DB_PATH: path, RTT_MS: String(RTT_MS) }, "1");
 const remote =
   DB === "remote"
-    ? { real: remoteDb("real's database", realDb), baseline: remoteDb("baseline's database", baselineDb) }
+    ? {
+        real: remoteDb("real's database", realDb),
+        naive: remoteDb("naive-in-app's database", naiveDb),
+        baseline: remoteDb("baseline's database", baselineDb),
+      }
     : undefined;
 if (remote) {
   await waitReady(`${remote.real.base}/health`, "the real server's database");
+  await waitReady(`${remote.naive.base}/health`, "naive-in-app's database");
   await waitReady(`${remote.baseline.base}/health`, "the baseline's database");
 }
 const realEnv = {
@@ -182,11 +192,16 @@ const realEnv = {
 };
 const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 const real = startServer("real", [...profileArgs, "src/runtime/bun.ts"], realEnv);
+const naive = startServer("naive-in-app", ["bench/flash-sale-naive-app.ts"], {
+  ...realEnv,
+  DATABASE_URL: remote ? remote.naive.base : `file:${naiveDb}`,
+});
 const baseline = startServer("baseline", ["bench/flash-sale-baseline.ts"], {
   BASELINE_DB_URL: remote ? remote.baseline.base : `file:${baselineDb}`,
   JWT_SECRET,
 });
 await waitReady(`${real.base}/readyz`, "the real server");
+await waitReady(`${naive.base}/readyz`, "the naive-in-app server");
 await waitReady(`${baseline.base}/healthz`, "the baseline server");
 
 // ---------------------------------------------------------------------------------------------- people
@@ -194,9 +209,10 @@ await waitReady(`${baseline.base}/healthz`, "the baseline server");
 // tokens signed with its key: registering 500 customers over HTTP would mostly measure password hashing.
 const config = parseConfig({ ...realEnv, PORT: "0" });
 const tokens = new TokenService(config, () => new Date());
-const seedClient = createClient({ url: `file:${realDb}` });
-await seedClient.execute("PRAGMA busy_timeout = 5000");
-const seedDb = drizzle(seedClient);
+// The same people in both apps' databases (the naive-in-app server has its own).
+const seedClients = [createClient({ url: `file:${realDb}` }), createClient({ url: `file:${naiveDb}` })];
+for (const c of seedClients) await c.execute("PRAGMA busy_timeout = 5000");
+const seedDbs = seedClients.map((c) => drizzle(c));
 const now = new Date().toISOString();
 type Person = { id: string; headers: Record<string, string> };
 
@@ -207,21 +223,23 @@ async function makePeople(role: "staff" | "customer", count: number): Promise<Pe
   }));
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
-    await seedDb.batch([
-      seedDb.insert(accounts).values(chunk.map((r) => ({ ...r, role, createdAt: now, updatedAt: now }))),
-      seedDb.insert(customers).values(
-        chunk.map((r) => ({
-          id: r.id,
-          name: `Bench ${role}`,
-          dateOfBirth: "1980-04-01",
-          country: "GB",
-          region: "GB-SCT",
-          preferences: {},
-          createdAt: now,
-          updatedAt: now,
-        })),
-      ),
-    ]);
+    for (const seedDb of seedDbs) {
+      await seedDb.batch([
+        seedDb.insert(accounts).values(chunk.map((r) => ({ ...r, role, createdAt: now, updatedAt: now }))),
+        seedDb.insert(customers).values(
+          chunk.map((r) => ({
+            id: r.id,
+            name: `Bench ${role}`,
+            dateOfBirth: "1980-04-01",
+            country: "GB",
+            region: "GB-SCT",
+            preferences: {},
+            createdAt: now,
+            updatedAt: now,
+          })),
+        ),
+      ]);
+    }
   }
   return Promise.all(
     rows.map(async (r) => {
@@ -233,10 +251,10 @@ async function makePeople(role: "staff" | "customer", count: number): Promise<Pe
 
 const [staff] = await makePeople("staff", 1).catch(die);
 const buyers = await makePeople("customer", BUYERS).catch(die);
-seedClient.close();
+for (const c of seedClients) c.close();
 
-async function staffCall(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${real.base}${path}`, {
+async function staffCall(method: string, path: string, body?: unknown, base = real.base) {
+  const res = await fetch(`${base}${path}`, {
     method,
     headers: staff!.headers,
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -246,13 +264,20 @@ async function staffCall(method: string, path: string, body?: unknown) {
   return JSON.parse(text);
 }
 
-const location = (await staffCall("POST", "/api/v1/locations", {
+const warehouse = {
   name: "Bench bonded warehouse",
   kind: "warehouse",
   country: "GB",
   region: "GB-SCT",
   shipsTo: ["GB"],
-}).catch(die)) as { id: string };
+};
+const locations = new Map<string, string>();
+for (const app of [real, naive]) {
+  const made = (await staffCall("POST", "/api/v1/locations", warehouse, app.base).catch(die)) as {
+    id: string;
+  };
+  locations.set(app.base, made.id);
+}
 
 // ---------------------------------------------------------------------------------------------- a drop
 type Answer = { status: number; type: string | undefined; ms: number; endAt: number };
@@ -303,8 +328,10 @@ function judge(answers: Answer[], wallMs: number, level: { onHand: number; reser
 }
 
 let dropNo = 0;
-async function realDrop(): Promise<DropResult> {
-  const spirit = (await staffCall("POST", "/api/v1/spirits", {
+/** A drop on one of the two apps (the real server or naive-in-app): same spirit, same stock, same buyers. */
+async function appDrop(base: string): Promise<DropResult> {
+  const call = (method: string, path: string, body?: unknown) => staffCall(method, path, body, base);
+  const spirit = (await call("POST", "/api/v1/spirits", {
     name: `Flash Sale Edition ${++dropNo}`,
     brand: "Bench",
     distillery: "Bench Distillery",
@@ -315,14 +342,14 @@ async function realDrop(): Promise<DropResult> {
     price: { amountMinor: 25000, currency: "GBP" },
     maxPerCustomer: 1,
   })) as { id: string };
-  await staffCall("PATCH", `/api/v1/inventory/${spirit.id}`, {
+  await call("PATCH", `/api/v1/inventory/${spirit.id}`, {
     type: "receive",
-    locationId: location.id,
+    locationId: locations.get(base)!,
     quantity: BOTTLES,
     reason: "flash sale bench",
   });
-  const { answers, wallMs } = await burst(real.base, spirit.id);
-  const inv = (await staffCall("GET", `/api/v1/inventory/${spirit.id}`)) as {
+  const { answers, wallMs } = await burst(base, spirit.id);
+  const inv = (await call("GET", `/api/v1/inventory/${spirit.id}`)) as {
     levels: { onHand: number; reserved: number }[];
   };
   const level = inv.levels.reduce(
@@ -385,7 +412,7 @@ function figures(r: DropResult): Figures {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const row = (label: string, f: Figures) =>
-  `${label.padEnd(22)}${fmt(f.answersPerSec).padStart(12)}${fmt(f.holdsPerSec).padStart(10)}${fmt(f.p50, 1).padStart(10)}${fmt(f.p99, 1).padStart(10)}${String(f.held).padStart(7)}${String(f.oversold).padStart(10)}`;
+  `${label.padEnd(24)}${fmt(f.answersPerSec).padStart(12)}${fmt(f.holdsPerSec).padStart(10)}${fmt(f.p50, 1).padStart(10)}${fmt(f.p99, 1).padStart(10)}${String(f.held).padStart(7)}${String(f.oversold).padStart(10)}`;
 
 function machine() {
   const cpu = cpus();
@@ -416,17 +443,20 @@ try {
   );
   console.log(machine());
   // One unmeasured round each, so both run warm (JIT, page cache, connections).
-  await realDrop();
+  await appDrop(real.base);
+  await appDrop(naive.base);
   await baselineDrop();
 
   const realRuns: Figures[] = [];
+  const naiveRuns: Figures[] = [];
   const baseRuns: Figures[] = [];
-  const header = `${"".padEnd(22)}${"answers/s".padStart(12)}${"holds/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"held".padStart(7)}${"oversold".padStart(10)}`;
+  const header = `${"".padEnd(24)}${"answers/s".padStart(12)}${"holds/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"held".padStart(7)}${"oversold".padStart(10)}`;
   console.log(`\n${header}`);
   for (let round = 1; round <= ROUNDS; round++) {
     // Alternate, so drift in the machine's load touches both alike.
     for (const [name, drop, runs] of [
-      ["real", realDrop, realRuns],
+      ["real", () => appDrop(real.base), realRuns],
+      ["naive-in-app", () => appDrop(naive.base), naiveRuns],
       ["baseline", baselineDrop, baseRuns],
     ] as const) {
       const r = await drop();
@@ -452,20 +482,23 @@ try {
     oversold: Math.max(...runs.map((f) => f.oversold)),
   });
   const realMed = med(realRuns);
+  const naiveMed = med(naiveRuns);
   const baseMed = med(baseRuns);
   console.log("");
   console.log(row("real (median)", realMed));
+  console.log(row("naive-in-app (median)", naiveMed));
   console.log(row("baseline (median)", baseMed));
+  const ratios = (against: Figures) =>
+    `${fmt(realMed.answersPerSec / against.answersPerSec, 2)}x answers/s, ${fmt(realMed.holdsPerSec / against.holdsPerSec, 2)}x holds/s; p99 ${fmt(realMed.p99, 1)} ms vs ${fmt(against.p99, 1)} ms`;
+  console.log(`\nratio real / naive-in-app (same app, naive stock step): ${ratios(naiveMed)}`);
+  console.log(`ratio real / baseline (bare naive handler, no app):     ${ratios(baseMed)}`);
   const ratio = realMed.answersPerSec / baseMed.answersPerSec;
-  const holdsRatio = realMed.holdsPerSec / baseMed.holdsPerSec;
+  const fairRatio = realMed.answersPerSec / naiveMed.answersPerSec;
   console.log(
-    `\nratio real / baseline: ${fmt(ratio, 2)}x answers/s, ${fmt(holdsRatio, 2)}x holds/s; p99 ${fmt(realMed.p99, 1)} ms vs ${fmt(baseMed.p99, 1)} ms`,
+    `target (500 buyers): >= 5x the baseline's throughput and p99 < 50 ms: throughput ${ratio >= 5 ? "met" : "NOT met"} against the bare baseline, ${fairRatio >= 5 ? "met" : "NOT met"} against naive-in-app; p99 ${realMed.p99 < 50 ? "met" : "NOT met"}`,
   );
   console.log(
-    `target (500 buyers): >= 5x the baseline's throughput and p99 < 50 ms: throughput ${ratio >= 5 ? "met" : "NOT met"}, p99 ${realMed.p99 < 50 ? "met" : "NOT met"}`,
-  );
-  console.log(
-    `oversold: real ${realMed.oversold}, baseline ${baseMed.oversold} (max over rounds; must be 0)${failed ? "  [FAILED: see above]" : ""}`,
+    `oversold: real ${realMed.oversold}, naive-in-app ${naiveMed.oversold}, baseline ${baseMed.oversold} (max over rounds; must be 0)${failed ? "  [FAILED: see above]" : ""}`,
   );
 } catch (err) {
   failed = true;
