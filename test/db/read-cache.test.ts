@@ -1,0 +1,81 @@
+import { describe, expect, test } from "bun:test";
+import { readCache } from "../../src/db/read-cache.ts";
+
+/** A hand-moved monotonic clock and a loader that counts its reads. */
+function setup(
+  options: { ttlMs?: number; maxEntries?: number; keep?: (v: string | undefined) => boolean } = {},
+) {
+  let now = 0;
+  let reads = 0;
+  const cache = readCache<string, string | undefined>({
+    ttlMs: options.ttlMs ?? 1_000,
+    maxEntries: options.maxEntries ?? 10,
+    ...(options.keep ? { keep: options.keep } : {}),
+    now: () => now,
+  });
+  const load = (value: string | undefined) => async () => {
+    reads++;
+    return value;
+  };
+  return { cache, load, reads: () => reads, advance: (ms: number) => (now += ms) };
+}
+
+describe("readCache", () => {
+  test("a second read within the TTL is served from memory; after it the row is read again", async () => {
+    const s = setup();
+    expect(await s.cache.get("a", s.load("one"))).toBe("one");
+    expect(await s.cache.get("a", s.load("two"))).toBe("one");
+    expect(s.reads()).toBe(1);
+    s.advance(1_000);
+    expect(await s.cache.get("a", s.load("two"))).toBe("two");
+    expect(s.reads()).toBe(2);
+  });
+
+  test("concurrent misses of one key share one load", async () => {
+    const s = setup();
+    const all = await Promise.all(Array.from({ length: 50 }, () => s.cache.get("a", s.load("x"))));
+    expect(new Set(all)).toEqual(new Set(["x"]));
+    expect(s.reads()).toBe(1);
+  });
+
+  test("a write's invalidation is seen by the next read", async () => {
+    const s = setup();
+    await s.cache.get("a", s.load("old"));
+    s.cache.delete("a");
+    expect(await s.cache.get("a", s.load("new"))).toBe("new");
+    await s.cache.get("b", s.load("old b"));
+    s.cache.deleteWhere((_, v) => v === "old b");
+    expect(await s.cache.get("b", s.load("new b"))).toBe("new b");
+    s.cache.clear();
+    expect(await s.cache.get("a", s.load("newest"))).toBe("newest");
+  });
+
+  test("a load that began before an invalidation is never stored", async () => {
+    const s = setup();
+    let finish!: (v: string) => void;
+    const slow = s.cache.get("a", () => new Promise<string | undefined>((r) => (finish = r)));
+    s.cache.delete("a"); // a write lands while the read is in flight
+    finish("read before the write");
+    expect(await slow).toBe("read before the write");
+    expect(await s.cache.get("a", s.load("after the write"))).toBe("after the write");
+  });
+
+  test("failed loads and values `keep` refuses are not kept", async () => {
+    const s = setup({ keep: (v) => v !== undefined });
+    await expect(
+      s.cache.get("a", async () => {
+        throw new Error("database down");
+      }),
+    ).rejects.toThrow("database down");
+    expect(await s.cache.get("a", s.load(undefined))).toBeUndefined();
+    expect(await s.cache.get("a", s.load("created elsewhere"))).toBe("created elsewhere");
+  });
+
+  test("holds at most maxEntries, dropping the oldest", async () => {
+    const s = setup({ maxEntries: 2 });
+    for (const k of ["a", "b", "c"]) await s.cache.get(k, s.load(k));
+    expect(s.cache.size).toBe(2);
+    await s.cache.get("a", s.load("a again"));
+    expect(s.reads()).toBe(4);
+  });
+});
