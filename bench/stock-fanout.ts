@@ -8,7 +8,8 @@
  *   - baseline: Bun.serve alone, every socket subscribed to one topic, and `server.publish` of messages
  *     of the same shape and size at the same rate, with no app in between.
  *
- * Server and clients are separate processes, pinned to core 0 and core 1 (taskset) when there are two
+ * Both modes stay connected and their rounds alternate (baseline, app, baseline, ...), so the machine's
+ * other work weighs on both alike. Server and clients are separate processes, pinned to core 0 and core 1 (taskset) when there are two
  * cores, so each has one. Latency is from commit (or publish) to receipt, on the clock both processes
  * share (performance.timeOrigin + performance.now()). Server memory per watcher is the server's RSS with
  * every watcher connected, after the first round, minus its RSS before the first one (each after a warm-up
@@ -45,6 +46,8 @@ function option(name: string): string | undefined {
 const WATCHERS = flag("watchers", 5000);
 const CHANGES = flag("changes", 200);
 const RATE = flag("rate", 20);
+/** Diagnostic: the app's changes are published on its event bus without a commit (no database work). */
+const NO_COMMIT = process.argv.includes("--no-commit");
 const ROUNDS = flag("rounds", 3);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -194,7 +197,14 @@ async function runServer(mode: "app" | "baseline") {
     });
     sockets.attach(server);
     port = server.port!;
-    change = receive;
+    const state = await stock.snapshot(spirit.id);
+    let version = state.version;
+    change = NO_COMMIT
+      ? async () => {
+          version += 1;
+          events.publish({ ...state, version, available: version, at: new Date().toISOString() });
+        }
+      : receive;
     close = async () => {
       services.stockStream.hub.close();
       server.stop(true);
@@ -226,7 +236,7 @@ async function runServer(mode: "app" | "baseline") {
         await change();
       }
       const sorted = fanout.slice().sort((a, b) => a - b);
-      return { commits: commits.slice(), fanout: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN };
+      return { commits: commits.slice(), publish: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN };
     }
     if (c.cmd === "close") {
       await close();
@@ -440,7 +450,7 @@ function child(core: number, args: string[]) {
 
 type Round = {
   /** Server milliseconds per change in the publish call (app: the hub's work; the runtime writes the sockets after it). */
-  fanout: number;
+  publish: number;
   p50: number;
   p99: number;
   max: number;
@@ -450,8 +460,9 @@ type Round = {
   outOfOrder: number;
 };
 
-async function measure(mode: "app" | "baseline") {
-  const server = child(0, ["--role", "server", "--mode", mode]);
+/** Starts a mode's server and its watchers; returns what its rounds need. */
+async function setUp(mode: "app" | "baseline") {
+  const server = child(0, ["--role", "server", "--mode", mode, ...(NO_COMMIT ? ["--no-commit"] : [])]);
   const ready = (await server.next()) as { port: number; path: string };
   // Warm the server's paths (JIT, database pages) with no watcher, so the memory it grows by then is not
   // counted against the watchers.
@@ -468,38 +479,51 @@ async function measure(mode: "app" | "baseline") {
   const connected = (await clients.next()) as { connected: number; seconds: number };
   if (connected.connected !== WATCHERS)
     throw new Error(`${mode}: only ${connected.connected} watchers connected`);
-  const rounds: Round[] = [];
-  let loaded = idle;
-  for (let r = 0; r < ROUNDS; r++) {
-    const { commits, fanout } = (await server.ask({ cmd: "stream", changes: CHANGES, rate: RATE })) as {
-      commits: [number, number][];
-      fanout: number;
-    };
-    rounds.push({ ...((await clients.ask({ cmd: "collect", commits })) as Round), fanout });
-    // Steady state: every watcher connected, snapshotted and in the topic, after a round of traffic.
-    if (r === 0) loaded = (await server.ask({ cmd: "memory" })) as { rss: number; heap: number };
-  }
-  await server.ask({ cmd: "close" });
-  server.kill();
-  clients.kill();
+  return {
+    mode,
+    server,
+    clients,
+    idle,
+    loaded: idle,
+    connectSeconds: connected.seconds,
+    rounds: [] as Round[],
+  };
+}
+
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+async function round(m: Setup) {
+  const { commits, publish } = (await m.server.ask({ cmd: "stream", changes: CHANGES, rate: RATE })) as {
+    commits: [number, number][];
+    publish: number;
+  };
+  m.rounds.push({ ...((await m.clients.ask({ cmd: "collect", commits })) as Round), publish });
+  // Steady state: every watcher connected, snapshotted and in the topic, after a round of traffic.
+  if (m.rounds.length === 1)
+    m.loaded = (await m.server.ask({ cmd: "memory" })) as { rss: number; heap: number };
+}
+
+async function tearDown(m: Setup) {
+  await m.server.ask({ cmd: "close" });
+  m.server.kill();
+  m.clients.kill();
   const median = (k: keyof Round) => {
-    const xs = rounds.map((r) => r[k]).sort((a, b) => a - b);
+    const xs = m.rounds.map((r) => r[k]).sort((a, b) => a - b);
     return xs[Math.floor(xs.length / 2)]!;
   };
   return {
-    mode,
-    connectSeconds: connected.seconds,
-    fanout: median("fanout"),
+    mode: m.mode as string,
+    connectSeconds: m.connectSeconds,
+    publish: median("publish"),
     p50: median("p50"),
     p99: median("p99"),
     max: median("max"),
     perSecond: median("perSecond"),
-    delivered: rounds.reduce((n, r) => n + r.delivered, 0),
-    expected: rounds.reduce((n, r) => n + r.expected, 0),
-    outOfOrder: rounds.reduce((n, r) => n + r.outOfOrder, 0),
-    rssPerWatcher: (loaded.rss - idle.rss) / WATCHERS / 1024,
-    heapPerWatcher: (loaded.heap - idle.heap) / WATCHERS / 1024,
-    rounds,
+    delivered: m.rounds.reduce((n, r) => n + r.delivered, 0),
+    expected: m.rounds.reduce((n, r) => n + r.expected, 0),
+    outOfOrder: m.rounds.reduce((n, r) => n + r.outOfOrder, 0),
+    rssPerWatcher: (m.loaded.rss - m.idle.rss) / WATCHERS / 1024,
+    heapPerWatcher: (m.loaded.heap - m.idle.heap) / WATCHERS / 1024,
   };
 }
 
@@ -507,18 +531,21 @@ async function main() {
   const loadStart = loadavg()[0]!;
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(
-    `Stock fan-out: ${WATCHERS} watchers on one spirit, ${ROUNDS} rounds of ${CHANGES} changes at ${RATE}/s`,
+    `Stock fan-out: ${WATCHERS} watchers on one spirit, ${ROUNDS} rounds of ${CHANGES} changes at ${RATE}/s${NO_COMMIT ? " (app: published on the bus without commits)" : ""}`,
   );
   console.log(
     `Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Bun ${Bun.version}; ${pin ? "server on core 0, clients on core 1" : "not pinned (no taskset or one core)"}`,
   );
-  const baseline = await measure("baseline");
-  const app = await measure("app");
+  // Both stay connected and their rounds alternate, so a change in the machine's load hits both alike.
+  const modes = [await setUp("baseline"), await setUp("app")];
+  for (let r = 0; r < ROUNDS; r++) for (const m of modes) await round(m);
+  const baseline = await tearDown(modes[0]!);
+  const app = await tearDown(modes[1]!);
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "-");
-  const row = (r: Omit<typeof app, "mode"> & { mode: string }) =>
+  const row = (r: typeof app) =>
     [
       r.mode.padEnd(26),
-      f(r.fanout, 2).padStart(9),
+      f(r.publish, 2).padStart(9),
       f(r.p50, 2).padStart(8),
       f(r.p99, 2).padStart(8),
       f(r.max, 2).padStart(8),
@@ -535,7 +562,7 @@ async function main() {
   console.log(row({ ...baseline, mode: "baseline: server.publish" }));
   console.log(row({ ...app, mode: "app: stock hub" }));
   console.log(
-    `${"ratio app/baseline".padEnd(26)} ${f(app.fanout / baseline.fanout, 2).padStart(9)} ${f(app.p50 / baseline.p50, 2).padStart(8)} ${f(app.p99 / baseline.p99, 2).padStart(8)} ${f(app.max / baseline.max, 2).padStart(8)} ${f(app.perSecond / baseline.perSecond, 2).padStart(10)}`,
+    `${"ratio app/baseline".padEnd(26)} ${f(app.publish / baseline.publish, 2).padStart(9)} ${f(app.p50 / baseline.p50, 2).padStart(8)} ${f(app.p99 / baseline.p99, 2).padStart(8)} ${f(app.max / baseline.max, 2).padStart(8)} ${f(app.perSecond / baseline.perSecond, 2).padStart(10)}`,
   );
   console.log(
     "(publish: server ms per change in the publish call, the app's own work; latency commit to receipt and msgs/s: medians over the rounds; KiB: server memory per connected watcher)",
