@@ -116,3 +116,17 @@ describe("relevance on a generated catalog of 3,000 spirits", () => {
     expect(empty.total).toBeGreaterThan(2000);
   });
 });
+
+describe("relevance tiers", () => {
+  test("spirits whose name, distillery or brand hold every word come before those that only mention them", async () => {
+    const { items } = await app.searchAll({ q: "oloroso cask ", limit: 100 });
+    const strong = (s: (typeof items)[number]) =>
+      /oloroso/i.test(`${s.name} ${s.distillery} ${s.brand}`) &&
+      /\bcask/i.test(`${s.name} ${s.distillery} ${s.brand}`);
+    const firstWeak = items.findIndex((s) => !strong(s));
+    expect(firstWeak).toBeGreaterThan(0);
+    expect(items.slice(firstWeak).some(strong)).toBe(false);
+    // The two tiers together hold every match, each once.
+    expect(items.length).toBe((await app.search({ q: "oloroso cask " })).total!);
+  });
+});

@@ -76,8 +76,8 @@ describe("search history", () => {
 
   test("cursor pages, newest first", async () => {
     for (const q of ["one", "two", "three", "four", "five"]) {
-      await app.search({ q }, bob.headers);
       app.clock.advance(1000);
+      await app.search({ q }, bob.headers);
     }
     await historyOnceWritten("/api/v1/customers/me/search-history?limit=100", bob.headers, 6);
     const seen: string[] = [];

@@ -44,6 +44,8 @@ const DOCUMENT_SELECT = `SELECT doc_id, spirit_id, status, type, country, region
 const TERMS_SELECT = `SELECT doc_id, group_concat(facet || char(31) || value, char(30)) AS terms
   FROM search_terms`;
 
+const LOAD_CHUNK = 5000;
+
 const num = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v));
 
 export class DocumentStore {
@@ -98,6 +100,11 @@ export class DocumentStore {
     return this.refreshing;
   }
 
+  /** One more than the largest doc id known: the length of a per-doc-id array. */
+  get docIdLimit(): number {
+    return this.posOfDoc.length;
+  }
+
   /** Position of a document, or -1. */
   positionOf(docId: number): number {
     return docId < this.posOfDoc.length ? this.posOfDoc[docId]! : -1;
@@ -132,21 +139,36 @@ export class DocumentStore {
 
   private async loadAll(): Promise<void> {
     const started = performance.now();
-    // One read transaction: the documents, their terms and the log position belong together.
-    const [meta, docs, terms] = await this.client.batch(
-      [
+    // One read transaction: the documents, their terms and the log position belong together. Chunks keep
+    // the peak small (a result set of 100,000 rows at once costs far more memory than the copy itself).
+    const tx = await this.client.transaction("read");
+    try {
+      const meta = await tx.execute(
         `SELECT (SELECT value FROM search_meta WHERE key = 'generation') AS generation,
-                (SELECT coalesce(max(seq), 0) FROM search_changes) AS hi`,
-        `${DOCUMENT_SELECT} ORDER BY doc_id`,
-        `${TERMS_SELECT} GROUP BY doc_id`,
-      ],
-      "read",
-    );
-    this.reset(docs!.rows.length);
-    for (const r of docs!.rows) this.put(r);
-    for (const r of terms!.rows) this.putTerms(Number(r.doc_id), r.terms as string | null);
-    this.generation = Number(meta!.rows[0]?.generation ?? 0);
-    this.lastSeq = Number(meta!.rows[0]?.hi ?? 0);
+                (SELECT coalesce(max(seq), 0) FROM search_changes) AS hi,
+                (SELECT count(*) FROM search_documents) AS n`,
+      );
+      this.reset(Number(meta.rows[0]?.n ?? 0));
+      for (let after = 0; ; ) {
+        const docs = await tx.execute({
+          sql: `${DOCUMENT_SELECT} WHERE doc_id > ? ORDER BY doc_id LIMIT ${LOAD_CHUNK}`,
+          args: [after],
+        });
+        if (!docs.rows.length) break;
+        for (const r of docs.rows) this.put(r);
+        const last = Number(docs.rows.at(-1)!.doc_id);
+        const terms = await tx.execute({
+          sql: `${TERMS_SELECT} WHERE doc_id > ? AND doc_id <= ? GROUP BY doc_id`,
+          args: [after, last],
+        });
+        for (const r of terms.rows) this.putTerms(Number(r.doc_id), r.terms as string | null);
+        after = last;
+      }
+      this.generation = Number(meta.rows[0]?.generation ?? 0);
+      this.lastSeq = Number(meta.rows[0]?.hi ?? 0);
+    } finally {
+      tx.close();
+    }
     this.lastFullLoadMs = performance.now() - started;
   }
 

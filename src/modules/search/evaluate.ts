@@ -36,14 +36,19 @@ export type EvaluateOptions = {
   filters: SearchFilters;
   /** Statuses the caller may see at all (staff: every one); the status facet counts over these. */
   callerStatuses: SpiritStatus[];
-  /** Positions the text query matched (1) or null for no text query. */
-  textMatch: Uint8Array | null;
+  /** Positions the text query matched, or null for no text query: only these are looked at. */
+  textMatch: Int32Array | null;
   /** Positions in stock (1), when the in-stock filter is on. */
   inStock: Uint8Array | null;
   facets: FacetName[];
   facetLimit: number;
-  /** Keep the matching positions (for sorting in memory). */
+  /** Keep the matching positions (for sorting in memory, or for the relevance pass mask). */
   collect: boolean;
+  /**
+   * Where to write them: a buffer the caller reuses between searches, so a search over 100,000 spirits
+   * does not leave a 400 KB array behind each time. Valid until the caller's next evaluation.
+   */
+  scratch?: Int32Array;
   stats: boolean;
 };
 
@@ -98,15 +103,11 @@ const range = (column: Float64Array, min: number | undefined, max: number | unde
 /** The conjunctive checks (every one must pass) and the disjunctive ones (one per facet filter). */
 export function compileFilters(
   store: DocumentStore,
-  o: Pick<EvaluateOptions, "filters" | "callerStatuses" | "textMatch" | "inStock">,
+  o: Pick<EvaluateOptions, "filters" | "callerStatuses" | "inStock">,
 ) {
   const f = o.filters;
   const all: Check[] = [];
   const disjunctive: Disjunctive[] = [];
-  if (o.textMatch) {
-    const m = o.textMatch;
-    all.push((p) => m[p] === 1);
-  }
   if (o.inStock) {
     const m = o.inStock;
     all.push((p) => m[p] === 1);
@@ -193,15 +194,22 @@ export function evaluate(store: DocumentStore, o: EvaluateOptions): Evaluation {
   });
 
   const stats = o.stats ? new StatsAccumulator(store) : undefined;
-  const positions = o.collect ? new Int32Array(store.size) : new Int32Array(0);
+  const positions = !o.collect
+    ? new Int32Array(0)
+    : o.scratch && o.scratch.length >= store.size
+      ? o.scratch
+      : new Int32Array(store.size);
   let total = 0;
-  const n = store.size;
+  // With a text query only its matches are looked at; without one, every document.
+  const candidates = o.textMatch;
+  const n = candidates ? candidates.length : store.size;
   const nAll = all.length;
   const nDis = disjunctive.length;
   const nCol = colCodes.length;
   const alive = store.alive;
   const terms = store.terms;
-  for (let p = 0; p < n; p++) {
+  for (let j = 0; j < n; j++) {
+    const p = candidates ? candidates[j]! : j;
     if (alive[p] !== 1) continue;
     let ok = true;
     for (let i = 0; i < nAll && ok; i++) ok = all[i]!(p);

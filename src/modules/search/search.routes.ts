@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { AUTH_ERRORS, bearerSecurity, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
@@ -26,7 +26,17 @@ export const listSpirits = createRoute({
   security: optionalBearer,
   request: { query: SearchQuerySchema },
   responses: {
-    200: jsonContent(SpiritSearchResultSchema, "One page of spirits, with facets and stats when asked for."),
+    200: {
+      ...jsonContent(SpiritSearchResultSchema, "One page of spirits, with facets and stats when asked for."),
+      headers: z.object({
+        "Server-Timing": z.string().optional().openapi({
+          description:
+            "Searches only: milliseconds per stage (index, match, facets, rank or sort, fetch, highlight).",
+          example:
+            "index;dur=0.05, match;dur=1.90, facets;dur=3.10, rank;dur=8.40, fetch;dur=1.20, highlight;dur=0.30",
+        }),
+      }),
+    },
     ...problemResponses(...AUTH_ERRORS, 422),
   },
 });

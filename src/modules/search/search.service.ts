@@ -9,7 +9,6 @@ import type { SpiritSchema } from "../catalog/index.ts";
 import { decodeSearchCursor, encodeSearchCursor, fingerprint } from "./cursor.ts";
 import { DocumentStore } from "./document-store.ts";
 import { type Evaluation, evaluate, type FacetValue, type SearchStats } from "./evaluate.ts";
-import { filterSql, IN_STOCK_SQL } from "./filter-sql.ts";
 import { buildMatchExpression, type MatchingStrategy, type TermReport } from "./fts-query.ts";
 import { type HighlightTerm, highlight, snippet } from "./highlight.ts";
 import { type PriceHint, parseQuery, toMinorUnits } from "./query-text.ts";
@@ -32,6 +31,8 @@ export type SearchRequest = {
   sort?: SearchSort | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** Filled with how long each stage took (ms), for a Server-Timing header. */
+  timings?: Record<string, number>;
 };
 
 export type SearchHit = Spirit & { highlights?: { name?: string; snippet?: string } };
@@ -61,76 +62,112 @@ export type SearchResult = {
  * `rank` setting (the same weights, set by the migration), which measured two to three times slower.
  */
 const BM25 = "bm25(spirits_fts, 10.0, 5.0, 5.0, 3.0, 2.0, 2.0, 1.0, 1.0)";
+/** The columns whose matches put a spirit in the first relevance tier. */
+const STRONG = "{name distillery brand}";
+/** A spirit is in stock when some level of it has bottles not held for anyone. */
+const IN_STOCK = `SELECT group_concat(d.doc_id) AS ids FROM search_documents d
+  WHERE EXISTS (SELECT 1 FROM inventory_levels l WHERE l.spirit_id = d.spirit_id AND l.on_hand > l.reserved)`;
 
-type TextMatch = { expression: string; report: QueryReport; mask: Uint8Array };
+/**
+ * Documents a ranking must leave out: a short list (typically the archived ones among the matches), which
+ * SQLite turns into a small index, or for many a blob with one byte per doc id (1: may be ranked).
+ */
+type Restriction = { leftOut: number[] } | { allowed: Uint8Array };
+
+function restrictionSql(only: Restriction): { sql: string; args: InValue[] } {
+  if ("allowed" in only) return { sql: "AND substr(?, rowid + 1, 1) = x'01'", args: [only.allowed] };
+  if (!only.leftOut.length) return { sql: "", args: [] };
+  return { sql: "AND rowid NOT IN (SELECT value FROM json_each(?))", args: [JSON.stringify(only.leftOut)] };
+}
+
+/** Reads a group_concat() of integers without splitting it into thousands of little strings. */
+function forEachId(list: unknown, each: (id: number) => void) {
+  if (typeof list !== "string") return;
+  let n = 0;
+  let digits = false;
+  for (let i = 0; i <= list.length; i++) {
+    const c = i < list.length ? list.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits = true;
+    } else {
+      if (digits) each(n);
+      n = 0;
+      digits = false;
+    }
+  }
+}
+
+type TextMatch = { expression: string; rankExpression: string; report: QueryReport; positions: Int32Array };
 
 /**
  * Search over the catalog: SQLite FTS5 (inside libSQL) finds and ranks text matches; the in-memory
  * copy of the index's filter columns (document-store.ts) counts totals and facets and sorts by the
  * other orders; the catalog service supplies the spirits themselves.
  */
-export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "listSpirits">) {
+export type SearchOptions = {
+  /** Up to this many documents are left out of a ranking by listing them; more, by a blob mask. */
+  maxListed?: number;
+};
+
+export function createSearchService(
+  deps: Deps,
+  catalog: Pick<CatalogService, "listSpirits">,
+  options: SearchOptions = {},
+) {
+  const maxListed = options.maxListed ?? 4000;
   const { client, logger } = deps;
   const store = new DocumentStore(client);
+  // Reused by every search for the matching positions; see evaluate()'s `scratch`.
+  let scratch = new Int32Array(0);
   const vocabulary = new Vocabulary(client, logger);
   const history = createSearchHistory(deps);
 
-  /** Doc ids the expression matches, as a mask over store positions. */
-  async function matchMask(expression: string): Promise<{ mask: Uint8Array; count: number }> {
+  /** The store positions of the documents the expression matches, in document order. */
+  async function matchPositions(expression: string): Promise<Int32Array> {
     const rs = await client.execute({
       sql: "SELECT group_concat(rowid) AS ids FROM spirits_fts WHERE spirits_fts MATCH ?",
       args: [expression],
     });
-    const mask = new Uint8Array(store.size);
-    const ids = rs.rows[0]?.ids;
-    let count = 0;
-    if (typeof ids === "string" && ids) {
-      for (const id of ids.split(",")) {
-        const p = store.positionOf(Number(id));
-        if (p >= 0) {
-          mask[p] = 1;
-          count++;
-        }
-      }
-    }
-    return { mask, count };
+    const positions: number[] = [];
+    forEachId(rs.rows[0]?.ids, (id) => {
+      const p = store.positionOf(id);
+      if (p >= 0) positions.push(p);
+    });
+    return Int32Array.from(positions);
   }
 
   async function textMatch(q: string, parsed: ReturnType<typeof parseQuery>): Promise<TextMatch | undefined> {
     if (!parsed.groups.length) return undefined;
     await vocabulary.ready();
     const base = { text: q, ignored: parsed.ignored };
-    const all = buildMatchExpression(parsed.groups, vocabulary, "all");
-    const first = await matchMask(all.expression);
+    const all = buildMatchExpression(parsed.groups, vocabulary, "all", store.size);
+    const first = await matchPositions(all.expression);
     // Like Meilisearch's "last" strategy in spirit: when every word together finds nothing, any word will do.
-    if (first.count === 0 && parsed.groups.length > 1) {
+    if (first.length === 0 && parsed.groups.length > 1) {
       const any = buildMatchExpression(parsed.groups, vocabulary, "any");
-      const second = await matchMask(any.expression);
       return {
         expression: any.expression,
+        rankExpression: any.rankExpression,
         report: { ...base, matchingStrategy: "any", terms: any.terms },
-        mask: second.mask,
+        positions: await matchPositions(any.expression),
       };
     }
     return {
       expression: all.expression,
+      rankExpression: all.rankExpression,
       report: { ...base, matchingStrategy: "all", terms: all.terms },
-      mask: first.mask,
+      positions: first,
     };
   }
 
   async function inStockMask(): Promise<Uint8Array> {
-    const rs = await client.execute(
-      `SELECT group_concat(d.doc_id) AS ids FROM search_documents d WHERE ${IN_STOCK_SQL}`,
-    );
+    const rs = await client.execute(IN_STOCK);
     const mask = new Uint8Array(store.size);
-    const ids = rs.rows[0]?.ids;
-    if (typeof ids === "string" && ids) {
-      for (const id of ids.split(",")) {
-        const p = store.positionOf(Number(id));
-        if (p >= 0) mask[p] = 1;
-      }
-    }
+    forEachId(rs.rows[0]?.ids, (id) => {
+      const p = store.positionOf(id);
+      if (p >= 0) mask[p] = 1;
+    });
     return mask;
   }
 
@@ -160,28 +197,75 @@ export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "l
     return understood;
   }
 
-  /** One page by relevance: bm25 over the filtered matches, in SQL. */
+  /**
+   * One page by relevance. Spirits whose name, distillery or brand hold every word come first (the
+   * "attribute" rule of Meilisearch), then the rest; within each tier, bm25 over the weighted columns.
+   * The filters are not repeated in SQL: the in-memory evaluation says which matching documents did not
+   * pass, and those are left out of the ranking (see `restrict`), so bm25 is computed only for documents
+   * that passed. The second tier is the plain expression with the first tier's documents left out too
+   * (cheaper than FTS5's NOT, which evaluates the expression twice).
+   */
   async function relevancePage(
-    expression: string,
-    filters: SearchFilters,
+    { expression, rankExpression }: Pick<TextMatch, "expression" | "rankExpression">,
+    matched: Int32Array,
+    passed: Uint8Array,
     limit: number,
     after?: SortValue[],
   ) {
-    const { where, args } = filterSql(filters);
-    const cursorArgs: InValue[] = [];
-    if (after) {
-      where.push(`(${BM25} > ? OR (${BM25} = ? AND d.spirit_id > ?))`);
-      cursorArgs.push(after[0]!, after[0]!, after[1]!);
+    const strong = `${STRONG} : (${expression})`;
+    // Matching documents the filters turned away.
+    const excluded: number[] = [];
+    for (const p of matched) {
+      const doc = store.docId[p]!;
+      if (!passed[doc]) excluded.push(doc);
     }
-    // CROSS JOIN keeps FTS5 driving the join: probing the index once per filtered row would be far slower.
-    const rs = await client.execute({
-      sql: `SELECT d.spirit_id AS id, ${BM25} AS rank
-            FROM spirits_fts f CROSS JOIN search_documents d ON d.doc_id = f.rowid
-            WHERE spirits_fts MATCH ? ${where.map((w) => `AND ${w}`).join(" ")}
-            ORDER BY rank, d.spirit_id LIMIT ?`,
-      args: [expression, ...args, ...cursorArgs, limit + 1],
-    });
-    const rows = rs.rows.map((r) => ({ id: String(r.id), rank: Number(r.rank) }));
+    const rows: { tier: number; doc: number; score: number }[] = [];
+    const rank = async (tier: number, match: string, only: Restriction, from: SortValue[] | undefined) => {
+      const where = restrictionSql(only);
+      const rs = await client.execute({
+        sql: `SELECT rowid AS doc, ${BM25} AS score FROM spirits_fts
+              WHERE spirits_fts MATCH ? ${where.sql}
+              ${from ? "AND (score > ? OR (score = ? AND rowid > ?))" : ""}
+              ORDER BY score, rowid LIMIT ?`,
+        args: [
+          match,
+          ...where.args,
+          ...(from ? [from[1]!, from[1]!, from[2]!] : []),
+          limit + 1 - rows.length,
+        ],
+      });
+      for (const r of rs.rows) rows.push({ tier, doc: Number(r.doc), score: Number(r.score) });
+      return rs.rows.length;
+    };
+    const startTier = after ? Number(after[0]) : 0;
+    let strongDocs: number[] | undefined;
+    if (startTier === 0) {
+      const only: Restriction = excluded.length <= maxListed ? { leftOut: excluded } : { allowed: passed };
+      const got = await rank(0, strong, only, after);
+      // Started from the top and got fewer than asked: those are all of the first tier that passed.
+      if (!after && got < limit + 1) strongDocs = rows.map((r) => r.doc);
+    }
+    if (rows.length > limit) return { rows: rows.slice(0, limit), more: true };
+    if (!strongDocs) {
+      const rs = await client.execute({
+        sql: "SELECT group_concat(rowid) AS ids FROM spirits_fts WHERE spirits_fts MATCH ?",
+        args: [strong],
+      });
+      const docs: number[] = [];
+      forEachId(rs.rows[0]?.ids, (id) => docs.push(id));
+      strongDocs = docs;
+    }
+    let only: Restriction;
+    // The lighter rank expression matches more than the full one: then only the mask says who may rank.
+    const lighter = rankExpression !== expression;
+    if (!lighter && excluded.length + strongDocs.length <= maxListed)
+      only = { leftOut: [...excluded, ...strongDocs] };
+    else {
+      const allowed = passed.slice();
+      for (const doc of strongDocs) allowed[doc] = 0;
+      only = { allowed };
+    }
+    await rank(1, rankExpression, only, startTier === 1 ? after : undefined);
     return { rows: rows.slice(0, limit), more: rows.length > limit };
   }
 
@@ -222,7 +306,15 @@ export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "l
   }
 
   async function search(req: SearchRequest): Promise<SearchResult> {
+    let last = performance.now();
+    const mark = (stage: string) => {
+      if (!req.timings) return;
+      const now = performance.now();
+      req.timings[stage] = (req.timings[stage] ?? 0) + (now - last);
+      last = now;
+    };
     await store.refresh();
+    mark("index");
     const filters: SearchFilters = { ...req.filters };
     // Untrimmed for the parser: a trailing space says the last word is finished (not a prefix).
     const typed = req.q ?? "";
@@ -238,30 +330,38 @@ export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "l
         });
       }
       match = await textMatch(q, parsed);
+      mark("match");
     }
     const sort: SearchSort =
       req.sort && (req.sort !== "relevance" || match) ? req.sort : match ? "relevance" : "newest";
     const print = fingerprint({ q, filters: req.filters, statuses: req.callerStatuses });
 
+    const inStock = filters.inStock ? await inStockMask() : null;
+    // No await from here until the positions have been used (the page is sorted or the mask built).
+    if (scratch.length < store.size) scratch = new Int32Array(store.size);
     const evaluation: Evaluation = evaluate(store, {
       filters,
       callerStatuses: req.callerStatuses,
-      textMatch: match?.mask ?? null,
-      inStock: filters.inStock ? await inStockMask() : null,
+      textMatch: match?.positions ?? null,
+      inStock,
       facets: req.facets,
       facetLimit: req.facetLimit,
-      collect: sort !== "relevance",
+      collect: true,
+      scratch,
       stats: req.stats ?? req.facets.length > 0,
     });
+    mark("facets");
 
     let ids: string[];
     let nextValues: SortValue[] | undefined;
     if (sort === "relevance" && match) {
-      const after = req.cursor ? decodeSearchCursor(req.cursor, sort, print, 2) : undefined;
-      const { rows, more } = await relevancePage(match.expression, filters, req.limit, after);
-      ids = rows.map((r) => r.id);
+      const after = req.cursor ? decodeSearchCursor(req.cursor, sort, print, 3) : undefined;
+      const passed = new Uint8Array(store.docIdLimit);
+      for (let i = 0; i < evaluation.total; i++) passed[store.docId[evaluation.positions[i]!]!] = 1;
+      const { rows, more } = await relevancePage(match, match.positions, passed, req.limit, after);
+      ids = rows.map((r) => store.spiritId[store.positionOf(r.doc)]!);
       const last = rows.at(-1);
-      nextValues = more && last ? [last.rank, last.id] : undefined;
+      nextValues = more && last ? [last.tier, last.score, last.doc] : undefined;
     } else {
       const keys = sortKeys(store, sort as Exclude<SearchSort, "relevance">);
       const after = req.cursor
@@ -273,7 +373,9 @@ export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "l
       nextValues = more && last !== undefined ? valuesAt(keys, last) : undefined;
     }
 
+    mark(sort === "relevance" ? "rank" : "sort");
     const items = await spiritsFor(ids, filters);
+    mark("fetch");
     const terms: HighlightTerm[] = (match?.report.terms ?? []).flatMap((t) => [
       { words: t.term.split(" "), prefix: t.prefix },
       ...t.corrections.map((c) => ({ words: [c], prefix: false })),
@@ -287,6 +389,7 @@ export function createSearchService(deps: Deps, catalog: Pick<CatalogService, "l
       total: evaluation.total,
       sort,
     };
+    mark("highlight");
     if (req.facets.length) result.facets = evaluation.facets;
     if (evaluation.stats) result.stats = evaluation.stats;
     if (match || understood) {

@@ -72,6 +72,18 @@ export class Vocabulary {
     return this.known.has(word);
   }
 
+  /** How many documents hold the term (0 when unknown). */
+  docsWith(word: string): number {
+    let lo = 0;
+    let hi = this.terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.terms[mid]! < word) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.terms[lo] === word ? this.docs[lo]! : 0;
+  }
+
   /** True when some known term starts with the word (fts5vocab lists terms in order). */
   hasPrefix(word: string): boolean {
     let lo = 0;
