@@ -15,12 +15,15 @@ export class Vocabulary {
   private version = -1;
   private loading: Promise<void> | undefined;
   private lastLoadMs = 0;
+  private loadedAt = 0;
 
   constructor(
     private readonly client: Client,
     private readonly logger: Logger,
     /** Reloads slower than this happen in the background. */
     private readonly backgroundAfterMs = 25,
+    /** ...and at most this often, so a burst of catalog edits does not keep a core busy reloading. */
+    private readonly minBackgroundIntervalMs = 10_000,
   ) {}
 
   /** Makes sure the list is current enough to use. */
@@ -28,13 +31,15 @@ export class Vocabulary {
     const rs = await this.client.execute("SELECT value FROM search_meta WHERE key = 'vocabulary_version'");
     const version = Number(rs.rows[0]?.value ?? 0);
     if (version === this.version) return;
+    const slow = this.version >= 0 && this.lastLoadMs >= this.backgroundAfterMs;
+    if (slow && !this.loading && Date.now() - this.loadedAt < this.minBackgroundIntervalMs) return;
     if (!this.loading) {
       this.loading = this.load(version).finally(() => {
         this.loading = undefined;
       });
     }
     const reload = this.loading;
-    if (this.version < 0 || this.lastLoadMs < this.backgroundAfterMs) {
+    if (!slow) {
       await reload;
       return;
     }
@@ -66,6 +71,7 @@ export class Vocabulary {
     this.byLength = byLength;
     this.version = version;
     this.lastLoadMs = performance.now() - started;
+    this.loadedAt = Date.now();
   }
 
   has(word: string): boolean {
