@@ -17,6 +17,8 @@ export function wrapClient(client: Client): DatabaseHandle {
   return { db: drizzle(client, { schema }), client };
 }
 
+export const BUSY_TIMEOUT_MS = 5000;
+
 /** Pragmas that suit a server on an embedded file: WAL for concurrent readers, FKs, waiting on locks. */
 export async function applyServerPragmas(client: Client, url: string): Promise<void> {
   if (url.startsWith("file:") || url === ":memory:") {
@@ -24,5 +26,5 @@ export async function applyServerPragmas(client: Client, url: string): Promise<v
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   await client.execute("PRAGMA foreign_keys = ON");
-  await client.execute("PRAGMA busy_timeout = 5000");
+  await client.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
 }
