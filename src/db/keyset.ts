@@ -20,13 +20,18 @@ type CursorBody = { s: string; v: (string | number)[] };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toBase64Url(text: string): string {
+/** Bytes as base64url without padding (cursors, tokens: safe in a URL as they are). */
+export function bytesToBase64Url(bytes: Uint8Array): string {
   let binary = "";
-  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): string {
+export function toBase64Url(text: string): string {
+  return bytesToBase64Url(encoder.encode(text));
+}
+
+export function fromBase64Url(text: string): string {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return decoder.decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
 }

@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
+import { bytesToBase64Url } from "../../db/keyset.ts";
 import { refreshTokens } from "../../db/schema/accounts.ts";
 import type { Deps } from "../../deps.ts";
 
@@ -8,10 +9,7 @@ export type IssuedRefreshToken = { token: string; expiresAt: string; familyId: s
 
 /** 32 random bytes, base64url, with a prefix that secret scanners and people can recognise. */
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `rt_${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+  return `rt_${bytesToBase64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
 /**

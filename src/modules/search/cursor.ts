@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from "../../db/keyset.ts";
 import { ProblemError } from "../../http/problem.ts";
 import type { SearchSort, SortValue } from "./sort.ts";
 
@@ -7,20 +8,6 @@ import type { SearchSort, SortValue } from "./sort.ts";
  * silently wrong page).
  */
 type CursorBody = { s: SearchSort; v: SortValue[]; f: string };
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-const toBase64Url = (text: string) => {
-  let binary = "";
-  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-
-const fromBase64Url = (text: string) => {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return decoder.decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-};
 
 /** FNV-1a over the canonical JSON of what defines the result set. */
 export function fingerprint(value: unknown): string {
