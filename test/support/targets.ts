@@ -164,3 +164,18 @@ export function describeTargets(name: string, body: (t: Target) => void, options
     });
   }
 }
+
+/**
+ * Lets time pass between two requests: moves the Bun target's TestClock by `ms`, and on the Worker (real
+ * time, no test clock) waits a few milliseconds, enough for timestamps to differ.
+ */
+export async function letTimePass(t: Target, ms: number): Promise<void> {
+  const clock = t.deps.clock as { advance?: (ms: number) => void };
+  if (t.name === "bun" && clock.advance) clock.advance(ms);
+  else await Bun.sleep(5);
+}
+
+/** Today's date (YYYY-MM-DD) on the target's clock: the TestClock's on Bun, the real one on the Worker. */
+export function todayOn(t: Target): string {
+  return t.deps.clock.now().toISOString().slice(0, 10);
+}
