@@ -52,7 +52,11 @@ export function minimalSpiritBody(overrides: Record<string, unknown> = {}): Reco
 export type Staff = { headers: Record<string, string> };
 
 /** Creates a spirit through the API as staff and returns it, checked against the route's own schema. */
-export async function createSpirit(t: TestApp, staff: Staff, body: Record<string, unknown> = spiritBody()) {
+export async function createSpirit(
+  t: Pick<TestApp, "call">,
+  staff: Staff,
+  body: Record<string, unknown> = spiritBody(),
+) {
   const res = await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body });
   expect(res.status).toBe(201);
   return SpiritSchema.parse(await res.json());
