@@ -26,7 +26,8 @@ export async function seededApp(count = 3000, seed = 7) {
   return { ...withSearch(t), clock };
 }
 
-export function withSearch(t: TestApp) {
+/** Search helpers over any caller of the API: a TestApp, or a target of test/support/targets.ts. */
+export function withSearch<T extends Pick<TestApp, "call">>(t: T) {
   /** GET /spirits with the parameters; a 200 checked against the route's own schema. */
   async function search(params: Params, headers: Record<string, string> = {}): Promise<SearchPage> {
     const res = await t.call("GET", `/api/v1/spirits${queryString(params)}`, { headers });
