@@ -308,7 +308,7 @@ describeTargets("customer profiles", (t) => {
 });
 
 // The exact updatedAt needs the TestClock, which only the in-process app has.
-describe("profile timestamps [bun]", () => {
+describe("profile timestamps, on the TestClock (Bun only)", () => {
   let app: TestApp;
   const clock = new TestClock();
   beforeEach(async () => {

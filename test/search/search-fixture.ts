@@ -1,6 +1,7 @@
 import { expect } from "bun:test";
 import { loadGeneratedCatalog } from "../../src/db/seed/load-catalog.ts";
 import { SpiritSearchResultSchema } from "../../src/modules/search/search.schemas.ts";
+import type { Target } from "../support/targets.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 
 export type Params = Record<string, string | number | boolean | (string | number)[] | undefined>;
@@ -24,6 +25,15 @@ export async function seededApp(count = 3000, seed = 7) {
   const t = await createTestApp({ clock });
   await loadGeneratedCatalog(t.deps.client, { count, seed, currency: "GBP", now: clock.now() });
   return { ...withSearch(t), clock };
+}
+
+/**
+ * A target of test/support/targets.ts (Bun or the Worker build) over the same generated catalog, written
+ * straight into its database file.
+ */
+export async function seedTarget(t: Target, count = 3000, seed = 7) {
+  await loadGeneratedCatalog(t.deps.client, { count, seed, currency: "GBP", now: t.deps.clock.now() });
+  return withSearch(t);
 }
 
 /** Search helpers over any caller of the API: a TestApp, or a target of test/support/targets.ts. */

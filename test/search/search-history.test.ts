@@ -1,119 +1,138 @@
+/**
+ * Search history through the HTTP API, one suite on both targets (in-process on Bun, the Worker build in
+ * workerd, where the history is written after the answer too).
+ */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SearchHistoryListSchema } from "../../src/modules/search/search.schemas.ts";
-import { silentLogger } from "../support/test-app.ts";
-import { seededApp } from "./search-fixture.ts";
+import { describeTargets, letTimePass, type Target } from "../support/targets.ts";
+import { createTestApp, silentLogger, type TestApp } from "../support/test-app.ts";
+import { seedTarget, type withSearch } from "./search-fixture.ts";
 
-let app: Awaited<ReturnType<typeof seededApp>>;
-let alice: Awaited<ReturnType<typeof app.t.signIn>>;
-let bob: Awaited<ReturnType<typeof app.t.signIn>>;
+describeTargets("search history", (t) => {
+  let app: ReturnType<typeof withSearch<Target>>;
+  let alice: Awaited<ReturnType<Target["signIn"]>>;
+  let bob: Awaited<ReturnType<Target["signIn"]>>;
 
-beforeAll(async () => {
-  app = await seededApp(300, 13);
-  alice = await app.t.signIn("customer");
-  bob = await app.t.signIn("customer");
-});
-afterAll(() => app.t.close());
+  beforeAll(async () => {
+    app = await seedTarget(t, 300, 13);
+    alice = await app.t.signIn("customer");
+    bob = await app.t.signIn("customer");
+  });
 
-async function history(path: string, headers: Record<string, string>) {
-  const res = await app.t.call("GET", path, { headers });
-  expect(res.status).toBe(200);
-  return SearchHistoryListSchema.parse(await res.json());
-}
-
-/** Recording runs after the answer: reads the history until it has `count` entries (or 2 s pass). */
-async function historyOnceWritten(path: string, headers: Record<string, string>, count: number) {
-  const until = Date.now() + 2000;
-  for (;;) {
-    const page = await history(path, headers);
-    if (page.items.length >= count || Date.now() > until) return page;
-    await Bun.sleep(5);
+  async function history(path: string, headers: Record<string, string>) {
+    const res = await app.t.call("GET", path, { headers });
+    expect(res.status).toBe(200);
+    return SearchHistoryListSchema.parse(await res.json());
   }
-}
 
-describe("search history", () => {
-  test("a signed-in customer's searches are kept: words, filters, sort, how many it found, when", async () => {
-    const first = await app.search(
-      { q: "islay peated", type: "scotch", minAge: 12, facets: "region" },
-      alice.headers,
-    );
-    app.clock.advance(1000);
-    const second = await app.search({ region: ["Speyside", "Highlands"], sort: "price_asc" }, alice.headers);
-    const { items } = await historyOnceWritten("/api/v1/customers/me/search-history", alice.headers, 2);
-    expect(
-      items.map(({ query, filters, sort, resultCount }) => ({ query, filters, sort, resultCount })),
-    ).toEqual([
-      {
-        query: "",
-        filters: { region: ["Speyside", "Highlands"] },
-        sort: "price_asc",
-        resultCount: second.total!,
-      },
-      {
-        query: "islay peated",
-        filters: { type: ["scotch"], minAge: 12 },
-        sort: "relevance",
-        resultCount: first.total!,
-      },
-    ]);
-    expect(Date.parse(items[0]!.at)).toBeGreaterThan(Date.parse(items[1]!.at));
-  });
-
-  test("only first pages of real searches count, and only for customers", async () => {
-    const before = (await history("/api/v1/customers/me/search-history?limit=100", bob.headers)).items.length;
-    const page = await app.search({ q: "sherry", limit: 2 }, bob.headers);
-    await app.search({ q: "sherry", limit: 2, cursor: page.nextCursor! }, bob.headers);
-    await app.search({}, bob.headers); // the plain catalog listing is browsing, not a search
-    const staff = await app.t.signIn("staff");
-    await app.search({ q: "staff looking" }, staff.headers);
-    await app.search({ q: "anonymous looking" });
-    await Bun.sleep(20); // time for a wrongly recorded search to show up
-    const after = (
-      await historyOnceWritten("/api/v1/customers/me/search-history?limit=100", bob.headers, before + 1)
-    ).items;
-    expect(after.length).toBe(before + 1);
-    expect(after[0]!.query).toBe("sherry");
-  });
-
-  test("cursor pages, newest first", async () => {
-    for (const q of ["one", "two", "three", "four", "five"]) {
-      app.clock.advance(1000);
-      await app.search({ q }, bob.headers);
+  /** Recording runs after the answer: reads the history until it has `count` entries (or 2 s pass). */
+  async function historyOnceWritten(path: string, headers: Record<string, string>, count: number) {
+    const until = Date.now() + 2000;
+    for (;;) {
+      const page = await history(path, headers);
+      if (page.items.length >= count || Date.now() > until) return page;
+      await Bun.sleep(5);
     }
-    await historyOnceWritten("/api/v1/customers/me/search-history?limit=100", bob.headers, 6);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await history(
-        `/api/v1/customers/me/search-history?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
-        bob.headers,
-      );
-      seen.push(...page.items.map((i) => i.query));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    expect(seen.slice(0, 5)).toEqual(["five", "four", "three", "two", "one"]);
-    expect(new Set(seen).size).toBe(seen.length);
-  });
+  }
 
-  test("a customer sees only their own history; staff see anyone's; nobody anonymous", async () => {
-    const asBob = await app.t.call("GET", `/api/v1/customers/${alice.id}/search-history`, {
-      headers: bob.headers,
+  describe("search history", () => {
+    test("a signed-in customer's searches are kept: words, filters, sort, how many it found, when", async () => {
+      const first = await app.search(
+        { q: "islay peated", type: "scotch", minAge: 12, facets: "region" },
+        alice.headers,
+      );
+      await letTimePass(t, 1000);
+      const second = await app.search(
+        { region: ["Speyside", "Highlands"], sort: "price_asc" },
+        alice.headers,
+      );
+      const { items } = await historyOnceWritten("/api/v1/customers/me/search-history", alice.headers, 2);
+      expect(
+        items.map(({ query, filters, sort, resultCount }) => ({ query, filters, sort, resultCount })),
+      ).toEqual([
+        {
+          query: "",
+          filters: { region: ["Speyside", "Highlands"] },
+          sort: "price_asc",
+          resultCount: second.total!,
+        },
+        {
+          query: "islay peated",
+          filters: { type: ["scotch"], minAge: 12 },
+          sort: "relevance",
+          resultCount: first.total!,
+        },
+      ]);
+      expect(Date.parse(items[0]!.at)).toBeGreaterThan(Date.parse(items[1]!.at));
     });
-    expect(asBob.status).toBe(404);
-    expect((await app.t.call("GET", "/api/v1/customers/me/search-history")).status).toBe(401);
-    const staff = await app.t.signIn("staff");
-    const seen = await history(`/api/v1/customers/${alice.id}/search-history`, staff.headers);
-    expect(seen.items.length).toBeGreaterThanOrEqual(2);
-    const mine = await history(`/api/v1/customers/${alice.id}/search-history`, alice.headers);
-    expect(mine.items).toEqual(seen.items);
-    const bad = await app.t.call("GET", "/api/v1/customers/me/search-history?cursor=nonsense", {
-      headers: alice.headers,
+
+    test("only first pages of real searches count, and only for customers", async () => {
+      const before = (await history("/api/v1/customers/me/search-history?limit=100", bob.headers)).items
+        .length;
+      const page = await app.search({ q: "sherry", limit: 2 }, bob.headers);
+      await app.search({ q: "sherry", limit: 2, cursor: page.nextCursor! }, bob.headers);
+      await app.search({}, bob.headers); // the plain catalog listing is browsing, not a search
+      const staff = await app.t.signIn("staff");
+      await app.search({ q: "staff looking" }, staff.headers);
+      await app.search({ q: "anonymous looking" });
+      await Bun.sleep(20); // time for a wrongly recorded search to show up
+      const after = (
+        await historyOnceWritten("/api/v1/customers/me/search-history?limit=100", bob.headers, before + 1)
+      ).items;
+      expect(after.length).toBe(before + 1);
+      expect(after[0]!.query).toBe("sherry");
     });
-    expect(bad.status).toBe(422);
+
+    test("cursor pages, newest first", async () => {
+      for (const q of ["one", "two", "three", "four", "five"]) {
+        await letTimePass(t, 1000);
+        await app.search({ q }, bob.headers);
+      }
+      await historyOnceWritten("/api/v1/customers/me/search-history?limit=100", bob.headers, 6);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await history(
+          `/api/v1/customers/me/search-history?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+          bob.headers,
+        );
+        seen.push(...page.items.map((i) => i.query));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen.slice(0, 5)).toEqual(["five", "four", "three", "two", "one"]);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    test("a customer sees only their own history; staff see anyone's; nobody anonymous", async () => {
+      const asBob = await app.t.call("GET", `/api/v1/customers/${alice.id}/search-history`, {
+        headers: bob.headers,
+      });
+      expect(asBob.status).toBe(404);
+      expect((await app.t.call("GET", "/api/v1/customers/me/search-history")).status).toBe(401);
+      const staff = await app.t.signIn("staff");
+      const seen = await history(`/api/v1/customers/${alice.id}/search-history`, staff.headers);
+      expect(seen.items.length).toBeGreaterThanOrEqual(2);
+      const mine = await history(`/api/v1/customers/${alice.id}/search-history`, alice.headers);
+      expect(mine.items).toEqual(seen.items);
+      const bad = await app.t.call("GET", "/api/v1/customers/me/search-history?cursor=nonsense", {
+        headers: alice.headers,
+      });
+      expect(bad.status).toBe(422);
+    });
   });
+});
+
+// The in-process service and its logger: what the Bun app does when a write fails, on Bun only.
+describe("search history, in-process service (Bun only)", () => {
+  let local: TestApp;
+  beforeAll(async () => {
+    local = await createTestApp();
+  });
+  afterAll(() => local.close());
 
   test("a history write that fails is logged, and the search it belongs to still answered", async () => {
     silentLogger.lines.length = 0;
-    await app.t.services.search.recordSearch("cus_does_not_exist", {
+    await local.services.search.recordSearch("cus_does_not_exist", {
       query: "x",
       filters: {},
       sort: "relevance",
