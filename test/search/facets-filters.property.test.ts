@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { describeTargets, type Target } from "../support/targets.ts";
 import type { Params, SearchPage } from "./search-fixture.ts";
-import { seededApp } from "./search-fixture.ts";
+import { seedTarget, type withSearch } from "./search-fixture.ts";
 
 /**
  * Properties over random combinations of query and filters on a 3,000-spirit catalog:
@@ -10,9 +11,11 @@ import { seededApp } from "./search-fixture.ts";
  * - a price filter never lets through a spirit outside the range or in another currency;
  * - each facet count equals the total of the same search with that facet's filter set to that value
  *   (disjunctive: a facet's own selection does not narrow its own counts).
+ * One suite on both targets (in-process on Bun, the Worker build in workerd over libSQL through HTTP); the
+ * helpers below read the catalog of the target block being run.
  */
 
-let app: Awaited<ReturnType<typeof seededApp>>;
+let app: ReturnType<typeof withSearch<Target>>;
 let values: Record<string, string[]>;
 
 const FACET_PARAM: Record<string, string> = {
@@ -29,13 +32,6 @@ const FACET_PARAM: Record<string, string> = {
 const FACETS = Object.keys(FACET_PARAM).join(",");
 const WHISKY = ["whisky", "scotch", "bourbon", "rye", "irish", "japanese"];
 const BRANDY = ["brandy", "cognac", "armagnac", "calvados"];
-
-beforeAll(async () => {
-  app = await seededApp(3000, 11);
-  const all = await app.search({ facets: FACETS, facetLimit: 100, limit: 1 });
-  values = Object.fromEntries(Object.entries(all.facets ?? {}).map(([f, vs]) => [f, vs.map((v) => v.value)]));
-});
-afterAll(() => app.t.close());
 
 /** Present one time in five, so a combination of filters still finds something most of the time. */
 const rarely = <T>(arb: fc.Arbitrary<T>) =>
@@ -130,82 +126,96 @@ function passes(s: SearchPage["items"][number], p: Params): boolean {
   return true;
 }
 
-describe("search properties", () => {
-  test("every item passes every filter, pages add up to the total, nothing twice", async () => {
-    await fc.assert(
-      fc.asyncProperty(paramsArb(), async (p) => {
-        const { items, first } = await app.searchAll({ ...p, limit: 100 });
-        tally(first.total);
-        expect(items.length).toBe(first.total ?? -1);
-        expect(new Set(items.map((s) => s.id)).size).toBe(items.length);
-        for (const s of items) expect(passes(s, p)).toBe(true);
-      }),
-      { numRuns: 60 },
-    );
-    expect(found.nonEmpty).toBeGreaterThan(found.runs / 3);
-  });
-
-  test("a price filter never lets a spirit outside the range through", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 150_000 }),
-        fc.integer({ min: 0, max: 60_000 }),
-        fc.constantFrom(undefined, "islay", "sherry", "rum"),
-        fc.constantFrom(undefined, "price_desc", "price_asc"),
-        async (min, width, q, sort) => {
-          const max = min + width;
-          const { items, first } = await app.searchAll({
-            q,
-            sort,
-            currency: "GBP",
-            minPrice: min,
-            maxPrice: max,
-            limit: 100,
-          });
-          // Without words or a sort this is the catalog's plain listing (no total); either way nothing leaks.
-          if (first.total !== undefined) expect(items.length).toBe(first.total);
-          for (const s of items) {
-            expect(s.price.currency).toBe("GBP");
-            expect(s.price.amountMinor).toBeGreaterThanOrEqual(min);
-            expect(s.price.amountMinor).toBeLessThanOrEqual(max);
-          }
-          if (first.stats && first.total) {
-            expect(first.stats?.price[0]?.min).toBeGreaterThanOrEqual(min);
-            expect(first.stats?.price[0]?.max).toBeLessThanOrEqual(max);
-          }
-        },
-      ),
-      { numRuns: 40 },
+describeTargets("search properties", (t) => {
+  beforeAll(async () => {
+    app = await seedTarget(t, 3000, 11);
+    const all = await app.search({ facets: FACETS, facetLimit: 100, limit: 1 });
+    values = Object.fromEntries(
+      Object.entries(all.facets ?? {}).map(([f, vs]) => [f, vs.map((v) => v.value)]),
     );
   });
 
-  test("each facet count equals the total of the search with that facet's filter set to that value", async () => {
-    await fc.assert(
-      fc.asyncProperty(paramsArb(), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), async (p, picks) => {
-        const page = await app.search({ ...p, facets: FACETS, facetLimit: 100, limit: 1 });
-        const facets = Object.entries(page.facets ?? {}).filter(([, vs]) => vs.length > 0);
-        if (!facets.length) return;
-        for (const pick of picks) {
-          const [facet, counted] = facets[pick % facets.length]!;
-          const { value, count } = counted[Math.floor(pick / facets.length) % counted.length]!;
-          const param = FACET_PARAM[facet]!;
-          const narrowed = await app.search({ ...p, [param]: [value], limit: 1 });
-          expect({ facet, value, count: narrowed.total }).toEqual({ facet, value, count });
-        }
-        // Without a type filter, the type facet accounts for every result exactly once (a family value
-        // such as whisky counts its own spirits plus its members').
-        if (!p.type) {
-          const count = new Map((page.facets?.type ?? []).map((v) => [v.value, v.count]));
-          const own = (family: string, members: string[]) =>
-            (count.get(family) ?? 0) -
-            members.filter((m) => m !== family).reduce((n, m) => n + (count.get(m) ?? 0), 0);
-          const plain = [...count]
-            .filter(([v]) => v !== "whisky" && v !== "brandy")
-            .reduce((n, [, c]) => n + c, 0);
-          expect(plain + own("whisky", WHISKY) + own("brandy", BRANDY)).toBe(page.total!);
-        }
-      }),
-      { numRuns: 30 },
-    );
+  describe("search properties", () => {
+    test("every item passes every filter, pages add up to the total, nothing twice", async () => {
+      await fc.assert(
+        fc.asyncProperty(paramsArb(), async (p) => {
+          const { items, first } = await app.searchAll({ ...p, limit: 100 });
+          tally(first.total);
+          expect(items.length).toBe(first.total ?? -1);
+          expect(new Set(items.map((s) => s.id)).size).toBe(items.length);
+          for (const s of items) expect(passes(s, p)).toBe(true);
+        }),
+        { numRuns: 60 },
+      );
+      expect(found.nonEmpty).toBeGreaterThan(found.runs / 3);
+    });
+
+    test("a price filter never lets a spirit outside the range through", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 150_000 }),
+          fc.integer({ min: 0, max: 60_000 }),
+          fc.constantFrom(undefined, "islay", "sherry", "rum"),
+          fc.constantFrom(undefined, "price_desc", "price_asc"),
+          async (min, width, q, sort) => {
+            const max = min + width;
+            const { items, first } = await app.searchAll({
+              q,
+              sort,
+              currency: "GBP",
+              minPrice: min,
+              maxPrice: max,
+              limit: 100,
+            });
+            // Without words or a sort this is the catalog's plain listing (no total); either way nothing leaks.
+            if (first.total !== undefined) expect(items.length).toBe(first.total);
+            for (const s of items) {
+              expect(s.price.currency).toBe("GBP");
+              expect(s.price.amountMinor).toBeGreaterThanOrEqual(min);
+              expect(s.price.amountMinor).toBeLessThanOrEqual(max);
+            }
+            if (first.stats && first.total) {
+              expect(first.stats?.price[0]?.min).toBeGreaterThanOrEqual(min);
+              expect(first.stats?.price[0]?.max).toBeLessThanOrEqual(max);
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    test("each facet count equals the total of the search with that facet's filter set to that value", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          paramsArb(),
+          fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+          async (p, picks) => {
+            const page = await app.search({ ...p, facets: FACETS, facetLimit: 100, limit: 1 });
+            const facets = Object.entries(page.facets ?? {}).filter(([, vs]) => vs.length > 0);
+            if (!facets.length) return;
+            for (const pick of picks) {
+              const [facet, counted] = facets[pick % facets.length]!;
+              const { value, count } = counted[Math.floor(pick / facets.length) % counted.length]!;
+              const param = FACET_PARAM[facet]!;
+              const narrowed = await app.search({ ...p, [param]: [value], limit: 1 });
+              expect({ facet, value, count: narrowed.total }).toEqual({ facet, value, count });
+            }
+            // Without a type filter, the type facet accounts for every result exactly once (a family value
+            // such as whisky counts its own spirits plus its members').
+            if (!p.type) {
+              const count = new Map((page.facets?.type ?? []).map((v) => [v.value, v.count]));
+              const own = (family: string, members: string[]) =>
+                (count.get(family) ?? 0) -
+                members.filter((m) => m !== family).reduce((n, m) => n + (count.get(m) ?? 0), 0);
+              const plain = [...count]
+                .filter(([v]) => v !== "whisky" && v !== "brandy")
+                .reduce((n, [, c]) => n + c, 0);
+              expect(plain + own("whisky", WHISKY) + own("brandy", BRANDY)).toBe(page.total!);
+            }
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
   });
 });
