@@ -1,9 +1,12 @@
 /**
- * Every error is application/problem+json: unknown routes and wrong methods on every registered path,
- * malformed JSON, the wrong content type, validation, and a thrown bug that must leak nothing.
+ * Every error is application/problem+json: unknown routes and wrong methods on every registered path (one
+ * suite on both targets: in-process on Bun, the Worker build in workerd), malformed JSON, the wrong content
+ * type, validation, and a thrown bug that must leak nothing (through test-only routes mounted on the
+ * in-process app, so on Bun only).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { API_PREFIX } from "../../src/app.ts";
+import { API_PREFIX, createApp } from "../../src/app.ts";
+import { describeTargets } from "../support/targets.ts";
 import { createTestApp, silentLogger, type TestApp } from "../support/test-app.ts";
 import { mountTestRoutes, SECRET } from "./test-routes.ts";
 
@@ -29,9 +32,9 @@ async function expectProblem(res: Response, status: number) {
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /** The app's own route table: path pattern to methods (Hono syntax, `:id`). */
-function routeTable() {
+function routeTable(app: Pick<TestApp["app"], "routes">) {
   const table = new Map<string, Set<string>>();
-  for (const r of t.app.routes) {
+  for (const r of app.routes) {
     if (r.method === "ALL" || r.path.includes("*")) continue;
     const methods = table.get(r.path) ?? new Set<string>();
     methods.add(r.method);
@@ -46,9 +49,10 @@ const matches = (pattern: string, path: string) =>
     path,
   );
 
-describe("unknown routes and wrong methods, on every registered path", () => {
+describeTargets("unknown routes and wrong methods, on every registered path", (t) => {
   test("a method a path does not take is 405 with Allow listing the ones it does", async () => {
-    const table = routeTable();
+    // The route table of the app both targets serve (built over the same deps, without test routes).
+    const table = routeTable(createApp(t.deps));
     expect(table.size).toBeGreaterThan(5);
     const failures: string[] = [];
     for (const pattern of table.keys()) {
