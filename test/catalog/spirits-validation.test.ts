@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+/**
+ * Spirit validation through the HTTP API, one suite on both targets (in-process on Bun, the Worker build in
+ * workerd): the same 422s, field by field, and nothing stored.
+ */
+import { beforeAll, describe, expect, test } from "bun:test";
 import { spirits } from "../../src/db/schema/catalog.ts";
-import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { describeTargets, type Target } from "../support/targets.ts";
 import { createSpirit, paths, spiritBody, validationErrors } from "./fixtures.ts";
-
-let t: TestApp;
-let staff: Awaited<ReturnType<TestApp["signIn"]>>;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  staff = await t.signIn("staff");
-});
-afterAll(() => t.close());
 
 const without = (key: string) => {
   const body = spiritBody();
@@ -135,79 +130,86 @@ const cases: [string, Record<string, unknown>, string][] = [
   ],
 ];
 
-describe("spirit validation: 422 with the failing field, and nothing stored", () => {
-  for (const [what, body, path] of cases) {
-    test(what, async () => {
-      const before = (await t.deps.db.select().from(spirits)).length;
-      const res = await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body });
-      const errors = await validationErrors(res);
-      expect(paths(errors)).toContain(path);
-      for (const e of errors) expect(e.message.length).toBeGreaterThan(3);
-      expect((await t.deps.db.select().from(spirits)).length).toBe(before);
-    });
-  }
-
-  test("a missing field says it is required, not a zod type message", async () => {
-    const errors = await validationErrors(
-      await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body: without("brand") }),
-    );
-    expect(errors).toContainEqual({ path: "brand", message: "is required" });
+describeTargets("spirit validation", (t) => {
+  let staff: Awaited<ReturnType<Target["signIn"]>>;
+  beforeAll(async () => {
+    staff = await t.signIn("staff");
   });
 
-  test("an unknown flavour dimension lists the known ones", async () => {
-    const errors = await validationErrors(
-      await t.call("POST", "/api/v1/spirits", {
-        headers: staff.headers,
-        body: spiritBody({ flavourProfile: { smokey: 3 } }),
-      }),
-    );
-    expect(errors[0]?.message).toContain('"smokey"');
-    expect(errors[0]?.message).toContain("smoky");
-  });
-
-  test("every invalid field is reported at once", async () => {
-    const errors = await validationErrors(
-      await t.call("POST", "/api/v1/spirits", {
-        headers: staff.headers,
-        body: spiritBody({ abv: 0, bottleSizeMl: 10, country: "gb" }),
-      }),
-    );
-    expect(paths(errors).sort()).toEqual(["abv", "bottleSizeMl", "country"]);
-  });
-
-  test("edge values are accepted: abv 100, bottle 50 and 6000 ml, age 0 and 100, hold 1440, price 0", async () => {
-    for (const body of [
-      spiritBody({ abv: 100 }),
-      spiritBody({ bottleSizeMl: 50 }),
-      spiritBody({ bottleSizeMl: 6000 }),
-      spiritBody({ ageYears: 0 }),
-      spiritBody({ ageYears: 100, vintage: null }),
-      spiritBody({ holdMinutes: 1440, price: { amountMinor: 0, currency: "JPY" } }),
-      spiritBody({ tags: thirtyOne.slice(0, 30) }),
-    ]) {
-      await createSpirit(t, staff, body);
+  describe("spirit validation: 422 with the failing field, and nothing stored", () => {
+    for (const [what, body, path] of cases) {
+      test(what, async () => {
+        const before = (await t.deps.db.select().from(spirits)).length;
+        const res = await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body });
+        const errors = await validationErrors(res);
+        expect(paths(errors)).toContain(path);
+        for (const e of errors) expect(e.message.length).toBeGreaterThan(3);
+        expect((await t.deps.db.select().from(spirits)).length).toBe(before);
+      });
     }
-  });
 
-  test("PUT validates the same way and leaves the spirit as it was", async () => {
-    const spirit = await createSpirit(t, staff);
-    const res = await t.call("PUT", `/api/v1/spirits/${spirit.id}`, {
-      headers: staff.headers,
-      body: spiritBody({ abv: 0 }),
+    test("a missing field says it is required, not a zod type message", async () => {
+      const errors = await validationErrors(
+        await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body: without("brand") }),
+      );
+      expect(errors).toContainEqual({ path: "brand", message: "is required" });
     });
-    expect(paths(await validationErrors(res))).toEqual(["abv"]);
-    const read = await (await t.call("GET", `/api/v1/spirits/${spirit.id}`)).json();
-    expect(read).toEqual(spirit);
-  });
 
-  test("malformed JSON is 400 and a non-JSON body 415, both problem+json", async () => {
-    const bad = await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body: "{ nope" });
-    expect(bad.status).toBe(400);
-    expect(bad.headers.get("Content-Type")).toBe("application/problem+json");
-    const xml = await t.call("POST", "/api/v1/spirits", {
-      headers: { ...staff.headers, "Content-Type": "application/xml" },
-      body: "<spirit/>",
+    test("an unknown flavour dimension lists the known ones", async () => {
+      const errors = await validationErrors(
+        await t.call("POST", "/api/v1/spirits", {
+          headers: staff.headers,
+          body: spiritBody({ flavourProfile: { smokey: 3 } }),
+        }),
+      );
+      expect(errors[0]?.message).toContain('"smokey"');
+      expect(errors[0]?.message).toContain("smoky");
     });
-    expect(xml.status).toBe(415);
+
+    test("every invalid field is reported at once", async () => {
+      const errors = await validationErrors(
+        await t.call("POST", "/api/v1/spirits", {
+          headers: staff.headers,
+          body: spiritBody({ abv: 0, bottleSizeMl: 10, country: "gb" }),
+        }),
+      );
+      expect(paths(errors).sort()).toEqual(["abv", "bottleSizeMl", "country"]);
+    });
+
+    test("edge values are accepted: abv 100, bottle 50 and 6000 ml, age 0 and 100, hold 1440, price 0", async () => {
+      for (const body of [
+        spiritBody({ abv: 100 }),
+        spiritBody({ bottleSizeMl: 50 }),
+        spiritBody({ bottleSizeMl: 6000 }),
+        spiritBody({ ageYears: 0 }),
+        spiritBody({ ageYears: 100, vintage: null }),
+        spiritBody({ holdMinutes: 1440, price: { amountMinor: 0, currency: "JPY" } }),
+        spiritBody({ tags: thirtyOne.slice(0, 30) }),
+      ]) {
+        await createSpirit(t, staff, body);
+      }
+    });
+
+    test("PUT validates the same way and leaves the spirit as it was", async () => {
+      const spirit = await createSpirit(t, staff);
+      const res = await t.call("PUT", `/api/v1/spirits/${spirit.id}`, {
+        headers: staff.headers,
+        body: spiritBody({ abv: 0 }),
+      });
+      expect(paths(await validationErrors(res))).toEqual(["abv"]);
+      const read = await (await t.call("GET", `/api/v1/spirits/${spirit.id}`)).json();
+      expect(read).toEqual(spirit);
+    });
+
+    test("malformed JSON is 400 and a non-JSON body 415, both problem+json", async () => {
+      const bad = await t.call("POST", "/api/v1/spirits", { headers: staff.headers, body: "{ nope" });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get("Content-Type")).toBe("application/problem+json");
+      const xml = await t.call("POST", "/api/v1/spirits", {
+        headers: { ...staff.headers, "Content-Type": "application/xml" },
+        body: "<spirit/>",
+      });
+      expect(xml.status).toBe(415);
+    });
   });
 });
