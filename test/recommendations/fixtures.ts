@@ -91,7 +91,8 @@ export const CATALOG = {
 } as const;
 export type Key = keyof typeof CATALOG;
 
-export async function openRecommendationShop(t: TestApp) {
+/** Works over a TestApp or a target of test/support/targets.ts (fixtures go through the in-process services). */
+export async function openRecommendationShop(t: Pick<TestApp, "signIn" | "call" | "deps" | "services">) {
   const shop = await openShop(t);
   const ids = {} as Record<Key, string>;
   for (const [key, s] of Object.entries(CATALOG) as [Key, (typeof CATALOG)[Key]][]) {
