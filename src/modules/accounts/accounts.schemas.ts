@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 export const ROLES = ["customer", "staff", "admin"] as const;
 export const STAFF_ROLES = ["staff", "admin"] as const;
@@ -74,19 +75,7 @@ export const AccountListSchema = z
 
 export const AccountListQuerySchema = z.object({
   role: RoleSchema.optional().openapi({ param: { name: "role", in: "query" } }),
-  limit: z.coerce
-    .number(must("a whole number from 1 to 100"))
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(100, "must be a whole number from 1 to 100")
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, example: 20 }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(500)
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
+  ...pageQueryShape(),
 });
 
 export const NewStaffAccountSchema = z

@@ -8,6 +8,7 @@ import {
   SPIRIT_TYPES,
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 export { FLAVOUR_DIMENSIONS, MEDALS, MEDIA_KINDS, SPIRIT_STATUSES, SPIRIT_TYPES };
 
@@ -561,17 +562,7 @@ export const spiritListQueryShape = {
     .min(0, "must not be negative")
     .optional()
     .openapi({ description: "Highest price in minor units (inclusive).", example: 25000 }),
-  limit: z.coerce
-    .number(must("a whole number from 1 to 100"))
-    .int("must be a whole number")
-    .min(1, "must be 1 to 100")
-    .max(100, "must be 1 to 100")
-    .default(20),
-  cursor: z
-    .string()
-    .max(1000, "is not a valid cursor for this list")
-    .optional()
-    .openapi({ description: "`nextCursor` from the previous page." }),
+  ...pageQueryShape(),
   personalize: z
     .enum(["true", "false"], { error: "must be true or false" })
     .transform((v) => v === "true")

@@ -7,6 +7,7 @@ import {
   SPIRIT_TYPES,
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 import { must, strictFields } from "../accounts/index.ts";
 
 export const MAX_WISHLIST_ITEMS = 500;
@@ -299,18 +300,4 @@ export const WishlistAddSchema = z
   )
   .openapi("WishlistAdd", { example: { spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz" } });
 
-export const WishlistQuerySchema = z.object({
-  limit: z.coerce
-    .number(must("a whole number from 1 to 100"))
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(100, "must be a whole number from 1 to 100")
-    .default(50)
-    .openapi({ param: { name: "limit", in: "query" }, example: 50 }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(500)
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
-});
+export const WishlistQuerySchema = z.object(pageQueryShape({ defaultLimit: 50 }));

@@ -8,6 +8,7 @@ import {
   jsonContent,
   problemResponses,
 } from "../../http/openapi.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 import {
   CustomerIdParamsSchema,
   InteractionBatchResultSchema,
@@ -15,7 +16,6 @@ import {
   InteractionListQuerySchema,
   InteractionListSchema,
   PurchaseListSchema,
-  pageQueryShape,
 } from "./interactions.schemas.ts";
 
 const tags = ["Signals"];
@@ -60,7 +60,7 @@ export const listPurchases = createRoute({
   summary: "A customer's purchase history (confirmed and shipped orders), newest first",
   security: bearerSecurity,
   middleware: signedIn,
-  request: { params: CustomerIdParamsSchema, query: z.object(pageQueryShape) },
+  request: { params: CustomerIdParamsSchema, query: z.object(pageQueryShape()) },
   responses: {
     200: jsonContent(PurchaseListSchema, "One page of purchased order lines."),
     ...problemResponses(...AUTH_ERRORS, 404, 422),

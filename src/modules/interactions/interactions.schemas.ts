@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLIENT_INTERACTION_KINDS, INTERACTION_KINDS } from "../../db/schema/signals.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 
@@ -16,20 +17,6 @@ export const CustomerIdParamsSchema = z.object({
       example: "me",
     }),
 });
-
-export const pageQueryShape = {
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number")
-    .min(1, "must be 1 to 100")
-    .max(100, "must be 1 to 100")
-    .default(20),
-  cursor: z
-    .string()
-    .max(1000, "is not a valid cursor for this list")
-    .optional()
-    .openapi({ description: "`nextCursor` from the previous page." }),
-};
 
 const slug = z
   .string()
@@ -121,7 +108,7 @@ export const InteractionListSchema = z
 
 export const InteractionListQuerySchema = z.object({
   kind: z.enum(INTERACTION_KINDS).optional(),
-  ...pageQueryShape,
+  ...pageQueryShape(),
 });
 
 export const PurchaseSchema = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../../db/schema/inventory.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
@@ -216,8 +217,7 @@ export const MovementQuerySchema = z.object({
   kind: z.enum(MOVEMENT_KINDS).optional(),
   locationId: z.string().min(1).max(64).optional(),
   orderId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(200).optional(),
+  ...pageQueryShape({ defaultLimit: 50, maxLimit: 200 }),
 });
 
 export const DiscrepancySchema = z
@@ -254,8 +254,7 @@ export const AuditListSchema = z
   .openapi("InventoryAuditList");
 
 export const AuditListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  ...pageQueryShape(),
 });
 
 export type StockChange = z.infer<typeof StockChangeSchema>;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { LOCATION_KINDS } from "../../db/schema/locations.ts";
 import { isShippingCode, isSubdivisionCode } from "../../http/destinations.ts";
 import { isCountryCode } from "../../http/iso-codes.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 const upper = (v: string) => v.trim().toUpperCase();
 
@@ -112,17 +113,7 @@ export const LocationListQuerySchema = z.object({
     .transform((v) => v === "true")
     .optional()
     .openapi({ description: "Only active (true) or inactive (false) locations." }),
-  limit: z.coerce
-    .number("must be a whole number from 1 to 100")
-    .int("must be a whole number")
-    .min(1, "must be 1 to 100")
-    .max(100, "must be 1 to 100")
-    .default(20),
-  cursor: z
-    .string()
-    .max(1000, "is not a valid cursor for this list")
-    .optional()
-    .openapi({ description: "`nextCursor` from the previous page." }),
+  ...pageQueryShape(),
 });
 
 export type LocationListQuery = z.output<typeof LocationListQuerySchema>;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES } from "../../db/schema/orders.ts";
 import { isSubdivisionCode, subdivisionOf } from "../../http/destinations.ts";
 import { isCountryCode } from "../../http/iso-codes.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
 
@@ -165,8 +166,7 @@ export const OrderListQuerySchema = z.object({
     .max(64)
     .optional()
     .openapi({ description: "Staff only (customers see their own)." }),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  ...pageQueryShape(),
 });
 
 export const PreorderReleaseSchema = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { REVIEW_STATUSES } from "../../db/schema/reviews.ts";
+import { pageQueryShape } from "../../http/pagination.ts";
 
 const nowExample = "2026-06-01T12:00:00.000Z";
 export const MAX_REVIEW_LENGTH = 5000;
@@ -102,11 +103,5 @@ export const ReviewListQuerySchema = z.object({
   status: z.enum(REVIEW_STATUSES).optional().openapi({
     description: "Staff only for `pending` and `rejected`; everyone sees `approved` (the default).",
   }),
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number")
-    .min(1, "must be 1 to 100")
-    .max(100, "must be 1 to 100")
-    .default(20),
-  cursor: z.string().max(1000, "is not a valid cursor for this list").optional(),
+  ...pageQueryShape(),
 });
