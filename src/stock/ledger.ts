@@ -6,14 +6,17 @@
  * errors rolls back the whole batch, so group commit (many buyers' holds in one batch) would let one
  * sold-out buyer undo everybody else's hold. Instead every unit gets a scratch row in `stock_op_slots`:
  *
- *   1. `INSERT INTO stock_op_slots (id, ok) VALUES (<slot>, 1)`
- *   2. one `UPDATE stock_op_slots SET ok = 0, reason = <why> WHERE id = <slot> AND ok = 1 AND NOT (<guard>)`
+ *   1. `INSERT INTO stock_op_slots (id, ok) VALUES (<slot>, 1)`: the newest slot is the current unit's
+ *   2. one `UPDATE stock_op_slots SET ok = 0, reason = <why> WHERE <newest slot> AND ok = 1 AND NOT (<guard>)`
  *      per guard, where a guard is a SQL condition over the current rows (`on_hand - reserved >= 3`, a
  *      version equals 7, a customer's total plus 2 stays within 4, ...). Guards all run before any of the
  *      unit's writes, so a unit is all or nothing.
- *   3. the unit's writes, each carrying the condition `$ok` (the slot still says ok) in its WHERE clause:
- *      `UPDATE ... WHERE ... AND $ok`, `INSERT ... SELECT ... WHERE $ok`
+ *   3. the unit's writes, each carrying the condition `$ok` (the newest slot still says ok) in its WHERE
+ *      clause: `UPDATE ... WHERE ... AND $ok`, `INSERT ... SELECT ... WHERE $ok`
  *   4. at the end of the batch, one `SELECT` of every slot's outcome and one `DELETE` of them all.
+ *
+ * Every value travels as an argument and the current unit is found by "newest slot", not by its id in the
+ * text: each kind of statement has one SQL text, which a client can prepare once and run many times.
  *
  * Units run in order inside the batch, so each one's guards see what the units before it wrote: the batch
  * is exactly as if the units had been committed one by one, in one transaction and one round trip. The
@@ -38,28 +41,42 @@ export type UnitOutcome = { ok: true } | { ok: false; reason: string };
 
 export type LedgerCommit = { outcomes: UnitOutcome[]; reads: ResultSet[] };
 
-const SAFE = /^[A-Za-z0-9_.:-]+$/;
-
 let slotCounter = 0;
 const slotPrefix = Math.random().toString(36).slice(2, 10);
 const nextSlotId = () => `s_${slotPrefix}_${(++slotCounter).toString(36)}`;
 
+/** The current unit's slot: units run one after another, each after inserting its own. */
+const CURRENT_SLOT = "rowid = (SELECT max(rowid) FROM stock_op_slots)";
+const GUARD_SQL = new Map<string, string>();
+const WRITE_SQL = new Map<string, string>();
+const memo = (cache: Map<string, string>, key: string, make: () => string) => {
+  let sql = cache.get(key);
+  if (sql === undefined) {
+    sql = make();
+    if (cache.size < 1000) cache.set(key, sql);
+  }
+  return sql;
+};
+
 /** The statements of one unit; returns its slot id. */
 function unitStatements(unit: Unit, out: InStatement[]): string {
   const slot = nextSlotId();
-  const ok = `(SELECT ok FROM stock_op_slots WHERE id = '${slot}') = 1`;
   out.push({ sql: "INSERT INTO stock_op_slots (id, ok) VALUES (?, 1)", args: [slot] });
   for (const g of unit.guards) {
-    if (!SAFE.test(g.reason)) throw new Error(`unsafe guard reason ${g.reason}`);
     // COALESCE: a guard over a missing row (NULL) fails instead of passing silently.
-    out.push({
-      sql: `UPDATE stock_op_slots SET ok = 0, reason = '${g.reason}' WHERE id = '${slot}' AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
-      args: g.args ?? [],
-    });
+    const sql = memo(
+      GUARD_SQL,
+      g.sql,
+      () => `UPDATE stock_op_slots SET ok = 0, reason = ? WHERE ${CURRENT_SLOT} AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
+    );
+    out.push({ sql, args: [g.reason, ...(g.args ?? [])] });
   }
   for (const w of unit.writes) {
-    if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
-    out.push({ sql: w.sql.replaceAll("$ok", ok), args: w.args ?? [] });
+    const sql = memo(WRITE_SQL, w.sql, () => {
+      if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
+      return w.sql.replaceAll("$ok", `(SELECT ok FROM stock_op_slots WHERE ${CURRENT_SLOT}) = 1`);
+    });
+    out.push({ sql, args: w.args ?? [] });
   }
   return slot;
 }

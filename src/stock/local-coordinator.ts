@@ -21,6 +21,7 @@
  * one bad operation cannot fail the others.
  */
 import type { Client } from "@libsql/client";
+import { nextTurn } from "../db/coalesce.ts";
 import type { Clock, Logger } from "../deps.ts";
 import type {
   OrderHold,
@@ -77,14 +78,6 @@ const REASON_CODES: Record<string, StockRefusalCode> = {
 };
 
 const isRefusal = (p: Plan): p is StockRefusal => "ok" in p && p.ok === false;
-
-/** One macrotask turn (setImmediate where there is one, as on Bun and Node; a zero timeout elsewhere). */
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => {
-    const g = globalThis as { setImmediate?: (f: () => void) => unknown };
-    if (g.setImmediate) g.setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
 
 export function createLocalStockCoordinator(options: LocalCoordinatorOptions): StockCoordinator {
   const { client, clock, events, logger } = options;
@@ -154,7 +147,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       // Let the requests already in flight reach the queue first (one turn of the event loop). With an
       // embedded database every statement runs synchronously, so nothing could arrive "while the batch
       // commits": without this pause each buyer of a drop would get a batch of their own.
-      await yieldToEventLoop();
+      await nextTurn();
       const group = q.jobs.splice(0, maxGroup);
       try {
         const again = await runGroup(spiritId, group);

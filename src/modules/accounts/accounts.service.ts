@@ -1,4 +1,5 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { batchedLoader } from "../../db/coalesce.ts";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
@@ -217,20 +218,29 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
    * subject, which gets (once) an account of its own so orders and wishlists have an owner. The role of
    * an OIDC caller comes from the provider's claim on each token, not from the account.
    */
+  // Plain SQL, only the four fields a caller needs, and one query for every new token that arrives at once
+  // (a drop's buyers): this runs for every new token a request brings.
+  const tokenAccounts = batchedLoader(async (ids: string[]) => {
+    const rs = await deps.client.execute({
+      sql: "SELECT id, role, email, disabled FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
+      args: [JSON.stringify(ids)],
+    });
+    return new Map(
+      rs.rows.map((row) => [
+        String(row.id),
+        {
+          id: String(row.id),
+          role: String(row.role) as Role,
+          email: String(row.email),
+          disabled: Boolean(Number(row.disabled)),
+        },
+      ]),
+    );
+  });
+
   async function principalFor(token: VerifiedToken): Promise<Principal> {
     if (token.source === "local") {
-      // Plain SQL, only the four fields a caller needs: this runs for every new token a request brings.
-      const rs = await deps.client.execute({
-        sql: "SELECT id, role, email, disabled FROM accounts WHERE id = ?",
-        args: [token.subject],
-      });
-      const row = rs.rows[0];
-      const account = row && {
-        id: String(row.id),
-        role: String(row.role) as Role,
-        email: String(row.email),
-        disabled: Boolean(Number(row.disabled)),
-      };
+      const account = await tokenAccounts.load(token.subject);
       // A TokenError becomes the 401 with WWW-Authenticate, like any other unusable token.
       if (!account || account.disabled)
         throw new TokenError("The token's account is disabled or no longer exists.");

@@ -2,6 +2,7 @@
  * Builds the orders module's ports from the other modules' services (passed in, never imported), so
  * services.ts stays a list of one-liners.
  */
+import { batchedLoader } from "../../db/coalesce.ts";
 import type { Deps } from "../../deps.ts";
 import type { ComplianceCheck, OrdersPorts, SpiritForOrder } from "./orders.ports.ts";
 
@@ -20,21 +21,25 @@ export function ordersPortsFrom(
   deps: Deps,
   s: { catalog: CatalogLike; locations: LocationsLike; compliance: ComplianceLike },
 ): OrdersPorts {
+  // Only what the legal checks need, in plain SQL, and one query for all the buyers of a drop who ask at
+  // once: building the query through drizzle, or a round trip each, costs more than running it.
+  const profiles = batchedLoader(async (ids: string[]) => {
+    const rs = await deps.client.execute({
+      sql: "SELECT id, date_of_birth, country, region FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+      args: [JSON.stringify(ids)],
+    });
+    const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return new Map(
+      rs.rows.map((row) => [
+        String(row.id),
+        { dateOfBirth: text(row.date_of_birth), country: text(row.country), region: text(row.region) },
+      ]),
+    );
+  });
   return {
     findSpirit: (id) => s.catalog.findSpiritForOrdering(id),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
-    async customerProfile(customerId) {
-      // Only what the legal checks need, in plain SQL: this runs for every buyer of a drop, and building
-      // the query through drizzle costs more than running it.
-      const rs = await deps.client.execute({
-        sql: "SELECT date_of_birth, country, region FROM customers WHERE id = ?",
-        args: [customerId],
-      });
-      const row = rs.rows[0];
-      if (!row) return undefined;
-      const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-      return { dateOfBirth: text(row.date_of_birth), country: text(row.country), region: text(row.region) };
-    },
+    customerProfile: (customerId) => profiles.load(customerId),
     async locationsShippingTo(country, region) {
       return (await s.locations.serving({ country, region })).map((l) => l.id);
     },
