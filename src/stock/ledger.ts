@@ -67,7 +67,8 @@ function unitStatements(unit: Unit, out: InStatement[]): string {
     const sql = memo(
       GUARD_SQL,
       g.sql,
-      () => `UPDATE stock_op_slots SET ok = 0, reason = ? WHERE ${CURRENT_SLOT} AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
+      () =>
+        `UPDATE stock_op_slots SET ok = 0, reason = ? WHERE ${CURRENT_SLOT} AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
     );
     out.push({ sql, args: [g.reason, ...(g.args ?? [])] });
   }
