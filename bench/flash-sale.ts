@@ -9,6 +9,8 @@
  *   - the baseline: bench/flash-sale-baseline.ts, the issue's naive Bun.serve handler with one interactive
  *     write transaction per request (read level, check, update, insert) on a libSQL file, and nothing else
  *     (no account check, no validation, no compliance, no order rows),
+ *   - the ceiling: bench/flash-sale-ceiling.ts, a handler that answers "sold out" at once (no token, no
+ *     database): the most any server can show with this load generator on this machine,
  * each measured in the same run, round after round (--rounds, default 5, after one warm-up round each).
  * Each buyer is a distinct customer with their own token and orders one bottle.
  *
@@ -209,9 +211,11 @@ const baseline = startServer("baseline", ["bench/flash-sale-baseline.ts"], {
   BASELINE_DB_URL: remote ? remote.baseline.base : `file:${baselineDb}`,
   JWT_SECRET,
 });
+const ceiling = startServer("ceiling", ["bench/flash-sale-ceiling.ts"], {});
 await waitReady(`${real.base}/readyz`, "the real server");
 await waitReady(`${naive.base}/readyz`, "the naive-in-app server");
 await waitReady(`${baseline.base}/healthz`, "the baseline server");
+await waitReady(`${ceiling.base}/healthz`, "the ceiling server");
 
 // ---------------------------------------------------------------------------------------------- people
 // Accounts are written straight into the real server's database (it has migrated it by now) and their
@@ -390,6 +394,13 @@ async function baselineDrop(): Promise<DropResult> {
   });
 }
 
+/** The ceiling: every answer is "sold out" at once; nothing is held, so nothing can be oversold. */
+async function ceilingDrop(): Promise<DropResult> {
+  const { answers, wallMs } = await burst(ceiling.base, `spr_ceiling_${++dropNo}`);
+  const ok = answers.every((a) => a.status === 409 && a.type === "sold-out");
+  return { answers, wallMs, held: 0, ok201: 0, oversold: 0, unexpected: ok ? [] : answers };
+}
+
 // ---------------------------------------------------------------------------------------------- figures
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -455,10 +466,12 @@ try {
   await appDrop(real.base);
   await appDrop(naive.base);
   await baselineDrop();
+  await ceilingDrop();
 
   const realRuns: Figures[] = [];
   const naiveRuns: Figures[] = [];
   const baseRuns: Figures[] = [];
+  const ceilingRuns: Figures[] = [];
   const header = `${"".padEnd(24)}${"answers/s".padStart(12)}${"holds/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"held".padStart(7)}${"oversold".padStart(10)}`;
   console.log(`\n${header}`);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -467,6 +480,7 @@ try {
       ["real", () => appDrop(real.base), realRuns],
       ["naive-in-app", () => appDrop(naive.base), naiveRuns],
       ["baseline", baselineDrop, baseRuns],
+      ["ceiling", ceilingDrop, ceilingRuns],
     ] as const) {
       const r = await drop();
       const f = figures(r);
@@ -479,7 +493,8 @@ try {
           kinds.set(`${a.status} ${a.type}`, (kinds.get(`${a.status} ${a.type}`) ?? 0) + 1);
         console.log(`  unexpected answers: ${JSON.stringify([...kinds])}`);
       }
-      if (f.oversold > 0 || f.held !== Math.min(BOTTLES, BUYERS)) failed = true;
+      const shouldHold = name === "ceiling" ? 0 : Math.min(BOTTLES, BUYERS);
+      if (f.oversold > 0 || f.held !== shouldHold) failed = true;
     }
   }
   const med = (runs: Figures[]): Figures => ({
@@ -493,14 +508,19 @@ try {
   const realMed = med(realRuns);
   const naiveMed = med(naiveRuns);
   const baseMed = med(baseRuns);
+  const ceilingMed = med(ceilingRuns);
   console.log("");
   console.log(row("real (median)", realMed));
   console.log(row("naive-in-app (median)", naiveMed));
   console.log(row("baseline (median)", baseMed));
+  console.log(row("ceiling (median)", ceilingMed));
   const ratios = (against: Figures) =>
     `${fmt(realMed.answersPerSec / against.answersPerSec, 2)}x answers/s, ${fmt(realMed.holdsPerSec / against.holdsPerSec, 2)}x holds/s; p99 ${fmt(realMed.p99, 1)} ms vs ${fmt(against.p99, 1)} ms`;
   console.log(`\nratio real / naive-in-app (same app, naive stock step): ${ratios(naiveMed)}`);
   console.log(`ratio real / baseline (bare naive handler, no app):     ${ratios(baseMed)}`);
+  console.log(
+    `ceiling (answers at once, no app, no database): ${fmt(ceilingMed.answersPerSec / baseMed.answersPerSec, 2)}x the baseline's answers/s, p99 ${fmt(ceilingMed.p99, 1)} ms: no server can show more here`,
+  );
   const ratio = realMed.answersPerSec / baseMed.answersPerSec;
   const fairRatio = realMed.answersPerSec / naiveMed.answersPerSec;
   console.log(
