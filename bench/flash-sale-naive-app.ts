@@ -99,6 +99,8 @@ const deps: Deps = {
   logger,
   stockEvents,
   stock,
+  // Like the real Bun server: the same app, only the stock step differs.
+  sharedReads: true,
 };
 await prepareDatabase(deps);
 const app = createApp(deps);

@@ -60,6 +60,12 @@ export interface Deps {
    * socket, Server-Sent Events) answer 501.
    */
   spiritWatchers?: SpiritWatchers;
+  /**
+   * Whether a request may wait on I/O that another request started (src/db/coalesce.ts shares one read
+   * among a drop's buyers). True on Bun. Not on Workers, where I/O belongs to the request that started
+   * it: with shared reads, workerd cancelled some of 2,000 concurrent buyers as "the Worker's code had hung".
+   */
+  sharedReads?: boolean;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

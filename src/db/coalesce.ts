@@ -20,27 +20,31 @@ export type BatchedLoader<K, V> = {
 
 /**
  * Coalesces single-key reads into multi-key reads (the DataLoader pattern): every `load` made before the
- * next turn of the event loop shares one `loadMany` call of at most `maxBatch` distinct keys. Nothing is
- * cached past that call, so a read never sees anything older than a lone read would have.
- * A failed `loadMany` fails the loads it served, and only those.
+ * next turn of the event loop shares ONE `loadMany` call. Nothing is cached past that call, so a read
+ * never sees anything older than a lone read would have. A failed `loadMany` fails the loads it served.
+ *
+ * One call, never chunks: the caller who started the turn waits on the same read as everyone else, so
+ * the read never outlives the request that started it. `loadMany` must therefore take any number of keys
+ * (e.g. `IN (SELECT value FROM json_each(?))`).
+ *
+ * `shared: false` turns coalescing off (each load reads alone): for runtimes where one request must not
+ * wait on I/O another request started (Workers, see `Deps.sharedReads`).
  */
 export function batchedLoader<K, V>(
   loadMany: (keys: K[]) => Promise<Map<K, V>>,
-  options: { maxBatch?: number } = {},
+  options: { shared: boolean },
 ): BatchedLoader<K, V> {
-  const maxBatch = options.maxBatch ?? 256;
-  let pending: Map<K, { resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[]> | undefined;
+  // Where requests may not wait on each other's I/O (Workers), each load reads alone.
+  if (!options.shared) return { load: async (key) => (await loadMany([key])).get(key) };
+  type Waiter = { resolve: (v: V | undefined) => void; reject: (e: unknown) => void };
+  let pending: Map<K, Waiter[]> | undefined;
 
-  async function flush(batch: NonNullable<typeof pending>) {
-    const keys = [...batch.keys()];
-    for (let i = 0; i < keys.length; i += maxBatch) {
-      const chunk = keys.slice(i, i + maxBatch);
-      try {
-        const found = await loadMany(chunk);
-        for (const key of chunk) for (const w of batch.get(key)!) w.resolve(found.get(key));
-      } catch (err) {
-        for (const key of chunk) for (const w of batch.get(key)!) w.reject(err);
-      }
+  async function flush(batch: Map<K, Waiter[]>) {
+    try {
+      const found = await loadMany([...batch.keys()]);
+      for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
+    } catch (err) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
     }
   }
 
@@ -48,7 +52,7 @@ export function batchedLoader<K, V>(
     load(key) {
       return new Promise((resolve, reject) => {
         if (!pending) {
-          const batch = new Map<K, { resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[]>();
+          const batch = new Map<K, Waiter[]>();
           pending = batch;
           void nextTurn().then(() => {
             pending = undefined;

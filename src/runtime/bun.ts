@@ -47,6 +47,7 @@ const deps: Deps = {
   // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).
   mailer: logMailer(logger),
   sockets: sockets.port,
+  sharedReads: true,
 };
 await prepareDatabase(deps);
 const app = createApp(deps);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { batchedLoader, nextTurn } from "../../src/db/coalesce.ts";
 
 /** A loader over a fixed table that records every multi-key read it is asked for. */
-function setup(options: { maxBatch?: number; failWhen?: (keys: string[]) => boolean } = {}) {
+function setup(options: { failWhen?: (keys: string[]) => boolean; shared?: boolean } = {}) {
   const table = new Map([
     ["a", 1],
     ["b", 2],
@@ -11,12 +11,15 @@ function setup(options: { maxBatch?: number; failWhen?: (keys: string[]) => bool
     ["e", 5],
   ]);
   const calls: string[][] = [];
-  const loader = batchedLoader(async (keys: string[]) => {
-    calls.push(keys);
-    await nextTurn();
-    if (options.failWhen?.(keys)) throw new Error(`cannot read ${keys.join(",")}`);
-    return new Map(keys.filter((k) => table.has(k)).map((k) => [k, table.get(k)!]));
-  }, options);
+  const loader = batchedLoader(
+    async (keys: string[]) => {
+      calls.push(keys);
+      await nextTurn();
+      if (options.failWhen?.(keys)) throw new Error(`cannot read ${keys.join(",")}`);
+      return new Map(keys.filter((k) => table.has(k)).map((k) => [k, table.get(k)!]));
+    },
+    { shared: options.shared ?? true },
+  );
   return { loader, calls };
 }
 
@@ -40,25 +43,26 @@ describe("batchedLoader", () => {
     expect(s.calls).toEqual([["a"], ["a"]]);
   });
 
-  test("more keys than maxBatch are read in chunks of at most maxBatch", async () => {
-    const s = setup({ maxBatch: 2 });
-    const values = await Promise.all(["a", "b", "c", "d", "e"].map((k) => s.loader.load(k)));
-    expect(values).toEqual([1, 2, 3, 4, 5]);
-    expect(s.calls).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+  test("however many keys arrive in a turn, they are read in one call (never chunks a request could outlive)", async () => {
+    const s = setup();
+    const keys = Array.from({ length: 2_000 }, (_, i) => (i % 2 ? "a" : `missing-${i}`));
+    const values = await Promise.all(keys.map((k) => s.loader.load(k)));
+    expect(values.filter((v) => v === 1)).toHaveLength(1_000);
+    expect(s.calls).toHaveLength(1);
+    expect(s.calls[0]).toHaveLength(1_001);
   });
 
-  test("a failed read fails the loads it served, and only those", async () => {
+  test("a failed read fails the loads of its turn; the next turn reads again", async () => {
     let failures = 1;
-    const s = setup({ maxBatch: 2, failWhen: (keys) => keys.includes("c") && failures-- > 0 });
-    const settled = await Promise.allSettled(["a", "b", "c", "d", "e"].map((k) => s.loader.load(k)));
-    expect(settled.map((r) => r.status)).toEqual([
-      "fulfilled",
-      "fulfilled",
-      "rejected",
-      "rejected",
-      "fulfilled",
-    ]);
-    // Nothing stays broken: the next turn reads again.
-    expect(await s.loader.load("c")).toBe(3);
+    const s = setup({ failWhen: () => failures-- > 0 });
+    const settled = await Promise.allSettled(["a", "b"].map((k) => s.loader.load(k)));
+    expect(settled.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(await s.loader.load("b")).toBe(2);
+  });
+
+  test("not shared (Workers): each load reads alone", async () => {
+    const s = setup({ shared: false });
+    expect(await Promise.all(["a", "b", "a"].map((k) => s.loader.load(k)))).toEqual([1, 2, 1]);
+    expect(s.calls).toEqual([["a"], ["b"], ["a"]]);
   });
 });

@@ -77,6 +77,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       logger: silentLogger,
     }),
     docsAssets: bundledSwaggerUi,
+    sharedReads: true,
     ...options.deps,
   };
   await prepareDatabase(deps);

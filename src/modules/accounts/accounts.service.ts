@@ -220,23 +220,26 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
    */
   // Plain SQL, only the four fields a caller needs, and one query for every new token that arrives at once
   // (a drop's buyers): this runs for every new token a request brings.
-  const tokenAccounts = batchedLoader(async (ids: string[]) => {
-    const rs = await deps.client.execute({
-      sql: "SELECT id, role, email, disabled FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
-      args: [JSON.stringify(ids)],
-    });
-    return new Map(
-      rs.rows.map((row) => [
-        String(row.id),
-        {
-          id: String(row.id),
-          role: String(row.role) as Role,
-          email: String(row.email),
-          disabled: Boolean(Number(row.disabled)),
-        },
-      ]),
-    );
-  });
+  const tokenAccounts = batchedLoader(
+    async (ids: string[]) => {
+      const rs = await deps.client.execute({
+        sql: "SELECT id, role, email, disabled FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
+        args: [JSON.stringify(ids)],
+      });
+      return new Map(
+        rs.rows.map((row) => [
+          String(row.id),
+          {
+            id: String(row.id),
+            role: String(row.role) as Role,
+            email: String(row.email),
+            disabled: Boolean(Number(row.disabled)),
+          },
+        ]),
+      );
+    },
+    { shared: deps.sharedReads ?? false },
+  );
 
   async function principalFor(token: VerifiedToken): Promise<Principal> {
     if (token.source === "local") {

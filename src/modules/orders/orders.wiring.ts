@@ -23,19 +23,22 @@ export function ordersPortsFrom(
 ): OrdersPorts {
   // Only what the legal checks need, in plain SQL, and one query for all the buyers of a drop who ask at
   // once: building the query through drizzle, or a round trip each, costs more than running it.
-  const profiles = batchedLoader(async (ids: string[]) => {
-    const rs = await deps.client.execute({
-      sql: "SELECT id, date_of_birth, country, region FROM customers WHERE id IN (SELECT value FROM json_each(?))",
-      args: [JSON.stringify(ids)],
-    });
-    const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    return new Map(
-      rs.rows.map((row) => [
-        String(row.id),
-        { dateOfBirth: text(row.date_of_birth), country: text(row.country), region: text(row.region) },
-      ]),
-    );
-  });
+  const profiles = batchedLoader(
+    async (ids: string[]) => {
+      const rs = await deps.client.execute({
+        sql: "SELECT id, date_of_birth, country, region FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+        args: [JSON.stringify(ids)],
+      });
+      const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+      return new Map(
+        rs.rows.map((row) => [
+          String(row.id),
+          { dateOfBirth: text(row.date_of_birth), country: text(row.country), region: text(row.region) },
+        ]),
+      );
+    },
+    { shared: deps.sharedReads ?? false },
+  );
   return {
     findSpirit: (id) => s.catalog.findSpiritForOrdering(id),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
