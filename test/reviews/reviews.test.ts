@@ -2,6 +2,8 @@
  * Reviews through the HTTP API, one suite on both targets (in-process on Bun, the Worker build in workerd).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { recommendationQueue } from "../../src/db/schema/recommendations.ts";
 import { ReviewListSchema, ReviewSchema } from "../../src/modules/reviews/reviews.schemas.ts";
 import { createSpirit, spiritBody } from "../catalog/fixtures.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
@@ -213,8 +215,14 @@ describeTargets("reviews", (t) => {
       });
       expect(await rating(spirit.id)).toEqual({ average: null, count: 0 });
 
+      await t.deps.db.delete(recommendationQueue).where(eq(recommendationQueue.customerId, author.id));
       expect((await t.call("DELETE", path, { headers: staff.headers })).status).toBe(204);
       expect((await t.call("GET", path, { headers: staff.headers })).status).toBe(404);
+      // Its rating leaves the author's recommendations: they are queued for a refresh in the same batch.
+      const queued = await t.deps.db.query.recommendationQueue.findFirst({
+        where: eq(recommendationQueue.customerId, author.id),
+      });
+      expect(queued?.reason).toBe("review-deleted");
       // Deleted: the author may review the spirit afresh.
       expect((await post(author, spirit.id, { rating: 3, body: GOOD })).status).toBe(201);
       expect(await rating(spirit.id)).toEqual({ average: 3, count: 1 });

@@ -198,6 +198,12 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshQue
     await record([{ customerId, kind: change === "added" ? "wishlist_add" : "wishlist_remove", spiritId }]);
   }
 
+  /**
+   * The statement that queues a customer's recommendations for a refresh, for the caller's own batch: for
+   * a change of taste that is not a new event (a review deleted takes its rating out of the model).
+   */
+  const refreshQueued = (customerId: string, reason: string) => ports.queue.enqueue(customerId, reason);
+
   /** The hook for a profile change that matters to recommendations (preferences, age, where they live). */
   async function profileChanged(customerId: string) {
     await db.batch([ports.queue.enqueue(customerId, "profile")]);
@@ -205,6 +211,7 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshQue
 
   return {
     entries,
+    refreshQueued,
     record,
     recordClientEvents,
     recordWishlistChange,

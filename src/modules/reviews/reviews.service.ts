@@ -256,6 +256,8 @@ export function createReviewsService(
     await db.batch([
       db.delete(reviews).where(eq(reviews.id, reviewId)),
       recountRating(spiritId),
+      // The author's rating leaves their recommendations' model with the review.
+      ports.interactions.refreshQueued(row.customerId, "review-deleted"),
       ...(actor.id !== row.customerId
         ? [
             ports.audit.entry({
