@@ -23,13 +23,15 @@ import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
-import { buildServices } from "./services.ts";
+import { buildServices, type Services } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
 
-/** Builds the whole HTTP app over the given deps; it touches no runtime API, so Bun, Workers and tests share it. */
-export function createApp(deps: Deps) {
-  const services = buildServices(deps);
+/**
+ * Builds the whole HTTP app over the given deps; it touches no runtime API, so Bun, Workers and tests share
+ * it. A runtime that also runs background jobs passes its services, so both share one set of caches.
+ */
+export function createApp(deps: Deps, services: Services = buildServices(deps)) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
   app.use("*", async (c, next) => {

@@ -6,8 +6,8 @@
  *  - The owning service drops entries on its own writes (`delete`, `clear`), so within this process a
  *    change is seen by the very next read.
  *  - Every entry also lives at most `ttlMs` (a few seconds) of real time: another process or replica on
- *    the same database, or a second service instance in this one (the Bun entry builds one for its
- *    background jobs), sees a change at most that late. Callers pick a TTL that is acceptable for what
+ *    the same database, or another service instance in this one (tests build several), sees a change at
+ *    most that late. Callers pick a TTL that is acceptable for what
  *    they cache, and never cache anything a stock guarantee depends on (the stock engine's guards read
  *    the database inside the atomic write).
  *  - Concurrent misses of one key share one load (a drop's buyers arriving together read a spirit once).

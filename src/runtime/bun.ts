@@ -50,11 +50,20 @@ const deps: Deps = {
   sharedReads: true,
 };
 await prepareDatabase(deps);
-const app = createApp(deps);
+// One set of services (and caches) for the requests and the in-process jobs below.
+const background = buildServices(deps);
+const app = createApp(deps, background);
+// The search's in-memory copy of the index is loaded before the port opens (about a second at 100,000
+// spirits), so no first search waits for it. Should it fail, the first search loads it instead.
+await background.search.warm().catch((err) =>
+  logger.log("warn", {
+    msg: "search warm-up failed; the first search will load the index",
+    err: String(err),
+  }),
+);
 
 // In-process timers of a single server: the hold reaper (lapsed holds back on sale within a second,
 // pre-orders released on their date) and the daily stock audit at 03:00 UTC.
-const background = buildServices(deps);
 const reportFailure = (what: string) => (err: unknown) =>
   logger.log("error", { msg: `${what} failed`, err: String(err) });
 const reaper = createReaper({
