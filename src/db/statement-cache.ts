@@ -14,7 +14,9 @@
  *  - every user of these connections runs a statement to completion synchronously (@libsql/client's
  *    execute and batch; the test suite's Hrana stand-in), and libsql resets a statement before each run;
  *  - each user sets the modes it needs (raw rows, safe integers) before each run;
- *  - SQLite prepares a statement again by itself after a schema change (migrations).
+ *  - a schema change (CREATE, ALTER, DROP: migrations) through any connection of this process empties
+ *    every connection's cache. SQLite would prepare a kept statement again by itself, but libsql would go
+ *    on reporting its old column names (a kept `SELECT *` would name a new column "undefined").
  * A SQL text that fails to prepare is not kept: the caller gets the error, as without the cache.
  */
 import Database from "libsql";
@@ -23,6 +25,8 @@ const MAX_PER_CONNECTION = 512;
 
 type Prepare = (this: object, sql: string) => unknown;
 
+const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP)\b/i;
+
 let installed = false;
 
 export function installStatementCache(): void {
@@ -30,23 +34,30 @@ export function installStatementCache(): void {
   installed = true;
   const proto = Database.prototype as unknown as { prepare: Prepare };
   const prepare = proto.prepare;
-  const caches = new WeakMap<object, Map<string, unknown>>();
+  /** Bumped by every schema change: a connection's cache from an older generation is emptied first. */
+  let generation = 0;
+  const caches = new WeakMap<object, { generation: number; statements: Map<string, unknown> }>();
   proto.prepare = function cachedPrepare(sql) {
+    if (SCHEMA_CHANGE.test(sql)) {
+      generation += 1;
+      return prepare.call(this, sql);
+    }
     let cache = caches.get(this);
-    if (!cache) {
-      cache = new Map();
+    if (!cache || cache.generation !== generation) {
+      cache = { generation, statements: new Map() };
       caches.set(this, cache);
     }
-    const kept = cache.get(sql);
+    const { statements } = cache;
+    const kept = statements.get(sql);
     if (kept !== undefined) {
       // Most recently used last, so the first entry is the one to drop when full.
-      cache.delete(sql);
-      cache.set(sql, kept);
+      statements.delete(sql);
+      statements.set(sql, kept);
       return kept;
     }
     const statement = prepare.call(this, sql);
-    if (cache.size >= MAX_PER_CONNECTION) cache.delete(cache.keys().next().value as string);
-    cache.set(sql, statement);
+    if (statements.size >= MAX_PER_CONNECTION) statements.delete(statements.keys().next().value as string);
+    statements.set(sql, statement);
     return statement;
   };
 }
