@@ -25,12 +25,14 @@
  * Run: `flock /tmp/angelshare-heavy.lock npm run bench:flash-sale -- --buyers 500 --bottles 100`.
  *
  * Measured on the 2-core development machine (AMD EPYC, bun 1.4.4), 500 buyers, 100 bottles, medians:
- *   file:   real 4,868 answers/s (p99 102 ms); naive-in-app 2,702 (p99 181 ms); bare baseline 7,947 (p99 61 ms);
- *           ceiling 20,816 (p99 21 ms) -> 1.80x naive-in-app, 0.61x the bare baseline, and the ceiling itself
- *           only 2.62x the bare baseline: on this machine no server can show 5x it on an embedded file
- *           (history: 946/s before the hot-path caches, 3,883/s before the coalesced per-buyer reads)
+ *   file:   real 4,914 answers/s (p99 100 ms); naive-in-app 2,672 (p99 185 ms); bare baseline 6,871 (p99 70 ms);
+ *           ceiling 16,566 (p99 27 ms) -> 1.84x naive-in-app, 0.72x the bare baseline, and the ceiling itself
+ *           only 2.41x the bare baseline: on this machine no server can show 5x it on an embedded file
+ *           (history, against the bare baseline: 0.12x before the hot-path caches, 0.51x before the
+ *           coalesced per-buyer reads, 0.61x before the prepared-statement cache)
  *   remote (5 ms RTT): real 3,559 answers/s (p99 139 ms); naive-in-app 48 (p99 10.4 s); bare baseline 77
  *           (p99 6.4 s) -> 74x naive-in-app, 46x the bare baseline
+ *   The machine is shared and its speed drifts by a third between runs: read the ratios, not the rates.
  * On an embedded file a round trip costs microseconds, so a transaction per request is cheap and the
  * bare handler, doing a fraction of the app's work, stays ahead; group commit pays off where round trips
  * cost milliseconds (the edge, Turso). The p99 of a burst is the time to answer all of it: under 50 ms
