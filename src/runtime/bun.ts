@@ -51,11 +51,11 @@ const deps: Deps = {
 };
 await prepareDatabase(deps);
 // One set of services (and caches) for the requests and the in-process jobs below.
-const background = buildServices(deps);
-const app = createApp(deps, background);
+const services = buildServices(deps);
+const app = createApp(deps, services);
 // The search's in-memory copy of the index is loaded before the port opens (about a second at 100,000
 // spirits), so no first search waits for it. Should it fail, the first search loads it instead.
-await background.search.warm().catch((err) =>
+await services.search.warm().catch((err) =>
   logger.log("warn", {
     msg: "search warm-up failed; the first search will load the index",
     err: String(err),
@@ -68,8 +68,8 @@ const reportFailure = (what: string) => (err: unknown) =>
   logger.log("error", { msg: `${what} failed`, err: String(err) });
 const reaper = createReaper({
   clock: deps.clock,
-  nextDueAt: background.orders.nextDueAt,
-  run: background.orders.expireDue,
+  nextDueAt: services.orders.nextDueAt,
+  run: services.orders.expireDue,
   subscribe: (wake) => deps.stock.onHoldsPlaced(wake),
   onError: reportFailure("hold reaper"),
 });
@@ -77,7 +77,7 @@ reaper.start();
 const stopDailyAudit = everyDayAt(
   3,
   deps.clock,
-  () => background.inventory.runAudit("scheduled", null),
+  () => services.inventory.runAudit("scheduled", null),
   reportFailure("daily stock audit"),
 );
 // Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
@@ -88,7 +88,7 @@ const idempotencyPurge = setInterval(
 // Recommendations are computed off the request path: this job drains the refresh queue signals fill.
 const recommendationWorker =
   config.RECOMMENDATIONS_REFRESH_INTERVAL > 0
-    ? startRecommendationWorker(background.recommendations, {
+    ? startRecommendationWorker(services.recommendations, {
         intervalMs: config.RECOMMENDATIONS_REFRESH_INTERVAL * 1000,
         logger,
       })
