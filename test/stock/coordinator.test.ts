@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { auditStock } from "../../src/stock/audit.ts";
-import type { HoldRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
+import type { HoldRequest, ReceiveRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
 import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
 
 let f: StockFixture;
@@ -36,6 +36,11 @@ function hold(
   };
 }
 
+/** Bottles arriving at loc_a (unless told otherwise), with no batch, by nobody in particular. */
+function receive(spiritId: string, quantity: number, extra: Partial<ReceiveRequest> = {}): ReceiveRequest {
+  return { type: "receive", spiritId, actorId: null, locationId: "loc_a", batchId: null, quantity, ...extra };
+}
+
 async function clean() {
   const report = await auditStock(f.client, f.clock.now().toISOString());
   expect(report.discrepancies).toEqual([]);
@@ -46,16 +51,7 @@ describe("stock coordinator", () => {
   test("receive, hold, and a sold-out refusal naming what is left", async () => {
     const s = await f.spirit();
     const c = await f.customer();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 5,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 5)));
     const first = ok(await f.coordinator.submit(hold(s, c, 3)));
     expect(first.holds).toHaveLength(1);
     expect(first.holds[0]!.quantity).toBe(3);
@@ -73,16 +69,7 @@ describe("stock coordinator", () => {
 
   test("concurrent holds in one group: exactly the stock is held, each op answered on its own", async () => {
     const s = await f.spirit();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 10,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 10)));
     const customers = await Promise.all(Array.from({ length: 30 }, () => f.customer()));
     const outcomes = await Promise.all(customers.map((c) => f.coordinator.submit(hold(s, c, 1))));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(10);
@@ -100,16 +87,7 @@ describe("stock coordinator", () => {
   test("per-customer limit holds across concurrent orders of one customer", async () => {
     const s = await f.spirit();
     const c = await f.customer();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 100,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 100)));
     const outcomes = await Promise.all(
       Array.from({ length: 10 }, () => f.coordinator.submit(hold(s, c, 1, { maxPerCustomer: 2 }))),
     );
@@ -129,16 +107,7 @@ describe("stock coordinator", () => {
       ["loc_near", 2, null],
       ["loc_near", 1, b1],
     ] as const) {
-      ok(
-        await f.coordinator.submit({
-          type: "receive",
-          spiritId: s,
-          actorId: null,
-          locationId: loc,
-          batchId: b,
-          quantity: q,
-        }),
-      );
+      ok(await f.coordinator.submit(receive(s, q, { locationId: loc, batchId: b })));
     }
     const near = ok(await f.coordinator.submit(hold(s, c, 4, { preferredLocationIds: ["loc_near"] })));
     const byLoc = near.holds.map((h) => [h.locationId, h.quantity]);
@@ -155,16 +124,7 @@ describe("stock coordinator", () => {
   test("lapsed holds are released before new holds and by expireDue", async () => {
     const s = await f.spirit();
     const c = await f.customer();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 1,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 1)));
     ok(await f.coordinator.submit(hold(s, c, 1)));
     expect((await f.coordinator.submit(hold(s, c, 1))).ok).toBe(false);
     expect(await f.coordinator.nextExpiry()).toBe("2026-06-01T12:15:00.000Z");
@@ -182,16 +142,7 @@ describe("stock coordinator", () => {
   test("staff changes: adjust cannot go below reserved, stale versions change nothing, transfer and count", async () => {
     const s = await f.spirit();
     const c = await f.customer();
-    const r = ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: "usr_1",
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 5,
-      }),
-    );
+    const r = ok(await f.coordinator.submit(receive(s, 5, { actorId: "usr_1" })));
     expect(r.levels[0]!.version).toBe(1);
     ok(await f.coordinator.submit(hold(s, c, 3)));
     const below = await f.coordinator.submit({
@@ -260,26 +211,8 @@ describe("stock coordinator", () => {
   test("when the database disagrees with the plan (an outside writer), the operation is planned again", async () => {
     const s = await f.spirit();
     const c = await f.customer();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 3,
-      }),
-    );
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_b",
-        batchId: null,
-        quantity: 1,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 3)));
+    ok(await f.coordinator.submit(receive(s, 1, { locationId: "loc_b" })));
     // Another writer (a second process on the same file) takes stock at loc_a between plan and commit.
     const realBatch = f.client.batch.bind(f.client);
     let injected = false;
@@ -318,16 +251,7 @@ describe("stock coordinator", () => {
   test("a batch that fails as a whole is committed unit by unit: one bad operation cannot fail the others", async () => {
     const s = await f.spirit();
     const customers = await Promise.all([f.customer(), f.customer(), f.customer()]);
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 5,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 5)));
     const realBatch = f.client.batch.bind(f.client);
     let failures = 0;
     f.client.batch = (async (
@@ -358,14 +282,7 @@ describe("stock coordinator", () => {
     f.events.subscribe(s, () => {
       throw new Error("broken broadcaster");
     });
-    const r = await f.coordinator.submit({
-      type: "receive",
-      spiritId: s,
-      actorId: null,
-      locationId: "loc_a",
-      batchId: null,
-      quantity: 1,
-    });
+    const r = await f.coordinator.submit(receive(s, 1));
     expect(r.ok).toBe(true);
     expect((await f.coordinator.snapshot(s)).available).toBe(1);
   });
@@ -374,16 +291,7 @@ describe("stock coordinator", () => {
     const s = await f.spirit();
     const c = await f.customer();
     expect(f.coordinator.knownAvailable?.(s)).toBeUndefined();
-    ok(
-      await f.coordinator.submit({
-        type: "receive",
-        spiritId: s,
-        actorId: null,
-        locationId: "loc_a",
-        batchId: null,
-        quantity: 3,
-      }),
-    );
+    ok(await f.coordinator.submit(receive(s, 3)));
     expect(f.coordinator.knownAvailable?.(s)).toBe(3);
     const h = hold(s, c, 2);
     ok(await f.coordinator.submit(h));
