@@ -8,43 +8,56 @@ import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createComplianceService } from "./modules/compliance/compliance.service.ts";
 import { createCustomersService } from "./modules/customers/customers.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
+import { createInteractionsService } from "./modules/interactions/interactions.service.ts";
+import { createPurchasesService } from "./modules/interactions/purchases.service.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
 import { createLocationsService } from "./modules/locations/locations.service.ts";
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
-import { createSignalServices } from "./modules/recommendations/wiring.ts";
+import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
+import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
+import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
+import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
 
 /** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
+  const audit = createAuditService(deps);
   const base = {
     tokens: new TokenService(deps.config, () => deps.clock.now()),
     rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
-    accounts: createAccountsService(deps, createAuditService(deps)),
-    audit: createAuditService(deps),
-    catalog: createCatalogService(deps, createAuditService(deps)),
+    accounts: createAccountsService(deps, audit),
+    audit,
+    catalog: createCatalogService(deps, audit),
     health: createHealthService(deps),
-    locations: createLocationsService(deps, createAuditService(deps)),
-    compliance: createComplianceService(deps, createAuditService(deps)),
+    locations: createLocationsService(deps, audit),
+    compliance: createComplianceService(deps, audit),
   };
   // Inventory and orders reach locations and compliance through `base` (their ports).
   const inventory = createInventoryService(deps, inventoryPortsFrom(base));
-  // reviews, interactions, purchases, recommendations (customers report wishlist and profile changes to them)
-  const signals = createSignalServices(deps, base);
+  // The signal side: interactions ask for refreshes through the recommendations' queue (their port).
+  const queue = createRefreshQueue(deps);
+  const purchases = createPurchasesService(deps);
+  const interactions = createInteractionsService(deps, { queue });
+  const signals = { catalog: base.catalog, purchases, interactions };
   return {
     ...base,
     inventory,
     orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
     auth: createAuthService(deps, base),
-    customers: createCustomersService(deps, {
-      audit: base.audit,
-      catalog: base.catalog,
-      signals: signals.interactions,
-    }),
+    // Customers report wishlist and profile changes to the interaction log.
+    customers: createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions }),
     search: createSearchService(deps, base.catalog),
-    ...signals,
+    purchases,
+    interactions,
+    reviews: createReviewsService(deps, { ...signals, audit }),
+    recommendations: createRecommendationsService(deps, {
+      ...signals,
+      queue,
+      legal: legalCheckFrom(base.compliance),
+    }),
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
       stockSnapshot: inventory.stockSnapshot,

@@ -11,8 +11,8 @@ import {
 } from "../../db/schema/signals.ts";
 import type { Deps } from "../../deps.ts";
 import { type FieldError, ProblemError } from "../../http/problem.ts";
-import type { RefreshQueue } from "../recommendations/refresh-queue.ts";
 import { createPurchaseSync } from "./purchase-sync.ts";
+import type { RefreshRequests } from "./refresh-port.ts";
 import { createSearchSync } from "./search-sync.ts";
 
 /** A signal as another module (or this one) hands it over. */
@@ -72,7 +72,7 @@ const toInteraction = (r: InteractionRow): Interaction => ({
  * The behaviour log. Every recording also queues the customer's recommendations for a refresh in the
  * same atomic batch; the computing happens later, in the background.
  */
-export function createInteractionsService(deps: Deps, ports: { queue: RefreshQueue }) {
+export function createInteractionsService(deps: Deps, ports: { queue: RefreshRequests }) {
   const { db, clock } = deps;
   const purchaseSync = createPurchaseSync(deps, ports.queue);
   const searchSync = createSearchSync(deps);

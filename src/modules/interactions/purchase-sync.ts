@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Deps } from "../../deps.ts";
-import type { RefreshQueue } from "../recommendations/refresh-queue.ts";
+import type { RefreshRequests } from "./refresh-port.ts";
 
 const SYNC_NAME = "purchases";
 
@@ -10,7 +10,7 @@ const SYNC_NAME = "purchases";
  * order line. The dedupe key (the line id) makes it exactly-once however often, and from however many
  * processes, it runs; the position only moves forward.
  */
-export function createPurchaseSync(deps: Deps, queue: RefreshQueue) {
+export function createPurchaseSync(deps: Deps, queue: RefreshRequests) {
   const { db, client, clock } = deps;
   let inFlight: Promise<number> | undefined;
 
