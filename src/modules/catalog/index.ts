@@ -2,13 +2,7 @@ import { createRouter } from "../../http/openapi.ts";
 import * as handlers from "./catalog.handlers.ts";
 import * as routes from "./catalog.routes.ts";
 
-/**
- * `GET /spirits` on its own router, so the search module can mount its richer list (q, facets, sorts)
- * in its place without touching the rest of the catalog.
- */
-export const spiritListRouter = createRouter().openapi(routes.listSpirits, handlers.listSpirits);
-
-/** Everything else in the catalog: one spirit, and batches. */
+/** The catalog's spirits and batches (`GET /spirits` is the search module's route). */
 export const catalogRouter = createRouter()
   .openapi(routes.createSpirit, handlers.createSpirit)
   .openapi(routes.getSpirit, handlers.getSpirit)
@@ -20,8 +14,6 @@ export const catalogRouter = createRouter()
   .openapi(routes.getBatch, handlers.getBatch)
   .openapi(routes.replaceBatch, handlers.replaceBatch);
 
-export { listSpirits as listSpiritsHandler } from "./catalog.handlers.ts";
-export { listSpirits as listSpiritsRoute } from "./catalog.routes.ts";
 export {
   checkPriceRange,
   SpiritListQuerySchema,
