@@ -18,6 +18,7 @@ import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
 import { openLocalDatabase } from "../src/db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../src/deps.ts";
+import { createMemoryRateLimiter } from "../src/http/rate-limit.ts";
 import { createBunPasswords } from "../src/runtime/bun-passwords.ts";
 import { prepareDatabase } from "../src/startup.ts";
 import type { HoldRequest, StockCoordinator, StockOutcome } from "../src/stock/coordinator.ts";
@@ -99,6 +100,7 @@ const deps: Deps = {
   logger,
   stockEvents,
   stock,
+  rateLimiter: createMemoryRateLimiter(systemClock),
   // Like the real Bun server: the same app, only the stock step differs.
   sharedReads: true,
 };

@@ -127,6 +127,7 @@ async function runServer(mode: "app" | "baseline") {
     const { createLocalStockCoordinator } = await import("../src/stock/local-coordinator.ts");
     const { createBunSockets } = await import("../src/runtime/bun-sockets.ts");
     const { bunPasswords } = await import("../src/runtime/bun-passwords.ts");
+    const { createMemoryRateLimiter } = await import("../src/http/rate-limit.ts");
     const dir = mkdtempSync(join(tmpdir(), "angelshare-fanout-"));
     const config = parseConfig({
       NODE_ENV: "production",
@@ -157,6 +158,7 @@ async function runServer(mode: "app" | "baseline") {
       logger,
       stockEvents: events,
       stock,
+      rateLimiter: createMemoryRateLimiter(systemClock),
       sockets: sockets.port,
     };
     await prepareDatabase(deps);

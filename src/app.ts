@@ -46,7 +46,7 @@ export function createApp(deps: Deps, services: Services = buildServices(deps)) 
     `${API_PREFIX}/*`,
     apiRateLimit({
       perMinute: deps.config.RATE_LIMIT_PER_MINUTE,
-      clock: deps.clock,
+      limiter: deps.rateLimiter,
       clientAddress: deps.clientAddress,
     }),
     requireJsonBody,

@@ -21,6 +21,33 @@ export interface Logger {
   log(level: "debug" | "info" | "warn" | "error", fields: Record<string, unknown>): void;
 }
 
+/** `limit` requests at once, and one more every `windowMs / limit`: the budget is whole again after `windowMs`. */
+export type RatePolicy = { limit: number; windowMs: number };
+
+export type RateDecision = {
+  allowed: boolean;
+  /** Requests the key may still make right now. */
+  remaining: number;
+  /** Until the key may make its next request (0 when allowed). */
+  retryAfterMs: number;
+  /** Until the key's whole budget is back. */
+  resetMs: number;
+};
+
+/**
+ * Per-key request budgets: the API's per-client limit and the sign-in guessing throttle. Async, so an
+ * implementation that every isolate shares (a Durable Object) fits behind it; src/http/rate-limit.ts
+ * keeps them in memory (exact on one server; per isolate on Workers, which still bounds a flood).
+ */
+export interface RateLimiter {
+  /** Counts one request for `key` when the policy allows it; says what is left either way. */
+  take(key: string, policy: RatePolicy): Promise<RateDecision>;
+  /** What `take` would answer now, counting nothing. */
+  peek(key: string, policy: RatePolicy): Promise<RateDecision>;
+  /** Gives `key` its whole budget back. */
+  reset(key: string): Promise<void>;
+}
+
 export type MailMessage = { to: string; subject: string; text: string };
 
 /** Sends account e-mails (registration notices). Bun logs them (logMailer); tests capture them. */
@@ -46,6 +73,8 @@ export interface Deps {
   stockEvents: StockEventBus;
   /** The one writer per spirit: every stock change goes through it (in-process on Bun). */
   stock: StockCoordinator;
+  /** Request budgets, one for the whole runtime (the API limit and the sign-in throttle share it). */
+  rateLimiter: RateLimiter;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
   /** Where account e-mails go; without one they are dropped (and the answer to the caller is the same). */

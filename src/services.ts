@@ -1,5 +1,4 @@
 import type { Deps } from "./deps.ts";
-import { memoryRateLimiter } from "./http/rate-limit.ts";
 import { TokenService } from "./http/tokens.ts";
 import { createAccountsService } from "./modules/accounts/accounts.service.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
@@ -27,7 +26,6 @@ export function buildServices(deps: Deps) {
   const audit = createAuditService(deps);
   const base = {
     tokens: new TokenService(deps.config, () => deps.clock.now()),
-    rateLimiter: memoryRateLimiter(() => deps.clock.now().getTime()),
     accounts: createAccountsService(deps, audit),
     audit,
     catalog: createCatalogService(deps, audit),

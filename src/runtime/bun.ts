@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, logMailer, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
+import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
@@ -42,6 +43,7 @@ const deps: Deps = {
     events: stockEvents,
     logger,
   }),
+  rateLimiter: createMemoryRateLimiter(systemClock),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
   // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).

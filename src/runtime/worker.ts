@@ -13,6 +13,7 @@ import { ConfigError } from "../config.ts";
 import { type Deps, type Logger, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
+import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
@@ -78,6 +79,8 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       client: database.client,
       clock: systemClock,
     }),
+    // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
+    rateLimiter: createMemoryRateLimiter(systemClock),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     docsAssets: workerDocsAssets,
     // Watchers live in the spirits' Durable Objects; there is no in-isolate WebSocket port (deps.sockets).

@@ -1,7 +1,7 @@
 /** The general per-client API rate limit (RATE_LIMIT_PER_MINUTE): 429 problem, Retry-After, RateLimit headers. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { API_PREFIX, createApp } from "../../src/app.ts";
-import { createGcraLimiter } from "../../src/http/api-rate-limit.ts";
+import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 import { serve } from "./test-routes.ts";
 
@@ -116,28 +116,51 @@ describe("configuration", () => {
 });
 
 describe("the limiter", () => {
-  test("allows a burst of the whole budget, then one per interval", () => {
-    const limiter = createGcraLimiter(3, 60_000);
-    const at = (ms: number) => limiter.take("k", ms);
-    expect([at(0), at(0), at(0)].map((d) => d.allowed)).toEqual([true, true, true]);
-    const denied = at(0);
+  const perMinute = (limit: number) => ({ limit, windowMs: 60_000 });
+  /** A limiter on its own clock; `at(ms)` takes one request for `key` at that instant. */
+  const limiterAt = (maxKeys?: number) => {
+    const clock = new TestClock(new Date(0));
+    const limiter = createMemoryRateLimiter(clock, maxKeys);
+    const at = (ms: number, key = "k", limit = 3) => {
+      clock.set(new Date(ms));
+      return limiter.take(key, perMinute(limit));
+    };
+    return { limiter, at };
+  };
+
+  test("allows a burst of the whole budget, then one per interval", async () => {
+    const { at } = limiterAt();
+    expect([await at(0), await at(0), await at(0)].map((d) => d.allowed)).toEqual([true, true, true]);
+    const denied = await at(0);
     expect(denied).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 20_000 });
-    expect(at(19_999).allowed).toBe(false);
-    expect(at(20_000)).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await at(19_999)).allowed).toBe(false);
+    expect(await at(20_000)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  test("keeps memory bounded under many distinct clients", () => {
-    const limiter = createGcraLimiter(10, 60_000, 1000);
-    for (let i = 0; i < 5000; i++) limiter.take(`client-${i}`, i);
+  test("peek answers what take would, counting nothing; reset gives the whole budget back", async () => {
+    const { limiter, at } = limiterAt();
+    for (let i = 0; i < 3; i++) expect((await limiter.peek("k", perMinute(3))).allowed).toBe(true);
+    await at(0);
+    await at(0);
+    expect(await limiter.peek("k", perMinute(3))).toMatchObject({ allowed: true, remaining: 0 });
+    await at(0);
+    expect(await limiter.peek("k", perMinute(3))).toMatchObject({ allowed: false, retryAfterMs: 20_000 });
+    await limiter.reset("k");
+    expect(await at(0)).toMatchObject({ allowed: true, remaining: 2 });
+  });
+
+  test("keeps memory bounded under many distinct clients", async () => {
+    const { limiter, at } = limiterAt(1000);
+    for (let i = 0; i < 5000; i++) await at(i, `client-${i}`, 10);
     expect(limiter.size).toBeLessThanOrEqual(1000);
   });
 
-  test("forgets clients whose budget is whole again", () => {
-    const limiter = createGcraLimiter(10, 60_000, 1000);
-    for (let i = 0; i < 999; i++) limiter.take(`old-${i}`, 0);
+  test("forgets clients whose budget is whole again", async () => {
+    const { limiter, at } = limiterAt(1000);
+    for (let i = 0; i < 999; i++) await at(0, `old-${i}`, 10);
     // A full map makes room by forgetting the least recently seen clients, never the one just counted.
-    for (let i = 0; i < 10; i++) limiter.take(`new-${i}`, 3_600_000);
+    for (let i = 0; i < 10; i++) await at(3_600_000, `new-${i}`, 10);
     expect(limiter.size).toBeLessThanOrEqual(1000);
-    expect(limiter.take("new-0", 3_600_000).remaining).toBe(8);
+    expect((await at(3_600_000, "new-0", 10)).remaining).toBe(8);
   });
 });

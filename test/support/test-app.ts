@@ -6,6 +6,7 @@ import { parseConfig } from "../../src/config.ts";
 import { openLocalDatabase } from "../../src/db/local.ts";
 import type { Role } from "../../src/db/schema/accounts.ts";
 import type { Clock, Deps, Logger } from "../../src/deps.ts";
+import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
 import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
@@ -76,6 +77,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       events: stockEvents,
       logger: silentLogger,
     }),
+    rateLimiter: createMemoryRateLimiter(clock),
     docsAssets: bundledSwaggerUi,
     sharedReads: true,
     ...options.deps,

@@ -1,6 +1,5 @@
 import type { Deps, MailMessage, PasswordHasher } from "../../deps.ts";
 import { ProblemError } from "../../http/problem.ts";
-import type { RateLimiter } from "../../http/rate-limit.ts";
 import type { TokenService } from "../../http/tokens.ts";
 import { type AccountsService, isUniqueViolation, normaliseEmail } from "../accounts/index.ts";
 import { type LoginInput, REGISTER_ACCEPTED, type RegisterInput, type Tokens } from "./auth.schemas.ts";
@@ -46,13 +45,12 @@ const welcomeNotice = (to: string): MailMessage => ({
 export type AuthPorts = {
   accounts: AccountsService;
   tokens: TokenService;
-  rateLimiter: RateLimiter;
 };
 
 /** Registration, sign-in and sessions (rotating refresh tokens); the HTTP layer only passes the client key. */
 export function createAuthService(deps: Deps, ports: AuthPorts) {
   const { accounts, tokens } = ports;
-  const throttle = createGuessThrottle(ports.rateLimiter);
+  const throttle = createGuessThrottle(deps.rateLimiter);
   const refreshTokens = createRefreshTokenStore(deps);
 
   /** Mail never decides the answer: a failure is logged and the caller hears the same as ever. */
@@ -70,7 +68,7 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
    * the body nor the time tells whether it was registered. The address's owner is told by e-mail.
    */
   async function register(input: RegisterInput, client: string) {
-    throttle.registration(client);
+    await throttle.registration(client);
     const email = normaliseEmail(input.email);
     if (await accounts.findByEmail(email)) {
       await deps.passwords.hash(input.password);
@@ -107,12 +105,12 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
    */
   async function login(input: LoginInput, client: string): Promise<Tokens> {
     const email = normaliseEmail(input.email);
-    throttle.beforeLogin(email, client);
+    await throttle.beforeLogin(email, client);
     const dummy = dummyHashFor(deps.passwords);
     const account = await accounts.findByEmail(email);
     const valid = await deps.passwords.verify(input.password, account?.passwordHash ?? (await dummy));
     if (!account?.passwordHash || !valid) {
-      throttle.loginFailed(email, client);
+      await throttle.loginFailed(email, client);
       throw wrongCredentials();
     }
     if (account.disabled) {
@@ -120,7 +118,7 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
         code: "account-disabled",
       });
     }
-    throttle.loginSucceeded(email, client);
+    await throttle.loginSucceeded(email, client);
     await refreshTokens.pruneExpired(account.id);
     return tokensFor(account, await refreshTokens.issue(account.id));
   }
