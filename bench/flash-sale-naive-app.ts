@@ -20,6 +20,7 @@ import { openLocalDatabase } from "../src/db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../src/deps.ts";
 import { createMemoryRateLimiter } from "../src/http/rate-limit.ts";
 import { createBunPasswords } from "../src/runtime/bun-passwords.ts";
+import { buildServices } from "../src/services.ts";
 import { prepareDatabase } from "../src/startup.ts";
 import type { HoldRequest, StockCoordinator, StockOutcome } from "../src/stock/coordinator.ts";
 import { createStockEventBus } from "../src/stock/events.ts";
@@ -105,7 +106,7 @@ const deps: Deps = {
   sharedReads: true,
 };
 await prepareDatabase(deps);
-const app = createApp(deps);
+const app = createApp(deps, buildServices(deps));
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
 console.log(`naive-in-app listening on ${server.port}`);
 process.on("SIGTERM", async () => {

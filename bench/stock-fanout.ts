@@ -128,6 +128,7 @@ async function runServer(mode: "app" | "baseline") {
     const { createBunSockets } = await import("../src/runtime/bun-sockets.ts");
     const { bunPasswords } = await import("../src/runtime/bun-passwords.ts");
     const { createMemoryRateLimiter } = await import("../src/http/rate-limit.ts");
+    const { buildServices } = await import("../src/services.ts");
     const dir = mkdtempSync(join(tmpdir(), "angelshare-fanout-"));
     const config = parseConfig({
       NODE_ENV: "production",
@@ -162,10 +163,10 @@ async function runServer(mode: "app" | "baseline") {
       sockets: sockets.port,
     };
     await prepareDatabase(deps);
-    const app = createApp(deps);
+    const services = buildServices(deps);
+    const app = createApp(deps, services);
     // Registered after the app's hub: called once the hub has published the change to every socket.
     events.subscribeAll(() => fanout.push(now() - commits.at(-1)![1]));
-    const services = (await import("../src/services.ts")).buildServices(deps);
     const spirit = await services.catalog.createSpirit({
       name: "Bench Cask 1990",
       brand: "Bench",

@@ -23,15 +23,15 @@ import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
-import { buildServices, type Services } from "./services.ts";
+import type { Services } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
 
 /**
  * Builds the whole HTTP app over the given deps; it touches no runtime API, so Bun, Workers and tests share
- * it. A runtime that also runs background jobs passes its services, so both share one set of caches.
+ * it. The services are the runtime's one set (buildServices), shared with its background jobs and caches.
  */
-export function createApp(deps: Deps, services: Services = buildServices(deps)) {
+export function createApp(deps: Deps, services: Services) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
   app.use("*", async (c, next) => {

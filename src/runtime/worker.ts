@@ -93,7 +93,9 @@ function setup(env: WorkerEnv): Built {
   if (!entry) {
     try {
       const deps = buildWorkerDeps(env);
-      entry = { deps, app: createApp(deps), services: buildServices(deps) };
+      // One set of services (and caches) for the isolate's requests and its cron jobs.
+      const services = buildServices(deps);
+      entry = { deps, app: createApp(deps, services), services };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       console.error(

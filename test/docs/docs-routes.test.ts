@@ -124,7 +124,7 @@ describe("the page's assets", () => {
 
 describe("a deployment without the viewer's files", () => {
   test("still answers /docs, with links to both documents and no broken asset", async () => {
-    const app = createApp({ ...t.deps, docsAssets: undefined });
+    const app = createApp({ ...t.deps, docsAssets: undefined }, t.services);
     const res = await app.request("/docs");
     expect(res.status).toBe(200);
     const page = await res.text();

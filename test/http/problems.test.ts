@@ -52,7 +52,7 @@ const matches = (pattern: string, path: string) =>
 describeTargets("unknown routes and wrong methods, on every registered path", (t) => {
   test("a method a path does not take is 405 with Allow listing the ones it does", async () => {
     // The route table of the app both targets serve (built over the same deps, without test routes).
-    const table = routeTable(createApp(t.deps));
+    const table = routeTable(createApp(t.deps, t.services));
     expect(table.size).toBeGreaterThan(5);
     const failures: string[] = [];
     for (const pattern of table.keys()) {

@@ -14,7 +14,10 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   clock = new TestClock();
   t = await createTestApp({ clock, env: { RATE_LIMIT_PER_MINUTE: "6" } });
-  app = createApp({ ...t.deps, clientAddress: (req) => req.headers.get("X-Test-Client") ?? undefined });
+  app = createApp(
+    { ...t.deps, clientAddress: (req) => req.headers.get("X-Test-Client") ?? undefined },
+    t.services,
+  );
 });
 afterAll(() => t.close());
 
@@ -103,7 +106,7 @@ describe("configuration", () => {
       clientAddress: (req: Request, env: unknown) =>
         (env as { requestIP(r: Request): { address: string } | null }).requestIP(req)?.address,
     };
-    const { server, url } = serve(createApp(deps));
+    const { server, url } = serve(createApp(deps, real.services));
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await fetch(url + LIST)).status);

@@ -83,8 +83,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...options.deps,
   };
   await prepareDatabase(deps);
-  const app = createApp(deps);
+  // One set of services for the app and for the helpers below, as a runtime has.
   const services = buildServices(deps);
+  const app = createApp(deps, services);
   let n = 0;
 
   /** Makes an account with the role and returns its id and a bearer header for it. */
