@@ -21,7 +21,7 @@ import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
 
-/** Every module's service, built once per app from the deps; handlers reach them through `c.var.services`. */
+/** Every module's service, built once per runtime from its deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
   const audit = createAuditService(deps);
   const base = {
