@@ -11,6 +11,15 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * The timers background work sleeps on (the hold reaper, the stock hub's sweeps and heartbeats), so a test
+ * can run them by hand instead of waiting in real time.
+ */
+export interface Timers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 export interface PasswordHasher {
   /** The hash names its algorithm (PHC string such as `$argon2id$...` or `$pbkdf2-sha256$...`). */
   hash(password: string): Promise<string>;
@@ -67,6 +76,8 @@ export interface Deps {
   /** The raw libSQL client for hand-written SQL batches. */
   client: Client;
   clock: Clock;
+  /** Timers for background work (default: systemTimers). */
+  timers?: Timers;
   passwords: PasswordHasher;
   logger: Logger;
   /** Where committed stock changes are published (in-process on Bun). */
@@ -98,6 +109,16 @@ export interface Deps {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The standard timers, unref'd: a server process should not stay alive for its background work alone. */
+export const systemTimers: Timers = {
+  setTimeout(run, ms) {
+    const timer = setTimeout(run, ms);
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 

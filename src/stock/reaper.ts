@@ -6,10 +6,12 @@
  * writing the same database, a clock jump). Readers never depend on it: every read already treats a lapsed
  * hold as released. Only standard timers: no runtime API.
  */
-import type { Clock } from "../deps.ts";
+import { type Clock, systemTimers, type Timers } from "../deps.ts";
 
 export type ReaperOptions = {
   clock: Clock;
+  /** What it sleeps on (default: systemTimers). */
+  timers?: Timers;
   /** When the next work is due (ISO time), or null when nothing is pending. */
   nextDueAt: () => Promise<string | null>;
   /** Does what is due. */
@@ -27,15 +29,18 @@ export type Reaper = {
   start(): void;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
+  /** Resolves once no run is in progress (the next wake-up is then planned). */
+  idle(): Promise<void>;
   /** When the reaper will next look (ms since the epoch), for tests and logs. */
   readonly wakeAt: number | null;
 };
 
 export function createReaper(options: ReaperOptions): Reaper {
   const { clock, nextDueAt, run } = options;
+  const timers = options.timers ?? systemTimers;
   const maxSleep = options.maxSleepMs ?? 30_000;
   const slack = options.slackMs ?? 5;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   let wakeAt: number | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -46,12 +51,10 @@ export function createReaper(options: ReaperOptions): Reaper {
 
   function arm(delay: number) {
     if (stopped) return;
-    if (timer) clearTimeout(timer);
+    if (timer !== undefined) timers.clearTimeout(timer);
     const ms = Math.max(0, Math.min(delay, maxSleep));
     wakeAt = clock.now().getTime() + ms;
-    timer = setTimeout(tick, ms);
-    // A server process should not stay alive for the reaper alone.
-    (timer as { unref?: () => void }).unref?.();
+    timer = timers.setTimeout(tick, ms);
   }
 
   async function schedule() {
@@ -103,9 +106,12 @@ export function createReaper(options: ReaperOptions): Reaper {
     async stop() {
       stopped = true;
       unsubscribe?.();
-      if (timer) clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       timer = undefined;
       wakeAt = null;
+      await running;
+    },
+    async idle() {
       await running;
     },
     get wakeAt() {

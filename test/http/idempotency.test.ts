@@ -43,10 +43,13 @@ const createNote = createRoute({
 /** Lets a test hold a request inside its handler while another arrives. */
 let gate: Promise<void> | undefined;
 let handlerRuns = 0;
+/** Told each time the handler starts. */
+let entered: (() => void) | undefined;
 
 function testRouter() {
   return createRouter().openapi(createNote, async (c) => {
     handlerRuns++;
+    entered?.();
     await gate;
     const { text, failWith } = c.req.valid("json");
     if (failWith === 500) throw new Error("boom (a bug)");
@@ -65,6 +68,7 @@ beforeEach(async () => {
   t = await createTestApp({ clock });
   t.app.route(API_PREFIX, testRouter());
   gate = undefined;
+  entered = undefined;
   handlerRuns = 0;
 });
 afterEach(() => t.close());
@@ -139,8 +143,11 @@ describe("Idempotency-Key", () => {
     gate = new Promise((resolve) => {
       open = resolve;
     });
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const first = post(headers, { text: "slow" });
-    while (handlerRuns === 0) await Bun.sleep(1);
+    await inHandler;
     const dup = await post(headers, { text: "slow" });
     expect(dup.status).toBe(409);
     expect(dup.headers.get("Retry-After")).toBe("1");

@@ -12,6 +12,7 @@ import {
 } from "../../src/modules/interactions/interactions.schemas.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { describeTargets, letTimePass } from "../support/targets.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 type Caller = { id: string; headers: Record<string, string> };
 
@@ -215,11 +216,11 @@ describeTargets("customer signals", (t) => {
       const res = await t.call("GET", "/api/v1/spirits?q=signal%20malt", { headers: c.headers });
       expect(res.status).toBe(200);
       // The search module writes its history just after answering.
-      let items: { kind: string; value: number | null; detail: Record<string, unknown> | null }[] = [];
-      for (let k = 0; k < 50 && !items.length; k++) {
-        await Bun.sleep(5);
-        items = (await list(c, "?kind=search")).items;
-      }
+      const written = async () => {
+        const { items } = await list(c, "?kind=search");
+        return items.length > 0 && items;
+      };
+      const items = await waitFor(written, { what: "the search signal" });
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ kind: "search", value: 2, detail: { query: "signal malt" } });
       await t.services.interactions.syncServerSignals();

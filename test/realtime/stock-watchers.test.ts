@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { StockMessageSchema } from "../../src/stock/messages.ts";
 import { createReaper } from "../../src/stock/reaper.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
+import { ManualTimers } from "../support/manual-timers.ts";
 import type { TestClock } from "../support/test-app.ts";
+import { waitFor } from "../support/wait-for.ts";
 import {
   increasing,
   SseClient as Sse,
   type SseClient,
   type StockServer,
-  sleep,
   startStockServer,
   WatchClient,
 } from "./support.ts";
@@ -25,11 +26,11 @@ const clock = () => srv.clock as TestClock;
 const staffToken = () => shop.staff.headers.Authorization!.slice("Bearer ".length);
 const current = (spiritId: string) => srv.services.inventory.stockSnapshot(spiritId);
 
-/** Waits (a little) for the hub to reach these figures: closing is asynchronous on both ends. */
+/** Waits for the hub to reach these figures: closing is asynchronous on both ends. */
 async function settled(expected: ReturnType<StockServer["hub"]["stats"]>) {
-  const deadline = Date.now() + 2000;
-  while (Date.now() < deadline && JSON.stringify(srv.hub.stats()) !== JSON.stringify(expected))
-    await sleep(10);
+  const same = () => JSON.stringify(srv.hub.stats()) === JSON.stringify(expected);
+  // On a timeout, the comparison below shows what differs.
+  await waitFor(same, { what: "the hub's figures" }).catch(() => {});
   expect(srv.hub.stats()).toEqual(expected);
 }
 
@@ -85,8 +86,10 @@ describe("every committed change reaches every watcher, in version order", () =>
     expect((await shop.order(late, [{ spiritId: s, quantity: 3 }])).status).toBe(201);
     await reachEveryone(7);
     clock().advance(16 * 60_000);
+    const timers = new ManualTimers(clock());
     const reaper = createReaper({
       clock: srv.clock,
+      timers,
       nextDueAt: srv.services.orders.nextDueAt,
       run: srv.services.orders.expireDue,
       onError: (err) => {
@@ -94,6 +97,7 @@ describe("every committed change reaches every watcher, in version order", () =>
       },
     });
     reaper.start();
+    timers.advance(0); // its first look, straight away
     try {
       await reachEveryone(10);
     } finally {
@@ -232,6 +236,7 @@ describe("the one-spirit socket", () => {
       laggingSockets: 0,
       largestBacklog: 0,
       subscriptions: 0,
+      awaitingPong: 0,
       eventStreams: 0,
       channels: 0,
     };

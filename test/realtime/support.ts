@@ -3,7 +3,7 @@
  * with WebSocket and Server-Sent Events clients that record every message they receive.
  */
 import net from "node:net";
-import type { Clock } from "../../src/deps.ts";
+import type { Clock, Timers } from "../../src/deps.ts";
 import { createBunSockets } from "../../src/runtime/bun-sockets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -15,11 +15,12 @@ export type StockServer = TestApp & {
 };
 
 export async function startStockServer(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; timers?: Timers } = {},
 ): Promise<StockServer> {
   const env: Record<string, string> = { STOCK_STREAM_HEARTBEAT_MS: "60000", ...options.env };
   const sockets = createBunSockets({ backlogBytes: Number(env.STOCK_STREAM_BACKLOG_BYTES ?? 65536) });
-  const t = await createTestApp({ env, clock: options.clock, deps: { sockets: sockets.port } });
+  const deps = { sockets: sockets.port, ...(options.timers && { timers: options.timers }) };
+  const t = await createTestApp({ env, clock: options.clock, deps });
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -238,24 +239,45 @@ export async function stalledClient(port: number, path: string, kind: "websocket
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${upgrade}\r\n`);
   const first = await new Promise<Buffer>((resolve) => socket.once("data", (d: Buffer) => resolve(d)));
   socket.pause();
-  const chunks: Buffer[] = [first];
+  const messages: Message[] = [];
+  const waiters = new Waiters();
   let closed = false;
   socket.on("close", () => {
     closed = true;
+    waiters.notify();
   });
+  // Parsed as it arrives (a catching-up reader receives megabytes): `pending` holds an incomplete tail.
+  let pending: Buffer = Buffer.alloc(0);
+  let inBody = false;
+  const take = (d: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, d]) : d;
+    if (!inBody) {
+      const end = pending.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      pending = pending.subarray(end + 4);
+      inBody = true;
+    }
+    const used = kind === "websocket" ? readFrames(pending, messages) : readSseLines(pending, messages);
+    pending = pending.subarray(used);
+    waiters.notify();
+  };
+  take(first);
   return {
     status: Number(first.toString("latin1").split(" ")[1]),
     get closed() {
       return closed;
     },
-    /** Reads again for a while; returns the messages received since the handshake. */
-    async readFor(ms: number): Promise<Message[]> {
-      socket.on("data", (d: Buffer) => chunks.push(d));
-      socket.resume();
-      await sleep(ms);
-      const all = Buffer.concat(chunks);
-      const body = all.subarray(all.indexOf("\r\n\r\n") + 4);
-      return kind === "websocket" ? parseFrames(body) : parseSse(body.toString("utf8"));
+    /**
+     * Reads again until `done` holds for the messages received since the handshake (or the socket's end);
+     * returns them.
+     */
+    async readUntil(done: (messages: Message[], closed: boolean) => boolean, what: string, ms = 3000) {
+      if (socket.isPaused()) {
+        socket.on("data", take);
+        socket.resume();
+      }
+      await waitUntil(waiters.add, () => done(messages, closed), ms, what);
+      return messages;
     },
     destroy() {
       socket.destroy();
@@ -263,22 +285,27 @@ export async function stalledClient(port: number, path: string, kind: "websocket
   };
 }
 
-/** The data of every event in a chunked event-stream body (chunk-size lines are not `data:` lines). */
-function parseSse(text: string): Message[] {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("data: "))
-    .map((line) => JSON.parse(line.slice(6)) as Message);
+/**
+ * The data of every event in the complete lines of a chunked event-stream body (chunk-size lines are not
+ * `data:` lines); returns the bytes used.
+ */
+function readSseLines(buf: Buffer, out: Message[]): number {
+  const end = buf.lastIndexOf("\n");
+  if (end < 0) return 0;
+  for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
+    if (line.startsWith("data: ")) out.push(JSON.parse(line.slice(6)) as Message);
+  }
+  return end + 1;
 }
 
-/** Server-to-client frames (never masked): text frames as JSON; others skipped. */
-function parseFrames(buf: Buffer): Message[] {
-  const out: Message[] = [];
+/** Complete server-to-client frames (never masked): text frames as JSON, others skipped; returns the bytes used. */
+function readFrames(buf: Buffer, out: Message[]): number {
   let i = 0;
   while (i + 2 <= buf.length) {
     const opcode = buf[i]! & 0x0f;
     let len = buf[i + 1]! & 0x7f;
     let at = i + 2;
+    if (at + (len === 126 ? 2 : len === 127 ? 8 : 0) > buf.length) break;
     if (len === 126) {
       len = buf.readUInt16BE(at);
       at += 2;
@@ -290,7 +317,7 @@ function parseFrames(buf: Buffer): Message[] {
     if (opcode === 1) out.push(JSON.parse(buf.subarray(at, at + len).toString("utf8")) as Message);
     i = at + len;
   }
-  return out;
+  return i;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

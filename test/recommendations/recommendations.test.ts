@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp, type TestClock } from "../support/test-app.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { CATALOG, openRecommendationShop } from "./fixtures.ts";
 
 let t: TestApp;
@@ -255,8 +256,11 @@ describe("freshness", () => {
       { processQueue: () => t.services.recommendations.processQueue({ force: true }) },
       { intervalMs: 5, logger: { log() {} } },
     );
-    for (let k = 0; k < 200 && (await s.recs(a)).refreshPending; k++) await Bun.sleep(5);
-    await worker.stop();
+    try {
+      await waitFor(async () => !(await s.recs(a)).refreshPending, { what: "the queue to drain" });
+    } finally {
+      await worker.stop();
+    }
     expect((await s.recs(a)).refreshPending).toBe(false);
   });
 });

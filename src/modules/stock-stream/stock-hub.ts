@@ -13,7 +13,7 @@
  * - Heartbeats: a ping per socket each period, and a socket that showed no sign of life since the last
  *   one is terminated; a comment line per event stream, and a stream whose client stopped reading ends.
  */
-import type { Logger } from "../../deps.ts";
+import { type Logger, systemTimers, type Timers } from "../../deps.ts";
 import type { WebSocketPort } from "../../http/web-sockets.ts";
 import type { StockChanged, StockEventBus } from "../../stock/events.ts";
 import { type Audience, errorText, MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
@@ -37,6 +37,8 @@ export type StockHubOptions = {
   backlogBytes: number;
   /** How often slow readers are looked for (defaults to 100 ms, or the heartbeat if shorter). */
   sweepMs?: number;
+  /** What the sweeps and heartbeats run on (default: systemTimers). */
+  timers?: Timers;
 };
 
 export type StockHubStats = {
@@ -45,6 +47,8 @@ export type StockHubStats = {
   /** The most bytes any socket has queued in the server right now. */
   largestBacklog: number;
   subscriptions: number;
+  /** Sockets pinged by the last heartbeat that have shown no sign of life since. */
+  awaitingPong: number;
   eventStreams: number;
   channels: number;
 };
@@ -58,11 +62,14 @@ export function createStockHub(options: StockHubOptions) {
   /** Back into the topics only with plenty of room, so a reader on the edge does not flap. */
   const lowWater = Math.floor(backlogBytes / 4);
   const sweepMs = Math.min(options.sweepMs ?? 100, options.heartbeatMs);
+  /** A heartbeat every so many sweeps. */
+  const sweepsPerBeat = Math.max(1, Math.round(options.heartbeatMs / sweepMs));
+  const timers = options.timers ?? systemTimers;
   const channels = new Map<string, Channel>();
   const sockets = new Set<WatchedSocket>();
   const sinks = new Set<StockEventSink>();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let lastBeat = Date.now();
+  let timer: unknown;
+  let sweepsSinceBeat = 0;
   let busy = false;
   let closed = false;
 
@@ -276,26 +283,33 @@ export function createStockHub(options: StockHubOptions) {
       sweep();
     }
     catchUpLaggards();
-    const now = Date.now();
-    if (now - lastBeat >= options.heartbeatMs) {
-      lastBeat = now;
+    if (++sweepsSinceBeat >= sweepsPerBeat) {
+      sweepsSinceBeat = 0;
       heartbeat();
     }
   }
 
+  /** The next sweep; the one after is planned once this one is done, unless the hub went idle meanwhile. */
+  function armSweep() {
+    timer = timers.setTimeout(() => {
+      tick();
+      if (timer !== undefined) armSweep();
+    }, sweepMs);
+  }
+
   function ensureTimer() {
-    if (timer || closed) return;
-    lastBeat = Date.now();
-    timer = setInterval(tick, sweepMs);
-    // The server keeps the process alive; a hub alone (in a test) must not.
-    (timer as { unref?: () => void }).unref?.();
+    if (timer !== undefined || closed) return;
+    sweepsSinceBeat = 0;
+    armSweep();
+  }
+
+  function stopTimer() {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = undefined;
   }
 
   function stopTimerIfIdle() {
-    if (timer && !sockets.size && !sinks.size) {
-      clearInterval(timer);
-      timer = undefined;
-    }
+    if (!sockets.size && !sinks.size) stopTimer();
   }
 
   return {
@@ -344,10 +358,12 @@ export function createStockHub(options: StockHubOptions) {
     stats(): StockHubStats {
       let subscriptions = 0;
       let lagging = 0;
+      let awaitingPong = 0;
       let largestBacklog = 0;
       for (const s of sockets) {
         subscriptions += s.subscriptions.size;
         if (s.lagging) lagging += 1;
+        if (!s.alive && !s.closed) awaitingPong += 1;
         if (s.ws && !s.closed) largestBacklog = Math.max(largestBacklog, s.ws.getBufferedAmount());
       }
       return {
@@ -355,6 +371,7 @@ export function createStockHub(options: StockHubOptions) {
         laggingSockets: lagging,
         largestBacklog,
         subscriptions,
+        awaitingPong,
         eventStreams: sinks.size,
         channels: channels.size,
       };
@@ -364,8 +381,7 @@ export function createStockHub(options: StockHubOptions) {
     close() {
       closed = true;
       stopListening();
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      stopTimer();
       for (const socket of [...sockets]) socket.close(1001, "Server shutting down.");
       for (const sink of [...sinks]) sink.fail(encodeText(""));
     },

@@ -52,6 +52,7 @@ export function createStockStreamService(deps: Deps, ports: StockStreamPorts) {
       now: () => deps.clock.now().getTime(),
       heartbeatMs: deps.config.STOCK_STREAM_HEARTBEAT_MS,
       backlogBytes: deps.config.STOCK_STREAM_BACKLOG_BYTES,
+      timers: deps.timers,
     });
     hubs.set(deps.stockEvents, hub);
   }

@@ -1,7 +1,7 @@
 /**
  * Concurrency over real HTTP (Bun.serve on port 0): a drop of 100 bottles and 2,000 buyers at once, and one
  * customer racing against their own limit. Heavy: run it by hand under
- * `flock /tmp/angelshare-heavy.lock bun test test/orders/flash-sale.concurrency.test.ts`.
+ * `flock /tmp/angelshare-heavy.lock bun test test/orders/flash-sale.concurrency.slow.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/test-app.ts";

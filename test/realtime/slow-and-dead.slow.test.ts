@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { StockChanged } from "../../src/stock/events.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
+import { ManualTimers } from "../support/manual-timers.ts";
+import { waitFor } from "../support/wait-for.ts";
 import {
   increasing,
   SseClient,
@@ -26,7 +28,8 @@ const port = () => Number(new URL(srv.base).port);
 /**
  * Publishes `count` stock-changed events for the spirit straight on the app's event bus, as the stock
  * coordinator does after a commit (versions above the spirit's real one), in bursts with pauses between
- * them. Each carries 100 locations (about 4 KB) so that a thousand of them fill the kernel's socket buffers.
+ * them (pacing, not a wait: the hub's real sweeps run meanwhile, as under a real load). Each carries 100
+ * locations (about 4 KB) so that a thousand of them fill the kernel's socket buffers.
  */
 async function publishBursts(spiritId: string, count: number, perBurst: number, pauseMs: number) {
   const start = await srv.services.inventory.stockSnapshot(spiritId);
@@ -93,18 +96,17 @@ describe("a client that never reads", () => {
     expect(stalled.closed).toBe(false);
 
     // When it reads again, it catches up on the latest state, skipping what it missed, never going back.
-    const seen = await stalled.readFor(500);
+    const seen = await stalled.readUntil((m) => m.at(-1)?.version === last, `version ${last}`);
     const versions = seen.map((m) => m.version!);
     expect(increasing(versions)).toBe(true);
     expect(versions.at(-1)).toBe(last);
     expect(versions.length).toBeLessThan((count * 2) / 3);
-    const streamed = await stalledSse.readFor(500);
+    const streamed = await stalledSse.readUntil((m) => m.at(-1)?.version === last, `event ${last}`);
     expect(increasing(streamed.map((m) => m.version!))).toBe(true);
     expect(streamed.at(-1)!.version).toBe(last);
     expect(streamed.length).toBeLessThan((count * 2) / 3);
 
-    await sleep(300);
-    expect(srv.hub.stats().laggingSockets).toBe(0);
+    await waitFor(() => srv.hub.stats().laggingSockets === 0, { what: "no socket lagging" });
     for (const w of fast) w.close();
     fastSse.close();
     stalled.destroy();
@@ -114,7 +116,14 @@ describe("a client that never reads", () => {
 
 describe("heartbeats", () => {
   test("a socket that does not answer pings is terminated; one that does stays", async () => {
-    const beating = await startStockServer({ env: { STOCK_STREAM_HEARTBEAT_MS: "200" } });
+    // The hub's sweeps run on timers the test moves: a heartbeat is two sweeps of 100 ms.
+    const timers = new ManualTimers();
+    const beat = () => timers.advance(200);
+    const beating = await startStockServer({
+      env: { STOCK_STREAM_HEARTBEAT_MS: "200" },
+      clock: timers.clock,
+      timers,
+    });
     try {
       const s = await (await openShop(beating)).spirit();
       const path = `/api/v1/spirits/${s}/stock/ws`;
@@ -122,21 +131,28 @@ describe("heartbeats", () => {
       await alive.reach(s, 0);
       const dead = await stalledClient(Number(new URL(beating.base).port), path, "websocket");
       expect(dead.status).toBe(101);
-      expect(beating.hub.stats().sockets).toBe(2);
-      // Two heartbeats: the first pings, the second finds no answer.
-      const deadline = Date.now() + 3000;
-      while (beating.hub.stats().sockets > 1 && Date.now() < deadline) await sleep(20);
-      expect(beating.hub.stats()).toMatchObject({ sockets: 1, subscriptions: 1 });
-      const frames = await dead.readFor(100);
+      const stats = () => beating.hub.stats();
+      expect(stats()).toMatchObject({ sockets: 2, awaitingPong: 0 });
+
+      // The first heartbeat pings both; only the one that reads answers.
+      beat();
+      expect(stats().awaitingPong).toBe(2);
+      await waitFor(() => stats().awaitingPong === 1, { what: "the reading client's pong" });
+      // The second finds no answer from the other, and terminates it.
+      beat();
+      await waitFor(() => stats().sockets === 1, { what: "the silent socket to be terminated" });
+      expect(stats()).toMatchObject({ sockets: 1, subscriptions: 1 });
+      const frames = await dead.readUntil((_, closed) => closed, "the close to reach the client");
       expect(frames).toEqual([expect.objectContaining({ type: "snapshot" })]);
-      // The server has let go; on a loaded machine the TCP close can reach the client a little later.
-      const closeBy = Date.now() + 2000;
-      while (!dead.closed && Date.now() < closeBy) await sleep(20);
       expect(dead.closed).toBe(true);
+
       // Several heartbeats later the one that answers is still there.
-      await sleep(800);
+      for (let i = 0; i < 4; i++) {
+        await waitFor(() => stats().awaitingPong === 0, { what: `the pong to heartbeat ${i + 2}` });
+        beat();
+        expect(stats().sockets).toBe(1);
+      }
       expect(alive.closed).toBeUndefined();
-      expect(beating.hub.stats().sockets).toBe(1);
       alive.close();
       dead.destroy();
     } finally {
