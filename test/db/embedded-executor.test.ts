@@ -10,7 +10,9 @@ describe("the embedded executor: its own prepared statements, beside the client'
   let client: Client;
   let exec: BatchExecutor;
   const names = async () =>
-    (await exec.batch(["SELECT * FROM t ORDER BY id"], "read"))[0]!.rows.map((r) => ({ ...r }));
+    (await exec.batch(["SELECT * FROM t ORDER BY id"], "read"))[0]!.rows.map(
+      (r) => ({ ...r }) as Record<string, unknown>,
+    );
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "angelshare-exec-"));
