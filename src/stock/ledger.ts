@@ -26,6 +26,7 @@
  * This file is pure over a libSQL `Client` (no Bun or Workers API): the Durable Object reuses it as it is.
  */
 import type { Client, InStatement, InValue, ResultSet } from "@libsql/client";
+import { ledgerPortFor } from "../db/ledger-port.ts";
 
 export type SqlArgs = InValue[];
 
@@ -100,7 +101,7 @@ export async function commitUnits(
   statements.push("SELECT id, ok, reason FROM stock_op_slots", "DELETE FROM stock_op_slots");
   const readsFrom = statements.length;
   statements.push(...reads);
-  const results = await client.batch(statements, "write");
+  const results = await ledgerPortFor(client).batch(statements, "write");
   const byId = new Map(results[outcomeAt]!.rows.map((r) => [String(r.id), r]));
   const outcomes = slots.map((slot): UnitOutcome => {
     const row = byId.get(slot);
@@ -113,7 +114,7 @@ export async function commitUnits(
 /** Runs read-only statements as one consistent snapshot. */
 export async function readSnapshot(client: Client, reads: InStatement[]): Promise<ResultSet[]> {
   if (reads.length === 0) return [];
-  return client.batch(reads, "read");
+  return ledgerPortFor(client).batch(reads, "read");
 }
 
 /** Numbers from libSQL rows arrive as number or bigint; the stock counts always fit a number. */

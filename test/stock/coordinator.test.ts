@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { auditStock } from "../../src/stock/audit.ts";
 import type { HoldRequest, ReceiveRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
 import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
@@ -214,15 +215,15 @@ describe("stock coordinator", () => {
     ok(await f.coordinator.submit(receive(s, 3)));
     ok(await f.coordinator.submit(receive(s, 1, { locationId: "loc_b" })));
     // Another writer (a second process on the same file) takes stock at loc_a between plan and commit.
-    const realBatch = f.client.batch.bind(f.client);
+    // The fault goes where the ledger runs its batches; the outside write goes through the client's own
+    // connections, which the ledger's (a connection of its own on the embedded file) must see.
+    const port = ledgerPortFor(f.client);
+    const realBatch = port.batch.bind(port);
     let injected = false;
-    f.client.batch = (async (
-      stmts: Parameters<typeof realBatch>[0],
-      mode?: Parameters<typeof realBatch>[1],
-    ) => {
+    port.batch = (async (stmts: Parameters<typeof realBatch>[0], mode: Parameters<typeof realBatch>[1]) => {
       if (mode === "write" && !injected) {
         injected = true;
-        await realBatch(
+        await f.client.batch(
           [
             {
               sql: "UPDATE inventory_levels SET on_hand = on_hand - 3, version = version + 1 WHERE spirit_id = ? AND location_id = 'loc_a'",
@@ -237,14 +238,14 @@ describe("stock coordinator", () => {
         );
       }
       return realBatch(stmts, mode);
-    }) as typeof f.client.batch;
+    }) as typeof port.batch;
     // planned on loc_a (most stock), refused there by the guard, planned again: loc_b
     const held = ok(await f.coordinator.submit(hold(s, c, 1)));
     expect(injected).toBe(true);
     expect(held.holds.map((h) => h.locationId)).toEqual(["loc_b"]);
     const again = await f.coordinator.submit(hold(s, c, 1));
     expect(again.ok || again.code).toBe("sold-out");
-    f.client.batch = realBatch;
+    port.batch = realBatch;
     await clean();
   });
 
@@ -252,12 +253,10 @@ describe("stock coordinator", () => {
     const s = await f.spirit();
     const customers = await Promise.all([f.customer(), f.customer(), f.customer()]);
     ok(await f.coordinator.submit(receive(s, 5)));
-    const realBatch = f.client.batch.bind(f.client);
+    const port = ledgerPortFor(f.client);
+    const realBatch = port.batch.bind(port);
     let failures = 0;
-    f.client.batch = (async (
-      stmts: Parameters<typeof realBatch>[0],
-      mode?: Parameters<typeof realBatch>[1],
-    ) => {
+    port.batch = (async (stmts: Parameters<typeof realBatch>[0], mode: Parameters<typeof realBatch>[1]) => {
       // The group's batch (several units) fails once, as a CHECK violation or a busy database would.
       const slots = stmts.filter(
         (x) => typeof x === "object" && "sql" in x && x.sql.startsWith("INSERT INTO stock_op_slots"),
@@ -267,11 +266,11 @@ describe("stock coordinator", () => {
         throw new Error("SQLITE_CONSTRAINT: CHECK constraint failed (simulated)");
       }
       return realBatch(stmts, mode);
-    }) as typeof f.client.batch;
+    }) as typeof port.batch;
     const outcomes = await Promise.all(customers.map((c) => f.coordinator.submit(hold(s, c, 1))));
     expect(failures).toBe(1);
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    f.client.batch = realBatch;
+    port.batch = realBatch;
     const [level] = await f.rows("SELECT reserved FROM inventory_levels WHERE spirit_id = ?", [s]);
     expect(level?.reserved).toBe(3);
     await clean();

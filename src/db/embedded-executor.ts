@@ -1,0 +1,138 @@
+/**
+ * An explicit executor for the stock ledger's hot batches on the embedded libSQL file (server runtimes
+ * only; the Worker keeps @libsql/client over HTTP). It owns one `libsql` connection and a map of its own
+ * prepared statements, instead of patching how @libsql/client prepares (src/db/statement-cache.ts,
+ * which this replaces once wired).
+ *
+ * Two connections on one file: this one and the client's pool see each other's commits (same file, WAL).
+ * A schema change on any connection bumps `PRAGMA schema_version`, which each batch reads inside its own
+ * transaction: a changed version empties the map first (libsql would report a kept statement's old columns).
+ * A batch is one transaction, rolled back entirely when any statement fails, as `client.batch` does.
+ */
+import type { InStatement, InValue, ResultSet, Row } from "@libsql/client";
+import Database from "libsql";
+
+const MAX_STATEMENTS = 512;
+
+type Statement = ReturnType<InstanceType<typeof Database>["prepare"]>;
+
+export type BatchExecutor = {
+  batch(statements: InStatement[], mode: "write" | "read"): Promise<ResultSet[]>;
+  /** Statements prepared so far (tests count them). */
+  readonly prepares: number;
+  close(): void;
+};
+
+export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): BatchExecutor {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  // Per-connection settings, as applyServerPragmas gives the client's (WAL is the file's own).
+  db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  const statements = new Map<string, Statement>();
+  const readSchemaVersion = db.prepare("PRAGMA schema_version").raw(true);
+  const refreshSchema = db.prepare("SELECT 1 FROM sqlite_schema LIMIT 1");
+  let schemaVersion = -1;
+  let prepares = 0;
+
+  const prepare = (sql: string): Statement => {
+    const kept = statements.get(sql);
+    if (kept) {
+      statements.delete(sql);
+      statements.set(sql, kept);
+      return kept;
+    }
+    const statement = db.prepare(sql);
+    prepares += 1;
+    if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
+    statements.set(sql, statement);
+    return statement;
+  };
+
+  const run = (stmt: InStatement): ResultSet => {
+    const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] as InValue[] } : stmt;
+    const statement = prepare(sql);
+    const bound = ((args ?? []) as InValue[]).map(toSql);
+    // As @libsql/client's "number" int mode: integers read exactly, then as numbers when they fit.
+    statement.safeIntegers(true);
+    if (statement.reader) {
+      statement.raw(true);
+      const columns = (statement.columns() as { name: string; type: string | null }[]).map((c) => c.name);
+      const rows = (statement.all(bound) as unknown[][]).map((values) => asRow(columns, values.map(fromSql)));
+      return resultSet(columns, rows, 0, undefined);
+    }
+    const info = statement.run(bound) as { changes: number; lastInsertRowid: number | bigint };
+    return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+  };
+
+  return {
+    async batch(list, mode) {
+      db.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+      try {
+        const version = Number((readSchemaVersion.get([]) as unknown[])[0]);
+        if (version !== schemaVersion) {
+          statements.clear();
+          // The connection parses the new schema only when a statement runs into the change; prepare
+          // (which names the columns) would otherwise still see the old one.
+          refreshSchema.all([]);
+          schemaVersion = version;
+        }
+        const results = list.map(run);
+        db.exec("COMMIT");
+        return results;
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw error;
+      }
+    },
+    get prepares() {
+      return prepares;
+    },
+    close: () => db.close(),
+  };
+}
+
+const toSql = (v: InValue): unknown =>
+  typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? v.valueOf() : v === undefined ? null : v;
+
+function fromSql(v: unknown): unknown {
+  if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
+  if (typeof v !== "bigint") return v;
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+  }
+  return Number(v);
+}
+
+function asRow(columns: string[], values: unknown[]): Row {
+  // The shape of @libsql/client's rows: indexes and length hidden, column names enumerable.
+  const row = {} as Row;
+  Object.defineProperty(row, "length", { value: values.length });
+  values.forEach((value, i) => {
+    Object.defineProperty(row, i, { value });
+    const name = columns[i]!;
+    if (!Object.hasOwn(row, name)) {
+      Object.defineProperty(row, name, { value, enumerable: true, configurable: true, writable: true });
+    }
+  });
+  return row;
+}
+
+function resultSet(
+  columns: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid?: bigint,
+): ResultSet {
+  return {
+    columns,
+    columnTypes: columns.map(() => ""),
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({
+      columns,
+      rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)),
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid?.toString(),
+    }),
+  };
+}

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Client, createClient } from "@libsql/client";
+import { type BatchExecutor, openEmbeddedExecutor } from "../../src/db/embedded-executor.ts";
+
+describe("the embedded executor: its own prepared statements, beside the client's connections", () => {
+  let dir: string;
+  let client: Client;
+  let exec: BatchExecutor;
+  const names = async () =>
+    (await exec.batch(["SELECT * FROM t ORDER BY id"], "read"))[0]!.rows.map(
+      (r) => ({ ...r }) as Record<string, unknown>,
+    );
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "angelshare-exec-"));
+    const path = join(dir, "t.db");
+    client = createClient({ url: `file:${path}` });
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
+    exec = openEmbeddedExecutor(path, 5000);
+  });
+  afterEach(() => {
+    exec.close();
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a statement is prepared once and run many times", async () => {
+    const insert = (name: string) => ({ sql: "INSERT INTO t (name) VALUES (?)", args: [name] });
+    await exec.batch([insert("a")], "write");
+    const after = exec.prepares;
+    await exec.batch([insert("b"), insert("c")], "write");
+    await exec.batch([insert("d")], "write");
+    expect(exec.prepares).toBe(after);
+    const [res] = await exec.batch([insert("e")], "write");
+    expect(res!.rowsAffected).toBe(1);
+    expect(res!.lastInsertRowid).toBe(5n);
+  });
+
+  test("a failing batch rolls back entirely; guarded writes report changes", async () => {
+    await expect(
+      exec.batch(
+        [
+          { sql: "INSERT INTO t (name) VALUES (?)", args: ["a"] },
+          { sql: "INSERT INTO t (name) VALUES (?)", args: ["a"] },
+        ],
+        "write",
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await names()).toEqual([]);
+    const [none, one] = await exec.batch(
+      [
+        { sql: "UPDATE t SET name = ? WHERE name = ?", args: ["x", "missing"] },
+        { sql: "INSERT INTO t (name) SELECT ? WHERE 1", args: ["b"] },
+      ],
+      "write",
+    );
+    expect([none!.rowsAffected, one!.rowsAffected]).toEqual([0, 1]);
+  });
+
+  test("each connection sees the other's commits", async () => {
+    await client.execute("INSERT INTO t (name) VALUES ('from-client')");
+    expect(await names()).toEqual([{ id: 1, name: "from-client" }]);
+    await exec.batch(["INSERT INTO t (name) VALUES ('from-executor')"], "write");
+    expect((await client.execute("SELECT count(*) AS n FROM t")).rows[0]!.n).toBe(2);
+  });
+
+  test("a schema change through the client (execute, executeMultiple) empties the kept statements", async () => {
+    await client.execute("INSERT INTO t (name) VALUES ('a')");
+    await names();
+    const kept = exec.prepares;
+    await client.execute("ALTER TABLE t ADD COLUMN note TEXT");
+    expect(await names()).toEqual([{ id: 1, name: "a", note: null }]);
+    expect(exec.prepares).toBeGreaterThan(kept);
+    await client.executeMultiple("ALTER TABLE t ADD COLUMN abv REAL; CREATE INDEX t_abv ON t (abv);");
+    expect(await names()).toEqual([{ id: 1, name: "a", note: null, abv: null }]);
+  });
+
+  test("PRAGMA and ATTACH on the client's connections leave the executor's statements right", async () => {
+    await client.execute("INSERT INTO t (name) VALUES ('a')");
+    await names();
+    const kept = exec.prepares;
+    await client.execute("PRAGMA user_version = 7");
+    await client.execute(`ATTACH DATABASE '${join(dir, "other.db")}' AS other`);
+    await client.execute("CREATE TABLE other.t (id INTEGER PRIMARY KEY, elsewhere TEXT)");
+    expect(await names()).toEqual([{ id: 1, name: "a" }]);
+    expect(exec.prepares).toBe(kept);
+  });
+});
