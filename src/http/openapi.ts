@@ -74,5 +74,3 @@ export const jsonBody = <T>(schema: T, description?: string) => ({
     ...(description ? { description } : {}),
   },
 });
-
-export const bearerSecurity = [{ bearerAuth: [] }];

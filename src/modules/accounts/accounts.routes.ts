@@ -1,13 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   AccountIdParamsSchema,
   AccountListQuerySchema,
@@ -26,7 +20,7 @@ export const listAccounts = createRoute({
   tags,
   summary: "List accounts (admin)",
   description: "Newest first, with cursor pagination; `role` narrows the list to customers, staff or admins.",
-  security: bearerSecurity,
+  ...access("admin"),
   middleware: adminOnly,
   request: { query: AccountListQuerySchema },
   responses: {
@@ -40,7 +34,7 @@ export const createAccount = createRoute({
   path: "/accounts",
   tags,
   summary: "Add a staff or admin account (admin)",
-  security: bearerSecurity,
+  ...access("admin"),
   middleware: adminOnly,
   request: jsonBody(NewStaffAccountSchema),
   responses: {
@@ -57,7 +51,7 @@ export const getAccount = createRoute({
   path: "/accounts/{id}",
   tags,
   summary: "Read an account (admin)",
-  security: bearerSecurity,
+  ...access("admin"),
   middleware: adminOnly,
   request: { params: AccountIdParamsSchema },
   responses: {
@@ -73,7 +67,7 @@ export const updateAccount = createRoute({
   summary: "Change an account's role, or disable it (admin)",
   description:
     "An admin cannot demote or disable themselves (403). Disabling ends the account's sessions at once.",
-  security: bearerSecurity,
+  ...access("admin"),
   middleware: adminOnly,
   request: { params: AccountIdParamsSchema, ...jsonBody(AccountPatchSchema) },
   responses: {

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { RATE_LIMITED_RESPONSE } from "../../http/api-rate-limit.ts";
 import { BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
@@ -27,6 +28,7 @@ export const register = createRoute({
   path: "/auth/register",
   tags,
   summary: "Register a customer account",
+  ...access("public"),
   description:
     "Always answers 202 with the same body, whether or not the e-mail already has an account (then nothing changes and the address's owner is told by e-mail). Sign in afterwards with `POST /auth/login`.",
   request: jsonBody(RegisterInputSchema),
@@ -42,6 +44,7 @@ export const login = createRoute({
   path: "/auth/login",
   tags,
   summary: "Sign in with e-mail and password",
+  ...access("public"),
   description:
     "Answers an access token (a JWT, short-lived) and a refresh token (one use, rotated by `POST /auth/refresh`). " +
     "A wrong e-mail and a wrong password get the same 401. After 5 failures for one e-mail, or 20 from one client, within 15 minutes, the answer is 429 until `Retry-After`.",
@@ -60,6 +63,7 @@ export const refresh = createRoute({
   path: "/auth/refresh",
   tags,
   summary: "Trade a refresh token for new tokens",
+  ...access("public"),
   description:
     "Each refresh token works once and is replaced by the one in the answer. Sending one that was already used ends the whole session (every token of that sign-in): 401, sign in again.",
   request: jsonBody(RefreshInputSchema),
@@ -78,6 +82,7 @@ export const logout = createRoute({
   path: "/auth/logout",
   tags,
   summary: "End a session",
+  ...access("public"),
   description:
     "Revokes the refresh token's session (every token of that sign-in). Idempotent: an unknown or ended token also answers 204. Access tokens already given out stay valid until they expire (15 minutes by default).",
   request: jsonBody(LogoutInputSchema),

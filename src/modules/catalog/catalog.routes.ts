@@ -1,13 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   BatchIdParamsSchema,
   BatchInputSchema,
@@ -25,8 +19,6 @@ import {
 
 const tags = ["Catalog"];
 const staffOnly = [requireRole("staff", "admin")];
-/** Public, but a bearer token is read when sent (staff see more). */
-const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 const locationHeader = z.object({
   Location: z.string().openapi({ description: "The URL of the created resource." }),
@@ -40,7 +32,7 @@ export const listSpirits = createRoute({
   description:
     "Newest first, with cursor pagination. Archived spirits are left out unless staff ask for `status=archived`. " +
     "`type=whisky` also finds scotch, bourbon, rye, irish and japanese; `type=brandy` finds cognac, armagnac and calvados.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { query: SpiritListQuerySchema },
   responses: {
     200: jsonContent(SpiritListSchema, "One page of spirits."),
@@ -53,7 +45,7 @@ export const createSpirit = createRoute({
   path: "/spirits",
   tags,
   summary: "Add a spirit (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: jsonBody(SpiritInputSchema),
   responses: {
@@ -67,7 +59,7 @@ export const getSpirit = createRoute({
   path: "/spirits/{id}",
   tags,
   summary: "Read a spirit (archived ones too)",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritIdParamsSchema },
   responses: {
     200: jsonContent(SpiritSchema, "The spirit."),
@@ -81,7 +73,7 @@ export const replaceSpirit = createRoute({
   tags,
   summary: "Replace a spirit (staff)",
   description: "A full replace: optional fields left out are cleared.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: SpiritIdParamsSchema, ...jsonBody(SpiritInputSchema) },
   responses: {
@@ -98,7 +90,7 @@ export const patchSpirit = createRoute({
   description:
     "A JSON merge patch (RFC 7396), sent as `application/merge-patch+json` or `application/json`. " +
     "The result is validated as a whole spirit.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: {
     params: SpiritIdParamsSchema,
@@ -124,7 +116,7 @@ export const deleteSpirit = createRoute({
   description:
     "A spirit nothing refers to is deleted (204). One that batches, stock, orders, wishlists or reviews " +
     "refer to is archived instead (200), so history never points at nothing.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: SpiritIdParamsSchema },
   responses: {
@@ -139,7 +131,7 @@ export const listBatches = createRoute({
   path: "/spirits/{id}/batches",
   tags,
   summary: "List the batches of a spirit",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritIdParamsSchema, query: PageQuerySchema },
   responses: {
     200: jsonContent(BatchListSchema, "One page of batches, in the order they were recorded."),
@@ -152,7 +144,7 @@ export const createBatch = createRoute({
   path: "/spirits/{id}/batches",
   tags,
   summary: "Record a batch of a spirit (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: SpiritIdParamsSchema, ...jsonBody(BatchInputSchema) },
   responses: {
@@ -166,7 +158,7 @@ export const getBatch = createRoute({
   path: "/spirits/{id}/batches/{batchId}",
   tags,
   summary: "Read a batch",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: BatchIdParamsSchema },
   responses: {
     200: jsonContent(BatchSchema, "The batch."),
@@ -179,7 +171,7 @@ export const replaceBatch = createRoute({
   path: "/spirits/{id}/batches/{batchId}",
   tags,
   summary: "Replace a batch (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: BatchIdParamsSchema, ...jsonBody(BatchInputSchema) },
   responses: {

@@ -1,13 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   AgeLimitInputSchema,
   AgeLimitSchema,
@@ -25,6 +19,7 @@ export const getRules = createRoute({
   path: "/compliance/rules",
   tags,
   summary: "Legal age and shipping rules",
+  ...access("public"),
   description:
     "Public. An order is refused when its destination is blocked (403 `destination-blocked`), when the " +
     "customer has no date of birth (422 `date-of-birth-required`), or when they are younger than the " +
@@ -41,7 +36,7 @@ export const putAgeLimit = createRoute({
   path: "/compliance/age-limits/{code}",
   tags,
   summary: "Set the minimum age for a country or subdivision (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: PlaceCodeParamsSchema, ...jsonBody(AgeLimitInputSchema) },
   responses: {
@@ -57,7 +52,7 @@ export const deleteAgeLimit = createRoute({
   tags,
   summary: "Remove an age limit (staff)",
   description: "The place then follows its country's limit, or the default.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: PlaceCodeParamsSchema },
   responses: {
@@ -71,7 +66,7 @@ export const putBlockedDestination = createRoute({
   path: "/compliance/blocked-destinations/{code}",
   tags,
   summary: "Stop shipping spirits to a country or subdivision (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: PlaceCodeParamsSchema, ...jsonBody(BlockedDestinationInputSchema) },
   responses: {
@@ -86,7 +81,7 @@ export const deleteBlockedDestination = createRoute({
   path: "/compliance/blocked-destinations/{code}",
   tags,
   summary: "Ship spirits to a destination again (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: PlaceCodeParamsSchema },
   responses: {

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import { BODY_ERRORS, bearerSecurity, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
+import { BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
   CustomerPatchSchema,
@@ -24,7 +25,7 @@ export const getCustomer = createRoute({
   tags,
   summary: "Read a customer's profile",
   description: who,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema },
   responses: {
@@ -39,7 +40,7 @@ export const replaceCustomer = createRoute({
   tags,
   summary: "Replace a customer's profile",
   description: `Fields left out are cleared. The e-mail is read-only here. ${who}`,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, ...jsonBody(CustomerReplaceSchema) },
   responses: {
@@ -54,7 +55,7 @@ export const patchCustomer = createRoute({
   tags,
   summary: "Change some fields of a customer's profile",
   description: `A JSON merge patch (RFC 7396), sent as \`application/merge-patch+json\` or \`application/json\`; \`preferences\` merges member by member and the result is validated as a whole. ${who}`,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: {
     params: CustomerIdParamsSchema,
@@ -78,7 +79,7 @@ export const listWishlist = createRoute({
   tags,
   summary: "List a customer's wishlist",
   description: `Newest first, with a summary of each spirit. ${who}`,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, query: WishlistQuerySchema },
   responses: {
@@ -93,7 +94,7 @@ export const addToWishlist = createRoute({
   tags,
   summary: "Add a spirit to a customer's wishlist",
   description: `Adding a spirit that is already there changes nothing and answers 200 with the existing item. A spirit that does not exist, or is archived, is a 422. ${who}`,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, ...jsonBody(WishlistAddSchema) },
   responses: {
@@ -109,7 +110,7 @@ export const removeFromWishlist = createRoute({
   tags,
   summary: "Remove a spirit from a customer's wishlist",
   description: `Idempotent: removing a spirit that is not there also answers 204. ${who}`,
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: WishlistItemParamsSchema },
   responses: {

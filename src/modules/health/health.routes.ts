@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { jsonContent, problemResponses } from "../../http/openapi.ts";
 
 export const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
@@ -15,6 +16,7 @@ export const healthz = createRoute({
   path: "/healthz",
   tags: ["System"],
   summary: "Liveness: the process is up",
+  ...access("public"),
   responses: { 200: jsonContent(HealthSchema, "The process is up."), ...problemResponses() },
 });
 
@@ -23,6 +25,7 @@ export const readyz = createRoute({
   path: "/readyz",
   tags: ["System"],
   summary: "Readiness: the database answers and every migration is applied",
+  ...access("public"),
   responses: {
     200: jsonContent(ReadinessSchema, "Ready to serve."),
     503: jsonContent(ReadinessSchema, "Not ready: the database is unreachable or migrations are missing."),

@@ -1,13 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import {
   CustomerIdParamsSchema,
@@ -30,7 +24,7 @@ export const recordInteractions = createRoute({
     "Views, clicks and add-to-wishlist taps, up to 100 per request, all or none. Purchases, wishlist " +
     "changes, reviews and searches are recorded by the server itself. Recording never waits for " +
     "recommendations: they are refreshed in the background.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, ...jsonBody(InteractionBatchSchema) },
   responses: {
@@ -44,7 +38,7 @@ export const listInteractions = createRoute({
   path: "/customers/{id}/interactions",
   tags,
   summary: "List a customer's signals, newest first (own, or any for staff)",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, query: InteractionListQuerySchema },
   responses: {
@@ -58,7 +52,7 @@ export const listPurchases = createRoute({
   path: "/customers/{id}/purchases",
   tags,
   summary: "A customer's purchase history (confirmed and shipped orders), newest first",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: CustomerIdParamsSchema, query: z.object(pageQueryShape()) },
   responses: {

@@ -1,14 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   AuditIdParamsSchema,
   AuditListQuerySchema,
@@ -24,8 +18,6 @@ import {
 
 const tags = ["Inventory"];
 const staffOnly = [requireRole("staff", "admin")];
-/** Public, but a bearer token is read when sent (staff see more). */
-const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 export const getInventory = createRoute({
   method: "get",
@@ -33,7 +25,7 @@ export const getInventory = createRoute({
   tags,
   summary: "Availability of a spirit: total and per location (staff: per batch × location, with versions)",
   description: "Holds past their expiry count as released here even before the reaper has run.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritIdParamsSchema },
   responses: {
     200: jsonContent(InventorySchema, "The spirit's stock."),
@@ -51,7 +43,7 @@ export const changeInventory = createRoute({
     "applies only if the level is still at that version (409 `stale-version` otherwise, and nothing changes). " +
     "On-hand can never go below what is reserved (409 `below-reserved`). With an `Idempotency-Key`, a retry " +
     "gets the first answer and changes nothing more (a receive is not counted twice).",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: [...staffOnly, idempotent("inventory.change")],
   request: { params: SpiritIdParamsSchema, headers: IdempotencyKeyHeader, ...jsonBody(StockChangeSchema) },
   responses: {
@@ -68,7 +60,7 @@ export const listMovements = createRoute({
   path: "/inventory/{spiritId}/movements",
   tags,
   summary: "The spirit's movement ledger, newest first (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: SpiritIdParamsSchema, query: MovementQuerySchema },
   responses: {
@@ -83,7 +75,7 @@ export const runAudit = createRoute({
   tags,
   summary: "Audit all stock against the ledger and the holds (staff)",
   description: "Stores and returns the report. Discrepancies are reported, never corrected silently.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   responses: {
     201: jsonContent(AuditSchema, "The audit report."),
@@ -96,7 +88,7 @@ export const listAudits = createRoute({
   path: "/inventory/audits",
   tags,
   summary: "Past audits, newest first (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { query: AuditListQuerySchema },
   responses: {
@@ -110,7 +102,7 @@ export const getAudit = createRoute({
   path: "/inventory/audits/{id}",
   tags,
   summary: "One audit report (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: AuditIdParamsSchema },
   responses: {

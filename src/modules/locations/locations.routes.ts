@@ -1,13 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   LocationIdParamsSchema,
   LocationInputSchema,
@@ -25,7 +19,7 @@ export const listLocations = createRoute({
   tags,
   summary: "List warehouses and retail points (staff)",
   description: "By name. Filter by `kind` and `active`; pages with `limit` and `cursor`.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { query: LocationListQuerySchema },
   responses: {
@@ -39,7 +33,7 @@ export const createLocation = createRoute({
   path: "/locations",
   tags,
   summary: "Add a location (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: jsonBody(LocationInputSchema),
   responses: {
@@ -58,7 +52,7 @@ export const getLocation = createRoute({
   path: "/locations/{id}",
   tags,
   summary: "Read a location (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: LocationIdParamsSchema },
   responses: {
@@ -75,7 +69,7 @@ export const replaceLocation = createRoute({
   description:
     "Every field is replaced (omitted `region` becomes null, omitted `active` becomes true). Deactivating a " +
     "location keeps its stock and history; it simply serves no destination until it is active again.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: LocationIdParamsSchema, ...jsonBody(LocationInputSchema) },
   responses: {

@@ -1,14 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CreateOrderSchema,
   OrderIdParamsSchema,
@@ -35,7 +29,7 @@ export const createOrder = createRoute({
     "instead (status `preordered`). Sold out: 409 `sold-out` naming the spirit and what is left. Over a " +
     "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule. " +
     "With an `Idempotency-Key`, a retry gets the first answer and places nothing more.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: [...signedIn, idempotent("orders.create")],
   request: { headers: IdempotencyKeyHeader, ...jsonBody(CreateOrderSchema) },
   responses: {
@@ -52,7 +46,7 @@ export const listOrders = createRoute({
   path: "/orders",
   tags,
   summary: "List orders (customers: their own; staff: all, with filters)",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { query: OrderListQuerySchema },
   responses: {
@@ -66,7 +60,7 @@ export const getOrder = createRoute({
   path: "/orders/{id}",
   tags,
   summary: "Read an order with its allocations and status history",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: OrderIdParamsSchema },
   responses: {
@@ -83,7 +77,7 @@ export const confirmOrder = createRoute({
   description:
     "The holds become committed and numbered bottles get their numbers. An order whose hold has expired is " +
     "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: OrderIdParamsSchema },
   responses: {
@@ -98,7 +92,7 @@ export const cancelOrder = createRoute({
   tags,
   summary: "Cancel an order and give back what it holds",
   description: "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: signedIn,
   request: { params: OrderIdParamsSchema },
   responses: {
@@ -112,7 +106,7 @@ export const shipOrder = createRoute({
   path: "/orders/{id}/ship",
   tags,
   summary: "Ship a confirmed order (staff): on-hand and reserved go down together",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: OrderIdParamsSchema },
   responses: {
@@ -129,7 +123,7 @@ export const releasePreorders = createRoute({
   description:
     "Waiting pre-orders, first come first served, become held orders with a payment window while stock " +
     "lasts. The reaper does the same by itself once the spirit's release date has come.",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: staffOnly,
   request: { params: SpiritIdParamsSchema },
   responses: {

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SPIRIT_TYPES } from "../../db/schema/catalog.ts";
 import { REASON_CODES } from "../../db/schema/recommendations.ts";
+import { access } from "../../http/access.ts";
 import { isCurrencyCode } from "../../http/iso-codes.ts";
-import { AUTH_ERRORS, bearerSecurity, jsonContent, problemResponses } from "../../http/openapi.ts";
+import { AUTH_ERRORS, jsonContent, problemResponses } from "../../http/openapi.ts";
 
 const nowExample = "2026-06-01T12:00:00.000Z";
 
@@ -110,7 +111,7 @@ export const getRecommendations = createRoute({
     "Read from the per-customer cache the background job keeps (see `computedAt`); every rule is checked " +
     "again on reading: nothing already bought (unless a new batch), nothing archived, nothing with a tag " +
     "the customer avoids, nothing at all when they may not legally buy; in-stock spirits first.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: [],
   request: { query: RecommendationQuerySchema },
   responses: {

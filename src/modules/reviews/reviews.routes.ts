@@ -1,13 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import {
-  AUTH_ERRORS,
-  BODY_ERRORS,
-  bearerSecurity,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from "../../http/openapi.ts";
+import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   ModerationInputSchema,
   ReviewInputSchema,
@@ -19,7 +13,6 @@ import {
 } from "./reviews.schemas.ts";
 
 const tags = ["Reviews"];
-const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 export const listReviews = createRoute({
   method: "get",
@@ -27,7 +20,7 @@ export const listReviews = createRoute({
   tags,
   summary: "List a spirit's reviews, newest first",
   description: "Approved reviews for everyone; staff can list `pending` or `rejected` ones to moderate them.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritParamsSchema, query: ReviewListQuerySchema },
   responses: {
     200: jsonContent(ReviewListSchema, "One page of reviews."),
@@ -40,7 +33,7 @@ export const createReview = createRoute({
   path: "/spirits/{id}/reviews",
   tags,
   summary: "Review a spirit (customers; one review each)",
-  security: bearerSecurity,
+  ...access("customer"),
   middleware: [requireRole("customer")],
   request: { params: SpiritParamsSchema, ...jsonBody(ReviewInputSchema) },
   responses: {
@@ -57,7 +50,7 @@ export const getReview = createRoute({
   path: "/spirits/{id}/reviews/{reviewId}",
   tags,
   summary: "Read a review (unapproved ones only by their author and staff)",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: ReviewParamsSchema },
   responses: {
     200: jsonContent(ReviewSchema, "The review."),
@@ -71,7 +64,7 @@ export const updateReview = createRoute({
   tags,
   summary: "Change a review (its author or staff)",
   description: "The edited review goes through the moderation rules again.",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: [requireRole()],
   request: { params: ReviewParamsSchema, ...jsonBody(ReviewInputSchema) },
   responses: {
@@ -85,7 +78,7 @@ export const deleteReview = createRoute({
   path: "/spirits/{id}/reviews/{reviewId}",
   tags,
   summary: "Delete a review (its author or staff)",
-  security: bearerSecurity,
+  ...access("owner"),
   middleware: [requireRole()],
   request: { params: ReviewParamsSchema },
   responses: {
@@ -99,7 +92,7 @@ export const moderateReview = createRoute({
   path: "/spirits/{id}/reviews/{reviewId}/moderation",
   tags,
   summary: "Approve or reject a review (staff)",
-  security: bearerSecurity,
+  ...access("staff"),
   middleware: [requireRole("staff", "admin")],
   request: { params: ReviewParamsSchema, ...jsonBody(ModerationInputSchema) },
   responses: {

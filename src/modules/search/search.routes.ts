@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AUTH_ERRORS, bearerSecurity, jsonContent, problemResponses } from "../../http/openapi.ts";
+import { access } from "../../http/access.ts";
+import { AUTH_ERRORS, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
   HistoryQuerySchema,
@@ -7,9 +8,6 @@ import {
   SearchQuerySchema,
   SpiritSearchResultSchema,
 } from "./search.schemas.ts";
-
-/** Public, but a bearer token is read when sent (staff see archived spirits; customers' searches are kept). */
-const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 export const listSpirits = createRoute({
   method: "get",
@@ -23,7 +21,7 @@ export const listSpirits = createRoute({
     "word still match), combinable filters, facet counts computed disjunctively (a facet's own selection does not " +
     "narrow its counts), numeric stats, and stable cursor pages. Archived spirits are left out unless staff ask for " +
     "`status=archived`. A signed-in customer's searches are kept in their search history.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { query: SearchQuerySchema },
   responses: {
     200: {
@@ -48,7 +46,7 @@ export const getSearchHistory = createRoute({
   summary: "A customer's searches, newest first",
   description:
     "What the customer searched for (words, filters, sort) and how many spirits it found. `me` is the caller.",
-  security: bearerSecurity,
+  ...access("owner"),
   request: { params: CustomerIdParamsSchema, query: HistoryQuerySchema },
   responses: {
     200: jsonContent(SearchHistoryListSchema, "One page of searches."),

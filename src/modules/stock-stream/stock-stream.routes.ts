@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../../http/access.ts";
 import { jsonContent, problemResponses } from "../../http/openapi.ts";
 import { ProblemSchema } from "../../http/problem.ts";
 import { MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
@@ -42,9 +43,6 @@ const LastEventIdSchema = z.object({
     }),
 });
 
-/** Optional authentication: anyone may watch; a staff token sees more. */
-const optionalBearer: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
-
 const upgradeResponses = {
   101: {
     description:
@@ -63,7 +61,7 @@ export const watchSpiritStock = createRoute({
   summary: "Watch a spirit's stock over a WebSocket",
   description:
     "Upgrades to a WebSocket. The first message is a `snapshot` of the spirit's stock; then one `stock` message per committed change (sale, hold, expiry, cancellation, receipt, adjustment). `version` only grows: a watcher is never shown an older state than one it was shown. Under a burst, or to a client that reads slowly, changes may be coalesced, but the latest state is always delivered. The server pings every 30 seconds and drops a socket that does not answer. Availability is public; a staff token adds `byBatch`.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritParamsSchema, query: TokenQuerySchema },
   responses: {
     ...upgradeResponses,
@@ -77,7 +75,7 @@ export const watchStock = createRoute({
   tags: ["Stock"],
   summary: "Watch many spirits' stock over one WebSocket",
   description: `Upgrades to a WebSocket for a catalog page. Send \`{ "type": "subscribe", "spiritIds": [...] }\` (or \`unsubscribe\`); each new subscription starts with its \`snapshot\`, then its \`stock\` messages. At most ${MAX_SUBSCRIPTIONS} spirits per socket. A message the server cannot act on gets an \`error\` message and changes nothing; a flood of them closes the socket with code 1008 (policy violation).`,
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { query: TokenQuerySchema },
   responses: {
     ...upgradeResponses,
@@ -92,7 +90,7 @@ export const streamSpiritStock = createRoute({
   summary: "Watch a spirit's stock as Server-Sent Events",
   description:
     "The same stream as the WebSocket, as `text/event-stream` (for EventSource): each event's `data` is a `snapshot` or `stock` message and its `id` the version, so a reconnecting client's `Last-Event-ID` gets it the current state only if it is newer. Comment lines keep an idle stream alive through proxies.",
-  security: optionalBearer,
+  ...access("public", { readsToken: true }),
   request: { params: SpiritParamsSchema, query: TokenQuerySchema, headers: LastEventIdSchema },
   responses: {
     200: {
@@ -125,6 +123,7 @@ export const getAsyncApi = createRoute({
   path: "/asyncapi.json",
   tags: ["Stock"],
   summary: "The AsyncAPI document of the real-time stock streams",
+  ...access("public"),
   description:
     "Describes the WebSocket and Server-Sent Events channels and every message on them, generated from the same zod schemas the server validates with.",
   responses: {
