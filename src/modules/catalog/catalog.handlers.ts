@@ -1,8 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env.ts";
-import { isStaff, principalOf } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
-import { personalizeListing } from "../recommendations/index.ts";
 import type {
   CreateBatchRoute,
   CreateSpiritRoute,
@@ -10,7 +8,6 @@ import type {
   GetBatchRoute,
   GetSpiritRoute,
   ListBatchesRoute,
-  ListSpiritsRoute,
   PatchSpiritRoute,
   ReplaceBatchRoute,
   ReplaceSpiritRoute,
@@ -20,16 +17,6 @@ const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was n
 
 /** Where a created resource lives: the collection path the request went to, plus the new id. */
 const locationOf = (collectionPath: string, id: string) => `${collectionPath.replace(/\/+$/, "")}/${id}`;
-
-export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => {
-  const { limit, cursor, personalize, ...filters } = c.req.valid("query");
-  if (filters.status === "archived" && !isStaff(c.var.principal)) {
-    principalOf(c); // anonymous: 401 first
-    throw new ProblemError(403, "Only staff can list archived spirits.");
-  }
-  const page = await c.var.services.catalog.listSpirits({ filters, limit, cursor });
-  return c.json(await personalizeListing(c, personalize, page), 200);
-};
 
 export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) => {
   const spirit = await c.var.services.catalog.createSpirit(c.req.valid("json"), c.var.principal);

@@ -11,8 +11,6 @@ import {
   SpiritArchivedSchema,
   SpiritIdParamsSchema,
   SpiritInputSchema,
-  SpiritListQuerySchema,
-  SpiritListSchema,
   SpiritPatchSchema,
   SpiritSchema,
 } from "./catalog.schemas.ts";
@@ -22,22 +20,6 @@ const staffOnly = [requireRole("staff", "admin")];
 
 const locationHeader = z.object({
   Location: z.string().openapi({ description: "The URL of the created resource." }),
-});
-
-export const listSpirits = createRoute({
-  method: "get",
-  path: "/spirits",
-  tags,
-  summary: "List spirits",
-  description:
-    "Newest first, with cursor pagination. Archived spirits are left out unless staff ask for `status=archived`. " +
-    "`type=whisky` also finds scotch, bourbon, rye, irish and japanese; `type=brandy` finds cognac, armagnac and calvados.",
-  ...access("public", { readsToken: true }),
-  request: { query: SpiritListQuerySchema },
-  responses: {
-    200: jsonContent(SpiritListSchema, "One page of spirits."),
-    ...problemResponses(...AUTH_ERRORS, 422),
-  },
 });
 
 export const createSpirit = createRoute({
@@ -180,7 +162,6 @@ export const replaceBatch = createRoute({
   },
 });
 
-export type ListSpiritsRoute = typeof listSpirits;
 export type CreateSpiritRoute = typeof createSpirit;
 export type GetSpiritRoute = typeof getSpirit;
 export type ReplaceSpiritRoute = typeof replaceSpirit;
