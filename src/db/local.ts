@@ -16,6 +16,15 @@ export async function openLocalDatabase(url: string, authToken?: string): Promis
   const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
   await applyServerPragmas(client, url);
   // The stock ledger's hot batches run on a connection of their own that keeps its prepared statements.
-  if (onFile) attachLedgerPort(client, openEmbeddedExecutor(path, BUSY_TIMEOUT_MS));
+  if (onFile) {
+    const executor = openEmbeddedExecutor(path, BUSY_TIMEOUT_MS);
+    attachLedgerPort(client, executor);
+    // Whoever closes the client is done with the file: its ledger connection goes with it (no open handle left).
+    const closeClient = client.close.bind(client);
+    client.close = () => {
+      executor.close();
+      closeClient();
+    };
+  }
   return wrapClient(client);
 }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { type BatchExecutor, openEmbeddedExecutor } from "../../src/db/embedded-executor.ts";
+import { ledgerPortFor } from "../../src/db/ledger-port.ts";
+import { openLocalDatabase } from "../../src/db/local.ts";
 
 describe("the embedded executor: its own prepared statements, beside the client's connections", () => {
   let dir: string;
@@ -88,5 +90,22 @@ describe("the embedded executor: its own prepared statements, beside the client'
     await client.execute("CREATE TABLE other.t (id INTEGER PRIMARY KEY, elsewhere TEXT)");
     expect(await names()).toEqual([{ id: 1, name: "a" }]);
     expect(exec.prepares).toBe(kept);
+  });
+});
+
+describe("openLocalDatabase on a file", () => {
+  test("attaches the executor to the client, and closing the client closes the executor's connection too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "angelshare-exec-"));
+    try {
+      const { client } = await openLocalDatabase(`file:${join(dir, "t.db")}`);
+      const port = ledgerPortFor(client);
+      expect(port).not.toBe(client);
+      const [res] = await port.batch(["SELECT 1 AS one"], "read");
+      expect(Number(res!.rows[0]!.one)).toBe(1);
+      client.close();
+      await expect(port.batch(["SELECT 1"], "read")).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
