@@ -66,7 +66,9 @@ export class ProblemError extends Error {
 
   toProblem(instance?: string, requestId?: string): Problem {
     const [slug, title] = TITLES[this.status] ?? ["error", "Error"];
+    // Extension members first: RFC 9457's own members (and ours) always win, so `status` stays the HTTP status.
     return {
+      ...this.init.extra,
       type: PROBLEM_TYPE_BASE + (this.init.code ?? slug),
       title: this.init.title ?? title,
       status: this.status,
@@ -74,7 +76,6 @@ export class ProblemError extends Error {
       ...(instance ? { instance } : {}),
       ...(requestId ? { requestId } : {}),
       ...(this.init.errors ? { errors: this.init.errors } : {}),
-      ...this.init.extra,
     };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { API_PREFIX, createApp } from "../../src/app.ts";
+import { PROBLEM_TYPE_BASE, ProblemError, ProblemSchema } from "../../src/http/problem.ts";
 import { describeTargets } from "../support/targets.ts";
 import { createTestApp, silentLogger, type TestApp } from "../support/test-app.ts";
 import { mountTestRoutes, SECRET } from "./test-routes.ts";
@@ -216,5 +217,33 @@ describe("a bug on our side", () => {
     await expectProblem(res, 500);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain("WEIRD");
+  });
+});
+
+describe("extension members", () => {
+  test("never shadow RFC 9457's members or ours", () => {
+    const err = new ProblemError(409, "The order is cancelled.", {
+      code: "order-status",
+      extra: {
+        status: "cancelled",
+        type: "x",
+        title: "x",
+        detail: "x",
+        instance: "x",
+        requestId: "x",
+        available: 2,
+      },
+    });
+    const body = err.toProblem("/api/v1/orders/o1/confirm", "req-1");
+    expect(body).toMatchObject({
+      type: `${PROBLEM_TYPE_BASE}order-status`,
+      title: "Conflict",
+      status: 409,
+      detail: "The order is cancelled.",
+      instance: "/api/v1/orders/o1/confirm",
+      requestId: "req-1",
+      available: 2,
+    });
+    expect(ProblemSchema.safeParse(body).success).toBe(true);
   });
 });

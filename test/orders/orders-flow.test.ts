@@ -4,6 +4,7 @@
  * TestClock, which only the in-process app has: they run on Bun only, at the end.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ProblemSchema } from "../../src/http/problem.ts";
 import { OrderSchema } from "../../src/modules/orders/orders.schemas.ts";
 import { describeTargets, letTimePass } from "../support/targets.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
@@ -204,7 +205,12 @@ describeTargets("orders", (t) => {
       // shipped orders cannot be cancelled
       const cancel = await shop.act(shop.staff, order.id, "cancel");
       expect(cancel.status).toBe(409);
-      expect((await cancel.json()).type).toEndWith("/order-status");
+      const problem = await cancel.json();
+      expect(problem.type).toEndWith("/order-status");
+      // RFC 9457's `status` stays the HTTP status; the order's state is an extension member of its own.
+      expect(problem.status).toBe(409);
+      expect(problem.orderStatus).toBe("shipped");
+      expect(ProblemSchema.safeParse(problem).success).toBe(true);
       expect((await shop.audit()).clean).toBe(true);
     });
 

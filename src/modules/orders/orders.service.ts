@@ -32,7 +32,10 @@ const NEWEST: Sort<OrderRow> = {
 const orderNotFound = (id: string) => new ProblemError(404, `Order ${id} was not found.`);
 
 const wrongStatus = (status: OrderStatus, wanted: string) =>
-  new ProblemError(409, `The order is ${status}; ${wanted}.`, { code: "order-status", extra: { status } });
+  new ProblemError(409, `The order is ${status}; ${wanted}.`, {
+    code: "order-status",
+    extra: { orderStatus: status },
+  });
 
 const holdExpired = (at: string | null) =>
   new ProblemError(
