@@ -105,8 +105,9 @@ const deps: Deps = {
   // Like the real Bun server: the same app, only the stock step differs.
   sharedReads: true,
 };
-await prepareDatabase(deps);
-const app = createApp(deps, buildServices(deps));
+const services = buildServices(deps);
+await prepareDatabase(deps, services);
+const app = createApp(deps, services);
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
 console.log(`naive-in-app listening on ${server.port}`);
 process.on("SIGTERM", async () => {

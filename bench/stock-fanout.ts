@@ -162,8 +162,8 @@ async function runServer(mode: "app" | "baseline") {
       rateLimiter: createMemoryRateLimiter(systemClock),
       sockets: sockets.port,
     };
-    await prepareDatabase(deps);
     const services = buildServices(deps);
+    await prepareDatabase(deps, services);
     const app = createApp(deps, services);
     // Registered after the app's hub: called once the hub has published the change to every socket.
     events.subscribeAll(() => fanout.push(now() - commits.at(-1)![1]));

@@ -1,12 +1,18 @@
 import { runMigrations } from "./db/migrate.ts";
 import { loadGeneratedCatalog } from "./db/seed/load-catalog.ts";
 import type { Deps } from "./deps.ts";
-import { buildServices } from "./services.ts";
+import type { Services } from "./services.ts";
 
-/** What every start does before serving: migrate, make sure the admin exists, seed an empty catalog. */
-export async function prepareDatabase(deps: Deps, options: { migrationsFolder?: string } = {}) {
+/**
+ * What every start does before serving: migrate, make sure the admin exists, seed an empty catalog. It uses
+ * the runtime's one set of services (building services reads nothing, so they may be built before migrating).
+ */
+export async function prepareDatabase(
+  deps: Deps,
+  services: Services,
+  options: { migrationsFolder?: string } = {},
+) {
   await runMigrations(deps.db, options.migrationsFolder);
-  const services = buildServices(deps);
   const { config } = deps;
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await services.accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);

@@ -51,9 +51,9 @@ const deps: Deps = {
   sockets: sockets.port,
   sharedReads: true,
 };
-await prepareDatabase(deps);
-// One set of services (and caches) for the requests and the in-process jobs below.
+// One set of services (and caches) for the start, the requests and the in-process jobs below.
 const services = buildServices(deps);
+await prepareDatabase(deps, services);
 const app = createApp(deps, services);
 // The search's in-memory copy of the index is loaded before the port opens (about a second at 100,000
 // spirits), so no first search waits for it. Should it fail, the first search loads it instead.

@@ -21,7 +21,7 @@ describe("demo catalog", () => {
       expect(first.batches).toBeGreaterThan(0);
 
       expect(await t.services.catalog.seedDemoIfEmpty()).toBe(0);
-      await prepareDatabase(t.deps);
+      await prepareDatabase(t.deps, t.services);
       expect(await counts(t)).toEqual(first);
     } finally {
       t.close();

@@ -172,7 +172,7 @@ describe("the catalog generator", () => {
       const count = async () =>
         Number((await t.deps.client.execute("SELECT count(*) AS n FROM spirits")).rows[0]!.n);
       expect(await count()).toBe(DEMO_SPIRIT_COUNT + 60);
-      await prepareDatabase(t.deps);
+      await prepareDatabase(t.deps, t.services);
       expect(await count()).toBe(DEMO_SPIRIT_COUNT + 60);
       // The demo spirits are the newest, so the first page of the plain listing is the hand-written catalog.
       const page = (await (await t.call("GET", "/api/v1/spirits?limit=5")).json()) as {

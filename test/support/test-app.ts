@@ -82,9 +82,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     sharedReads: true,
     ...options.deps,
   };
-  await prepareDatabase(deps);
-  // One set of services for the app and for the helpers below, as a runtime has.
+  // One set of services for the start, the app and the helpers below, as a runtime has.
   const services = buildServices(deps);
+  await prepareDatabase(deps, services);
   const app = createApp(deps, services);
   let n = 0;
 
