@@ -2,7 +2,6 @@ import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import type { WebSocketPort } from "./http/web-sockets.ts";
-import type { DocsAssetSource } from "./modules/docs/asset-source.ts";
 import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
 
@@ -68,6 +67,23 @@ export interface Mailer {
 export interface SpiritWatchers {
   /** Takes an authenticated WebSocket handshake for the spirit and answers it (101 on success). */
   forward(request: Request, spiritId: string, audience: "public" | "staff"): Promise<Response>;
+}
+
+/** The files of Swagger UI the docs page loads. */
+export type DocsVendorFile = "swagger-ui-bundle.js" | "swagger-ui.css";
+
+/**
+ * Where the docs page's viewer (Swagger UI) comes from. The files are large (about 1.9 MB, 485 KiB
+ * gzipped), so the app does not import them itself: a Cloudflare Worker has a 1 MiB gzipped budget for
+ * its whole bundle and can serve them from its static-assets binding instead, while Bun and the tests
+ * hand in `bundledSwaggerUi` (text imports, src/modules/docs/bundled-swagger-ui.ts). Without a source the
+ * page still answers, with links to the OpenAPI and AsyncAPI documents.
+ */
+export interface DocsAssetSource {
+  /** The Swagger UI version: part of every asset URL, so the files can be cached as immutable. */
+  readonly version: string;
+  /** The file's content, or null when this source does not have it; `env` is the runtime's bindings. */
+  read(file: DocsVendorFile, env: unknown): Promise<string | ArrayBuffer | null>;
 }
 
 export interface Deps {

@@ -4,7 +4,7 @@
  * imports; here they would add about 485 KiB gzipped to a bundle that must stay under 1 MiB.
  */
 import pkg from "swagger-ui-dist/package.json" with { type: "json" };
-import type { DocsAssetSource } from "../modules/docs/asset-source.ts";
+import type { DocsAssetSource } from "../deps.ts";
 
 export const workerDocsAssets: DocsAssetSource = {
   version: pkg.version,

@@ -9,7 +9,7 @@
 import pkg from "swagger-ui-dist/package.json" with { type: "json" };
 import css from "swagger-ui-dist/swagger-ui.css" with { type: "text" };
 import bundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "text" };
-import type { DocsAssetSource, VendorFile } from "./asset-source.ts";
+import type { DocsAssetSource, DocsVendorFile as VendorFile } from "../../deps.ts";
 
 const FILES: Record<VendorFile, string> = {
   "swagger-ui-bundle.js": bundle,

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env.ts";
+import type { DocsAssetSource } from "../../deps.ts";
 import { ProblemError } from "../../http/problem.ts";
-import { type DocsAssetSource, isVendorFile, VENDOR_FILES } from "./asset-source.ts";
+import { isVendorFile, VENDOR_FILES } from "./asset-source.ts";
 import { DOCS_CSP, docsFallbackHtml, docsPageHtml, OWN_FILES } from "./docs-page.ts";
-
-export type { DocsAssetSource } from "./asset-source.ts";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
