@@ -117,7 +117,7 @@ let t0 = performance.now();
 const seeded = Bun.spawnSync(
   [
     process.execPath,
-    "src/db/seed-cli.ts",
+    "src/cli/seed.ts",
     "--spirits",
     String(SPIRITS),
     "--seed",

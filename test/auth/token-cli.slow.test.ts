@@ -6,7 +6,7 @@ import { decodeJwt } from "jose";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 
 const SECRET = "cli-test-secret-that-is-long-enough-012345";
-const CLI = new URL("../../src/modules/auth/token-cli.ts", import.meta.url).pathname;
+const CLI = new URL("../../src/cli/token.ts", import.meta.url).pathname;
 
 let dir: string;
 let databaseUrl: string;

@@ -189,7 +189,7 @@ describe("the catalog generator", () => {
     try {
       const url = `file:${join(dir, "seed.db")}`;
       const run = (...args: string[]) =>
-        Bun.spawnSync([process.execPath, "src/db/seed-cli.ts", ...args], {
+        Bun.spawnSync([process.execPath, "src/cli/seed.ts", ...args], {
           env: { ...process.env, LOG_LEVEL: "silent" },
         });
       const first = run("--spirits", "500", "--seed", "7", "--database", url);

@@ -1,15 +1,15 @@
 // `npm run token -- --role staff [--email x] [--ttl 8h]`: prints an access token for development.
 // The token alone goes to stdout (so `TOKEN=$(npm run -s token -- --role staff)` works); the rest to stderr.
 import { parseArgs } from "node:util";
-import { ConfigError, configSchema, parseConfig } from "../../config.ts";
-import { openLocalDatabase } from "../../db/local.ts";
-import { runMigrations } from "../../db/migrate.ts";
-import type { Role } from "../../db/schema/accounts.ts";
-import { type Deps, jsonLogger, systemClock } from "../../deps.ts";
-import { TokenService } from "../../http/tokens.ts";
-import { createBunPasswords } from "../../runtime/bun-passwords.ts";
-import { createAccountsService } from "../accounts/accounts.service.ts";
-import { createAuditService } from "../audit/audit.service.ts";
+import { ConfigError, configSchema, parseConfig } from "../config.ts";
+import { openLocalDatabase } from "../db/local.ts";
+import { runMigrations } from "../db/migrate.ts";
+import type { Role } from "../db/schema/accounts.ts";
+import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { TokenService } from "../http/tokens.ts";
+import { createAccountsService } from "../modules/accounts/accounts.service.ts";
+import { createAuditService } from "../modules/audit/audit.service.ts";
+import { createBunPasswords } from "../runtime/bun-passwords.ts";
 
 const ROLES: readonly Role[] = ["customer", "staff", "admin"];
 const USAGE = `Usage: npm run token -- --role <customer|staff|admin> [--email <address>] [--ttl <15m|8h|7d>]

@@ -1,7 +1,7 @@
 // `npm run db:migrate`: applies the migrations in migrations/ to DATABASE_URL.
 import { parseConfig } from "../config.ts";
-import { openLocalDatabase } from "./local.ts";
-import { runMigrations } from "./migrate.ts";
+import { openLocalDatabase } from "../db/local.ts";
+import { runMigrations } from "../db/migrate.ts";
 
 const config = parseConfig(process.env);
 const { db, client } = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);

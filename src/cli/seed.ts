@@ -3,11 +3,11 @@
 // the search index built after the rows. Migrations are applied first, so a new file works.
 import { parseArgs } from "node:util";
 import { parseConfig } from "../config.ts";
-import { openLocalDatabase } from "./local.ts";
-import { runMigrations } from "./migrate.ts";
-import { loadGeneratedCatalog } from "./seed/load-catalog.ts";
-import { progressBar } from "./seed/progress.ts";
-import { GENERATOR_CURRENCIES } from "./seed/spirit-generator.ts";
+import { openLocalDatabase } from "../db/local.ts";
+import { runMigrations } from "../db/migrate.ts";
+import { loadGeneratedCatalog } from "../db/seed/load-catalog.ts";
+import { progressBar } from "../db/seed/progress.ts";
+import { GENERATOR_CURRENCIES } from "../db/seed/spirit-generator.ts";
 
 const USAGE =
   "usage: npm run seed -- --spirits <count> [--seed <number>] [--currency GBP] [--from <index>] [--database <libSQL URL>]";
