@@ -1,29 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { must, strictFields } from "../../http/schema-messages.ts";
 
 export const ROLES = ["customer", "staff", "admin"] as const;
 export const STAFF_ROLES = ["staff", "admin"] as const;
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
-
-type Issue = { code: string; input?: unknown; keys?: string[] };
-
-/** "is required" for a missing field, else what the field must be (zod's own words name types, not rules). */
-export const must = (what: string) => ({
-  error: (iss: Issue) => (iss.input === undefined ? "is required" : `must be ${what}`),
-});
-
-/** Objects name the fields they do not know, so a typo is not silently dropped. */
-export const strictFields = (what: string) => ({
-  error: (iss: Issue) =>
-    iss.code === "unrecognized_keys"
-      ? `unknown field ${(iss.keys ?? []).map((k) => `"${k}"`).join(", ")}`
-      : iss.input === undefined
-        ? "is required"
-        : iss.code === "invalid_type"
-          ? `must be ${what}`
-          : undefined,
-});
 
 export const EmailSchema = z
   .email(must("an e-mail address"))

@@ -13,9 +13,7 @@ export const accountsRouter = createRouter()
 export {
   AccountSchema,
   EmailSchema,
-  must,
   PasswordSchema,
   RoleSchema,
-  strictFields,
 } from "./accounts.schemas.ts";
 export { type AccountsService, isUniqueViolation, normaliseEmail } from "./accounts.service.ts";

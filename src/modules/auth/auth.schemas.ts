@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { EmailSchema, must, PasswordSchema, RoleSchema, strictFields } from "../accounts/index.ts";
+import { must, strictFields } from "../../http/schema-messages.ts";
+import { EmailSchema, PasswordSchema, RoleSchema } from "../accounts/index.ts";
 
 export const RegisterInputSchema = z
   .strictObject(

@@ -8,7 +8,7 @@ import {
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
-import { must, strictFields } from "../accounts/index.ts";
+import { must, strictFields } from "../../http/schema-messages.ts";
 
 export const MAX_WISHLIST_ITEMS = 500;
 const MAX_AMOUNT_MINOR = 1_000_000_000_000;
