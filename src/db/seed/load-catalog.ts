@@ -1,12 +1,12 @@
 import type { Client } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
+import { spirits } from "../schema/catalog.ts";
 import {
   indexNewSpirits,
   optimiseSearchIndex,
   restoreSearchTriggers,
   suspendSearchTriggers,
-} from "../../modules/search/search-index.ts";
-import { spirits } from "../schema/catalog.ts";
+} from "./bulk-search-index.ts";
 import { type GeneratorOptions, generateSpirit } from "./spirit-generator.ts";
 
 export type LoadProgress = (phase: "spirits" | "index", done: number, total: number) => void;

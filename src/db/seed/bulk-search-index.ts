@@ -1,10 +1,11 @@
 import type { Transaction } from "@libsql/client";
 
 /**
- * Maintenance of the search index for bulk loads. The triggers of the `fts` migration index each spirit
- * as it is written, which is right for the API but slow for a hundred thousand rows at once; a bulk load
- * instead lifts the triggers, inserts, indexes the new rows in a few big statements and puts the
- * triggers back, all in one transaction, so no other writer can slip a change past the index.
+ * Maintenance of the search index for bulk loads (seeding). The triggers of the `fts` migration index each
+ * spirit as it is written, which is right for the API but slow for a hundred thousand rows at once; a bulk
+ * load instead lifts the triggers, inserts, indexes the new rows in a few big statements and puts the
+ * triggers back, all in one transaction, so no other writer can slip a change past the index. It works on
+ * the tables the migrations define, below any module: the search module only reads what it leaves.
  */
 
 const DOCUMENT_COLUMNS =
