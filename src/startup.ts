@@ -1,4 +1,5 @@
 import { runMigrations } from "./db/migrate.ts";
+import { DEMO_CATALOG } from "./db/seed/demo-catalog.ts";
 import { loadGeneratedCatalog } from "./db/seed/load-catalog.ts";
 import type { Deps } from "./deps.ts";
 import type { Services } from "./services.ts";
@@ -18,7 +19,7 @@ export async function prepareDatabase(
     await services.accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   }
   if (config.SEED_DEMO) {
-    const added = await services.catalog.seedDemoIfEmpty();
+    const added = await services.catalog.seedIfEmpty(DEMO_CATALOG);
     // Only on the start that found the catalog empty: a shop's own catalog never gets generated spirits.
     if (added > 0 && config.SEED_GENERATED_SPIRITS > 0) {
       await loadGeneratedCatalog(deps.client, {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { batches, spirits } from "../../src/db/schema/catalog.ts";
+import { DEMO_CATALOG, DEMO_SPIRIT_COUNT } from "../../src/db/seed/demo-catalog.ts";
 import { SpiritListSchema, SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
-import { DEMO_SPIRIT_COUNT } from "../../src/modules/catalog/demo-catalog.ts";
 import { prepareDatabase } from "../../src/startup.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { createSpirit } from "./fixtures.ts";
@@ -20,7 +20,7 @@ describe("demo catalog", () => {
       expect(DEMO_SPIRIT_COUNT).toBeGreaterThanOrEqual(20);
       expect(first.batches).toBeGreaterThan(0);
 
-      expect(await t.services.catalog.seedDemoIfEmpty()).toBe(0);
+      expect(await t.services.catalog.seedIfEmpty(DEMO_CATALOG)).toBe(0);
       await prepareDatabase(t.deps, t.services);
       expect(await counts(t)).toEqual(first);
     } finally {
@@ -60,7 +60,7 @@ describe("demo catalog", () => {
     try {
       const staff = await t.signIn("staff");
       await createSpirit(t, staff);
-      expect(await t.services.catalog.seedDemoIfEmpty()).toBe(0);
+      expect(await t.services.catalog.seedIfEmpty(DEMO_CATALOG)).toBe(0);
       expect((await counts(t)).spirits).toBe(1);
     } finally {
       t.close();
@@ -71,8 +71,8 @@ describe("demo catalog", () => {
     const t = await createTestApp();
     try {
       const added = await Promise.all([
-        t.services.catalog.seedDemoIfEmpty(),
-        t.services.catalog.seedDemoIfEmpty(),
+        t.services.catalog.seedIfEmpty(DEMO_CATALOG),
+        t.services.catalog.seedIfEmpty(DEMO_CATALOG),
       ]);
       expect(added[0]! + added[1]!).toBe(DEMO_SPIRIT_COUNT);
       expect((await counts(t)).spirits).toBe(DEMO_SPIRIT_COUNT);

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { FLAVOUR_DIMENSIONS, type FlavourDimension, type SpiritRow } from "../../src/db/schema/catalog.ts";
+import { DEMO_SPIRIT_COUNT } from "../../src/db/seed/demo-catalog.ts";
 import { allWordsOf } from "../../src/db/seed/flavour.ts";
 import { loadGeneratedCatalog } from "../../src/db/seed/load-catalog.ts";
 import { generateSpirit } from "../../src/db/seed/spirit-generator.ts";
 import { SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
-import { DEMO_SPIRIT_COUNT } from "../../src/modules/catalog/demo-catalog.ts";
 import { prepareDatabase } from "../../src/startup.ts";
 import { createTestApp } from "../support/test-app.ts";
 

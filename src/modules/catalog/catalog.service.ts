@@ -9,7 +9,7 @@ import { fieldErrors, ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
-import { buildDemoCatalog } from "./demo-catalog.ts";
+import { type CatalogSeedEntry, seedRows } from "./catalog-seed.ts";
 import {
   countReferences,
   describeReferences,
@@ -222,10 +222,11 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
   }
 
   /** Loads the demo catalog when there are no spirits at all; answers how many spirits it added. */
-  async function seedDemoIfEmpty(): Promise<number> {
+  /** Seeds an empty catalog (the demo catalog at first start); answers how many spirits it added. */
+  async function seedIfEmpty(entries: CatalogSeedEntry[]): Promise<number> {
     const [existing] = await db.select({ n: count() }).from(spirits);
     if ((existing?.n ?? 0) > 0) return 0;
-    const demo = buildDemoCatalog(clock.now());
+    const demo = seedRows(entries, clock.now());
     // Fixed demo ids and ON CONFLICT DO NOTHING: two processes seeding at once still make one catalog.
     const [added] = await db.batch([
       db.insert(spirits).values(demo.spirits).onConflictDoNothing().returning({ id: spirits.id }),
@@ -252,7 +253,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     listSpirits,
     /** The filter conditions behind listSpirits, for modules that count facets over the same set. */
     filterConditions: spiritFilterConditions,
-    seedDemoIfEmpty,
+    seedIfEmpty,
     ...batches,
   };
 }

@@ -1,13 +1,6 @@
-import type { z } from "@hono/zod-openapi";
-import type { BatchRow, SpiritRow } from "../../db/schema/catalog.ts";
-import { BatchInputSchema, SpiritInputSchema } from "./catalog.schemas.ts";
-import { toBatchColumns, toSpiritColumns } from "./spirit-mapping.ts";
+import type { CatalogSeedEntry } from "../../modules/catalog/catalog-seed.ts";
 
-type DemoSpirit = z.input<typeof SpiritInputSchema> & {
-  /** Becomes the fixed id `spr_demo_<key>`, so seeding twice at once still makes one catalog. */
-  key: string;
-  batches?: z.input<typeof BatchInputSchema>[];
-};
+// Seeding only (src/startup.ts at a first start): the Worker bundle never imports this file.
 
 const img = (key: string, alt: string) => [
   { url: `https://cdn.angelshare.example/demo/${key}.jpg`, kind: "image" as const, alt },
@@ -17,7 +10,7 @@ const img = (key: string, alt: string) => [
  * A small hand-written catalog for trying the API: real-sounding, invented producers; varied types,
  * countries and currencies; a few limited editions with batches. Listed newest first in this order.
  */
-const DEMO: DemoSpirit[] = [
+export const DEMO_CATALOG: CatalogSeedEntry[] = [
   {
     key: "port-ardnahoe-12-cs",
     name: "Port Ardnahoe 12 Year Old Cask Strength",
@@ -670,37 +663,4 @@ const DEMO: DemoSpirit[] = [
   },
 ];
 
-const demoId = (key: string) => `spr_demo_${key.replaceAll("-", "_")}`;
-
-/**
- * Validates the demo data with the same schema the API uses (a bad entry fails at start, not later),
- * and turns it into rows; the first entry is the newest.
- */
-export function buildDemoCatalog(now: Date): { spirits: SpiritRow[]; batches: BatchRow[] } {
-  const spirits: SpiritRow[] = [];
-  const batches: BatchRow[] = [];
-  DEMO.forEach(({ key, batches: demoBatches, ...input }, i) => {
-    const at = new Date(now.getTime() - i * 60_000).toISOString();
-    const id = demoId(key);
-    spirits.push({
-      id,
-      ...toSpiritColumns(SpiritInputSchema.parse(input)),
-      ratingAverage: null,
-      ratingCount: 0,
-      createdAt: at,
-      updatedAt: at,
-    });
-    demoBatches?.forEach((b, n) => {
-      batches.push({
-        id: `bat_demo_${key.replaceAll("-", "_")}_${n + 1}`,
-        spiritId: id,
-        ...toBatchColumns(BatchInputSchema.parse(b)),
-        createdAt: at,
-        updatedAt: at,
-      });
-    });
-  });
-  return { spirits, batches };
-}
-
-export const DEMO_SPIRIT_COUNT = DEMO.length;
+export const DEMO_SPIRIT_COUNT = DEMO_CATALOG.length;

@@ -1,0 +1,47 @@
+import type { z } from "@hono/zod-openapi";
+import type { BatchRow, SpiritRow } from "../../db/schema/catalog.ts";
+import { BatchInputSchema, SpiritInputSchema } from "./catalog.schemas.ts";
+import { toBatchColumns, toSpiritColumns } from "./spirit-mapping.ts";
+
+/** A spirit to seed, in the API's own input shape (the demo catalog lives in src/db/seed/demo-catalog.ts). */
+export type CatalogSeedEntry = z.input<typeof SpiritInputSchema> & {
+  /** Becomes the fixed id `spr_demo_<key>`, so seeding twice at once still makes one catalog. */
+  key: string;
+  batches?: z.input<typeof BatchInputSchema>[];
+};
+
+const seedId = (key: string) => key.replaceAll("-", "_");
+
+/**
+ * Validates seed entries with the same schema the API uses (a bad entry fails at start, not later), and
+ * turns them into rows; the first entry is the newest.
+ */
+export function seedRows(
+  entries: CatalogSeedEntry[],
+  now: Date,
+): { spirits: SpiritRow[]; batches: BatchRow[] } {
+  const spirits: SpiritRow[] = [];
+  const batches: BatchRow[] = [];
+  entries.forEach(({ key, batches: entryBatches, ...input }, i) => {
+    const at = new Date(now.getTime() - i * 60_000).toISOString();
+    const id = `spr_demo_${seedId(key)}`;
+    spirits.push({
+      id,
+      ...toSpiritColumns(SpiritInputSchema.parse(input)),
+      ratingAverage: null,
+      ratingCount: 0,
+      createdAt: at,
+      updatedAt: at,
+    });
+    entryBatches?.forEach((b, n) => {
+      batches.push({
+        id: `bat_demo_${seedId(key)}_${n + 1}`,
+        spiritId: id,
+        ...toBatchColumns(BatchInputSchema.parse(b)),
+        createdAt: at,
+        updatedAt: at,
+      });
+    });
+  });
+  return { spirits, batches };
+}
