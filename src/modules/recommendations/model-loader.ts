@@ -1,5 +1,6 @@
 import type { Client } from "@libsql/client";
 import type { FlavourProfile } from "../../db/schema/catalog.ts";
+import { availableSql, stockVersionSql } from "../../stock/queries.ts";
 import type { EngineSignal, EngineSpirit, SignalKind } from "./engine/types.ts";
 
 /**
@@ -20,7 +21,7 @@ export async function loadSpirits(client: Client): Promise<EngineSpirit[]> {
   const rs = await client.execute(`SELECT s.id, s.name, s.type, s.region, s.distillery, s.cask_type, s.tags,
       s.flavour_profile, s.price_minor, s.currency, s.status,
       (SELECT max(b.created_at) FROM batches b WHERE b.spirit_id = s.id) AS newest_batch_at,
-      coalesce((SELECT sum(l.on_hand - l.reserved) FROM inventory_levels l WHERE l.spirit_id = s.id), 0) AS available
+      ${availableSql("s.id")} AS available
     FROM spirits s ORDER BY s.id`);
   return rs.rows.map((r) => ({
     id: String(r.id),
@@ -87,7 +88,7 @@ export async function loadFingerprint(client: Client): Promise<string> {
       (SELECT count(*) || ':' || coalesce(max(added_at), '') FROM wishlist_items) AS c,
       (SELECT count(*) || ':' || coalesce(max(updated_at), '') FROM spirits) AS d,
       (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM batches) AS e,
-      (SELECT coalesce(max(seq), 0) FROM stock_movements) AS f`);
+      ${stockVersionSql} AS f`);
   const r = rs.rows[0]!;
   return [r.a, r.b, r.c, r.d, r.e, r.f].map(String).join("|");
 }

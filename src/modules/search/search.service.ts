@@ -4,6 +4,7 @@ import { inArray } from "drizzle-orm";
 import { type SpiritStatus, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
 import { ProblemError } from "../../http/problem.ts";
+import { inStockSql } from "../../stock/queries.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { SpiritSchema } from "../catalog/index.ts";
 import { decodeSearchCursor, encodeSearchCursor, fingerprint } from "./cursor.ts";
@@ -66,7 +67,7 @@ const BM25 = "bm25(spirits_fts, 10.0, 5.0, 5.0, 3.0, 2.0, 2.0, 1.0, 1.0)";
 const STRONG = "{name distillery brand}";
 /** A spirit is in stock when some level of it has bottles not held for anyone. */
 const IN_STOCK = `SELECT group_concat(d.doc_id) AS ids FROM search_documents d
-  WHERE EXISTS (SELECT 1 FROM inventory_levels l WHERE l.spirit_id = d.spirit_id AND l.on_hand > l.reserved)`;
+  WHERE ${inStockSql("d.spirit_id")}`;
 
 /**
  * Documents a ranking must leave out: a short list (typically the archived ones among the matches), which
