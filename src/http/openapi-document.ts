@@ -78,7 +78,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
 const DESCRIPTION = `The HTTP API of **Angel's Share**: catalog, inventory that never oversells, timed holds and orders, customers and their preferences, for shops selling rare and limited-edition spirits.
 
 - **Authentication**: \`Authorization: Bearer <JWT>\`, an access token from \`POST /api/v1/auth/login\` (15 minutes by default, renewed with the refresh token). Roles are \`customer\`, \`staff\` and \`admin\`.
-- **Errors** are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\` and \`detail\`; validation failures (422) add \`errors\`, a list of \`{ path, message }\`. Every response carries \`X-Request-Id\`; quote it when reporting a problem.
+- **Errors** are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\` and \`code\` (one of the \`ProblemCode\` values, listed with when each occurs: switch on it); validation failures (422) add \`errors\`, a list of \`{ path, message }\`. Every response carries \`X-Request-Id\`; quote it when reporting a problem.
 - **Lists** take \`limit\` and \`cursor\` and answer \`{ items, nextCursor }\`.
 - **Money** is an integer amount in minor units plus an ISO 4217 currency; **times** are ISO-8601 UTC strings; **ids** are opaque strings.
 - **Retries**: requests that create orders or change stock accept an \`Idempotency-Key\` header; a retry with the same key gets the first answer and changes nothing more.

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type ProblemCode, ProblemCodeSchema } from "../problem-codes.ts";
 
 export const PROBLEM_TYPE_BASE = "https://angelshare.dev/problems/";
 
@@ -14,6 +15,7 @@ export const FieldErrorSchema = z
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: `${PROBLEM_TYPE_BASE}validation` }),
+    code: ProblemCodeSchema,
     title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 422 }),
     detail: z.string().optional().openapi({ example: "The request body has 1 invalid field." }),
@@ -27,7 +29,7 @@ export const ProblemSchema = z
 export type Problem = z.infer<typeof ProblemSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
-const TITLES: Record<number, [slug: string, title: string]> = {
+const TITLES: Record<number, [code: ProblemCode, title: string]> = {
   400: ["bad-request", "Bad request"],
   401: ["unauthorized", "Authentication required"],
   403: ["forbidden", "Forbidden"],
@@ -44,8 +46,8 @@ const TITLES: Record<number, [slug: string, title: string]> = {
 };
 
 export type ProblemInit = {
-  /** Short machine-readable slug appended to the type URI; defaults to one per status. */
-  code?: string;
+  /** What went wrong (src/problem-codes.ts), also the last segment of the type URI; defaults to one per status. */
+  code?: ProblemCode;
   title?: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
@@ -65,11 +67,13 @@ export class ProblemError extends Error {
   }
 
   toProblem(instance?: string, requestId?: string): Problem {
-    const [slug, title] = TITLES[this.status] ?? ["error", "Error"];
+    const [fallback, title] = TITLES[this.status] ?? ["error", "Error"];
+    const code = this.init.code ?? fallback;
     // Extension members first: RFC 9457's own members (and ours) always win, so `status` stays the HTTP status.
     return {
       ...this.init.extra,
-      type: PROBLEM_TYPE_BASE + (this.init.code ?? slug),
+      type: PROBLEM_TYPE_BASE + code,
+      code,
       title: this.init.title ?? title,
       status: this.status,
       detail: this.detail,

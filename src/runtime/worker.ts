@@ -14,6 +14,7 @@ import { type Deps, type Logger, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit.ts";
+import type { ProblemCode } from "../problem-codes.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
@@ -111,6 +112,7 @@ function setup(env: WorkerEnv): Built {
 function misconfigured(error: ConfigError): Response {
   const body = {
     type: `${PROBLEM_TYPE_BASE}misconfigured`,
+    code: "misconfigured" satisfies ProblemCode,
     title: "Server misconfigured",
     status: 500,
     detail: `The Worker's configuration is invalid (${error.problems.length} problem(s), see its logs).`,

@@ -53,7 +53,7 @@ function testRouter() {
     await gate;
     const { text, failWith } = c.req.valid("json");
     if (failWith === 500) throw new Error("boom (a bug)");
-    if (failWith) throw new ProblemError(failWith as 409, "Refused on purpose.", { code: "on-purpose" });
+    if (failWith) throw new ProblemError(failWith as 409, "Refused on purpose.", { code: "conflict" });
     const by = c.var.principal!.id;
     const id = `note_${handlerRuns}`;
     await c.var.services.audit.record({ actorId: by, action: "test.note", subject: id, detail: { text } });
@@ -181,7 +181,9 @@ describe("Idempotency-Key", () => {
     expect(replay.status).toBe(409);
     expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
     expect(replay.headers.get("Content-Type")).toContain("application/problem+json");
-    expect(((await replay.json()) as { type: string }).type).toEndWith("/on-purpose");
+    const body = (await replay.json()) as { type: string; detail: string };
+    expect(body.type).toEndWith("/conflict");
+    expect(body.detail).toBe("Refused on purpose.");
     expect(handlerRuns).toBe(1);
 
     const broken = { ...me.headers, "Idempotency-Key": "broken" };

@@ -1,0 +1,75 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * Every problem the API answers with names one of these codes, as the last segment of its `type` URI and
+ * as its `code` member, so a client can switch on it. One line each: when it occurs. The OpenAPI document
+ * lists them (the `ProblemCode` schema); a code missing here does not compile, and a test checks the
+ * literals in the source against this table.
+ */
+export const PROBLEM_CODES = {
+  // One per HTTP status, when nothing more precise applies.
+  "bad-request": "400: the request cannot be read (for example, a body that is not valid JSON).",
+  unauthorized: "401: no valid access token, or an expired one.",
+  forbidden: "403: the caller's role or ownership does not allow this operation.",
+  "not-found": "404: no such resource, or one the caller may not see; also an unknown path.",
+  "method-not-allowed": "405: the path exists but not with this method (see `Allow`).",
+  conflict: "409: the request conflicts with the resource's current state.",
+  "payload-too-large": "413: the body is over the size limit (also for chunked bodies).",
+  "unsupported-media-type": "415: a body that is not `application/json`.",
+  validation: "422: the request failed validation; `errors` lists each field and why.",
+  "too-many-requests": "429: too many requests (see `Retry-After`).",
+  internal: "500: a bug on our side; it has been logged (quote `requestId`).",
+  "not-implemented": "501: this runtime does not serve the operation (for example, SSE on Workers).",
+  unavailable: "503: a dependency (the database) is not answering; try again.",
+  misconfigured: "500: the server's configuration is invalid (Workers: a binding or variable is wrong).",
+  error: "Any other status, without a code of its own.",
+  // Authentication and accounts.
+  "invalid-credentials": "e-mail or password wrong (the same answer for both).",
+  "invalid-refresh-token": "the refresh token is unknown, expired or already used (its family is revoked).",
+  "account-disabled": "the account has been disabled by an admin.",
+  "too-many-attempts": "too many failed sign-ins or registrations for this e-mail or client.",
+  "rate-limited": "the client went over its request rate (see `RateLimit` and `Retry-After`).",
+  "email-taken": "an account with this e-mail exists.",
+  "self-demotion": "an admin tried to remove their own admin role or disable themselves.",
+  // Catalog, inventory and stock.
+  "duplicate-batch-number": "the spirit already has a batch with this number.",
+  "stale-version": "the level changed since the version the request names (optimistic concurrency).",
+  "below-reserved": "the change would take on-hand stock below what is held for orders.",
+  "insufficient-stock": "not enough unreserved stock at the level for this change.",
+  "serials-taken": "some bottle serials are already recorded.",
+  "unknown-level": "no inventory level for that spirit, batch and location.",
+  "stock-conflict": "a concurrent stock change won; retry the request.",
+  // Orders.
+  "sold-out": "not enough bottles available; `available` says how many are left.",
+  "per-customer-limit": "the order would take the customer over the spirit's per-customer limit.",
+  "not-on-sale": "the spirit is not on sale (announced, archived, or before its release date).",
+  "mixed-currency": "the order's lines are priced in different currencies.",
+  "preorder-alone": "a pre-order must be an order of its own.",
+  "hold-expired": "the order's hold lapsed and its bottles went back on sale.",
+  "order-status": "the order's state does not allow this; `orderStatus` says what it is.",
+  // Compliance (the rule that refused the order is also in `rule`).
+  "destination-blocked": "spirits may not be shipped to the order's destination.",
+  "date-of-birth-required": "the customer's profile needs a date of birth before ordering.",
+  "under-legal-age": "the customer is under the legal purchase age at the destination (`minimumAge`).",
+  // Reviews and customers.
+  "review-exists": "the customer has already reviewed this spirit.",
+  "wishlist-full": "the wishlist is at its maximum size.",
+  // HTTP plumbing.
+  "idempotency-key-invalid": "the `Idempotency-Key` header is malformed.",
+  "idempotency-key-reused": "the key was used with a different request.",
+  "idempotency-key-in-flight": "a request with this key is still being processed.",
+  "upgrade-required": "the path takes a WebSocket handshake.",
+} as const satisfies Record<string, string>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+export const isProblemCode = (value: string): value is ProblemCode => Object.hasOwn(PROBLEM_CODES, value);
+
+const codes = Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]];
+
+export const ProblemCodeSchema = z.enum(codes).openapi("ProblemCode", {
+  description: `What went wrong, for a client to switch on:\n\n${codes
+    .map((c) => `- \`${c}\`: ${PROBLEM_CODES[c]}`)
+    .join("\n")}`,
+  "x-enumDescriptions": PROBLEM_CODES,
+});

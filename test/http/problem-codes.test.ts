@@ -1,0 +1,75 @@
+/**
+ * Problem codes are a contract: every code the source can throw is in the one table
+ * (src/problem-codes.ts), every code there is documented in the OpenAPI document, and real problem bodies
+ * carry their code and agree with the published `Problem` schema.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { API_PREFIX } from "../../src/app.ts";
+import { ProblemSchema } from "../../src/http/problem.ts";
+import { isProblemCode, PROBLEM_CODES } from "../../src/problem-codes.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+
+const SRC = join(import.meta.dir, "../../src");
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+
+/** Literal codes given to a problem (`code: "x"` after a ProblemError or a problem helper in the same statement). */
+function thrownCodes(): { code: string; where: string }[] {
+  const found: { code: string; where: string }[] = [];
+  for (const file of filesUnder(SRC)) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/new ProblemError\(([^;]|;(?!\n))*?\bcode: "([a-z-]+)"/g))
+      found.push({ code: m[2]!, where: file.slice(SRC.length + 1) });
+  }
+  return found;
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe("problem codes", () => {
+  test("every code the source gives a ProblemError is in the table", () => {
+    const codes = thrownCodes();
+    expect(codes.length).toBeGreaterThan(20);
+    expect(codes.filter((c) => !isProblemCode(c.code))).toEqual([]);
+  });
+
+  test("every code is documented in the OpenAPI document, with when it occurs", async () => {
+    const doc = (await (await t.call("GET", `${API_PREFIX}/openapi.json`)).json()) as {
+      components: { schemas: Record<string, { enum?: string[]; description?: string; properties?: object }> };
+    };
+    const schema = doc.components.schemas.ProblemCode!;
+    expect(schema.enum!.sort()).toEqual(Object.keys(PROBLEM_CODES).sort());
+    for (const [code, when] of Object.entries(PROBLEM_CODES))
+      expect(schema.description).toContain(`\`${code}\`: ${when}`);
+    expect(Object.keys(doc.components.schemas.Problem!.properties!)).toContain("code");
+  });
+
+  test("real problems carry their code and agree with the Problem schema", async () => {
+    const staff = await t.signIn("staff");
+    const answers = [
+      await t.call("GET", `${API_PREFIX}/nothing-here`),
+      await t.call("DELETE", `${API_PREFIX}/openapi.json`),
+      await t.call("GET", `${API_PREFIX}/customers/me`),
+      await t.call("POST", `${API_PREFIX}/spirits`, { headers: staff.headers, body: { name: 1 } }),
+      await t.call("POST", `${API_PREFIX}/spirits`, { headers: staff.headers, body: "{not json" }),
+    ];
+    const codes = [];
+    for (const res of answers) {
+      expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+      const body = await res.json();
+      const parsed = ProblemSchema.parse(body);
+      expect(parsed.status).toBe(res.status);
+      expect(parsed.type).toEndWith(`/${parsed.code}`);
+      codes.push(parsed.code);
+    }
+    expect(codes).toEqual(["not-found", "method-not-allowed", "unauthorized", "validation", "bad-request"]);
+  });
+});
