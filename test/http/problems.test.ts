@@ -205,7 +205,15 @@ describe("a bug on our side", () => {
     expect(body.type).toEndWith("/internal");
     for (const leak of [SECRET, "libsql://", "db.ts", "/srv/", "at ", "Error"])
       expect(text).not.toContain(leak);
-    expect(Object.keys(body).sort()).toEqual(["code", "detail", "instance", "requestId", "status", "title", "type"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "code",
+      "detail",
+      "instance",
+      "requestId",
+      "status",
+      "title",
+      "type",
+    ]);
     const logged = silentLogger.lines.find((l) => l.requestId === requestId && l.msg === "unhandled error");
     expect(logged?.message).toContain(SECRET);
     expect(String(logged?.stack)).toContain("test-routes.ts");
