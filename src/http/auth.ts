@@ -48,6 +48,15 @@ export function requireRole(...roles: Role[]) {
   });
 }
 
+/**
+ * Route middleware for `/customers/{id}/...`: another customer's id is refused (404, as if it did not exist)
+ * before the request is validated, so a body sent about someone else is never looked at.
+ */
+export const requireOwnCustomer = createMiddleware<AppEnv>(async (c, next) => {
+  resolveCustomerId(principalOf(c), c.req.param("id") ?? "");
+  await next();
+});
+
 export const isStaff = (p: Principal | undefined) => p?.role === "staff" || p?.role === "admin";
 
 /**

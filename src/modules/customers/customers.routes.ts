@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
-import { requireRole } from "../../http/auth.ts";
+import { requireOwnCustomer, requireRole } from "../../http/auth.ts";
 import { BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
@@ -16,7 +16,8 @@ import {
 
 const tags = ["Customers"];
 /** Any signed-in caller; the handler then lets customers reach only themselves (others' ids are 404). */
-const signedIn = [requireRole()];
+/** Signed in, and the customer in the path is the caller (or the caller is staff). */
+const signedIn = [requireRole(), requireOwnCustomer];
 const who = "A customer reaches only their own (`me`); staff and admins reach any.";
 
 export const getCustomer = createRoute({

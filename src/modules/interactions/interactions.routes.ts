@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
-import { requireRole } from "../../http/auth.ts";
+import { requireOwnCustomer, requireRole } from "../../http/auth.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import {
@@ -13,7 +13,8 @@ import {
 } from "./interactions.schemas.ts";
 
 const tags = ["Signals"];
-const signedIn = [requireRole()];
+/** Signed in, and the customer in the path is the caller (or the caller is staff). */
+const signedIn = [requireRole(), requireOwnCustomer];
 
 export const recordInteractions = createRoute({
   method: "post",
