@@ -66,6 +66,8 @@ export type WorkerRuntimeOptions = {
   vars?: Record<string, string>;
   /** Leave out the Durable Object binding (to test the configuration check). */
   withoutStockBinding?: boolean;
+  /** Opens workerd's V8 inspector on this port (0: any free one; see `miniflare.getInspectorURL()`). */
+  inspectorPort?: number;
 };
 
 export type WorkerRuntime = {
@@ -103,6 +105,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       compatibilityFlags: wranglerConfig.compatibility_flags ?? [],
       host: "127.0.0.1",
       port: 0,
+      inspectorPort: options.inspectorPort,
       log: new Log(LogLevel.WARN),
       // The Worker's console output is kept for assertions (printed too with DEBUG_WORKER=1).
       handleStructuredLogs: ({ level, message }) => {
