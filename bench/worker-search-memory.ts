@@ -63,7 +63,7 @@ if (!databasePath) {
   const seeded = Bun.spawnSync(
     [
       process.execPath,
-      "src/db/seed-cli.ts",
+      "src/cli/seed.ts",
       "--spirits",
       values.spirits!,
       "--database",
