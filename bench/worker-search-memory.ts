@@ -61,14 +61,7 @@ if (!databasePath) {
   dir = mkdtempSync(join(tmpdir(), "angelshare-bench-search-memory-"));
   databasePath = join(dir, "catalog.db");
   const seeded = Bun.spawnSync(
-    [
-      process.execPath,
-      "src/cli/seed.ts",
-      "--spirits",
-      values.spirits!,
-      "--database",
-      `file:${databasePath}`,
-    ],
+    [process.execPath, "src/cli/seed.ts", "--spirits", values.spirits!, "--database", `file:${databasePath}`],
     { env: { ...process.env, LOG_LEVEL: "silent" }, stderr: "pipe" },
   );
   if (seeded.exitCode !== 0) throw new Error(`seed failed: ${seeded.stderr.toString()}`);
