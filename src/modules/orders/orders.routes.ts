@@ -78,11 +78,11 @@ export const confirmOrder = createRoute({
     "The holds become committed and numbered bottles get their numbers. An order whose hold has expired is " +
     "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged.",
   ...access("owner"),
-  middleware: signedIn,
-  request: { params: OrderIdParamsSchema },
+  middleware: [...signedIn, idempotent("orders.confirm")],
+  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
   responses: {
-    200: jsonContent(OrderSchema, "The confirmed order."),
-    ...problemResponses(...AUTH_ERRORS, 404, 409),
+    200: { ...jsonContent(OrderSchema, "The confirmed order."), headers: IdempotentReplayedHeader },
+    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
   },
 });
 
@@ -93,11 +93,11 @@ export const cancelOrder = createRoute({
   summary: "Cancel an order and give back what it holds",
   description: "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff.",
   ...access("owner"),
-  middleware: signedIn,
-  request: { params: OrderIdParamsSchema },
+  middleware: [...signedIn, idempotent("orders.cancel")],
+  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
   responses: {
-    200: jsonContent(OrderSchema, "The cancelled order."),
-    ...problemResponses(...AUTH_ERRORS, 404, 409),
+    200: { ...jsonContent(OrderSchema, "The cancelled order."), headers: IdempotentReplayedHeader },
+    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
   },
 });
 
@@ -107,11 +107,11 @@ export const shipOrder = createRoute({
   tags,
   summary: "Ship a confirmed order (staff): on-hand and reserved go down together",
   ...access("staff"),
-  middleware: staffOnly,
-  request: { params: OrderIdParamsSchema },
+  middleware: [...staffOnly, idempotent("orders.ship")],
+  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
   responses: {
-    200: jsonContent(OrderSchema, "The shipped order."),
-    ...problemResponses(...AUTH_ERRORS, 404, 409),
+    200: { ...jsonContent(OrderSchema, "The shipped order."), headers: IdempotentReplayedHeader },
+    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
   },
 });
 
@@ -124,11 +124,14 @@ export const releasePreorders = createRoute({
     "Waiting pre-orders, first come first served, become held orders with a payment window while stock " +
     "lasts. The reaper does the same by itself once the spirit's release date has come.",
   ...access("staff"),
-  middleware: staffOnly,
-  request: { params: SpiritIdParamsSchema },
+  middleware: [...staffOnly, idempotent("preorders.release")],
+  request: { params: SpiritIdParamsSchema, headers: IdempotencyKeyHeader },
   responses: {
-    200: jsonContent(PreorderReleaseSchema, "How many pre-orders now hold stock, and how many still wait."),
-    ...problemResponses(...AUTH_ERRORS, 404),
+    200: {
+      ...jsonContent(PreorderReleaseSchema, "How many pre-orders now hold stock, and how many still wait."),
+      headers: IdempotentReplayedHeader,
+    },
+    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
   },
 });
 
