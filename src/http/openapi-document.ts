@@ -56,7 +56,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   {
     name: "Orders",
     description:
-      "Orders that never oversell: stock is held per spirit in a fixed order, all or nothing. Creating one accepts an `Idempotency-Key`.",
+      "Orders that never oversell: stock is held per spirit in a fixed order, all or nothing. Placing, confirming, cancelling and shipping one accept an `Idempotency-Key`.",
   },
   {
     name: "Drops",

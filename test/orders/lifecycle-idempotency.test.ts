@@ -101,5 +101,42 @@ describeTargets("stock-changing order routes take an Idempotency-Key", (t) => {
     const reused = await act(c, `/api/v1/orders/${other.order.id}/cancel`, "shared-key");
     expect(reused.status).not.toBe(200);
     expect(reused.headers.get("Idempotent-Replayed")).toBeNull();
+    expect((await reused.json()).type).toEndWith("/idempotency-key-reused");
+  });
+
+  test("the first answer stays the answer: after the order moved on, and when it was a refusal", async () => {
+    const { c, order } = await placed();
+    const confirm = `/api/v1/orders/${order.id}/confirm`;
+    const confirmed = await (await act(c, confirm, "confirm-then-ship")).json();
+    expect((await act(shop.staff, `/api/v1/orders/${order.id}/ship`)).status).toBe(200);
+    const late = await act(c, confirm, "confirm-then-ship");
+    expect(late.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await late.json()).toEqual(confirmed);
+
+    const cancelled = await placed();
+    await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/cancel`);
+    const refused = await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
+    expect(refused.status).toBe(409);
+    const again = await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
+    expect([again.status, again.headers.get("Idempotent-Replayed")]).toEqual([409, "true"]);
+    expect(await again.json()).toEqual(await refused.json());
+  });
+
+  test("the OpenAPI document declares the key, the replay marker and the key's problems on each route", async () => {
+    const doc = await (await t.call("GET", "/api/v1/openapi.json")).json();
+    for (const path of [
+      "/api/v1/orders/{id}/confirm",
+      "/api/v1/orders/{id}/cancel",
+      "/api/v1/orders/{id}/ship",
+      "/api/v1/inventory/{spiritId}/preorders/release",
+    ]) {
+      const op = doc.paths[path].post;
+      expect(
+        op.parameters.find((p: { in: string }) => p.in === "header"),
+        path,
+      ).toMatchObject({ name: "idempotency-key", required: false });
+      expect(op.responses["200"].headers, path).toHaveProperty("Idempotent-Replayed");
+      expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(["400", "409", "422"]));
+    }
   });
 });

@@ -76,7 +76,8 @@ export const confirmOrder = createRoute({
   summary: "Payment done: reserved → confirmed",
   description:
     "The holds become committed and numbered bottles get their numbers. An order whose hold has expired is " +
-    "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged.",
+    "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged. " +
+    "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("owner"),
   middleware: [...signedIn, idempotent("orders.confirm")],
   request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
@@ -91,7 +92,9 @@ export const cancelOrder = createRoute({
   path: "/orders/{id}/cancel",
   tags,
   summary: "Cancel an order and give back what it holds",
-  description: "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff.",
+  description:
+    "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff. " +
+    "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("owner"),
   middleware: [...signedIn, idempotent("orders.cancel")],
   request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
@@ -106,6 +109,7 @@ export const shipOrder = createRoute({
   path: "/orders/{id}/ship",
   tags,
   summary: "Ship a confirmed order (staff): on-hand and reserved go down together",
+  description: "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("staff"),
   middleware: [...staffOnly, idempotent("orders.ship")],
   request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
@@ -122,7 +126,8 @@ export const releasePreorders = createRoute({
   summary: "Release a spirit's pre-orders now (staff)",
   description:
     "Waiting pre-orders, first come first served, become held orders with a payment window while stock " +
-    "lasts. The reaper does the same by itself once the spirit's release date has come.",
+    "lasts. The reaper does the same by itself once the spirit's release date has come. " +
+    "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("staff"),
   middleware: [...staffOnly, idempotent("preorders.release")],
   request: { params: SpiritIdParamsSchema, headers: IdempotencyKeyHeader },
