@@ -5,7 +5,13 @@
  *
  * Order-wide operations (confirm, ship, cancel) cannot be refused for lack of stock, so, as on Bun, they
  * are one atomic guarded batch run right here; afterwards each touched spirit's object re-reads its
- * state and broadcasts it, so a spirit's messages still all come from its own object. Reads (snapshot,
+ * state and broadcasts it, so a spirit's messages still all come from its own object. Not through the
+ * objects, because they need none: none lowers what a spirit has available, so no hold an object planned
+ * can oversell because of one; every hold, claim and order they move is guarded on the status it moves
+ * from, in the same batch as the counts that change with it, so whoever comes second (an expiry, a
+ * release, another order-wide change) changes nothing; and an order over several spirits stays all or
+ * nothing, which one object per spirit could not give without a protocol between objects (see DESIGN,
+ * "Order-wide changes on Workers"; test/workers/order-wide-races.test.ts races them). Reads (snapshot,
  * an order's holds, the next expiry) need no serialising and go straight to the database.
  */
 import type { Client } from "@libsql/client";
