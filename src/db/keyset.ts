@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { ProblemError } from "../http/problem.ts";
+import { DomainError } from "../domain-error.ts";
 
 /**
  * Keyset ("seek") pagination: the cursor holds the sort values of the last row of a page, and the next
@@ -37,7 +37,7 @@ export function fromBase64Url(text: string): string {
 }
 
 const badCursor = () =>
-  new ProblemError(422, "The cursor is not one this list gave out (or it belongs to another sort).", {
+  new DomainError("validation", "The cursor is not one this list gave out (or it belongs to another sort).", {
     errors: [{ path: "cursor", message: "is not a valid cursor for this list" }],
   });
 

@@ -2,10 +2,65 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env.ts";
+import { DomainError } from "../domain-error.ts";
+import type { ProblemCode } from "../problem-codes.ts";
 import { ProblemError, problemResponse } from "./problem.ts";
+
+/** The HTTP status of each code, for the errors services throw (`DomainError` carries only the code). */
+export const STATUS_OF_CODE = {
+  "bad-request": 400,
+  unauthorized: 401,
+  forbidden: 403,
+  "not-found": 404,
+  "method-not-allowed": 405,
+  conflict: 409,
+  "payload-too-large": 413,
+  "unsupported-media-type": 415,
+  validation: 422,
+  "too-many-requests": 429,
+  internal: 500,
+  "not-implemented": 501,
+  unavailable: 503,
+  misconfigured: 500,
+  error: 500,
+  "invalid-credentials": 401,
+  "invalid-refresh-token": 401,
+  "account-disabled": 403,
+  "too-many-attempts": 429,
+  "rate-limited": 429,
+  "email-taken": 409,
+  "self-demotion": 403,
+  "duplicate-batch-number": 409,
+  "stale-version": 409,
+  "below-reserved": 409,
+  "insufficient-stock": 409,
+  "serials-taken": 409,
+  "unknown-level": 422,
+  "stock-conflict": 409,
+  "sold-out": 409,
+  "per-customer-limit": 422,
+  "not-on-sale": 409,
+  "mixed-currency": 422,
+  "preorder-alone": 422,
+  "hold-expired": 409,
+  "order-status": 409,
+  "destination-blocked": 403,
+  "date-of-birth-required": 422,
+  "under-legal-age": 403,
+  "review-exists": 409,
+  "wishlist-full": 409,
+  "idempotency-key-invalid": 400,
+  "idempotency-key-reused": 422,
+  "idempotency-key-in-flight": 409,
+  "upgrade-required": 426,
+} as const satisfies Record<ProblemCode, ContentfulStatusCode>;
+
+export const problemFromDomain = (err: DomainError): ProblemError =>
+  new ProblemError(STATUS_OF_CODE[err.code], err.detail, { ...err.init, code: err.code });
 
 /** The app's one error handler: known problems as they are, anything else as a 500 that leaks nothing. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof DomainError) return problemResponse(c, problemFromDomain(err));
   if (err instanceof ProblemError) return problemResponse(c, err);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

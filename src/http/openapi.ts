@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env.ts";
-import { fieldErrors, ProblemError, ProblemSchema, problemResponse } from "./problem.ts";
+import { fieldErrors } from "../domain-error.ts";
+import { ProblemError, ProblemSchema, problemResponse } from "./problem.ts";
 
 /** Every router is made here so validation errors have one shape everywhere (422 with `errors`). */
 export function createRouter() {

@@ -93,11 +93,3 @@ export function problemResponse(c: Context, err: ProblemError): Response {
   const headers = new Headers({ "Content-Type": "application/problem+json", ...err.init.headers });
   return new Response(JSON.stringify(body), { status: err.status, headers });
 }
-
-/** Turns zod issues into our `{ path, message }` list. */
-export function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]): FieldError[] {
-  return issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
-}

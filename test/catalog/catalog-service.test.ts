@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, like } from "drizzle-orm";
 import { batches, spirits } from "../../src/db/schema/catalog.ts";
+import { DomainError } from "../../src/domain-error.ts";
 import { mergePatch } from "../../src/http/merge-patch.ts";
-import { ProblemError } from "../../src/http/problem.ts";
 import { SpiritInputSchema, SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
 import { describeReferences, isConstraintError } from "../../src/modules/catalog/references.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
@@ -55,19 +55,19 @@ describe("catalog service (what other modules call)", () => {
     const err = await t.services.catalog
       .listSpirits({ limit: 1, sort: "newest", cursor: first.nextCursor! })
       .catch((e) => e);
-    expect(err).toBeInstanceOf(ProblemError);
-    expect((err as ProblemError).status).toBe(422);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe("validation");
   });
 
-  test("deleteSpirit and patchSpirit throw a 404 problem for unknown ids", async () => {
+  test("deleteSpirit and patchSpirit throw not-found for unknown ids", async () => {
     for (const run of [
       () => t.services.catalog.deleteSpirit("spr_missing"),
       () => t.services.catalog.patchSpirit("spr_missing", { name: "x" }),
       () => t.services.catalog.listBatches("spr_missing", { limit: 5 }),
     ]) {
       const err = await run().catch((e) => e);
-      expect(err).toBeInstanceOf(ProblemError);
-      expect((err as ProblemError).status).toBe(404);
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe("not-found");
     }
   });
 });

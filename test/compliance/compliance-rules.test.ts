@@ -1,6 +1,7 @@
 /** The rules themselves: `checkOrder` and `canBuy` over the seeded defaults and staff changes. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ProblemError } from "../../src/http/problem.ts";
+import { DomainError } from "../../src/domain-error.ts";
+import { problemFromDomain } from "../../src/http/errors.ts";
 import { ageAt, parseBirthDate } from "../../src/modules/compliance/compliance.service.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -18,8 +19,11 @@ async function refusal(dateOfBirth: string | null, country: string, region?: str
     await t.services.compliance.checkOrder({ dateOfBirth, country, region, at: when });
     return undefined;
   } catch (err) {
-    if (!(err instanceof ProblemError)) throw err;
-    return err.toProblem() as { status: number; type: string; detail: string } & Record<string, unknown>;
+    if (!(err instanceof DomainError)) throw err;
+    return problemFromDomain(err).toProblem() as { status: number; type: string; detail: string } & Record<
+      string,
+      unknown
+    >;
   }
 }
 

@@ -17,16 +17,24 @@ const filesUnder = (dir: string): string[] =>
     e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
   );
 
-/** Literal codes given to a problem (`code: "x"` after a ProblemError or a problem helper in the same statement). */
+/** Literal codes given to a problem: `code: "x"` in a ProblemError's statement, or a DomainError's first argument. */
 function thrownCodes(): { code: string; where: string }[] {
   const found: { code: string; where: string }[] = [];
   for (const file of filesUnder(SRC)) {
     const text = readFileSync(file, "utf8");
+    const where = file.slice(SRC.length + 1);
     for (const m of text.matchAll(/new ProblemError\(([^;]|;(?!\n))*?\bcode: "([a-z-]+)"/g))
-      found.push({ code: m[2]!, where: file.slice(SRC.length + 1) });
+      found.push({ code: m[2]!, where });
+    for (const m of text.matchAll(/new DomainError\(\s*"([a-z-]+)"/g)) found.push({ code: m[1]!, where });
   }
   return found;
 }
+
+/** Files that hold domain logic: services, the stock core, the database layer. */
+const isDomainFile = (where: string) =>
+  where.startsWith("stock/") ||
+  where.startsWith("db/") ||
+  /^modules\/[^/]+\/(?!.*\.(handlers|routes)\.ts$)/.test(where);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -39,6 +47,28 @@ describe("problem codes", () => {
     const codes = thrownCodes();
     expect(codes.length).toBeGreaterThan(20);
     expect(codes.filter((c) => !isProblemCode(c.code))).toEqual([]);
+  });
+
+  test("services throw domain errors: none of them imports HTTP problems", () => {
+    const leaking = filesUnder(SRC)
+      .map((file) => ({ where: file.slice(SRC.length + 1), text: readFileSync(file, "utf8") }))
+      .filter(({ where }) => isDomainFile(where) && !where.endsWith("/index.ts"))
+      .filter(({ text }) => /from "[./]+\/http\/problem\.ts"|\bProblemError\b/.test(text))
+      .map(({ where }) => where);
+    expect(leaking).toEqual([]);
+    expect(thrownCodes().filter((c) => isDomainFile(c.where)).length).toBeGreaterThan(20);
+  });
+
+  test("a domain error answers with its code's status, detail and facts", async () => {
+    const customer = await t.signIn("customer");
+    const res = await t.call("GET", `${API_PREFIX}/orders/no-such-order`, { headers: customer.headers });
+    expect(res.status).toBe(404);
+    const body = ProblemSchema.parse(await res.json());
+    expect([body.code, body.status, body.detail]).toEqual([
+      "not-found",
+      404,
+      "Order no-such-order was not found.",
+    ]);
   });
 
   test("every code is documented in the OpenAPI document, with when it occurs", async () => {

@@ -5,8 +5,8 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { readCache } from "../../db/read-cache.ts";
 import { type AccountRow, accounts, customers, type Role, refreshTokens } from "../../db/schema/accounts.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
-import { ProblemError } from "../../http/problem.ts";
 import { TokenError, type VerifiedToken } from "../../http/tokens.ts";
 import type { AuditEntry, AuditService } from "../audit/audit.service.ts";
 import type { Account, AccountPatch, NewStaffAccount } from "./accounts.schemas.ts";
@@ -54,8 +54,7 @@ export function isUniqueViolation(err: unknown, column: string): boolean {
 }
 
 const emailTaken = () =>
-  new ProblemError(409, "An account with this e-mail already exists.", {
-    code: "email-taken",
+  new DomainError("email-taken", "An account with this e-mail already exists.", {
     errors: [{ path: "email", message: "is already used by another account" }],
   });
 
@@ -172,11 +171,12 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
    */
   async function updateAccount(id: string, patch: AccountPatch, actor: Principal): Promise<Account> {
     const current = await findById(id);
-    if (!current) throw new ProblemError(404, `Account ${id} was not found.`);
+    if (!current) throw new DomainError("not-found", `Account ${id} was not found.`);
     if (id === actor.id && ((patch.role && patch.role !== current.role) || patch.disabled === true)) {
-      throw new ProblemError(403, "Admins cannot demote or disable themselves: ask another admin.", {
-        code: "self-demotion",
-      });
+      throw new DomainError(
+        "self-demotion",
+        "Admins cannot demote or disable themselves: ask another admin.",
+      );
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (patch.role !== undefined && patch.role !== current.role) {

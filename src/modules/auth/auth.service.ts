@@ -1,5 +1,5 @@
 import type { Deps, MailMessage, PasswordHasher } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { TokenService } from "../../http/tokens.ts";
 import { type AccountsService, isUniqueViolation, normaliseEmail } from "../accounts/index.ts";
 import { type LoginInput, REGISTER_ACCEPTED, type RegisterInput, type Tokens } from "./auth.schemas.ts";
@@ -8,10 +8,9 @@ import { createRefreshTokenStore, type IssuedRefreshToken } from "./refresh-toke
 
 type AccountRef = { id: string; email: string; role: Tokens["account"]["role"] };
 
-const wrongCredentials = () =>
-  new ProblemError(401, "The e-mail or the password is wrong.", { code: "invalid-credentials" });
+const wrongCredentials = () => new DomainError("invalid-credentials", "The e-mail or the password is wrong.");
 
-const refreshRefused = (detail: string) => new ProblemError(401, detail, { code: "invalid-refresh-token" });
+const refreshRefused = (detail: string) => new DomainError("invalid-refresh-token", detail);
 
 /**
  * A hash of a random password with the hasher's own algorithm and cost, made once per hasher. Logins
@@ -114,9 +113,7 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
       throw wrongCredentials();
     }
     if (account.disabled) {
-      throw new ProblemError(403, "This account is disabled; ask the shop for help.", {
-        code: "account-disabled",
-      });
+      throw new DomainError("account-disabled", "This account is disabled; ask the shop for help.");
     }
     await throttle.loginSucceeded(email, client);
     await refreshTokens.pruneExpired(account.id);

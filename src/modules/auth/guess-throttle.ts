@@ -1,5 +1,5 @@
 import type { RateLimiter, RatePolicy } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -21,8 +21,7 @@ export const GUESS_LIMITS = {
 
 const tooMany = (what: string, retryAfterMs: number) => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new ProblemError(429, `Too many ${what}. Try again in ${seconds} s.`, {
-    code: "too-many-attempts",
+  return new DomainError("too-many-attempts", `Too many ${what}. Try again in ${seconds} s.`, {
     headers: { "Retry-After": String(seconds) },
   });
 };

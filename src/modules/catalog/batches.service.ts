@@ -3,7 +3,7 @@ import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type BatchRow, batches, type SpiritRow } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { Batch, BatchInput } from "./catalog.schemas.ts";
 import { isConstraintError } from "./references.ts";
@@ -21,13 +21,16 @@ const BATCH_ORDER: Sort<BatchRow> = {
 };
 
 const duplicateNumber = (spiritId: string, batchNumber: string) =>
-  new ProblemError(409, `Spirit ${spiritId} already has a batch numbered ${batchNumber}.`, {
-    code: "duplicate-batch-number",
-    errors: [{ path: "batchNumber", message: "is already used by another batch of this spirit" }],
-  });
+  new DomainError(
+    "duplicate-batch-number",
+    `Spirit ${spiritId} already has a batch numbered ${batchNumber}.`,
+    {
+      errors: [{ path: "batchNumber", message: "is already used by another batch of this spirit" }],
+    },
+  );
 
 const batchNotFound = (spiritId: string, batchId: string) =>
-  new ProblemError(404, `Batch ${batchId} of spirit ${spiritId} was not found.`);
+  new DomainError("not-found", `Batch ${batchId} of spirit ${spiritId} was not found.`);
 
 /** Batches (lots) of a spirit: batch number unique per spirit, cask numbers, bottling date, count, notes. */
 export function createBatchesService(

@@ -4,8 +4,8 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { readCache } from "../../db/read-cache.ts";
 import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError, fieldErrors } from "../../domain-error.ts";
 import { mergePatch } from "../../http/merge-patch.ts";
-import { fieldErrors, ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
@@ -48,7 +48,7 @@ export type DeleteOutcome =
  */
 export const ORDERING_FACTS_CACHE_MS = 3_000;
 
-const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
+const spiritNotFound = (id: string) => new DomainError("not-found", `Spirit ${id} was not found.`);
 
 /** The catalog: spirits and their batches. No HTTP here; handlers and other modules call these. */
 export function createCatalogService(deps: Deps, audit: AuditService) {
@@ -138,8 +138,8 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     const merged = SpiritInputSchema.safeParse(mergePatch(toSpiritInput(toSpirit(row)), patch));
     if (!merged.success) {
       const errors = fieldErrors(merged.error.issues);
-      throw new ProblemError(
-        422,
+      throw new DomainError(
+        "validation",
         `The spirit would not be valid after this patch: ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
         { errors },
       );

@@ -8,8 +8,8 @@ import {
   blockedDestinations,
 } from "../../db/schema/compliance.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import { codesFor, type Destination } from "../../http/destinations.ts";
-import { ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type {
   AgeLimit,
@@ -50,12 +50,6 @@ export type PurchaseVerdict =
       ruleCode: string | null;
       minimumAge?: number;
     };
-
-const STATUS: Record<ComplianceRule, 403 | 422> = {
-  "destination-blocked": 403,
-  "date-of-birth-required": 422,
-  "under-legal-age": 403,
-};
 
 type BirthDate = { y: number; m: number; d: number };
 
@@ -188,8 +182,7 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
   async function checkOrder(input: PurchaseCheck): Promise<void> {
     const v = await canBuy(input);
     if (v.allowed) return;
-    throw new ProblemError(STATUS[v.rule], v.detail, {
-      code: v.rule,
+    throw new DomainError(v.rule, v.detail, {
       extra: {
         rule: v.rule,
         ...(v.ruleCode ? { ruleCode: v.ruleCode } : {}),
@@ -292,6 +285,6 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
 }
 
 const notFoundRule = (what: string, code: string) =>
-  new ProblemError(404, `There is no ${what} for ${code}.`);
+  new DomainError("not-found", `There is no ${what} for ${code}.`);
 
 export type ComplianceService = ReturnType<typeof createComplianceService>;

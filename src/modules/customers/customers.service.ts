@@ -3,9 +3,9 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { accounts, customers, wishlistItems } from "../../db/schema/accounts.ts";
 import type { SpiritStatus } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError, type FieldIssue, fieldErrors, invalidFields } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
 import { mergePatch } from "../../http/merge-patch.ts";
-import { type FieldError, fieldErrors, ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import {
   type Customer,
@@ -39,14 +39,7 @@ const NEWEST: Sort<WishlistRow> = {
   ],
 };
 
-const invalid = (errors: FieldError[]) =>
-  new ProblemError(
-    422,
-    `The request body has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
-    { errors },
-  );
-
-const customerNotFound = () => new ProblemError(404, "Customer was not found.");
+const customerNotFound = () => new DomainError("not-found", "Customer was not found.");
 
 /**
  * Customer profiles (the customer row beside each account) and wishlists. Callers resolve `me` and check
@@ -103,7 +96,7 @@ export function createCustomersService(
 
   /** Rules a schema cannot check alone: the date of birth against today's date, the e-mail against the stored one. */
   function checkRules(current: { email: string }, input: { email?: string; dateOfBirth?: string | null }) {
-    const errors: FieldError[] = [];
+    const errors: FieldIssue[] = [];
     if (input.email !== undefined && input.email.trim().toLowerCase() !== current.email) {
       errors.push({
         path: "email",
@@ -117,7 +110,7 @@ export function createCustomersService(
       else if (input.dateOfBirth < "1900-01-01")
         errors.push({ path: "dateOfBirth", message: "must be 1900 or later" });
     }
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw invalidFields(errors);
   }
 
   type Profile = Pick<Customer, "name" | "dateOfBirth" | "country" | "region" | "preferences">;
@@ -188,7 +181,7 @@ export function createCustomersService(
     else if (patch.preferences !== undefined) {
       const merged = PreferencesSchema.safeParse(mergePatch(current.preferences, patch.preferences));
       if (!merged.success) {
-        throw invalid(
+        throw invalidFields(
           fieldErrors(merged.error.issues).map((e) => ({
             path: e.path === "(root)" ? "preferences" : `preferences.${e.path}`,
             message: e.message,
@@ -271,9 +264,9 @@ export function createCustomersService(
     if (existing) return { item: await toItem(existing), created: false };
 
     const spirit = await summaryOf(spiritId);
-    if (!spirit) throw invalid([{ path: "spiritId", message: "names no spirit in the catalog" }]);
+    if (!spirit) throw invalidFields([{ path: "spiritId", message: "names no spirit in the catalog" }]);
     if (spirit.status === "archived") {
-      throw invalid([
+      throw invalidFields([
         { path: "spiritId", message: "names an archived spirit, which can no longer be wished for" },
       ]);
     }
@@ -282,12 +275,9 @@ export function createCustomersService(
       .from(wishlistItems)
       .where(eq(wishlistItems.customerId, customerId));
     if ((size?.n ?? 0) >= MAX_WISHLIST_ITEMS) {
-      throw new ProblemError(
-        409,
+      throw new DomainError(
+        "wishlist-full",
         `A wishlist holds at most ${MAX_WISHLIST_ITEMS} spirits; remove some first.`,
-        {
-          code: "wishlist-full",
-        },
       );
     }
     const row = { customerId, spiritId, addedAt: clock.now().toISOString() };

@@ -10,7 +10,7 @@ import {
   interactions,
 } from "../../db/schema/signals.ts";
 import type { Deps } from "../../deps.ts";
-import { type FieldError, ProblemError } from "../../http/problem.ts";
+import { DomainError, type FieldIssue } from "../../domain-error.ts";
 import { createPurchaseSync } from "./purchase-sync.ts";
 import type { RefreshRequests } from "./refresh-port.ts";
 import { createSearchSync } from "./search-sync.ts";
@@ -117,7 +117,7 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshReq
   /** Validates and records what a client reports; a bad event refuses the whole batch (422), naming it. */
   async function recordClientEvents(customerId: string, events: ClientInteraction[]) {
     const now = clock.now().getTime();
-    const errors: FieldError[] = [];
+    const errors: FieldIssue[] = [];
     events.forEach((e, i) => {
       if (e.occurredAt === undefined) return;
       const at = Date.parse(e.occurredAt);
@@ -137,8 +137,8 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshReq
       }
     });
     if (errors.length) {
-      throw new ProblemError(
-        422,
+      throw new DomainError(
+        "validation",
         `${errors.length} event${errors.length === 1 ? " is" : "s are"} not valid; nothing was recorded.`,
         { errors },
       );

@@ -8,7 +8,7 @@ import {
   stockMovements,
 } from "../../db/schema/inventory.ts";
 import type { Deps } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import { auditStock, type StockAuditReport } from "../../stock/audit.ts";
 import type { StaffStockRequest, StockRefusal } from "../../stock/coordinator.ts";
 import type { StockChanged } from "../../stock/events.ts";
@@ -38,33 +38,30 @@ const AUDITS: Sort<InventoryAuditRow> = {
   ],
 };
 
-const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
+const spiritNotFound = (id: string) => new DomainError("not-found", `Spirit ${id} was not found.`);
 
-function refusalProblem(r: StockRefusal): ProblemError {
+function refusalProblem(r: StockRefusal): DomainError {
   switch (r.code) {
     case "stale-version":
-      return new ProblemError(409, r.detail, {
-        code: "stale-version",
+      return new DomainError("stale-version", r.detail, {
         title: "Stale version",
         extra: r.extra,
       });
     case "below-reserved":
-      return new ProblemError(409, r.detail, { code: "below-reserved", extra: r.extra });
+      return new DomainError("below-reserved", r.detail, { extra: r.extra });
     case "insufficient-stock":
-      return new ProblemError(409, r.detail, { code: "insufficient-stock", extra: r.extra });
+      return new DomainError("insufficient-stock", r.detail, { extra: r.extra });
     case "serials-taken":
-      return new ProblemError(409, "Some of those bottle numbers are already registered for this batch.", {
-        code: "serials-taken",
-      });
+      return new DomainError(
+        "serials-taken",
+        "Some of those bottle numbers are already registered for this batch.",
+      );
     case "unknown-level":
-      return new ProblemError(422, r.detail, {
-        code: "unknown-level",
+      return new DomainError("unknown-level", r.detail, {
         errors: [{ path: "locationId", message: "has no stock of this spirit (and batch)" }],
       });
     default:
-      return new ProblemError(409, "The stock changed meanwhile; read it again and retry.", {
-        code: "stock-conflict",
-      });
+      return new DomainError("stock-conflict", "The stock changed meanwhile; read it again and retry.");
   }
 }
 
@@ -155,8 +152,8 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       if (!audit) errors.push({ path: "auditId", message: `no audit ${change.auditId}` });
     }
     if (errors.length) {
-      throw new ProblemError(
-        422,
+      throw new DomainError(
+        "validation",
         `The operation names ${errors.length} unknown thing${errors.length === 1 ? "" : "s"}.`,
         {
           errors,
@@ -291,7 +288,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
 
   async function getAudit(id: string): Promise<Audit> {
     const row = await db.query.inventoryAudits.findFirst({ where: eq(inventoryAudits.id, id) });
-    if (!row) throw new ProblemError(404, `Audit ${id} was not found.`);
+    if (!row) throw new DomainError("not-found", `Audit ${id} was not found.`);
     return auditView(row);
   }
 

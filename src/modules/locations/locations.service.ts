@@ -4,8 +4,8 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { readCache } from "../../db/read-cache.ts";
 import { type LocationRow, locations } from "../../db/schema/locations.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import { coversDestination, type Destination } from "../../http/destinations.ts";
-import { ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { Location, LocationInput, LocationListQuery } from "./locations.schemas.ts";
 
@@ -35,7 +35,7 @@ const toLocation = (r: LocationRow): Location => ({
  */
 export const LOCATIONS_CACHE_MS = 5_000;
 
-const notFound = (id: string) => new ProblemError(404, `Location ${id} was not found.`);
+const notFound = (id: string) => new DomainError("not-found", `Location ${id} was not found.`);
 
 /**
  * A location serves a destination when it is active and its `shipsTo` covers it (the rule is spelled out

@@ -32,7 +32,7 @@ export interface OrdersPorts {
   customerProfile(customerId: string): Promise<CustomerProfile | undefined>;
   /** Ids of the locations that ship to the place (allocation tries them first). */
   locationsShippingTo(country: string, region: string | null): Promise<string[]>;
-  /** Throws a ProblemError naming the rule (age, region) when the order may not be placed. */
+  /** Throws a DomainError naming the rule (age, region) when the order may not be placed. */
   checkCompliance(input: ComplianceCheck): Promise<void> | void;
 }
 

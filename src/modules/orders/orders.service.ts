@@ -3,8 +3,8 @@ import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type OrderRow, type OrderStatus, orderLines, orders } from "../../db/schema/orders.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError, type FieldIssue } from "../../domain-error.ts";
 import { isStaff, type Principal } from "../../http/auth.ts";
-import { type FieldError, ProblemError } from "../../http/problem.ts";
 import type { HoldView, StockRefusal } from "../../stock/coordinator.ts";
 import { readWaitingClaims, spiritsWithWaitingClaims } from "../../stock/order-stock.ts";
 import { isReleased, type OrdersPorts, type SpiritForOrder } from "./orders.ports.ts";
@@ -29,54 +29,50 @@ const NEWEST: Sort<OrderRow> = {
   ],
 };
 
-const orderNotFound = (id: string) => new ProblemError(404, `Order ${id} was not found.`);
+const orderNotFound = (id: string) => new DomainError("not-found", `Order ${id} was not found.`);
 
 const wrongStatus = (status: OrderStatus, wanted: string) =>
-  new ProblemError(409, `The order is ${status}; ${wanted}.`, {
-    code: "order-status",
+  new DomainError("order-status", `The order is ${status}; ${wanted}.`, {
     extra: { orderStatus: status },
   });
 
 const holdExpired = (at: string | null) =>
-  new ProblemError(
-    409,
+  new DomainError(
+    "hold-expired",
     `The order's hold expired${at ? ` at ${at}` : ""}: its bottles went back on sale. Place a new order.`,
     {
-      code: "hold-expired",
       title: "Hold expired",
       extra: { expiredAt: at },
     },
   );
 
 /** Turns a stock refusal into the problem the customer sees, naming the spirit and the figures. */
-function refusalProblem(r: StockRefusal, spirit: SpiritForOrder): ProblemError {
+function refusalProblem(r: StockRefusal, spirit: SpiritForOrder): DomainError {
   const extra = { spiritId: spirit.id, spiritName: spirit.name, ...r.extra };
   switch (r.code) {
     case "sold-out": {
       const available = Number(r.extra?.available ?? 0);
-      return new ProblemError(
-        409,
+      return new DomainError(
+        "sold-out",
         `${spirit.name} is sold out${available > 0 ? `: only ${available} bottle${available === 1 ? " is" : "s are"} available` : ""}.`,
-        { code: "sold-out", title: "Sold out", extra },
+        { title: "Sold out", extra },
       );
     }
     case "allocation-exhausted": {
       const available = Number(r.extra?.available ?? 0);
-      return new ProblemError(
-        409,
+      return new DomainError(
+        "sold-out",
         `The pre-order allocation of ${spirit.name} is ${available > 0 ? `down to ${available} bottle${available === 1 ? "" : "s"}` : "taken"}.`,
-        { code: "sold-out", title: "Sold out", extra: { ...extra, preorder: true } },
+        { title: "Sold out", extra: { ...extra, preorder: true } },
       );
     }
     case "limit-exceeded":
-      return new ProblemError(422, `${spirit.name}: ${r.detail}`, {
-        code: "per-customer-limit",
+      return new DomainError("per-customer-limit", `${spirit.name}: ${r.detail}`, {
         title: "Over the per-customer limit",
         extra,
       });
     default:
-      return new ProblemError(409, "The stock changed while the order was placed; try again.", {
-        code: "stock-conflict",
+      return new DomainError("stock-conflict", "The stock changed while the order was placed; try again.", {
         extra,
       });
   }
@@ -104,7 +100,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
 
   async function loadSpirits(input: CreateOrderInput) {
     const spirits = new Map<string, SpiritForOrder>();
-    const errors: FieldError[] = [];
+    const errors: FieldIssue[] = [];
     for (const [i, item] of input.items.entries()) {
       let spirit = spirits.get(item.spiritId);
       if (!spirit) {
@@ -120,8 +116,8 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
       }
     }
     if (errors.length) {
-      throw new ProblemError(
-        422,
+      throw new DomainError(
+        "validation",
         `The order names ${errors.length} unknown item${errors.length === 1 ? "" : "s"}.`,
         {
           errors,
@@ -149,29 +145,24 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     const spirits = await loadSpirits(input);
     const currencies = new Set([...spirits.values()].map((s) => s.price.currency));
     if (currencies.size > 1) {
-      throw new ProblemError(
-        422,
+      throw new DomainError(
+        "mixed-currency",
         `The spirits are priced in different currencies (${[...currencies].join(", ")}); order them separately.`,
-        {
-          code: "mixed-currency",
-        },
       );
     }
     const preordering: SpiritForOrder[] = [];
     for (const spirit of spirits.values()) {
       if (spirit.status === "archived") {
-        throw new ProblemError(409, `${spirit.name} is no longer sold.`, {
-          code: "not-on-sale",
+        throw new DomainError("not-on-sale", `${spirit.name} is no longer sold.`, {
           extra: { spiritId: spirit.id },
         });
       }
       if (isReleased(spirit, now)) continue;
       if (!spirit.preorderAllocation) {
-        throw new ProblemError(
-          409,
+        throw new DomainError(
+          "not-on-sale",
           `${spirit.name} is not on sale yet${spirit.releaseDate ? ` (release ${spirit.releaseDate})` : ""}.`,
           {
-            code: "not-on-sale",
             extra: { spiritId: spirit.id, releaseDate: spirit.releaseDate },
           },
         );
@@ -179,9 +170,10 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
       preordering.push(spirit);
     }
     if (preordering.length && spirits.size > 1) {
-      throw new ProblemError(422, "A pre-order is for one spirit only; order the others separately.", {
-        code: "preorder-alone",
-      });
+      throw new DomainError(
+        "preorder-alone",
+        "A pre-order is for one spirit only; order the others separately.",
+      );
     }
 
     // The latecomers of a drop: when the coordinator knows the stock cannot cover the order, say so before
@@ -329,7 +321,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     let customerId = q.customerId === "me" ? actor.id : q.customerId;
     if (!staff) {
       if (customerId && customerId !== actor.id)
-        throw new ProblemError(403, "Customers see their own orders only.");
+        throw new DomainError("forbidden", "Customers see their own orders only.");
       customerId = actor.id;
     }
     const conds: SQL[] = [];
@@ -389,12 +381,12 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
       attach: transition(id, ["reserved"], "confirmed", actor.id, "payment confirmed", now, null),
     });
     if (!outcome.ok) {
-      if (outcome.code === "hold-expired") return settleExpired(row);
-      const fresh = await visibleRow(actor, id);
-      throw wrongStatus(
-        effectiveStatus(fresh, clock.now().toISOString()),
-        "only a reserved order can be confirmed",
-      );
+      // Lost a race: the order's own state says why (a cancel that released the holds is not an expiry).
+      const fresh = effectiveStatus(await visibleRow(actor, id), clock.now().toISOString());
+      if (fresh === "confirmed" || fresh === "shipped") return view(id);
+      if (fresh === "expired" || (fresh === "reserved" && outcome.code === "hold-expired"))
+        return settleExpired(row);
+      throw wrongStatus(fresh, "only a reserved order can be confirmed");
     }
     return view(id);
   }
@@ -407,7 +399,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     if (status === "expired") throw wrongStatus(status, "its bottles are already back on sale");
     if (status === "shipped") throw wrongStatus(status, "a shipped order cannot be cancelled");
     if (status === "confirmed" && !isStaff(actor)) {
-      throw new ProblemError(403, "A paid order can only be cancelled by staff (it needs a refund).");
+      throw new DomainError("forbidden", "A paid order can only be cancelled by staff (it needs a refund).");
     }
     const note =
       reason ??
@@ -456,7 +448,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
    */
   async function releasePreorders(spiritId: string, actorId: string | null) {
     const spirit = await ports.findSpirit(spiritId);
-    if (!spirit) throw new ProblemError(404, `Spirit ${spiritId} was not found.`);
+    if (!spirit) throw new DomainError("not-found", `Spirit ${spiritId} was not found.`);
     const claims = await readWaitingClaims(client, spiritId);
     const byOrder = new Map<string, typeof claims>();
     for (const c of claims) byOrder.set(c.orderId, [...(byOrder.get(c.orderId) ?? []), c]);

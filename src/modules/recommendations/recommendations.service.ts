@@ -7,7 +7,7 @@ import {
   type TasteProfile,
 } from "../../db/schema/recommendations.ts";
 import type { Deps } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
 import type { PurchasesService } from "../interactions/purchases.service.ts";
@@ -165,7 +165,7 @@ export function createRecommendationsService(
       ports.queue.isQueued(customerId),
     ]);
     const customer = customers.get(customerId);
-    if (!customer) throw new ProblemError(404, "Customer was not found.");
+    if (!customer) throw new DomainError("not-found", "Customer was not found.");
     const verdict = await legal(customer, clock.now());
     let source = cached;
     let pending = refreshPending;
@@ -193,7 +193,7 @@ export function createRecommendationsService(
       const ctx = model.index.index.get(query.context);
       if (ctx === undefined) {
         if (!(await ports.catalog.findSpirit(query.context))) {
-          throw new ProblemError(404, `Spirit ${query.context} was not found.`);
+          throw new DomainError("not-found", `Spirit ${query.context} was not found.`);
         }
         // A spirit newer than the model: the next rebuild will know it.
         await db.batch([ports.queue.enqueue(customerId, "new-context")]);

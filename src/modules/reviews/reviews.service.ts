@@ -5,8 +5,8 @@ import { customers } from "../../db/schema/accounts.ts";
 import { spirits } from "../../db/schema/catalog.ts";
 import { type ReviewRow, type ReviewStatus, reviews } from "../../db/schema/reviews.ts";
 import type { Deps } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import { isStaff, type Principal } from "../../http/auth.ts";
-import { ProblemError } from "../../http/problem.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
@@ -42,7 +42,7 @@ const NEWEST_FIRST: Sort<ReviewRow> = {
   ],
 };
 
-const reviewNotFound = (id: string) => new ProblemError(404, `Review ${id} was not found.`);
+const reviewNotFound = (id: string) => new DomainError("not-found", `Review ${id} was not found.`);
 
 /**
  * Reviews of spirits. Only approved reviews are public and counted: every write recomputes the spirit's
@@ -98,7 +98,7 @@ export function createReviewsService(
 
   async function requireSpirit(spiritId: string) {
     const spirit = await ports.catalog.findSpirit(spiritId);
-    if (!spirit) throw new ProblemError(404, `Spirit ${spiritId} was not found.`);
+    if (!spirit) throw new DomainError("not-found", `Spirit ${spiritId} was not found.`);
     return spirit;
   }
 
@@ -127,7 +127,10 @@ export function createReviewsService(
     await requireSpirit(spiritId);
     const status = params.status ?? "approved";
     if (status !== "approved" && !isStaff(viewer)) {
-      throw new ProblemError(viewer ? 403 : 401, "Only staff can list reviews that are not approved.");
+      throw new DomainError(
+        viewer ? "forbidden" : "unauthorized",
+        "Only staff can list reviews that are not approved.",
+      );
     }
     const where: SQL[] = [eq(reviews.spiritId, spiritId), eq(reviews.status, status)];
     if (params.cursor) where.push(afterCursor(NEWEST_FIRST, decodeCursor(NEWEST_FIRST, params.cursor)));
@@ -163,8 +166,7 @@ export function createReviewsService(
       columns: { id: true },
     });
     const duplicate = (id: string | undefined) =>
-      new ProblemError(409, "You have already reviewed this spirit; change that review instead.", {
-        code: "review-exists",
+      new DomainError("review-exists", "You have already reviewed this spirit; change that review instead.", {
         extra: id ? { reviewId: id } : {},
       });
     if (existing) throw duplicate(existing.id);

@@ -1,5 +1,5 @@
 import { fromBase64Url, toBase64Url } from "../../db/keyset.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { SearchSort, SortValue } from "./sort.ts";
 
 /**
@@ -28,9 +28,13 @@ export const encodeSearchCursor = (sort: SearchSort, values: SortValue[], print:
   toBase64Url(JSON.stringify({ s: sort, v: values, f: print } satisfies CursorBody));
 
 const badCursor = () =>
-  new ProblemError(422, "The cursor does not belong to this search (its query, filters or sort differ).", {
-    errors: [{ path: "cursor", message: "is not a cursor this search gave out" }],
-  });
+  new DomainError(
+    "validation",
+    "The cursor does not belong to this search (its query, filters or sort differ).",
+    {
+      errors: [{ path: "cursor", message: "is not a cursor this search gave out" }],
+    },
+  );
 
 export function decodeSearchCursor(
   cursor: string,

@@ -3,7 +3,7 @@ import type { InValue } from "@libsql/client";
 import { inArray } from "drizzle-orm";
 import { type SpiritStatus, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import { inStockSql } from "../../stock/queries.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { SpiritSchema } from "../catalog/index.ts";
@@ -326,7 +326,7 @@ export function createSearchService(
       const parsed = parseQuery(typed);
       understood = applyPriceHint(filters, parsed.price);
       if (!parsed.groups.length && !understood) {
-        throw new ProblemError(422, "The search text has no words to search for.", {
+        throw new DomainError("validation", "The search text has no words to search for.", {
           errors: [{ path: "q", message: "must contain letters or digits" }],
         });
       }

@@ -5,7 +5,7 @@
  * messages at all, come faster than a well-behaved client ever sends them.
  */
 
-import { fieldErrors } from "../../http/problem.ts";
+import { fieldErrors } from "../../domain-error.ts";
 import type { ServerSocket, SocketSession } from "../../http/web-sockets.ts";
 import {
   type Audience,
