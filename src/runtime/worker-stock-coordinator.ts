@@ -10,12 +10,12 @@
  * can oversell because of one; every hold, claim and order they move is guarded on the status it moves
  * from, in the same batch as the counts that change with it, so whoever comes second (an expiry, a
  * release, another order-wide change) changes nothing; and an order over several spirits stays all or
- * nothing, which one object per spirit could not give without a protocol between objects (see DESIGN,
- * "Order-wide changes on Workers"; test/workers/order-wide-races.test.ts races them). Reads (snapshot,
+ * nothing, which one object per spirit could not give without a protocol between objects
+ * (test/workers/order-wide-races.test.ts races them). Reads (snapshot,
  * an order's holds, the next expiry) need no serialising and go straight to the database.
  */
 import type { Client } from "@libsql/client";
-import type { Clock } from "../deps.ts";
+import type { Clock, Logger } from "../deps.ts";
 import type { OrderStockRequest, StockCoordinator, StockOutcome } from "../stock/coordinator.ts";
 import { readSnapshot } from "../stock/ledger.ts";
 import {
@@ -32,16 +32,32 @@ export type DurableCoordinatorOptions = {
   namespace: DurableObjectNamespace<SpiritStockObject>;
   client: Client;
   clock: Clock;
+  logger: Logger;
 };
 
 export function createDurableStockCoordinator(options: DurableCoordinatorOptions): StockCoordinator {
-  const { namespace, client, clock } = options;
+  const { namespace, client, clock, logger } = options;
   const objectOf = (spiritId: string) => namespace.get(namespace.idFromName(spiritId));
   const holdListeners = new Set<(expiresAt: string) => void>();
   const nowIso = () => clock.now().toISOString();
 
+  /**
+   * The change has committed: the caller gets its outcome even when an object cannot be reached to
+   * re-read and broadcast. Its watchers then catch up with that spirit's next change (versions only grow),
+   * so a failed refresh is logged, never answered as a 500 for a change that happened.
+   */
   async function afterOrderCommit(commit: OrderCommit): Promise<StockOutcome> {
-    await Promise.all(commit.spiritIds.map((spiritId) => objectOf(spiritId).refresh(spiritId)));
+    const refreshed = await Promise.allSettled(
+      commit.spiritIds.map((spiritId) => objectOf(spiritId).refresh(spiritId)),
+    );
+    refreshed.forEach((r, i) => {
+      if (r.status === "rejected")
+        logger.log("error", {
+          msg: "stock refresh after an order-wide change failed",
+          spiritId: commit.spiritIds[i],
+          err: String(r.reason),
+        });
+    });
     return commit.outcome;
   }
 

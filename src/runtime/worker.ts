@@ -79,6 +79,7 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       namespace: stockNamespace,
       client: database.client,
       clock: systemClock,
+      logger,
     }),
     // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
     rateLimiter: createMemoryRateLimiter(systemClock),

@@ -136,6 +136,11 @@ describeTargets("order-wide changes racing holds and the reaper", (t) => {
         both.every((a) => [200, 403, 409].includes(a.status)),
         summary,
       ).toBe(true);
+      // A confirm that lost to a cancel says the order moved on, not that its hold expired.
+      expect(
+        both.filter((a) => a.status === 409).every((a) => a.type === "order-status"),
+        summary,
+      ).toBe(true);
     }
     for (const i of [4, 5, 6, 7, 12, 13, 14, 15])
       expect(answers.find((a) => a.order === i)!.status).toBe(200);
