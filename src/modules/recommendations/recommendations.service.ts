@@ -51,7 +51,8 @@ export function createRecommendationsService(
     purchases: PurchasesService;
     interactions: InteractionsService;
     queue: RefreshQueue;
-    legal?: LegalCheck;
+    /** Required: recommending spirits to someone who may not buy them is not a default to fall into. */
+    legal: LegalCheck;
   },
   options: RecommendationOptions = {},
 ) {
@@ -59,7 +60,7 @@ export function createRecommendationsService(
   const state = modelStateFor(deps);
   const minRebuildIntervalMs = options.minRebuildIntervalMs ?? 10_000;
   const batchSize = options.batchSize ?? 200;
-  const legal: LegalCheck = ports.legal ?? (() => ({ allowed: true }));
+  const { legal } = ports;
 
   const cacheRow = (values: Omit<RecommendationCacheRow, "computedAt">, computedAt: string) =>
     db
