@@ -19,6 +19,7 @@ import { parseConfig } from "../src/config.ts";
 import { openLocalDatabase } from "../src/db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../src/deps.ts";
 import { createMemoryRateLimiter } from "../src/http/rate-limit.ts";
+import { manualPayments } from "../src/modules/orders/payment-providers/manual.ts";
 import { createBunPasswords } from "../src/runtime/bun-passwords.ts";
 import { buildServices } from "../src/services.ts";
 import { prepareDatabase } from "../src/startup.ts";
@@ -102,6 +103,7 @@ const deps: Deps = {
   stockEvents,
   stock,
   rateLimiter: createMemoryRateLimiter(systemClock),
+  payments: manualPayments,
   // Like the real Bun server: the same app, only the stock step differs.
   sharedReads: true,
 };

@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { manualPayments } from "../src/modules/orders/payment-providers/manual.ts";
 
 // ---------------------------------------------------------------------------------------------- options
 function flag(name: string, fallback: number): number {
@@ -160,6 +161,7 @@ async function runServer(mode: "app" | "baseline") {
       stockEvents: events,
       stock,
       rateLimiter: createMemoryRateLimiter(systemClock),
+      payments: manualPayments,
       sockets: sockets.port,
     };
     const services = buildServices(deps);

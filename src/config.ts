@@ -82,6 +82,24 @@ export const configSchema = z
       16_777_216,
       "must be a whole number of bytes from 4096 to 16777216",
     ).default(65_536),
+    /** Who takes payments online: `manual` (none; staff record offline payments) or `stripe`. */
+    PAYMENT_PROVIDER: z.enum(["manual", "stripe"]).default("manual"),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)")
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, "must be a webhook signing secret (whsec_…)")
+      .optional(),
+    /** Seconds a Stripe webhook's signed timestamp may be old (replays beyond it are refused). */
+    STRIPE_WEBHOOK_TOLERANCE: wholeNumber(
+      1,
+      3600,
+      "must be a whole number of seconds from 1 to 3600",
+    ).default(300),
+    /** Another Stripe API base (stripe-mock, a test server): http(s)://host:port. */
+    STRIPE_API_BASE: z.url().optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     SEED_DEMO: boolish.default(true),
     /** Generated spirits added beside the demo catalog on a first start (0: none). */
@@ -101,6 +119,11 @@ export const configSchema = z
         path: ["OIDC_ISSUER"],
         message: "OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL go together",
       });
+    }
+    if (c.PAYMENT_PROVIDER === "stripe") {
+      for (const key of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] as const)
+        if (!c[key])
+          ctx.addIssue({ code: "custom", path: [key], message: "is required with PAYMENT_PROVIDER=stripe" });
     }
     if (Boolean(c.ADMIN_EMAIL) !== Boolean(c.ADMIN_PASSWORD)) {
       const missing = c.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL";

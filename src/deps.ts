@@ -86,6 +86,51 @@ export interface DocsAssetSource {
   read(file: DocsVendorFile, env: unknown): Promise<string | ArrayBuffer | null>;
 }
 
+/** A payment an online provider reports, as read from its verified webhook event. */
+export type ProviderPayment = {
+  /** The provider's id of the payment (a Stripe PaymentIntent id). */
+  providerRef: string;
+  /** The order it was started for, as we told the provider. */
+  orderId: string | null;
+  amountMinor: number;
+  currency: string;
+  outcome: "succeeded" | "failed" | "canceled";
+};
+
+/** A provider's webhook event once its signature checked out. `payment` is absent for types we do not act on. */
+export type ProviderEvent = { id: string; type: string; payment?: ProviderPayment; payload: string };
+
+/**
+ * Where money is taken and given back, one adapter per provider (src/modules/orders/payment-providers/),
+ * chosen by PAYMENT_PROVIDER. Only a payment the provider verified (its webhook, signed) or staff recorded
+ * confirms an order.
+ */
+export interface PaymentProvider {
+  readonly name: "manual" | "stripe";
+  /** Starts an online payment of the order's total: what the customer's app needs to finish it. */
+  startPayment(input: {
+    orderId: string;
+    customerId: string;
+    amountMinor: number;
+    currency: string;
+  }): Promise<{ providerRef: string | null; clientSecret: string | null; instructions: string | null }>;
+  /** Checks a webhook's signature over its raw body; throws WebhookSignatureError when it does not hold. */
+  verifyWebhook(rawBody: string, headers: Headers): Promise<ProviderEvent>;
+  /** Gives the money back; `refundRef` is the provider's id of the refund (null: staff pay back offline). */
+  refund(input: {
+    providerRef: string | null;
+    amountMinor: number;
+    currency: string;
+    reason: string;
+    /** The same key for a retry of the same refund, so the provider refunds once. */
+    idempotencyKey: string;
+  }): Promise<{ refundRef: string | null }>;
+}
+
+export class WebhookSignatureError extends Error {
+  override name = "WebhookSignatureError";
+}
+
 export interface Deps {
   config: Config;
   db: Database;
@@ -102,6 +147,8 @@ export interface Deps {
   stock: StockCoordinator;
   /** Request budgets, one for the whole runtime (the API limit and the sign-in throttle share it). */
   rateLimiter: RateLimiter;
+  /** The shop's payment provider (PAYMENT_PROVIDER); staff-recorded payments need none. */
+  payments: PaymentProvider;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
   /** Where account e-mails go; without one they are dropped (and the answer to the caller is the same). */

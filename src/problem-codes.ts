@@ -47,6 +47,11 @@ export const PROBLEM_CODES = {
   "preorder-alone": "a pre-order must be an order of its own.",
   "hold-expired": "the order's hold lapsed and its bottles went back on sale.",
   "order-status": "the order's state does not allow this; `orderStatus` says what it is.",
+  // Payments.
+  "payment-mismatch": "the payment's amount or currency is not the order's total (`expected`, `received`).",
+  "webhook-signature-invalid":
+    "a payment provider's webhook whose signature or timestamp does not check out.",
+  "payment-provider-error": "the payment provider refused or did not answer; nothing was charged or changed.",
   // Compliance (the rule that refused the order is also in `rule`).
   "destination-blocked": "spirits may not be shipped to the order's destination.",
   "date-of-birth-required": "the customer's profile needs a date of birth before ordering.",

@@ -56,7 +56,12 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   {
     name: "Orders",
     description:
-      "Orders that never oversell: stock is held per spirit in a fixed order, all or nothing. Placing, confirming, cancelling and shipping one accept an `Idempotency-Key`.",
+      "Orders that never oversell: stock is held per spirit in a fixed order, all or nothing. Placing, confirming, cancelling and shipping one accept an `Idempotency-Key`. An order's life is one table: preordered → reserved → confirmed (paid) → shipped → delivered, or cancelled, expired, refunded.",
+  },
+  {
+    name: "Payments",
+    description:
+      "Only a verified payment confirms an order: a provider's signed webhook (Stripe), or staff recording an offline payment (manual). Money that cannot be kept (wrong amount, a lapsed hold whose bottles are gone, a cancelled order, a customer no longer allowed to buy) is refunded through the provider that took it.",
   },
   {
     name: "Drops",

@@ -36,9 +36,10 @@ const DESCRIPTIONS: Record<number, string> = {
   422: "The request failed validation; `errors` lists each field.",
   429: "Too many requests; see `Retry-After`.",
   500: "Unexpected error (a bug); the body never holds internal details.",
+  502: "A provider this needs (payments) refused or did not answer; nothing changed.",
 };
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502;
 
 /** The problem responses a route can give, to spread into its `responses`. */
 export function problemResponses<S extends ErrorStatus>(...statuses: S[]) {

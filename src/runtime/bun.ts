@@ -6,6 +6,7 @@ import { type Deps, jsonLogger, logMailer, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
+import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
@@ -44,6 +45,7 @@ const deps: Deps = {
     logger,
   }),
   rateLimiter: createMemoryRateLimiter(systemClock),
+  payments: paymentProviderFrom(config),
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
   // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).

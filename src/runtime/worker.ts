@@ -14,6 +14,7 @@ import { type Deps, type Logger, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit.ts";
+import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import type { ProblemCode } from "../problem-codes.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
@@ -83,6 +84,7 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
     }),
     // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
     rateLimiter: createMemoryRateLimiter(systemClock),
+    payments: paymentProviderFrom(config),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     docsAssets: workerDocsAssets,
     // Watchers live in the spirits' Durable Objects; there is no in-isolate WebSocket port (deps.sockets).

@@ -95,9 +95,21 @@ function refusalOf(reason: string): StockRefusal {
 
 const spiritsOf = (holds: { spiritId: string }[]) => [...new Set(holds.map((h) => h.spiritId))].sort();
 
+/**
+ * The holds the order stands on now. All holds placed for an order at once share one expiry; an order held
+ * again after its holds lapsed (a late payment) gets a new set with a later one, and the lapsed set is
+ * history.
+ */
+function currentHolds(holds: OrderHold[]): OrderHold[] {
+  // ISO-8601 UTC strings sort as the times they name.
+  const latest = holds.map((h) => h.expiresAt).sort().at(-1);
+  return holds.filter((h) => h.expiresAt === latest);
+}
+
 /** Payment done: active, unexpired holds become committed and get the lowest free bottle numbers. */
 export async function confirmOrderStock(client: Client, input: OrderUnitInput): Promise<OrderCommit> {
-  const { holds } = await readOrderStock(client, input.orderId);
+  const { holds: all } = await readOrderStock(client, input.orderId);
+  const holds = currentHolds(all);
   const { now } = input;
   const gone = holds.find((h) => h.status === "expired" || h.status === "released");
   const lapsed = holds.find((h) => h.status === "active" && h.expiresAt <= now);

@@ -348,17 +348,21 @@ describeTargets("inventory", (t) => {
         await (await shop.order(c, [{ spiritId: s, quantity: 2, batchId: b }])).json(),
       );
       expect(first.lines[0]!.allocations[0]!.bottleNumbers).toEqual([]);
-      const confirmed = OrderSchema.parse(await (await shop.act(c, first.id, "confirm")).json());
+      const confirmed = OrderSchema.parse(await (await shop.act(shop.staff, first.id, "confirm")).json());
       expect(confirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([1, 2]);
       const second = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
-      const secondConfirmed = OrderSchema.parse(await (await shop.act(c, second.id, "confirm")).json());
+      const secondConfirmed = OrderSchema.parse(
+        await (await shop.act(shop.staff, second.id, "confirm")).json(),
+      );
       expect(secondConfirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([3]);
       const shipped = OrderSchema.parse(await (await shop.act(shop.staff, first.id, "ship")).json());
       expect(shipped.lines[0]!.allocations[0]).toMatchObject({ status: "shipped", bottleNumbers: [1, 2] });
       // a cancelled paid order gives its numbers back for the next buyer
       await shop.act(shop.staff, second.id, "cancel");
       const third = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
-      const thirdConfirmed = OrderSchema.parse(await (await shop.act(c, third.id, "confirm")).json());
+      const thirdConfirmed = OrderSchema.parse(
+        await (await shop.act(shop.staff, third.id, "confirm")).json(),
+      );
       expect(thirdConfirmed.lines[0]!.allocations[0]!.bottleNumbers).toEqual([3]);
       expect((await shop.audit()).clean).toBe(true);
     });
@@ -389,7 +393,7 @@ describeTargets("inventory", (t) => {
       await shop.receive(s, 3, shop.loc("a"));
       const c = await shop.customer();
       const order = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json());
-      await shop.act(c, order.id, "confirm");
+      await shop.act(shop.staff, order.id, "confirm");
       await shop.act(shop.staff, order.id, "ship");
       const back = await shop.change(s, {
         type: "return",

@@ -49,10 +49,10 @@ describeTargets("stock-changing order routes take an Idempotency-Key", (t) => {
     });
 
     test("confirm and ship: retries replay, and on-hand goes down once", async () => {
-      const { s, c, order } = await placed(2);
-      const confirmed = await act(c, `/api/v1/orders/${order.id}/confirm`, "confirm-1");
+      const { s, order } = await placed(2);
+      const confirmed = await act(shop.staff, `/api/v1/orders/${order.id}/confirm`, "confirm-1");
       expect(confirmed.status).toBe(200);
-      const again = await act(c, `/api/v1/orders/${order.id}/confirm`, "confirm-1");
+      const again = await act(shop.staff, `/api/v1/orders/${order.id}/confirm`, "confirm-1");
       expect(again.headers.get("Idempotent-Replayed")).toBe("true");
       expect(await again.json()).toEqual(await confirmed.json());
 
@@ -105,19 +105,19 @@ describeTargets("stock-changing order routes take an Idempotency-Key", (t) => {
   });
 
   test("the first answer stays the answer: after the order moved on, and when it was a refusal", async () => {
-    const { c, order } = await placed();
+    const { order } = await placed();
     const confirm = `/api/v1/orders/${order.id}/confirm`;
-    const confirmed = await (await act(c, confirm, "confirm-then-ship")).json();
+    const confirmed = await (await act(shop.staff, confirm, "confirm-then-ship")).json();
     expect((await act(shop.staff, `/api/v1/orders/${order.id}/ship`)).status).toBe(200);
-    const late = await act(c, confirm, "confirm-then-ship");
+    const late = await act(shop.staff, confirm, "confirm-then-ship");
     expect(late.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await late.json()).toEqual(confirmed);
 
     const cancelled = await placed();
     await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/cancel`);
-    const refused = await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
+    const refused = await act(shop.staff, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
     expect(refused.status).toBe(409);
-    const again = await act(cancelled.c, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
+    const again = await act(shop.staff, `/api/v1/orders/${cancelled.order.id}/confirm`, "refused-1");
     expect([again.status, again.headers.get("Idempotent-Replayed")]).toEqual([409, "true"]);
     expect(await again.json()).toEqual(await refused.json());
   });

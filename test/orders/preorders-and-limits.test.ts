@@ -26,7 +26,7 @@ describeTargets("order limits and pre-orders", (t) => {
       await shop.receive(s, 50);
       const c = await shop.customer();
       const first = await parse(await shop.order(c, [{ spiritId: s, quantity: 1 }]));
-      await shop.act(c, first.id, "confirm");
+      await shop.act(shop.staff, first.id, "confirm");
       expect((await shop.order(c, [{ spiritId: s, quantity: 1 }])).status).toBe(201);
       const over = await shop.order(c, [{ spiritId: s, quantity: 1 }]);
       expect(over.status).toBe(422);
@@ -117,7 +117,7 @@ describeTargets("order limits and pre-orders", (t) => {
         headers: staff.headers,
       });
       expect(await again.json()).toEqual({ spiritId: s, converted: 1, waiting: 0 });
-      expect((await shop.act(b, pb.id, "confirm")).status).toBe(200);
+      expect((await shop.act(shop.staff, pb.id, "confirm")).status).toBe(200);
       expect((await shop.audit()).clean).toBe(true);
     });
 
@@ -176,7 +176,7 @@ describe("order limits and pre-orders over time (Bun only)", () => {
       const converted = await parse(await shop.get(early, `/api/v1/orders/${pre.id}`));
       expect(converted.status).toBe("reserved");
       expect((await parse(await shop.get(second, `/api/v1/orders/${pre2.id}`))).status).toBe("preordered");
-      await shop.act(early, pre.id, "confirm");
+      await shop.act(shop.staff, pre.id, "confirm");
       await shop.act(second, pre2.id, "cancel");
     });
 

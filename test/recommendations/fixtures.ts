@@ -125,7 +125,7 @@ export async function openRecommendationShop(t: Pick<TestApp, "signIn" | "call" 
     );
     if (res.status !== 201) throw new Error(`order: ${res.status} ${await res.text()}`);
     const orderId = ((await res.json()) as { id: string }).id;
-    const confirmed = await shop.act(who, orderId, "confirm");
+    const confirmed = await shop.act(shop.staff, orderId, "confirm");
     if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   }
 

@@ -8,6 +8,7 @@ import type { Role } from "../../src/db/schema/accounts.ts";
 import type { Clock, Deps, Logger } from "../../src/deps.ts";
 import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
+import { paymentProviderFrom } from "../../src/modules/orders/payment-providers/index.ts";
 import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
@@ -78,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       logger: silentLogger,
     }),
     rateLimiter: createMemoryRateLimiter(clock),
+    payments: paymentProviderFrom(config),
     docsAssets: bundledSwaggerUi,
     sharedReads: true,
     ...options.deps,

@@ -94,11 +94,12 @@ describeTargets("order-wide changes racing holds and the reaper", (t) => {
       // Confirmed orders: staff ship and cancel the same order at once (0..3), or only ship it (4..7).
       ...[0, 1, 2, 3].flatMap((i) => [act("ship", i, shop.staff), act("cancel", i, shop.staff)]),
       ...[4, 5, 6, 7].map((i) => act("ship", i, shop.staff)),
-      // Reserved orders: the customer confirms and cancels at once (8..11), or only confirms (12..15).
-      ...[8, 9, 10, 11].flatMap((i) => [act("confirm", i, buyers[i]!), act("cancel", i, buyers[i]!)]),
-      ...[12, 13, 14, 15].map((i) => act("confirm", i, buyers[i]!)),
-      // Lapsed holds: a confirm is refused; a cancel and the reaper race to give the bottles back.
-      ...[16, 17, 18, 19].map((i) => act("confirm", i, buyers[i]!)),
+      // Reserved orders: staff confirm a payment while the customer cancels (8..11), or only confirm (12..15).
+      ...[8, 9, 10, 11].flatMap((i) => [act("confirm", i, shop.staff), act("cancel", i, buyers[i]!)]),
+      ...[12, 13, 14, 15].map((i) => act("confirm", i, shop.staff)),
+      // Lapsed holds: a late payment holds the bottles again if they are there, else is refused; a cancel
+      // and the reaper race to give the bottles back.
+      ...[16, 17, 18, 19].map((i) => act("confirm", i, shop.staff)),
       ...[20, 21, 22, 23, 24, 25, 26, 27].map((i) => act("cancel", i, buyers[i]!)),
       // New buyers want what is left, while the above give bottles back or take them out.
       ...newBuyers.map((c) => () => answer("place", undefined, shop.order(c, items))()),
@@ -144,8 +145,10 @@ describeTargets("order-wide changes racing holds and the reaper", (t) => {
     }
     for (const i of [4, 5, 6, 7, 12, 13, 14, 15])
       expect(answers.find((a) => a.order === i)!.status).toBe(200);
-    for (const i of [16, 17, 18, 19])
-      expect(of("confirm", i)[0]).toMatchObject({ status: 409, type: "hold-expired" });
+    for (const i of [16, 17, 18, 19]) {
+      const late = of("confirm", i)[0]!;
+      expect(late.status === 200 || late.type === "hold-expired", summary).toBe(true);
+    }
     // Given back once either way: by the cancel (200) or by the reaper first (409, the cancel met a guard).
     for (const i of [20, 21, 22, 23, 24, 25, 26, 27])
       expect([200, 409]).toContain(of("cancel", i)[0]!.status);
@@ -158,7 +161,10 @@ describeTargets("order-wide changes racing holds and the reaper", (t) => {
     // Every order's status matches each of its holds, one per spirit.
     const rows = await t.deps.client.execute({
       sql: `SELECT o.id, o.status, h.spirit_id, h.status AS hold FROM orders o JOIN stock_holds h ON h.order_id = o.id
-            WHERE h.spirit_id IN (?, ?) ORDER BY o.id, h.spirit_id`,
+            WHERE h.spirit_id IN (?, ?)
+              -- An order held again after a lapse stands on its newest holds; the lapsed ones are history.
+              AND h.expires_at = (SELECT max(expires_at) FROM stock_holds x WHERE x.order_id = o.id)
+            ORDER BY o.id, h.spirit_id`,
       args: spirits,
     });
     const mismatched = rows.rows.filter((r) => !HOLDS_OF[String(r.status)]?.includes(String(r.hold)));

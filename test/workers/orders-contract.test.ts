@@ -75,7 +75,7 @@ describeTargets("orders and stock", (t) => {
     await shop.receive(s, 4);
     const c = await shop.customer();
     const order = OrderSchema.parse(await (await shop.order(c, [{ spiritId: s, quantity: 3 }])).json());
-    const confirmed = OrderSchema.parse(await (await shop.act(c, order.id, "confirm")).json());
+    const confirmed = OrderSchema.parse(await (await shop.act(shop.staff, order.id, "confirm")).json());
     expect(confirmed.status).toBe("confirmed");
     expect(confirmed.lines[0]!.allocations[0]!.status).toBe("committed");
     expect((await shop.act(c, order.id, "ship")).status).toBe(403);

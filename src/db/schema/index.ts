@@ -6,6 +6,7 @@ export * from "./http.ts";
 export * from "./inventory.ts";
 export * from "./locations.ts";
 export * from "./orders.ts";
+export * from "./payments.ts";
 export * from "./recommendations.ts";
 export * from "./reviews.ts";
 export * from "./search.ts";

@@ -7,14 +7,18 @@ export const ORDER_STATUSES = [
   "reserved",
   "confirmed",
   "shipped",
+  "delivered",
   "cancelled",
   "expired",
+  "refunded",
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
- * An order: stock is held for it (`reserved`, until `expiresAt`), paid (`confirmed`), then `shipped`;
- * or it ends `cancelled` or `expired`. A pre-order (`preordered`) waits for the spirit's release.
+ * An order: stock is held for it (`reserved`, until `expiresAt`), paid (`confirmed`), `shipped`, then
+ * `delivered`; or it ends `cancelled`, `expired` or, once money taken for it went back, `refunded`. A
+ * pre-order (`preordered`) waits for the spirit's release. The moves between them are one table:
+ * src/modules/orders/order-lifecycle.ts.
  */
 export const orders = sqliteTable(
   "orders",

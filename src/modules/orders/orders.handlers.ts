@@ -3,8 +3,8 @@ import type { AppEnv } from "../../app-env.ts";
 import { principalOf } from "../../http/auth.ts";
 import type {
   CancelOrderRoute,
-  ConfirmOrderRoute,
   CreateOrderRoute,
+  DeliverOrderRoute,
   GetOrderRoute,
   ListOrdersRoute,
   ReleasePreordersRoute,
@@ -22,14 +22,14 @@ export const listOrders: RouteHandler<ListOrdersRoute, AppEnv> = async (c) =>
 export const getOrder: RouteHandler<GetOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.getOrder(principalOf(c), c.req.valid("param").id), 200);
 
-export const confirmOrder: RouteHandler<ConfirmOrderRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.orders.confirmOrder(principalOf(c), c.req.valid("param").id), 200);
-
 export const cancelOrder: RouteHandler<CancelOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.cancelOrder(principalOf(c), c.req.valid("param").id), 200);
 
 export const shipOrder: RouteHandler<ShipOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.shipOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const deliverOrder: RouteHandler<DeliverOrderRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.orders.deliverOrder(principalOf(c), c.req.valid("param").id), 200);
 
 export const releasePreorders: RouteHandler<ReleasePreordersRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.releasePreorders(c.req.valid("param").spiritId, principalOf(c).id), 200);

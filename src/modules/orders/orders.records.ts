@@ -2,6 +2,7 @@
  * The orders module's rows as written inside stock operations (so an order and its holds appear, or
  * change status, in the same atomic write) and as read back into the API shape.
  */
+import type { Client } from "@libsql/client";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
@@ -12,7 +13,9 @@ import {
   orderStatusHistory,
 } from "../../db/schema/orders.ts";
 import type { Attachment, HoldView, OrderHold } from "../../stock/coordinator.ts";
+import { commitUnits } from "../../stock/ledger.ts";
 import { guard, write } from "../../stock/statements.ts";
+import { ORDER_TRANSITIONS, type OrderTransition } from "./order-lifecycle.ts";
 import type { Order, OrderSummary } from "./orders.schemas.ts";
 
 export type NewOrder = {
@@ -83,20 +86,26 @@ const historyRow = (
     [orderId, status, actorId, note, at],
   );
 
+export type StatusChange = {
+  actorId: string | null;
+  note: string | null;
+  now: string;
+  /** Set the hold expiry too (a converted or re-held order gets its payment window; paying clears it). */
+  expiresAt?: string | null;
+  /** Narrower than the table's `from`: guard on the status the caller read (its change assumed it). */
+  from?: readonly OrderStatus[];
+};
+
 /**
- * Moves the order from one of `from` to `to`, guarded on its current status, with a history row.
- * `expiresAt` is set when given (a converted pre-order gets its payment window; paying clears it).
+ * The order's move `name` of the lifecycle table, guarded on the status it moves from (the table's, or
+ * the narrower one the caller read), with its history row: whoever comes second changes nothing.
  */
-export function transition(
-  orderId: string,
-  from: OrderStatus[],
-  to: OrderStatus,
-  actorId: string | null,
-  note: string | null,
-  now: string,
-  expiresAt?: string | null,
-): Attachment {
-  const setExpiry = expiresAt !== undefined;
+export function transition(orderId: string, name: OrderTransition, change: StatusChange): Attachment {
+  const { from: allowed, to } = ORDER_TRANSITIONS[name];
+  const from = change.from ?? allowed;
+  const stray = from.filter((st) => !(allowed as readonly OrderStatus[]).includes(st));
+  if (stray.length) throw new Error(`${name} cannot start from ${stray.join(", ")} (order-lifecycle.ts)`);
+  const setExpiry = change.expiresAt !== undefined;
   return {
     guards: [
       guard("order-status", `SELECT status IN (${from.map(() => "?").join(", ")}) FROM orders WHERE id = ?`, [
@@ -107,11 +116,25 @@ export function transition(
     writes: [
       write(
         `UPDATE orders SET status = ?, updated_at = ?${setExpiry ? ", expires_at = ?" : ""} WHERE id = ? AND $ok`,
-        setExpiry ? [to, now, expiresAt, orderId] : [to, now, orderId],
+        setExpiry ? [to, change.now, change.expiresAt ?? null, orderId] : [to, change.now, orderId],
       ),
-      historyRow(orderId, to, actorId, note, now),
+      historyRow(orderId, to, change.actorId, change.note, change.now),
     ],
   };
+}
+
+/** Attachments that go into one stock operation (or one commit) together. */
+export const together = (...parts: (Attachment | undefined)[]): Attachment => ({
+  guards: parts.flatMap((p) => p?.guards ?? []),
+  writes: parts.flatMap((p) => p?.writes ?? []),
+});
+
+/** Commits order rows that move no stock (a refund, a delivery) as one guarded batch: false if a guard failed. */
+export async function commitOrderChange(client: Client, change: Attachment): Promise<boolean> {
+  const { outcomes } = await commitUnits(client, [
+    { guards: change.guards ?? [], writes: change.writes ?? [] },
+  ]);
+  return outcomes[0]!.ok;
 }
 
 /** A reserved order past its expiry is expired for every reader, before the reaper writes it down. */

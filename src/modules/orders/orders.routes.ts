@@ -69,31 +69,14 @@ export const getOrder = createRoute({
   },
 });
 
-export const confirmOrder = createRoute({
-  method: "post",
-  path: "/orders/{id}/confirm",
-  tags,
-  summary: "Payment done: reserved → confirmed",
-  description:
-    "The holds become committed and numbered bottles get their numbers. An order whose hold has expired is " +
-    "refused with 409 `hold-expired`. Confirming a confirmed order answers it unchanged. " +
-    "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
-  ...access("owner"),
-  middleware: [...signedIn, idempotent("orders.confirm")],
-  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
-  responses: {
-    200: { ...jsonContent(OrderSchema, "The confirmed order."), headers: IdempotentReplayedHeader },
-    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
-  },
-});
-
 export const cancelOrder = createRoute({
   method: "post",
   path: "/orders/{id}/cancel",
   tags,
   summary: "Cancel an order and give back what it holds",
   description:
-    "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff. " +
+    "Customers cancel reserved orders and pre-orders; a confirmed (paid) order needs staff, and its payment " +
+    "is refunded through the provider that took it (the order ends `refunded` once the money went back). " +
     "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("owner"),
   middleware: [...signedIn, idempotent("orders.cancel")],
@@ -116,6 +99,22 @@ export const shipOrder = createRoute({
   responses: {
     200: { ...jsonContent(OrderSchema, "The shipped order."), headers: IdempotentReplayedHeader },
     ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
+  },
+});
+
+export const deliverOrder = createRoute({
+  method: "post",
+  path: "/orders/{id}/deliver",
+  tags,
+  summary: "Mark a shipped order delivered (staff)",
+  description:
+    "Nothing moves in stock (the bottles left at shipping). Delivering a delivered order answers it unchanged.",
+  ...access("staff"),
+  middleware: staffOnly,
+  request: { params: OrderIdParamsSchema },
+  responses: {
+    200: jsonContent(OrderSchema, "The delivered order."),
+    ...problemResponses(...AUTH_ERRORS, 404, 409),
   },
 });
 
@@ -143,7 +142,7 @@ export const releasePreorders = createRoute({
 export type CreateOrderRoute = typeof createOrder;
 export type ListOrdersRoute = typeof listOrders;
 export type GetOrderRoute = typeof getOrder;
-export type ConfirmOrderRoute = typeof confirmOrder;
 export type CancelOrderRoute = typeof cancelOrder;
 export type ShipOrderRoute = typeof shipOrder;
+export type DeliverOrderRoute = typeof deliverOrder;
 export type ReleasePreordersRoute = typeof releasePreorders;

@@ -1,0 +1,268 @@
+import { newId } from "../../db/ids.ts";
+import { DomainError, type FieldIssue } from "../../domain-error.ts";
+import type { Attachment, HoldView } from "../../stock/coordinator.ts";
+import { readWaitingClaims } from "../../stock/order-stock.ts";
+import { type Actor, DEFAULT_HOLD_MINUTES, type OrdersContext } from "./orders.context.ts";
+import { isReleased, type SpiritForOrder } from "./orders.ports.ts";
+import { refusalProblem } from "./orders.problems.ts";
+import { insertOrder, type NewOrder, placedOrderView } from "./orders.records.ts";
+import type { CreateOrderInput, Order } from "./orders.schemas.ts";
+import { releaseOnce } from "./preorders.ts";
+
+async function loadSpirits({ ports }: OrdersContext, input: CreateOrderInput) {
+  const spirits = new Map<string, SpiritForOrder>();
+  const errors: FieldIssue[] = [];
+  for (const [i, item] of input.items.entries()) {
+    let spirit = spirits.get(item.spiritId);
+    if (!spirit) {
+      spirit = await ports.findSpirit(item.spiritId);
+      if (!spirit) {
+        errors.push({ path: `items.${i}.spiritId`, message: `no spirit ${item.spiritId}` });
+        continue;
+      }
+      spirits.set(spirit.id, spirit);
+    }
+    if (item.batchId && !(await ports.batchExists(item.spiritId, item.batchId))) {
+      errors.push({ path: `items.${i}.batchId`, message: `no batch ${item.batchId} of this spirit` });
+    }
+  }
+  if (errors.length) {
+    throw new DomainError(
+      "validation",
+      `The order names ${errors.length} unknown item${errors.length === 1 ? "" : "s"}.`,
+      { errors },
+    );
+  }
+  return spirits;
+}
+
+/** Same spirit and batch twice in one order: one line with the quantities added up. */
+function mergeItems(input: CreateOrderInput) {
+  const lines = new Map<string, { spiritId: string; batchId: string | null; quantity: number }>();
+  for (const item of input.items) {
+    const key = `${item.spiritId}\u0000${item.batchId ?? ""}`;
+    const line = lines.get(key) ?? { spiritId: item.spiritId, batchId: item.batchId ?? null, quantity: 0 };
+    line.quantity += item.quantity;
+    lines.set(key, line);
+  }
+  return [...lines.values()];
+}
+
+/** Refuses what cannot be ordered together or at all; returns the spirits that are pre-ordered. */
+function checkSaleable(spirits: Map<string, SpiritForOrder>, now: Date): SpiritForOrder[] {
+  const currencies = new Set([...spirits.values()].map((s) => s.price.currency));
+  if (currencies.size > 1) {
+    throw new DomainError(
+      "mixed-currency",
+      `The spirits are priced in different currencies (${[...currencies].join(", ")}); order them separately.`,
+    );
+  }
+  const preordering: SpiritForOrder[] = [];
+  for (const spirit of spirits.values()) {
+    if (spirit.status === "archived") {
+      throw new DomainError("not-on-sale", `${spirit.name} is no longer sold.`, {
+        extra: { spiritId: spirit.id },
+      });
+    }
+    if (isReleased(spirit, now)) continue;
+    if (!spirit.preorderAllocation) {
+      throw new DomainError(
+        "not-on-sale",
+        `${spirit.name} is not on sale yet${spirit.releaseDate ? ` (release ${spirit.releaseDate})` : ""}.`,
+        { extra: { spiritId: spirit.id, releaseDate: spirit.releaseDate } },
+      );
+    }
+    preordering.push(spirit);
+  }
+  if (preordering.length && spirits.size > 1) {
+    throw new DomainError(
+      "preorder-alone",
+      "A pre-order is for one spirit only; order the others separately.",
+    );
+  }
+  return preordering;
+}
+
+/**
+ * The latecomers of a drop: when the coordinator knows the stock cannot cover the order, say so before
+ * the costlier checks. Only a hint for refusing early; the coordinator still decides every hold.
+ */
+function refuseKnownSoldOut(
+  { deps }: OrdersContext,
+  spirits: Map<string, SpiritForOrder>,
+  input: CreateOrderInput,
+  preordering: SpiritForOrder[],
+) {
+  for (const spirit of spirits.values()) {
+    if (preordering.includes(spirit)) continue;
+    const known = deps.stock.knownAvailable?.(spirit.id);
+    if (known === undefined) continue;
+    const wanted = input.items.filter((i) => i.spiritId === spirit.id).reduce((n, i) => n + i.quantity, 0);
+    if (known < wanted) {
+      throw refusalProblem(
+        {
+          ok: false,
+          code: "sold-out",
+          detail: "",
+          extra: { spiritId: spirit.id, batchId: null, available: known, requested: wanted },
+        },
+        spirit,
+      );
+    }
+  }
+}
+
+export type HoldPlan = {
+  orderId: string;
+  customerId: string;
+  actorId: string | null;
+  spirits: Map<string, SpiritForOrder>;
+  lines: { id: string; spiritId: string; batchId: string | null; quantity: number }[];
+  expiresAt: string;
+  preferredLocationIds: string[];
+  /** Written with the last spirit's holds: the order's own rows, or its move back to reserved. */
+  attach: Attachment;
+};
+
+/**
+ * Holds an order's lines spirit by spirit in sorted id order, and gives back what was taken if a later
+ * spirit cannot be held: all or nothing, as the client sees it. Throws the refusal of the spirit that failed.
+ */
+export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promise<HoldView[]> {
+  const ids = [...plan.spirits.keys()].sort();
+  const taken: string[] = [];
+  const holds: HoldView[] = [];
+  try {
+    for (const [i, spiritId] of ids.entries()) {
+      const spirit = plan.spirits.get(spiritId)!;
+      const outcome = await ctx.deps.stock.submit({
+        type: "hold",
+        spiritId,
+        orderId: plan.orderId,
+        customerId: plan.customerId,
+        actorId: plan.actorId,
+        lines: plan.lines
+          .filter((l) => l.spiritId === spiritId)
+          .map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
+        expiresAt: plan.expiresAt,
+        maxPerCustomer: spirit.maxPerCustomer,
+        preferredLocationIds: plan.preferredLocationIds,
+        attach: i === ids.length - 1 ? plan.attach : undefined,
+      });
+      if (!outcome.ok) throw refusalProblem(outcome, spirit);
+      taken.push(spiritId);
+      holds.push(...outcome.holds);
+    }
+  } catch (err) {
+    await giveBack(ctx, plan.orderId, taken, plan.actorId);
+    throw err;
+  }
+  return holds;
+}
+
+/** The payment window of an order over these spirits: the shortest hold time among them. */
+export function holdExpiry(spirits: Iterable<SpiritForOrder>, now: Date): string {
+  const minutes = Math.min(...[...spirits].map((s) => s.holdMinutes ?? DEFAULT_HOLD_MINUTES));
+  return new Date(now.getTime() + minutes * 60_000).toISOString();
+}
+
+export async function placeOrder(ctx: OrdersContext, actor: Actor, input: CreateOrderInput): Promise<Order> {
+  const { deps, ports } = ctx;
+  const now = deps.clock.now();
+  const spirits = await loadSpirits(ctx, input);
+  const preordering = checkSaleable(spirits, now);
+  refuseKnownSoldOut(ctx, spirits, input, preordering);
+
+  const region = input.shipping.region ?? null;
+  const profile = await ports.customerProfile(actor.id);
+  await ports.checkCompliance({
+    dateOfBirth: profile?.dateOfBirth ?? null,
+    country: input.shipping.country,
+    region,
+    at: now,
+  });
+
+  const orderId = newId("ord");
+  const lines = mergeItems(input).map((l) => {
+    const spirit = spirits.get(l.spiritId)!;
+    return {
+      ...l,
+      id: newId("oln"),
+      unitPriceMinor: spirit.price.amountMinor,
+      currency: spirit.price.currency,
+    };
+  });
+  const order = {
+    id: orderId,
+    customerId: actor.id,
+    currency: [...spirits.values()][0]!.price.currency,
+    totalMinor: lines.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0),
+    shippingCountry: input.shipping.country,
+    shippingRegion: region,
+    lines,
+    actorId: actor.id,
+    now: now.toISOString(),
+  };
+
+  if (preordering.length) {
+    const spirit = preordering[0]!;
+    const preorder: NewOrder = { ...order, status: "preordered", preorder: true, expiresAt: null };
+    const outcome = await deps.stock.submit({
+      type: "preorder",
+      spiritId: spirit.id,
+      orderId,
+      customerId: actor.id,
+      actorId: actor.id,
+      lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
+      allocation: spirit.preorderAllocation!,
+      maxPerCustomer: spirit.maxPerCustomer,
+      attach: insertOrder(preorder),
+    });
+    if (!outcome.ok) throw refusalProblem(outcome, spirit);
+    return placedOrderView(preorder, []);
+  }
+
+  // Pre-orders waiting for a spirit that is now on sale came first: they get their stock first.
+  // (Only a spirit with a pre-order allocation can have any.)
+  for (const spirit of spirits.values()) {
+    if (spirit.preorderAllocation && (await readWaitingClaims(deps.client, spirit.id)).length) {
+      await releaseOnce(ctx, spirit.id);
+    }
+  }
+  const placed: NewOrder = {
+    ...order,
+    status: "reserved",
+    preorder: false,
+    expiresAt: holdExpiry(spirits.values(), now),
+  };
+  const holds = await holdOrderLines(ctx, {
+    orderId,
+    customerId: actor.id,
+    actorId: actor.id,
+    spirits,
+    lines,
+    expiresAt: placed.expiresAt!,
+    preferredLocationIds: await ports.locationsShippingTo(input.shipping.country, region),
+    attach: insertOrder(placed),
+  });
+  return placedOrderView(placed, holds);
+}
+
+async function giveBack(ctx: OrdersContext, orderId: string, spiritIds: string[], actorId: string | null) {
+  const results = await Promise.allSettled(
+    spiritIds.map((spiritId) =>
+      ctx.deps.stock.submit({
+        type: "release",
+        spiritId,
+        orderId,
+        actorId,
+        reason: "order not placed: another item could not be held",
+      }),
+    ),
+  );
+  for (const r of results) {
+    // The holds lapse by themselves at their expiry; say so rather than fail the request twice.
+    if (r.status === "rejected")
+      ctx.deps.logger.log("error", { msg: "giving back holds failed", orderId, err: String(r.reason) });
+  }
+}
