@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 export const ROOT = join(import.meta.dir, "..");
 export const WORKER_ENTRY = join(ROOT, "src/runtime/worker.ts");
@@ -23,7 +23,11 @@ export type WorkerBundle = {
   externalImports: string[];
 };
 
-export async function buildWorker(outfile = join(ROOT, "dist/worker/index.js")): Promise<WorkerBundle> {
+/** `plugins` lets a benchmark build the same bundle with one module swapped (bench/seams-libs.ts). */
+export async function buildWorker(
+  outfile = join(ROOT, "dist/worker/index.js"),
+  plugins: Plugin[] = [],
+): Promise<WorkerBundle> {
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await build({
     entryPoints: [WORKER_ENTRY],
@@ -42,6 +46,7 @@ export async function buildWorker(outfile = join(ROOT, "dist/worker/index.js")):
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "silent",
     metafile: true,
+    plugins,
   });
   const code = await Bun.file(outfile).bytes();
   const externalImports = Object.values(result.metafile.outputs)

@@ -4,6 +4,7 @@
  *
  * Pure (no runtime API beyond timers): Bun, Workers and tests share it.
  */
+import DataLoader from "dataloader";
 
 /** One macrotask turn (setImmediate where there is one, as on Bun and Node; a zero timeout elsewhere). */
 export const nextTurn = (): Promise<void> =>
@@ -19,13 +20,14 @@ export type BatchedLoader<K, V> = {
 };
 
 /**
- * Coalesces single-key reads into multi-key reads (the DataLoader pattern): every `load` made before the
- * next turn of the event loop shares ONE `loadMany` call. Nothing is cached past that call, so a read
- * never sees anything older than a lone read would have. A failed `loadMany` fails the loads it served.
+ * Coalesces single-key reads into multi-key reads with DataLoader: every `load` made before the next turn
+ * of the event loop shares ONE `loadMany` call, a key asked twice in it is read once. Nothing is cached
+ * past that call, so a read never sees anything older than a lone read would have. A failed `loadMany`
+ * fails the loads it served.
  *
- * One call, never chunks: the caller who started the turn waits on the same read as everyone else, so
- * the read never outlives the request that started it. `loadMany` must therefore take any number of keys
- * (e.g. `IN (SELECT value FROM json_each(?))`).
+ * One call, never chunks (DataLoader's default): the caller who started the turn waits on the same read
+ * as everyone else, so the read never outlives the request that started it. `loadMany` must therefore
+ * take any number of keys (e.g. `IN (SELECT value FROM json_each(?))`).
  *
  * `shared: false` turns coalescing off (each load reads alone): for runtimes where one request must not
  * wait on I/O another request started (Workers, see `Deps.sharedReads`).
@@ -36,33 +38,16 @@ export function batchedLoader<K, V>(
 ): BatchedLoader<K, V> {
   // Where requests may not wait on each other's I/O (Workers), each load reads alone.
   if (!options.shared) return { load: async (key) => (await loadMany([key])).get(key) };
-  type Waiter = { resolve: (v: V | undefined) => void; reject: (e: unknown) => void };
-  let pending: Map<K, Waiter[]> | undefined;
-
-  async function flush(batch: Map<K, Waiter[]>) {
-    try {
-      const found = await loadMany([...batch.keys()]);
-      for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
-    } catch (err) {
-      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
-    }
-  }
-
-  return {
-    load(key) {
-      return new Promise((resolve, reject) => {
-        if (!pending) {
-          const batch = new Map<K, Waiter[]>();
-          pending = batch;
-          void nextTurn().then(() => {
-            pending = undefined;
-            return flush(batch);
-          });
-        }
-        const waiters = pending.get(key);
-        if (waiters) waiters.push({ resolve, reject });
-        else pending.set(key, [{ resolve, reject }]);
-      });
+  const loader: DataLoader<K, V | undefined> = new DataLoader(
+    async (keys) => {
+      // DataLoader's per-key cache only joins loads into this call: a load after it reads again.
+      loader.clearAll();
+      const found = await loadMany([...keys]);
+      return keys.map((key) => found.get(key));
     },
-  };
+    // A whole macrotask turn, not DataLoader's microtask tick: requests that arrive together each take a
+    // few awaits (middleware, token) before they ask, and should still share the read.
+    { batchScheduleFn: (dispatch) => void nextTurn().then(dispatch) },
+  );
+  return { load: (key) => loader.load(key) };
 }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { ProblemError } from "./problem.ts";
@@ -8,26 +9,33 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const tooLarge = () =>
   new ProblemError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`);
 
+const honoBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw tooLarge();
+  },
+});
+
 /**
- * Bodies over 1 MiB are refused with 413 before any handler parses them. A declared Content-Length is
- * checked as it stands (the server's framing guarantees the body is no longer). A body of unknown length
- * (chunked) is read here, at most 1 MiB + 1 byte, and handed on through Hono's body cache, so
- * `c.req.json()` and the validators see it while `c.req.raw` stays the runtime's own request (Bun's
- * `requestIP` only knows that object).
+ * Bodies over 1 MiB are refused with 413 before any handler parses them: Hono's bodyLimit trusts a
+ * declared Content-Length (the server's framing guarantees the body is no longer) and reads a body of
+ * unknown length (chunked) up to the limit. Around it: a Content-Length that is not a number is a 400
+ * (Hono would parse it as NaN and let it through), and a body it read is handed on through Hono's body
+ * cache with `c.req.raw` put back, because Hono hands it on as a new Request and Bun's `requestIP` only
+ * knows the runtime's own (the sign-in throttle keys on the address).
  */
 export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
-  const raw = c.req.raw;
-  if (raw.body === null || raw.method === "GET" || raw.method === "HEAD") return next();
-  const length = declaredLength(c);
-  if (length !== undefined) {
-    if (length > MAX_BODY_BYTES) throw tooLarge();
-    return next();
-  }
-  const bytes = await readAtMost(raw.body, MAX_BODY_BYTES);
-  if (!bytes) throw tooLarge();
-  // Hono keeps body promises in this cache (its type says methods) and derives json()/text() from it.
-  (c.req.bodyCache as Record<string, Promise<ArrayBuffer>>).arrayBuffer = Promise.resolve(bytes.buffer);
-  await next();
+  if (c.req.raw.body === null) return next();
+  declaredLength(c);
+  const original = c.req.raw;
+  await honoBodyLimit(c, async () => {
+    if (c.req.raw !== original) {
+      // Hono keeps body promises in this cache (its type says methods) and derives json()/text() from it.
+      (c.req.bodyCache as Record<string, Promise<ArrayBuffer>>).arrayBuffer = c.req.raw.arrayBuffer();
+      c.req.raw = original;
+    }
+    await next();
+  });
 });
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -66,31 +74,4 @@ function hasBody(c: Context): boolean {
   if (c.req.raw.body === null) return false;
   const length = declaredLength(c);
   return length === undefined || length > 0;
-}
-
-/** Reads the whole stream, or gives up (and cancels it) once it is over `max` bytes. */
-async function readAtMost(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

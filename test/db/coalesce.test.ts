@@ -36,6 +36,24 @@ describe("batchedLoader", () => {
     expect(await Promise.all([s.loader.load("a"), s.loader.load("nobody")])).toEqual([1, undefined]);
   });
 
+  test("loads from separate callbacks of one turn (requests that arrive together) share the read", async () => {
+    const s = setup();
+    const inCallback = (key: string) =>
+      new Promise<number | undefined>((resolve) => setImmediate(() => resolve(s.loader.load(key))));
+    expect(await Promise.all([inCallback("a"), inCallback("b")])).toEqual([1, 2]);
+    expect(s.calls).toEqual([["a", "b"]]);
+  });
+
+  test("a load while a read is in flight waits for a read of its own, never joins the older one", async () => {
+    const s = setup();
+    const first = s.loader.load("a");
+    await nextTurn(); // the first read has started and is waiting on the database
+    expect(s.calls).toEqual([["a"]]);
+    const second = s.loader.load("a");
+    expect(await Promise.all([first, second])).toEqual([1, 1]);
+    expect(s.calls).toEqual([["a"], ["a"]]);
+  });
+
   test("loads in later turns get reads of their own: nothing is kept past a read", async () => {
     const s = setup();
     expect(await s.loader.load("a")).toBe(1);

@@ -78,4 +78,14 @@ describe("readCache", () => {
     await s.cache.get("a", s.load("a again"));
     expect(s.reads()).toBe(4);
   });
+
+  test("at capacity, an entry still loading can be evicted: its callers get the value, the cache does not", async () => {
+    const s = setup({ maxEntries: 1 });
+    let finish!: (v: string) => void;
+    const slow = s.cache.get("a", () => new Promise<string | undefined>((r) => (finish = r)));
+    expect(await s.cache.get("b", s.load("b"))).toBe("b"); // evicts "a" while it loads
+    finish("a");
+    expect(await slow).toBe("a");
+    expect(await s.cache.get("a", s.load("a read again"))).toBe("a read again");
+  });
 });

@@ -1,14 +1,17 @@
 /**
  * Bodies over 1 MiB are refused with a 413 problem, whether the client declares the length or streams
- * the body chunked, in-process and over a real socket.
+ * the body chunked, in-process and over a real socket, on both targets; a refused body never reaches its
+ * handler, and one that is read leaves the handler the runtime's own request.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { API_PREFIX } from "../../src/app.ts";
+import { API_PREFIX, createApp } from "../../src/app.ts";
 import { MAX_BODY_BYTES } from "../../src/http/body-rules.ts";
+import { describeTargets } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
-import { mountTestRoutes, serve } from "./test-routes.ts";
+import { mountTestRoutes, reached, serve } from "./test-routes.ts";
 
 const ECHO = `${API_PREFIX}/test/echo`;
+const REACHED = `${API_PREFIX}/test/reached`;
 
 let t: TestApp;
 let server: ReturnType<typeof serve>;
@@ -111,6 +114,27 @@ describe("in-process", () => {
     );
   });
 
+  test("a streamed body over 1 MiB never reaches its handler; one under it does, whole", async () => {
+    const before = reached.count;
+    await expect413(
+      await t.app.request(REACHED, {
+        method: "POST",
+        body: chunked(jsonOfSize(MAX_BODY_BYTES + 1)),
+        headers: { "Content-Type": "application/json" },
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(reached.count).toBe(before);
+    const res = await t.app.request(REACHED, {
+      method: "POST",
+      body: chunked(jsonOfSize(MAX_BODY_BYTES)),
+      headers: { "Content-Type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
+    expect((await res.json()).receivedBytes).toBe(MAX_BODY_BYTES);
+    expect(reached.count).toBe(before + 1);
+  });
+
   test("a Content-Length that is not a number is a 400 problem", async () => {
     const res = await t.app.request(ECHO, {
       method: "POST",
@@ -145,6 +169,43 @@ describe("over a real socket", () => {
     );
   });
 
+  test("a chunked body over 1 MiB never reaches its handler", async () => {
+    const before = reached.count;
+    await expect413(
+      await fetch(server.url + REACHED, {
+        method: "POST",
+        body: chunked(jsonOfSize(2 * MAX_BODY_BYTES)),
+        headers: { "Content-Type": "application/json" },
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(reached.count).toBe(before);
+  });
+
+  test("after a chunked body is read, the runtime still knows the caller's address", async () => {
+    // The sign-in throttle keys on Bun's requestIP, which answers only for the runtime's own request.
+    const deps = {
+      ...t.deps,
+      clientAddress: (req: Request, env: unknown) =>
+        (env as { requestIP(r: Request): { address: string } | null }).requestIP(req)?.address,
+    };
+    const real = serve(mountTestRoutes(createApp(deps, t.services)));
+    try {
+      const res = await fetch(real.url + REACHED, {
+        method: "POST",
+        body: chunked(jsonOfSize(300_000)),
+        headers: { "Content-Type": "application/json" },
+        duplex: "half",
+      } as RequestInit);
+      expect(await res.json()).toMatchObject({
+        receivedBytes: 300_000,
+        address: expect.stringContaining("127.0.0.1"),
+      });
+    } finally {
+      real.server.stop(true);
+    }
+  });
+
   test("a Content-Length over 1 MiB is refused before the body is sent", async () => {
     // Only the head goes out: the answer must not wait for 1 MiB that never comes.
     const head =
@@ -165,6 +226,42 @@ describe("over a real socket", () => {
   test("a bodiless POST over the wire needs no Content-Type", async () => {
     const res = await fetch(server.url + ECHO, { method: "POST" });
     expect(res.status).not.toBe(415);
+    await res.body?.cancel();
+  });
+});
+
+describeTargets("the body limit", (target) => {
+  const SPIRITS = `${API_PREFIX}/spirits`;
+  test("a declared length over 1 MiB is a 413 problem", async () => {
+    const body = jsonOfSize(MAX_BODY_BYTES + 1);
+    await expect413(
+      await target.request(SPIRITS, {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "application/json" },
+      }),
+    );
+  });
+
+  test("a streamed body over 1 MiB without a length is a 413 problem", async () => {
+    await expect413(
+      await target.request(SPIRITS, {
+        method: "POST",
+        body: chunked(jsonOfSize(2 * MAX_BODY_BYTES)),
+        headers: { "Content-Type": "application/json" },
+        duplex: "half",
+      } as RequestInit),
+    );
+  });
+
+  test("a streamed body under 1 MiB is read (and then refused for the missing token)", async () => {
+    const res = await target.request(SPIRITS, {
+      method: "POST",
+      body: chunked(jsonOfSize(300_000)),
+      headers: { "Content-Type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(401);
     await res.body?.cancel();
   });
 });

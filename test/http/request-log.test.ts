@@ -42,6 +42,27 @@ describe("X-Request-Id", () => {
     }
   });
 
+  test("an id of at most 128 letters, digits, _, - and = is kept; a longer one or odd characters are not", async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const kept = ["a".repeat(128), "Ab_9-c=", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"];
+    for (const given of kept) {
+      const res = await t.app.request("/healthz", { headers: { "X-Request-Id": given } });
+      expect(res.headers.get("X-Request-Id")).toBe(given);
+    }
+    for (const given of ["a".repeat(129), "a.b", "a:b", "a/b", "é", "a\tb", "%41"]) {
+      const res = await t.app.request("/healthz", { headers: { "X-Request-Id": given } });
+      expect(res.headers.get("X-Request-Id")).toMatch(uuid);
+    }
+  });
+
+  test("a thrown non-Error still answers with the request's id", async () => {
+    const id = freshId();
+    const res = await t.call("GET", `${API_PREFIX}/test/throw-object`, { headers: { "X-Request-Id": id } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get("X-Request-Id")).toBe(id);
+    expect(linesFor(id).find((l) => l.msg === "request")?.status).toBe(500);
+  });
+
   test("two requests without an id get different ones", async () => {
     const a = (await t.call("GET", "/healthz")).headers.get("X-Request-Id");
     const b = (await t.call("GET", "/healthz")).headers.get("X-Request-Id");

@@ -33,11 +33,21 @@ const echo = createRoute({
   },
 });
 
+/** How often /test/reached ran (a refusal before the handler leaves it alone). */
+export const reached = { count: 0 };
+
 export function mountTestRoutes(app: App) {
   const router = createRouter()
     .openapi(echo, async (c) => {
       const body = c.req.valid("json");
       return c.json({ ...body, receivedBytes: JSON.stringify(body).length }, 200);
+    })
+    .post("/test/reached", async (c) => {
+      reached.count++;
+      const text = await c.req.text();
+      // What the runtime says about the caller, from the request the handler sees.
+      const address = c.var.deps.clientAddress?.(c.req.raw, c.env) ?? null;
+      return c.json({ receivedBytes: text.length, address }, 200);
     })
     .get("/test/boom", () => {
       throw new Error(`connection to libsql://db failed: password ${SECRET} rejected at /srv/app/db.ts:42`);
