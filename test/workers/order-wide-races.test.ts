@@ -30,6 +30,8 @@ const HOLDS_OF: Record<string, string[]> = {
   confirmed: ["committed"],
   shipped: ["shipped"],
   cancelled: ["released", "expired"],
+  // A paid order cancelled by staff: its bottles went back, then its money.
+  refunded: ["released", "expired"],
   expired: ["expired"],
 };
 
