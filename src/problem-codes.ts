@@ -41,6 +41,8 @@ export const PROBLEM_CODES = {
   "stock-conflict": "a concurrent stock change won; retry the request.",
   // Orders.
   "sold-out": "not enough bottles available; `available` says how many are left.",
+  "not-shippable":
+    "no location that may ship to the destination has the bottles (`available` there, `elsewhere`), or none ships there.",
   "per-customer-limit": "the order would take the customer over the spirit's per-customer limit.",
   "not-on-sale": "the spirit is not on sale (announced, archived, or before its release date).",
   "mixed-currency": "the order's lines are priced in different currencies.",

@@ -39,6 +39,7 @@ export const STATUS_OF_CODE = {
   "stock-conflict": 409,
   "sold-out": 409,
   "per-customer-limit": 422,
+  "not-shippable": 409,
   "not-on-sale": 409,
   "mixed-currency": 422,
   "preorder-alone": 422,

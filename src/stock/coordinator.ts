@@ -28,6 +28,8 @@ export type HoldRequest = {
   maxPerCustomer: number | null;
   /** Locations that ship to the customer's region, tried before the others. */
   preferredLocationIds: string[];
+  /** When given, only these locations may give bottles (the ones allowed to ship to the destination). */
+  onlyLocationIds?: readonly string[];
   /** Turning waiting pre-order claims (same line ids) into holds: the customer's total already counts them. */
   fromPreorder?: boolean;
   attach?: Attachment;
@@ -120,6 +122,7 @@ export type LevelChange = { levelId: string; version: number };
 
 export type StockRefusalCode =
   | "sold-out"
+  | "not-shippable"
   | "insufficient-stock"
   | "limit-exceeded"
   | "allocation-exhausted"

@@ -102,7 +102,10 @@ const spiritsOf = (holds: { spiritId: string }[]) => [...new Set(holds.map((h) =
  */
 function currentHolds(holds: OrderHold[]): OrderHold[] {
   // ISO-8601 UTC strings sort as the times they name.
-  const latest = holds.map((h) => h.expiresAt).sort().at(-1);
+  const latest = holds
+    .map((h) => h.expiresAt)
+    .sort()
+    .at(-1);
   return holds.filter((h) => h.expiresAt === latest);
 }
 

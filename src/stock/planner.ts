@@ -58,13 +58,29 @@ function unitOf(guards: Guard[], writes: Write[], attach?: { guards?: Guard[]; w
 /** Chooses levels for each line: locations that ship to the customer first, then the one with most stock. */
 function allocate(state: SpiritState, op: HoldRequest) {
   const preferred = new Set(op.preferredLocationIds);
+  const allowed = op.onlyLocationIds ? new Set(op.onlyLocationIds) : undefined;
   const free = new Map(state.levels.map((l) => [l.id, available(l)]));
   const picks: { line: HoldRequest["lines"][number]; level: LevelState; quantity: number }[] = [];
   for (const line of op.lines) {
-    const candidates = state.levels.filter(
+    const anywhere = state.levels.filter(
       (l) => (line.batchId === null || l.batchId === line.batchId) && (free.get(l.id) ?? 0) > 0,
     );
+    const candidates = allowed ? anywhere.filter((l) => allowed.has(l.locationId)) : anywhere;
     const inStock = candidates.reduce((n, l) => n + free.get(l.id)!, 0);
+    const elsewhere = anywhere.reduce((n, l) => n + free.get(l.id)!, 0) - inStock;
+    if (inStock < line.quantity && inStock + elsewhere >= line.quantity) {
+      return refuse(
+        "not-shippable",
+        `Only ${inStock} bottle${inStock === 1 ? " is" : "s are"} at locations that ship to this destination; ${line.quantity} asked (${elsewhere} more at locations that do not ship there).`,
+        {
+          spiritId: op.spiritId,
+          batchId: line.batchId,
+          available: inStock,
+          elsewhere,
+          requested: line.quantity,
+        },
+      );
+    }
     if (inStock < line.quantity) {
       return refuse(
         "sold-out",

@@ -78,7 +78,7 @@ describeTargets("orders and the law", (t) => {
   });
 
   describe("allocation prefers locations that ship to the customer", () => {
-    test("London only ships to England: a Scottish order is served from Edinburgh, an English one from London", async () => {
+    test("London only ships to England: a Scottish order is served from Edinburgh only, an English one from London", async () => {
       const s = await shop.spirit();
       await shop.receive(s, 2, shop.loc("edinburgh"));
       await shop.receive(s, 5, shop.loc("london"));
@@ -94,13 +94,25 @@ describeTargets("orders and the law", (t) => {
       expect(where(scot)).toEqual([shop.loc("edinburgh")]);
       // both ship to England; London has the most stock
       expect(where(eng)).toEqual([shop.loc("london")]);
-      // more than the preferred locations hold: the rest comes from elsewhere, split
-      const big = await (
-        await shop.order(c, [{ spiritId: s, quantity: 4 }], { country: "GB", region: "GB-SCT" })
+      // more than the locations that ship to Scotland hold: London may not make up the rest
+      const big = await shop.order(c, [{ spiritId: s, quantity: 4 }], { country: "GB", region: "GB-SCT" });
+      expect(big.status).toBe(409);
+      expect(await big.json()).toMatchObject({
+        code: "not-shippable",
+        available: 1,
+        elsewhere: 4,
+        requested: 4,
+      });
+      // more than one location that ships there holds: split between them
+      const split = await (
+        await shop.order(c, [{ spiritId: s, quantity: 5 }], { country: "GB", region: "GB-ENG" })
       ).json();
-      expect(big.lines[0].allocations.reduce((n: number, a: { quantity: number }) => n + a.quantity, 0)).toBe(
-        4,
-      );
+      expect(split.lines[0].allocations.map((a: { quantity: number }) => a.quantity).sort()).toEqual([1, 4]);
+      // the case: neither ships to California, so the order is refused rather than sent from Britain
+      await shop.receive(s, 3, shop.loc("edinburgh"));
+      const us = await shop.order(c, [{ spiritId: s, quantity: 1 }], { country: "US", region: "US-CA" });
+      expect(us.status).toBe(409);
+      expect(await us.json()).toMatchObject({ code: "not-shippable", available: 0, elsewhere: 3 });
     });
   });
 });

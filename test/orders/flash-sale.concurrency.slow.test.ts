@@ -28,7 +28,7 @@ function buy(who: Caller, spiritId: string, quantity = 1) {
   return fetch(`${base}/api/v1/orders`, {
     method: "POST",
     headers: { ...who.headers, "Content-Type": "application/json" },
-    body: JSON.stringify({ items: [{ spiritId, quantity }], shipping: { country: "GB", region: "GB-SCT" } }),
+    body: JSON.stringify({ items: [{ spiritId, quantity }], shipping: { country: "GB", region: "GB-ENG" } }),
   });
 }
 

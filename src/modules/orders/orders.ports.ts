@@ -30,7 +30,7 @@ export interface OrdersPorts {
   findSpirit(id: string): Promise<SpiritForOrder | undefined>;
   batchExists(spiritId: string, batchId: string): Promise<boolean>;
   customerProfile(customerId: string): Promise<CustomerProfile | undefined>;
-  /** Ids of the locations that ship to the place (allocation tries them first). */
+  /** Ids of the active locations whose `shipsTo` covers the place: only they may give an order bottles. */
   locationsShippingTo(country: string, region: string | null): Promise<string[]>;
   /** Throws a DomainError naming the rule (age, region) when the order may not be placed. */
   checkCompliance(input: ComplianceCheck): Promise<void> | void;

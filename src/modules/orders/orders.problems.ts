@@ -31,6 +31,11 @@ export function refusalProblem(r: StockRefusal, spirit: SpiritForOrder): DomainE
         { title: "Sold out", extra: { ...extra, preorder: true } },
       );
     }
+    case "not-shippable":
+      return new DomainError("not-shippable", `${spirit.name}: ${r.detail}`, {
+        title: "Cannot ship there",
+        extra,
+      });
     case "limit-exceeded":
       return new DomainError("per-customer-limit", `${spirit.name}: ${r.detail}`, {
         title: "Over the per-customer limit",

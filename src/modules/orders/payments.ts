@@ -26,7 +26,7 @@ import {
   setPaymentStatus,
 } from "./payments.records.ts";
 import type { Checkout, ManualPaymentInput, Payment } from "./payments.schemas.ts";
-import { holdExpiry, holdOrderLines } from "./placing.ts";
+import { holdExpiry, holdOrderLines, shippingLocations } from "./placing.ts";
 import { findOrderRow, orderView, visibleRow } from "./reading.ts";
 
 /** A payment about to be applied to its order: new (a manual one), or a row started online. */
@@ -92,7 +92,7 @@ async function holdAgain(ctx: OrdersContext, row: OrderRow, actorId: string | nu
       spirits,
       lines,
       expiresAt,
-      preferredLocationIds: await ports.locationsShippingTo(row.shippingCountry, row.shippingRegion),
+      shipFrom: await shippingLocations(ctx, row.shippingCountry, row.shippingRegion),
       attach: transition(row.id, "rehold", {
         actorId,
         note: "held again: a payment arrived after the hold lapsed",

@@ -119,7 +119,8 @@ export type HoldPlan = {
   spirits: Map<string, SpiritForOrder>;
   lines: { id: string; spiritId: string; batchId: string | null; quantity: number }[];
   expiresAt: string;
-  preferredLocationIds: string[];
+  /** The locations that may ship to the order's destination: only they give bottles. */
+  shipFrom: string[];
   /** Written with the last spirit's holds: the order's own rows, or its move back to reserved. */
   attach: Attachment;
 };
@@ -146,7 +147,8 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
           .map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
         expiresAt: plan.expiresAt,
         maxPerCustomer: spirit.maxPerCustomer,
-        preferredLocationIds: plan.preferredLocationIds,
+        preferredLocationIds: [],
+        onlyLocationIds: plan.shipFrom,
         attach: i === ids.length - 1 ? plan.attach : undefined,
       });
       if (!outcome.ok) throw refusalProblem(outcome, spirit);
@@ -158,6 +160,17 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
     throw err;
   }
   return holds;
+}
+
+/** The locations allowed to ship to the destination (their `shipsTo` is a rule): none is a refusal. */
+export async function shippingLocations(ctx: OrdersContext, country: string, region: string | null) {
+  const ids = await ctx.ports.locationsShippingTo(country, region);
+  if (!ids.length) {
+    throw new DomainError("not-shippable", `None of the shop's locations ships to ${region ?? country}.`, {
+      extra: { country, region, available: 0, elsewhere: null },
+    });
+  }
+  return ids;
 }
 
 /** The payment window of an order over these spirits: the shortest hold time among them. */
@@ -242,7 +255,7 @@ export async function placeOrder(ctx: OrdersContext, actor: Actor, input: Create
     spirits,
     lines,
     expiresAt: placed.expiresAt!,
-    preferredLocationIds: await ports.locationsShippingTo(input.shipping.country, region),
+    shipFrom: await shippingLocations(ctx, input.shipping.country, region),
     attach: insertOrder(placed),
   });
   return placedOrderView(placed, holds);

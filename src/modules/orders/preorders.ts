@@ -35,7 +35,8 @@ export async function releasePreorders(ctx: OrdersContext, spiritId: string, act
       orderId,
       customerId: row.customerId,
       lines: own.map((c) => ({ lineId: c.lineId, quantity: c.quantity, batchId: c.batchId })),
-      preferred: await ports.locationsShippingTo(row.shippingCountry, row.shippingRegion),
+      // A destination no location serves any more leaves the pre-order waiting (no location may give).
+      shipFrom: await ports.locationsShippingTo(row.shippingCountry, row.shippingRegion),
     });
   }
   // Submitted together, in claim order: the spirit's queue keeps that order.
@@ -51,7 +52,8 @@ export async function releasePreorders(ctx: OrdersContext, spiritId: string, act
         lines: r.lines,
         expiresAt,
         maxPerCustomer: null,
-        preferredLocationIds: r.preferred,
+        preferredLocationIds: [],
+        onlyLocationIds: r.shipFrom,
         attach: transition(r.orderId, "release", {
           actorId,
           note: "released: stock held until payment",
