@@ -19,6 +19,7 @@ import type { EngineSignal, Strategy } from "../src/modules/recommendations/engi
 import { CACHE_SIZE } from "../src/modules/recommendations/recommendations.service.ts";
 import { createTestApp } from "../test/support/test-app.ts";
 import { generatePopulation } from "./recommendations-population.ts";
+import { loadShop } from "./recommendations-shop.ts";
 
 const arg = (name: string, fallback: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -186,149 +187,11 @@ if (!skipService) {
   // --- 2b and 3: through the service, on a libSQL file, then HTTP ---------------------------------
   const t = await createTestApp({ env: { RECOMMENDATIONS_REFRESH_INTERVAL: "0" } });
   try {
-    const now = new Date().toISOString();
     const { client } = t.deps;
-    const insert = async (table: string, columns: string[], rows: unknown[][]) => {
-      const per = Math.floor(2000 / columns.length);
-      const statements = [];
-      for (let k = 0; k < rows.length; k += per) {
-        const chunk = rows.slice(k, k + per);
-        statements.push({
-          sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}`,
-          args: chunk.flat() as never[],
-        });
-      }
-      for (let k = 0; k < statements.length; k += 50)
-        await client.batch(statements.slice(k, k + 50), "write");
-    };
     t0 = performance.now();
-    await insert(
-      "spirits",
-      [
-        "id",
-        "name",
-        "brand",
-        "distillery",
-        "type",
-        "country",
-        "region",
-        "abv",
-        "cask_type",
-        "bottle_size_ml",
-        "tasting_notes",
-        "flavour_profile",
-        "awards",
-        "price_minor",
-        "currency",
-        "status",
-        "tags",
-        "media",
-        "attributes",
-        "created_at",
-        "updated_at",
-      ],
-      pop.spirits.map((s) => [
-        s.id,
-        s.name,
-        s.distillery,
-        s.distillery,
-        s.type,
-        "GB",
-        s.region,
-        46,
-        s.caskType,
-        700,
-        JSON.stringify({ nose: "", palate: "", finish: "" }),
-        JSON.stringify(s.flavour),
-        "[]",
-        s.priceMinor,
-        s.currency,
-        s.offerable ? (s.inStock ? "available" : "sold_out") : "archived",
-        JSON.stringify(s.tags),
-        "[]",
-        "{}",
-        now,
-        now,
-      ]),
-    );
-    await insert(
-      "accounts",
-      ["id", "email", "role", "created_at", "updated_at"],
-      pop.customers.map((id) => [id, `${id}@bench.test`, "customer", now, now]),
-    );
-    await insert(
-      "customers",
-      ["id", "name", "preferences", "date_of_birth", "country", "region", "created_at", "updated_at"],
-      pop.customers.map((id) => [
-        id,
-        id,
-        JSON.stringify(pop.preferences.get(id) ?? {}),
-        "1980-01-01",
-        "GB",
-        "GB-SCT",
-        now,
-        now,
-      ]),
-    );
-    let seq = 0;
-    const log: unknown[][] = [];
-    const reviews = new Map<string, unknown[]>();
-    const wishes = new Map<string, unknown[]>();
-    for (const e of allEvents) {
-      if (e.kind === "rating") {
-        reviews.set(`${e.customerId}|${e.spiritId}`, [
-          `rev_${++seq}`,
-          e.spiritId,
-          e.customerId,
-          e.value,
-          "A bench review long enough to pass.",
-          "approved",
-          1,
-          e.at,
-          e.at,
-        ]);
-      } else if (e.kind === "wishlist") {
-        wishes.set(`${e.customerId}|${e.spiritId}`, [e.customerId, e.spiritId, e.at]);
-      } else {
-        log.push([
-          `int_${++seq}`,
-          e.customerId,
-          e.kind,
-          e.spiritId,
-          "server",
-          e.kind === "purchase" ? `bench:${seq}` : null,
-          e.at,
-          e.at,
-        ]);
-      }
-    }
-    await insert(
-      "interactions",
-      ["id", "customer_id", "kind", "spirit_id", "source", "dedupe_key", "occurred_at", "recorded_at"],
-      log,
-    );
-    await insert(
-      "reviews",
-      [
-        "id",
-        "spirit_id",
-        "customer_id",
-        "rating",
-        "body",
-        "status",
-        "verified_purchase",
-        "created_at",
-        "updated_at",
-      ],
-      [...reviews.values()],
-    );
-    await insert("wishlist_items", ["customer_id", "spirit_id", "added_at"], [...wishes.values()]);
-    await client.execute({
-      sql: "INSERT INTO recommendation_queue (customer_id, reason, enqueued_at, generation, attempts) SELECT id, 'bench', ?, 0, 0 FROM customers",
-      args: [now],
-    });
+    const loaded = await loadShop(client, pop, allEvents);
     console.log(
-      `\nloaded the shop into libSQL in ${ms(performance.now() - t0)} (${log.length} log rows, ${reviews.size} reviews, ${wishes.size} wishlist items)`,
+      `\nloaded the shop into libSQL in ${ms(performance.now() - t0)} (${loaded.log} log rows, ${loaded.reviews} reviews, ${loaded.wishes} wishlist items)`,
     );
 
     t0 = performance.now();
