@@ -15,7 +15,7 @@
  *    (a plain catalog read) as the baseline measured in the same run.
  *
  * Flags: --spirits N (10000) --customers N (10000) --requests N (2000) --seed N (7) --skip-service
- *        --heldout-spirits N (5000) --heldout-customers N (5000) --heldout-seeds 1,2,3 --skip-heldout
+ *        --heldout-spirits N (as --spirits) --heldout-customers N (as --customers) --heldout-seeds 1,2,3 --skip-heldout
  *        --evaluations-only (1 and 2; `npm run bench:recs-heldout`)
  */
 import { cpus, totalmem } from "node:os";
@@ -47,8 +47,8 @@ const SPIRITS = arg("spirits", 10_000);
 const CUSTOMERS = arg("customers", 10_000);
 const REQUESTS = arg("requests", 2_000);
 const SEED = arg("seed", 7);
-const HELD_OUT_SPIRITS = arg("heldout-spirits", 5_000);
-const HELD_OUT_CUSTOMERS = arg("heldout-customers", 5_000);
+const HELD_OUT_SPIRITS = arg("heldout-spirits", SPIRITS);
+const HELD_OUT_CUSTOMERS = arg("heldout-customers", CUSTOMERS);
 const seedsAt = process.argv.indexOf("--heldout-seeds");
 const HELD_OUT_SEEDS = (seedsAt >= 0 ? process.argv[seedsAt + 1]! : "1,2,3").split(",").map(Number);
 const HOLDOUT = 2;
