@@ -221,6 +221,46 @@ function styleVector(style: Style): Float64Array {
   return v;
 }
 
+export type Rng = ReturnType<typeof rng>;
+export const STYLE_COUNT = STYLES.length;
+const DISTILLERIES = STYLES.map((s) => Array.from({ length: 25 }, (_, k) => `${s.name} distillery ${k + 1}`));
+
+/**
+ * One catalog spirit of style `si`: type, region, distillery, cask, tags, flavour and price as a shop
+ * lists them, plus the hidden appeal and circle this population gives it. Those two are drawn midway,
+ * where this generator always drew them, so a seed keeps giving the same shop.
+ */
+export function drawCatalogSpirit(r: Rng, i: number, si: number, circles: number) {
+  const style = STYLES[si]!;
+  const base = styleVector(style);
+  const profile: Record<string, number> = {};
+  const flavour = FLAVOUR_DIMENSIONS.map((d, k) => {
+    const x = Math.max(0, Math.min(4, Math.round(base[k]! + r.normal() * 0.9)));
+    if (x > 0) profile[d] = x;
+    return x;
+  });
+  const age = [0, 8, 10, 12, 15, 18, 21, 25][r.int(8)]!;
+  const tags = [...style.tags.filter(() => r.next() < 0.8), ...(r.next() < 0.5 ? [r.pick(EXTRA_TAGS)] : [])];
+  const appeal = r.normal();
+  const circle = r.int(circles);
+  const spirit: EngineSpirit = {
+    id: `spr_${String(i).padStart(6, "0")}`,
+    name: `${style.name} ${age ? `${age} year old ` : ""}#${i}`,
+    type: style.type,
+    region: style.regions.length ? r.pick(style.regions) : null,
+    distillery: r.pick(DISTILLERIES[si]!),
+    caskType: style.casks.length ? r.pick(style.casks) : null,
+    tags: [...new Set(tags)],
+    flavour: profile,
+    priceMinor: Math.round(style.price * (1 + age / 12) * Math.exp(r.normal() * 0.25)),
+    currency: "GBP",
+    offerable: r.next() > 0.01,
+    inStock: r.next() > 0.15,
+    newestBatchAt: null,
+  };
+  return { spirit, flavour, appeal, circle };
+}
+
 export function generatePopulation(options: {
   spirits: number;
   customers: number;
@@ -234,41 +274,14 @@ export function generatePopulation(options: {
   const flavour = new Float64Array(n * D);
   const appeal = new Float64Array(n);
   const circleOf = new Int32Array(n);
-  const distilleries = STYLES.map((s) =>
-    Array.from({ length: 25 }, (_, k) => `${s.name} distillery ${k + 1}`),
-  );
   for (let i = 0; i < n; i++) {
-    const si = r.int(STYLES.length);
-    const style = STYLES[si]!;
-    const base = styleVector(style);
-    const profile: Record<string, number> = {};
-    FLAVOUR_DIMENSIONS.forEach((d, k) => {
-      const x = Math.max(0, Math.min(4, Math.round(base[k]! + r.normal() * 0.9)));
+    const drawn = drawCatalogSpirit(r, i, r.int(STYLES.length), circles);
+    drawn.flavour.forEach((x, k) => {
       flavour[i * D + k] = x;
-      if (x > 0) profile[d] = x;
     });
-    const age = [0, 8, 10, 12, 15, 18, 21, 25][r.int(8)]!;
-    const tags = [
-      ...style.tags.filter(() => r.next() < 0.8),
-      ...(r.next() < 0.5 ? [r.pick(EXTRA_TAGS)] : []),
-    ];
-    appeal[i] = r.normal();
-    circleOf[i] = r.int(circles);
-    spirits.push({
-      id: `spr_${String(i).padStart(6, "0")}`,
-      name: `${style.name} ${age ? `${age} year old ` : ""}#${i}`,
-      type: style.type,
-      region: style.regions.length ? r.pick(style.regions) : null,
-      distillery: r.pick(distilleries[si]!),
-      caskType: style.casks.length ? r.pick(style.casks) : null,
-      tags: [...new Set(tags)],
-      flavour: profile,
-      priceMinor: Math.round(style.price * (1 + age / 12) * Math.exp(r.normal() * 0.25)),
-      currency: "GBP",
-      offerable: r.next() > 0.01,
-      inStock: r.next() > 0.15,
-      newestBatchAt: null,
-    });
+    appeal[i] = drawn.appeal;
+    circleOf[i] = drawn.circle;
+    spirits.push(drawn.spirit);
   }
   // Centred unit flavour vectors for the hidden utility.
   const mean = new Float64Array(D);

@@ -1,15 +1,22 @@
 /**
  * Recommendations benchmark (`npm run bench:recs`; run it under `flock /tmp/angelshare-heavy.lock`).
  *
- * 1. Offline evaluation on a generated population with hidden tastes (bench/recommendations-population.ts):
- *    time-based hold-out per customer, full ranking over the catalog, precision/recall/NDCG@10 for the
- *    hybrid, content-only, collaborative-only and popularity rankers, all from the same trained model.
- * 2. Time to compute recommendations for every customer: the engine in memory, then the real service
+ * 1. Offline evaluation on a population generated from the ranker's own signals
+ *    (bench/recommendations-population.ts: palate, co-purchase circle, appeal). Circular: it shows that
+ *    the ranker finds what it was built to find, not that it generalises. Time-based hold-out of each
+ *    customer's last purchases, full ranking over the catalog, from one trained model in memory.
+ * 2. Held-out evaluation on a latent-factor population the ranker does not model
+ *    (bench/recommendations-latent.ts, bench/recommendations-heldout.ts), through the real service path,
+ *    medians over several seeds.
+ *    Both report NDCG/recall/hit-rate@10 beside global popularity, random and item-item co-occurrence.
+ * 3. Time to compute recommendations for every customer: the engine in memory, then the real service
  *    path (libSQL file, background job draining the queue, cache rows written).
- * 3. Latency of `GET /api/v1/recommendations` from the cache over real HTTP, beside `GET /api/v1/spirits/{id}`
+ * 4. Latency of `GET /api/v1/recommendations` from the cache over real HTTP, beside `GET /api/v1/spirits/{id}`
  *    (a plain catalog read) as the baseline measured in the same run.
  *
  * Flags: --spirits N (10000) --customers N (10000) --requests N (2000) --seed N (7) --skip-service
+ *        --heldout-spirits N (as --spirits) --heldout-customers N (as --customers) --heldout-seeds 1,2,3 --skip-heldout
+ *        --evaluations-only (1 and 2; `npm run bench:recs-heldout`)
  */
 import { cpus, totalmem } from "node:os";
 import { CatalogIndex } from "../src/modules/recommendations/engine/catalog-index.ts";
@@ -18,25 +25,46 @@ import { Recommender } from "../src/modules/recommendations/engine/recommender.t
 import type { EngineSignal, Strategy } from "../src/modules/recommendations/engine/types.ts";
 import { CACHE_SIZE } from "../src/modules/recommendations/recommendations.service.ts";
 import { createTestApp } from "../test/support/test-app.ts";
+import {
+  cooccurrenceRanker,
+  evaluate,
+  K,
+  type Metrics,
+  type Ranker,
+  randomRanker,
+  rulesFor,
+} from "./recommendations-baselines.ts";
+import { HELD_OUT_ROWS, type HeldOutRow, HOLD, heldOutRun } from "./recommendations-heldout.ts";
 import { generatePopulation } from "./recommendations-population.ts";
+import { loadShop } from "./recommendations-shop.ts";
 
 const arg = (name: string, fallback: number) => {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? Number(process.argv[k + 1]) : fallback;
 };
+const flag = (name: string) => process.argv.includes(`--${name}`);
 const SPIRITS = arg("spirits", 10_000);
 const CUSTOMERS = arg("customers", 10_000);
 const REQUESTS = arg("requests", 2_000);
 const SEED = arg("seed", 7);
+const HELD_OUT_SPIRITS = arg("heldout-spirits", SPIRITS);
+const HELD_OUT_CUSTOMERS = arg("heldout-customers", CUSTOMERS);
+const seedsAt = process.argv.indexOf("--heldout-seeds");
+const HELD_OUT_SEEDS = (seedsAt >= 0 ? process.argv[seedsAt + 1]! : "1,2,3").split(",").map(Number);
 const HOLDOUT = 2;
-const K = 10;
-const skipService = process.argv.includes("--skip-service");
+const evaluationsOnly = flag("evaluations-only");
+const skipService = flag("skip-service") || evaluationsOnly;
 
 const fmt = (x: number, d = 4) => x.toFixed(d);
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 console.log("# Recommendations benchmark");
@@ -50,7 +78,7 @@ const pop = generatePopulation({ spirits: SPIRITS, customers: CUSTOMERS, seed: S
 const allEvents = [...pop.events.values()].flat();
 console.log(`generated ${allEvents.length} events in ${ms(performance.now() - t0)}`);
 
-// --- 1. Offline evaluation -------------------------------------------------------------------------
+// --- 1. Offline evaluation on the ranker's own signals (circular) ------------------------------------
 // Per customer: their last HOLDOUT distinct purchases are the truth; training is everything they did
 // before the first of them (so nothing from the future leaks in), plus every other customer's training.
 const train: EngineSignal[] = [];
@@ -79,7 +107,13 @@ const evalCf = await CollaborativeModel.build(evalIndex, evalHistories);
 const evalRecommender = new Recommender(evalIndex, evalCf);
 console.log(`trained on ${train.length} events in ${ms(performance.now() - t0)}\n`);
 
-console.log("## Offline evaluation");
+console.log("## Evaluation 1: population generated from the ranker's own signals (circular)");
+console.log(
+  "The customers' behaviour is built from the three things the hybrid reads (a flavour palate, a co-purchase",
+);
+console.log(
+  "circle, each bottle's appeal), so this shows the ranker finds what it was built to find, not that it generalises.",
+);
 console.log(
   `protocol: time-based hold-out. For each customer with at least ${HOLDOUT + 1} distinct purchases, the last ${HOLDOUT} are`,
 );
@@ -99,56 +133,110 @@ console.log(
   "Content-only, collaborative-only and hybrid all carry the same small popularity prior (0.15) as a tie-breaker.\n",
 );
 
-const ndcgIdeal = (n: number) => {
-  let s = 0;
-  for (let r = 0; r < Math.min(n, K); r++) s += 1 / Math.log2(r + 2);
-  return s;
-};
 const modes: Strategy[] = ["hybrid", "content", "collaborative", "popularity"];
-const results: Record<string, { p: number; r: number; ndcg: number; fallback: number; ms: number }> = {};
-for (const mode of modes) {
-  let p = 0;
-  let r = 0;
-  let ndcg = 0;
-  let fallback = 0;
+const allowed = rulesFor(pop.spirits, train);
+const circular: { name: string; m: Metrics; fallback: number | null; ms: number }[] = [];
+const grade = (name: string, rank: Ranker, fallbacks?: () => number) => {
   const start = performance.now();
-  for (const [customerId, target] of truth) {
-    const out = evalRecommender.recommend({
-      history: evalHistories.get(customerId) ?? [],
-      preferences: pop.preferences.get(customerId),
-      limit: K,
-      mode,
-    });
-    if (out.strategy !== mode && !(mode === "hybrid" && out.strategy !== "popularity")) fallback++;
-    let hits = 0;
-    let dcg = 0;
-    out.items.forEach((item, rank) => {
-      if (target.has(item.spiritId)) {
-        hits++;
-        dcg += 1 / Math.log2(rank + 2);
-      }
-    });
-    p += hits / K;
-    r += hits / target.size;
-    ndcg += dcg / ndcgIdeal(target.size);
-  }
-  const n = truth.size;
-  results[mode] = { p: p / n, r: r / n, ndcg: ndcg / n, fallback, ms: performance.now() - start };
-}
-const base = results.popularity!;
-console.log(`customers evaluated: ${truth.size}`);
-console.log("| ranker | precision@10 | recall@10 | NDCG@10 | NDCG vs popularity | fell back | time |");
-console.log("|---|---|---|---|---|---|---|");
+  const m = evaluate(rank, truth);
+  circular.push({ name, m, fallback: fallbacks ? fallbacks() : null, ms: performance.now() - start });
+};
 for (const mode of modes) {
-  const x = results[mode]!;
-  console.log(
-    `| ${mode} | ${fmt(x.p)} | ${fmt(x.r)} | ${fmt(x.ndcg)} | ${(x.ndcg / base.ndcg).toFixed(2)}× | ${x.fallback} | ${ms(x.ms)} |`,
+  let fallback = 0;
+  grade(
+    mode,
+    (customerId) => {
+      const out = evalRecommender.recommend({
+        history: evalHistories.get(customerId) ?? [],
+        preferences: pop.preferences.get(customerId),
+        limit: K,
+        mode,
+      });
+      if (out.strategy !== mode && !(mode === "hybrid" && out.strategy !== "popularity")) fallback++;
+      return out.items.map((i) => i.spiritId);
+    },
+    () => fallback,
   );
 }
-const h = results.hybrid!.ndcg;
-const verdict =
-  h > results.content!.ndcg && h > results.collaborative!.ndcg && h > base.ndcg ? "PASS" : "FAIL";
+grade("baseline: item-item co-occurrence", cooccurrenceRanker(pop.spirits, train, allowed));
+grade("baseline: random", randomRanker(pop.spirits, allowed, SEED));
+const base = circular.find((x) => x.name === "popularity")!.m;
+console.log(`customers evaluated: ${truth.size}`);
+console.log(
+  "| ranker | precision@10 | recall@10 | hit-rate@10 | NDCG@10 | NDCG vs popularity | fell back | time |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const { name, m, fallback, ms: took } of circular) {
+  console.log(
+    `| ${name} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.hit)} | ${fmt(m.ndcg)} | ${(m.ndcg / base.ndcg).toFixed(2)}× | ${fallback ?? ""} | ${ms(took)} |`,
+  );
+}
+const ndcgOf = (name: string) => circular.find((x) => x.name === name)!.m.ndcg;
+const h = ndcgOf("hybrid");
+const verdict = h > ndcgOf("content") && h > ndcgOf("collaborative") && h > base.ndcg ? "PASS" : "FAIL";
 console.log(`\nhybrid beats popularity, content-only and collaborative-only on NDCG@10: ${verdict}\n`);
+
+// --- 2. Held-out evaluation on a population the ranker does not model ---------------------------------
+if (!flag("skip-heldout")) {
+  console.log("## Evaluation 2: held-out time split, latent-factor population (not the ranker's signals)");
+  console.log(
+    `population: ${HELD_OUT_SPIRITS} spirits, ${HELD_OUT_CUSTOMERS} customers per seed, seeds ${HELD_OUT_SEEDS.join(", ")}. Each customer and spirit`,
+  );
+  console.log(
+    "has a hidden 12-dimensional latent vector drawn around 8 clusters; views, clicks, wishlists, purchases and",
+  );
+  console.log(
+    "ratings are sampled from a noisy function of their dot product plus a hidden popularity. The ranker never",
+  );
+  console.log(
+    "sees the vectors; half the spirits are listed in their cluster's style, the rest in a random one.",
+  );
+  console.log(
+    `protocol: per customer with at least ${HOLD + 2} distinct spirits bought or wished for, the last ${HOLD} are hidden and`,
+  );
+  console.log(
+    "training is what they did before the first of them. Training goes into a libSQL file, the background job",
+  );
+  console.log(
+    "trains and caches, and the hybrid's top 10 is what the recommendations service answers (rules applied). The",
+  );
+  console.log(
+    "other rows are trained on the same events, with the same rules (nothing archived, bought or rated before).\n",
+  );
+  const runs: Record<HeldOutRow, Metrics>[] = [];
+  for (const seed of HELD_OUT_SEEDS) {
+    const run = await heldOutRun({ spirits: HELD_OUT_SPIRITS, customers: HELD_OUT_CUSTOMERS, seed });
+    runs.push(run.metrics);
+    const ratio = run.metrics["hybrid (service path)"].ndcg / run.metrics["baseline: global popularity"].ndcg;
+    console.log(
+      `seed ${seed}: ${run.customers} customers evaluated, ${run.trainEvents} training events, service path ${ms(run.serviceMs)}; hybrid NDCG ${ratio.toFixed(2)}× popularity`,
+    );
+  }
+  const med = (row: HeldOutRow, key: keyof Metrics) => median(runs.map((r) => r[row][key]));
+  const ratios = (row: HeldOutRow) =>
+    runs.map((r) => r[row].ndcg / r["baseline: global popularity"].ndcg).sort((a, b) => a - b);
+  console.log(`\nmedians over ${runs.length} seeds; the ratio is the median of the per-seed ratios (range)`);
+  console.log("| ranker | NDCG@10 | recall@10 | hit-rate@10 | NDCG vs popularity |");
+  console.log("|---|---|---|---|---|");
+  for (const row of HELD_OUT_ROWS) {
+    const rs = ratios(row);
+    console.log(
+      `| ${row} | ${fmt(med(row, "ndcg"))} | ${fmt(med(row, "recall"))} | ${fmt(med(row, "hit"))} | ${median(rs).toFixed(2)}× (${rs[0]!.toFixed(2)}–${rs.at(-1)!.toFixed(2)}) |`,
+    );
+  }
+  const hybrid = ratios("hybrid (service path)");
+  const against = (row: HeldOutRow) => {
+    const wins = runs.filter((r) => r["hybrid (service path)"].ndcg > r[row].ndcg).length;
+    return `${wins} of ${runs.length} seeds`;
+  };
+  console.log(
+    `\nhybrid beats global popularity on held-out NDCG@10 in ${against("baseline: global popularity")} (median ${median(hybrid).toFixed(2)}×)`,
+  );
+  console.log(
+    `hybrid beats item-item co-occurrence in ${against("baseline: item-item co-occurrence")}, collaborative-only in ${against("collaborative-only (engine)")}\n`,
+  );
+}
+if (evaluationsOnly) process.exit(0);
 
 // --- 2. Compute time ---------------------------------------------------------------------------------
 console.log("## Time to compute recommendations for every customer");
@@ -186,149 +274,11 @@ if (!skipService) {
   // --- 2b and 3: through the service, on a libSQL file, then HTTP ---------------------------------
   const t = await createTestApp({ env: { RECOMMENDATIONS_REFRESH_INTERVAL: "0" } });
   try {
-    const now = new Date().toISOString();
     const { client } = t.deps;
-    const insert = async (table: string, columns: string[], rows: unknown[][]) => {
-      const per = Math.floor(2000 / columns.length);
-      const statements = [];
-      for (let k = 0; k < rows.length; k += per) {
-        const chunk = rows.slice(k, k + per);
-        statements.push({
-          sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}`,
-          args: chunk.flat() as never[],
-        });
-      }
-      for (let k = 0; k < statements.length; k += 50)
-        await client.batch(statements.slice(k, k + 50), "write");
-    };
     t0 = performance.now();
-    await insert(
-      "spirits",
-      [
-        "id",
-        "name",
-        "brand",
-        "distillery",
-        "type",
-        "country",
-        "region",
-        "abv",
-        "cask_type",
-        "bottle_size_ml",
-        "tasting_notes",
-        "flavour_profile",
-        "awards",
-        "price_minor",
-        "currency",
-        "status",
-        "tags",
-        "media",
-        "attributes",
-        "created_at",
-        "updated_at",
-      ],
-      pop.spirits.map((s) => [
-        s.id,
-        s.name,
-        s.distillery,
-        s.distillery,
-        s.type,
-        "GB",
-        s.region,
-        46,
-        s.caskType,
-        700,
-        JSON.stringify({ nose: "", palate: "", finish: "" }),
-        JSON.stringify(s.flavour),
-        "[]",
-        s.priceMinor,
-        s.currency,
-        s.offerable ? (s.inStock ? "available" : "sold_out") : "archived",
-        JSON.stringify(s.tags),
-        "[]",
-        "{}",
-        now,
-        now,
-      ]),
-    );
-    await insert(
-      "accounts",
-      ["id", "email", "role", "created_at", "updated_at"],
-      pop.customers.map((id) => [id, `${id}@bench.test`, "customer", now, now]),
-    );
-    await insert(
-      "customers",
-      ["id", "name", "preferences", "date_of_birth", "country", "region", "created_at", "updated_at"],
-      pop.customers.map((id) => [
-        id,
-        id,
-        JSON.stringify(pop.preferences.get(id) ?? {}),
-        "1980-01-01",
-        "GB",
-        "GB-SCT",
-        now,
-        now,
-      ]),
-    );
-    let seq = 0;
-    const log: unknown[][] = [];
-    const reviews = new Map<string, unknown[]>();
-    const wishes = new Map<string, unknown[]>();
-    for (const e of allEvents) {
-      if (e.kind === "rating") {
-        reviews.set(`${e.customerId}|${e.spiritId}`, [
-          `rev_${++seq}`,
-          e.spiritId,
-          e.customerId,
-          e.value,
-          "A bench review long enough to pass.",
-          "approved",
-          1,
-          e.at,
-          e.at,
-        ]);
-      } else if (e.kind === "wishlist") {
-        wishes.set(`${e.customerId}|${e.spiritId}`, [e.customerId, e.spiritId, e.at]);
-      } else {
-        log.push([
-          `int_${++seq}`,
-          e.customerId,
-          e.kind,
-          e.spiritId,
-          "server",
-          e.kind === "purchase" ? `bench:${seq}` : null,
-          e.at,
-          e.at,
-        ]);
-      }
-    }
-    await insert(
-      "interactions",
-      ["id", "customer_id", "kind", "spirit_id", "source", "dedupe_key", "occurred_at", "recorded_at"],
-      log,
-    );
-    await insert(
-      "reviews",
-      [
-        "id",
-        "spirit_id",
-        "customer_id",
-        "rating",
-        "body",
-        "status",
-        "verified_purchase",
-        "created_at",
-        "updated_at",
-      ],
-      [...reviews.values()],
-    );
-    await insert("wishlist_items", ["customer_id", "spirit_id", "added_at"], [...wishes.values()]);
-    await client.execute({
-      sql: "INSERT INTO recommendation_queue (customer_id, reason, enqueued_at, generation, attempts) SELECT id, 'bench', ?, 0, 0 FROM customers",
-      args: [now],
-    });
+    const loaded = await loadShop(client, pop, allEvents);
     console.log(
-      `\nloaded the shop into libSQL in ${ms(performance.now() - t0)} (${log.length} log rows, ${reviews.size} reviews, ${wishes.size} wishlist items)`,
+      `\nloaded the shop into libSQL in ${ms(performance.now() - t0)} (${loaded.log} log rows, ${loaded.reviews} reviews, ${loaded.wishes} wishlist items)`,
     );
 
     t0 = performance.now();
