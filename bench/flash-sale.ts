@@ -310,7 +310,17 @@ type DropResult = {
 };
 
 const orderBody = (spiritId: string) =>
-  JSON.stringify({ items: [{ spiritId, quantity: 1 }], shipping: { country: "GB", region: "GB-SCT" } });
+  JSON.stringify({
+    items: [{ spiritId, quantity: 1 }],
+    shipping: {
+      name: "Bench Buyer",
+      lines: ["1 Drop Lane"],
+      city: "Edinburgh",
+      postalCode: "EH1 1AA",
+      country: "GB",
+      region: "GB-SCT",
+    },
+  });
 
 /** Every buyer at once; latency from the request leaving to its body read. */
 async function burst(base: string, spiritId: string): Promise<{ answers: Answer[]; wallMs: number }> {

@@ -73,7 +73,14 @@ async function oneSale(target: Target): Promise<RunResult> {
   const base = await target.baseUrl();
   const body = JSON.stringify({
     items: [{ spiritId, quantity: 1 }],
-    shipping: { country: "GB", region: "GB-SCT" },
+    shipping: {
+      name: "Bench Buyer",
+      lines: ["1 Drop Lane"],
+      city: "Edinburgh",
+      postalCode: "EH1 1AA",
+      country: "GB",
+      region: "GB-SCT",
+    },
   });
   const tasks = Array.from({ length: REQUESTS }, (_, i) => {
     const c = customers[i % customers.length]!;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
-import { type Caller, openShop, type Shop } from "./shop.ts";
+import { type Caller, openShop, type Shop, TEST_ADDRESS } from "./shop.ts";
 
 let t: TestApp;
 let shop: Shop;
@@ -28,7 +28,10 @@ function buy(who: Caller, spiritId: string, quantity = 1) {
   return fetch(`${base}/api/v1/orders`, {
     method: "POST",
     headers: { ...who.headers, "Content-Type": "application/json" },
-    body: JSON.stringify({ items: [{ spiritId, quantity }], shipping: { country: "GB", region: "GB-ENG" } }),
+    body: JSON.stringify({
+      items: [{ spiritId, quantity }],
+      shipping: { ...TEST_ADDRESS, country: "GB", region: "GB-ENG" },
+    }),
   });
 }
 

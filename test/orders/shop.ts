@@ -2,6 +2,14 @@ import { eq } from "drizzle-orm";
 import { customers } from "../../src/db/schema/accounts.ts";
 import type { TestApp } from "../support/test-app.ts";
 
+/** A street address for test orders; the country and region come with each order. */
+export const TEST_ADDRESS = {
+  name: "Isla Campbell",
+  lines: ["12 Rose Street"],
+  city: "Edinburgh",
+  postalCode: "EH2 2PR",
+};
+
 export type Caller = { id: string; email?: string; headers: Record<string, string> };
 
 /** What the helpers need: a TestApp, or a target of test/support/targets.ts (Bun or the Worker build). */
@@ -136,7 +144,7 @@ export async function openShop(t: ShopHost) {
     await fresh();
     return t.call("POST", "/api/v1/orders", {
       headers: { ...who.headers, ...headers },
-      body: { items, shipping },
+      body: { items, shipping: { ...TEST_ADDRESS, ...shipping } },
     });
   }
 

@@ -34,6 +34,13 @@ export const orders = sqliteTable(
     totalMinor: integer("total_minor").notNull(),
     shippingCountry: text("shipping_country").notNull(),
     shippingRegion: text("shipping_region"),
+    /** The rest of the address (null on orders placed before addresses were taken). */
+    shippingName: text("shipping_name"),
+    /** The street lines, as a JSON array of 1 to 3 strings. */
+    shippingLines: text("shipping_lines", { mode: "json" }).$type<string[]>(),
+    shippingCity: text("shipping_city"),
+    shippingPostalCode: text("shipping_postal_code"),
+    shippingPhone: text("shipping_phone"),
     /** When the holds lapse (null while pre-ordered and once paid). */
     expiresAt: text("expires_at"),
     createdAt: text("created_at").notNull(),

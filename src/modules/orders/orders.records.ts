@@ -27,6 +27,7 @@ export type NewOrder = {
   totalMinor: number;
   shippingCountry: string;
   shippingRegion: string | null;
+  address: { name: string; lines: string[]; city: string; postalCode: string; phone: string | null };
   expiresAt: string | null;
   lines: {
     id: string;
@@ -46,8 +47,9 @@ export function insertOrder(o: NewOrder): Attachment {
     writes: [
       write(
         `INSERT INTO orders (id, customer_id, status, preorder, currency, total_minor, shipping_country, shipping_region,
+           shipping_name, shipping_lines, shipping_city, shipping_postal_code, shipping_phone,
            expires_at, created_at, updated_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
         [
           o.id,
           o.customerId,
@@ -57,6 +59,11 @@ export function insertOrder(o: NewOrder): Attachment {
           o.totalMinor,
           o.shippingCountry,
           o.shippingRegion,
+          o.address.name,
+          JSON.stringify(o.address.lines),
+          o.address.city,
+          o.address.postalCode,
+          o.address.phone,
           o.expiresAt,
           o.now,
           o.now,
@@ -152,7 +159,7 @@ export function placedOrderView(o: NewOrder, holds: HoldView[]): Order {
     status: o.status,
     preorder: o.preorder,
     total: money(o.totalMinor, o.currency),
-    shipping: { country: o.shippingCountry, region: o.shippingRegion },
+    shipping: { ...o.address, country: o.shippingCountry, region: o.shippingRegion },
     expiresAt: o.expiresAt,
     lines: o.lines.map((l) => ({
       id: l.id,
@@ -238,7 +245,15 @@ function summaryBase(row: OrderRow, now: string) {
     status,
     preorder: row.preorder,
     total: money(row.totalMinor, row.currency),
-    shipping: { country: row.shippingCountry, region: row.shippingRegion },
+    shipping: {
+      name: row.shippingName,
+      lines: row.shippingLines ?? [],
+      city: row.shippingCity,
+      postalCode: row.shippingPostalCode,
+      phone: row.shippingPhone,
+      country: row.shippingCountry,
+      region: row.shippingRegion,
+    },
     expiresAt: status === "reserved" ? row.expiresAt : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -31,8 +31,26 @@ export const OrderItemInputSchema = z
   })
   .openapi("OrderItemInput");
 
+const addressText = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
 export const ShippingSchema = z
   .strictObject({
+    name: addressText(100).openapi({ example: "Isla Campbell", description: "Who receives the parcel." }),
+    lines: z
+      .array(addressText(100))
+      .min(1, "must have at least one line")
+      .max(3, "must have at most 3 lines")
+      .openapi({ example: ["12 Rose Street", "Flat 3"], description: "Street address, 1 to 3 lines." }),
+    city: addressText(100).openapi({ example: "Edinburgh" }),
+    postalCode: addressText(16)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "must be letters, digits, spaces and hyphens")
+      .openapi({ example: "EH2 2PR" }),
+    phone: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, "must be an international (E.164) number such as +441312345678")
+      .optional()
+      .openapi({ example: "+441312345678", description: "For the carrier; E.164." }),
     country: z
       .string()
       .transform((v) => v.toUpperCase())
@@ -45,7 +63,7 @@ export const ShippingSchema = z
     }),
   })
   .transform((v, ctx) => {
-    if (v.region === undefined) return { country: v.country };
+    if (v.region === undefined) return { ...v, region: undefined };
     // Stored and matched as the full ISO 3166-2 code, whichever way it was written.
     const region = subdivisionOf(v);
     if (!region || !isSubdivisionCode(region) || !region.startsWith(`${v.country}-`)) {
@@ -56,9 +74,24 @@ export const ShippingSchema = z
       });
       return z.NEVER;
     }
-    return { country: v.country, region };
+    return { ...v, region };
   })
   .openapi("Shipping");
+
+export const ShippingViewSchema = z
+  .object({
+    name: z.string().nullable(),
+    lines: z.array(z.string()),
+    city: z.string().nullable(),
+    postalCode: z.string().nullable(),
+    phone: z.string().nullable(),
+    country: z.string(),
+    region: z.string().nullable(),
+  })
+  .openapi("ShippingAddress", {
+    description:
+      "Where the order goes. Orders placed before full addresses were taken have only the country and region.",
+  });
 
 export const CreateOrderSchema = z
   .strictObject({
@@ -71,7 +104,14 @@ export const CreateOrderSchema = z
   .openapi("CreateOrder", {
     example: {
       items: [{ spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz", quantity: 2 }],
-      shipping: { country: "GB", region: "GB-SCT" },
+      shipping: {
+        name: "Isla Campbell",
+        lines: ["12 Rose Street"],
+        city: "Edinburgh",
+        postalCode: "EH2 2PR",
+        country: "GB",
+        region: "GB-SCT",
+      },
     },
   });
 
@@ -121,7 +161,7 @@ export const OrderSchema = z
     status: OrderStatusSchema,
     preorder: z.boolean().openapi({ description: "Placed as a pre-order." }),
     total: MoneySchema,
-    shipping: z.object({ country: z.string(), region: z.string().nullable() }),
+    shipping: ShippingViewSchema,
     expiresAt: z.string().nullable().openapi({
       description: "While `reserved`: when the holds lapse unless the order is confirmed.",
       example: at,

@@ -212,6 +212,13 @@ export async function placeOrder(ctx: OrdersContext, actor: Actor, input: Create
     totalMinor: lines.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0),
     shippingCountry: input.shipping.country,
     shippingRegion: region,
+    address: {
+      name: input.shipping.name,
+      lines: input.shipping.lines,
+      city: input.shipping.city,
+      postalCode: input.shipping.postalCode,
+      phone: input.shipping.phone ?? null,
+    },
     lines,
     actorId: actor.id,
     now: now.toISOString(),
