@@ -160,6 +160,8 @@ export type OrderStockRequest = {
   orderId: string;
   actorId: string | null;
   reason?: string;
+  /** Shipping only: the order lines that leave now (default: every committed one). */
+  lineIds?: readonly string[];
   attach?: Attachment;
 };
 

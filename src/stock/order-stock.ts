@@ -64,6 +64,7 @@ type OrderUnitInput = {
   orderId: string;
   actorId: string | null;
   reason?: string;
+  lineIds?: readonly string[];
   attach?: Attachment;
   now: string;
 };
@@ -153,12 +154,17 @@ export async function confirmOrderStock(client: Client, input: OrderUnitInput): 
   return commitOrderUnit(client, guards, writes, input.attach, [], 0);
 }
 
-/** Committed holds leave: on-hand and reserved go down together, bottle numbers become shipped. */
+/**
+ * Committed holds leave (all of them, or those of `lineIds`): on-hand and reserved go down together,
+ * bottle numbers become shipped.
+ */
 export async function shipOrderStock(client: Client, input: OrderUnitInput): Promise<OrderCommit> {
   const { holds } = await readOrderStock(client, input.orderId);
-  const { now } = input;
+  const { now, lineIds } = input;
   const operationId = newId("sop");
-  const committed = holds.filter((h) => h.status === "committed");
+  const committed = holds.filter((h) => h.status === "committed" && (!lineIds || lineIds.includes(h.lineId)));
+  if (!committed.length)
+    return { outcome: refuse("rejected", "Nothing of those lines is left to ship."), spiritIds: [] };
   const guards: Guard[] = [];
   const writes: Write[] = [];
   for (const h of committed) {

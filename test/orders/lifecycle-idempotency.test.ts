@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { OrderSchema } from "../../src/modules/orders/orders.schemas.ts";
 import { describeTargets } from "../support/targets.ts";
-import { type Caller, openShop, type Shop } from "./shop.ts";
+import { type Caller, openShop, type Shop, TEST_PARCEL } from "./shop.ts";
 
 describeTargets("stock-changing order routes take an Idempotency-Key", (t) => {
   let shop: Shop;
@@ -16,7 +16,10 @@ describeTargets("stock-changing order routes take an Idempotency-Key", (t) => {
   });
 
   const act = (who: Caller, path: string, key?: string) =>
-    t.call("POST", path, { headers: { ...who.headers, ...(key ? { "Idempotency-Key": key } : {}) } });
+    t.call("POST", path, {
+      headers: { ...who.headers, ...(key ? { "Idempotency-Key": key } : {}) },
+      body: path.endsWith("/ship") ? TEST_PARCEL : undefined,
+    });
   const movements = async (spiritId: string) =>
     (
       (await (await shop.get(shop.staff, `/api/v1/inventory/${spiritId}/movements`)).json()) as {

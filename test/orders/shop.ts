@@ -10,6 +10,9 @@ export const TEST_ADDRESS = {
   postalCode: "EH2 2PR",
 };
 
+/** The parcel staff ship in tests: the whole order, with a carrier and tracking number. */
+export const TEST_PARCEL = { carrier: "Royal Mail", trackingNumber: "RM123456785GB" };
+
 export type Caller = { id: string; email?: string; headers: Record<string, string> };
 
 /** What the helpers need: a TestApp, or a target of test/support/targets.ts (Bun or the Worker build). */
@@ -150,7 +153,8 @@ export async function openShop(t: ShopHost) {
 
   async function act(who: Caller, orderId: string, action: "confirm" | "cancel" | "ship") {
     await fresh();
-    return t.call("POST", `/api/v1/orders/${orderId}/${action}`, { headers: who.headers });
+    const body = action === "ship" ? TEST_PARCEL : undefined;
+    return t.call("POST", `/api/v1/orders/${orderId}/${action}`, { headers: who.headers, body });
   }
 
   async function inventory(spiritId: string, who: Caller | undefined = staff) {

@@ -6,6 +6,7 @@ export const ORDER_STATUSES = [
   "preordered",
   "reserved",
   "confirmed",
+  "partially_shipped",
   "shipped",
   "delivered",
   "cancelled",
@@ -93,3 +94,22 @@ export const orderStatusHistory = sqliteTable(
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type OrderStatusHistoryRow = typeof orderStatusHistory.$inferSelect;
+
+/** A parcel that left: the lines in it, the carrier and its tracking number. */
+export const shipments = sqliteTable(
+  "shipments",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    carrier: text("carrier").notNull(),
+    trackingNumber: text("tracking_number").notNull(),
+    lineIds: text("line_ids", { mode: "json" }).$type<string[]>().notNull(),
+    actorId: text("actor_id"),
+    shippedAt: text("shipped_at").notNull(),
+  },
+  (t) => [index("shipments_order_idx").on(t.orderId, t.shippedAt)],
+);
+
+export type ShipmentRow = typeof shipments.$inferSelect;

@@ -1,10 +1,18 @@
 /** The order's moves that staff and customers ask for: cancel, ship, deliver. Paying is payments.ts. */
-import { DomainError } from "../../domain-error.ts";
+import { newId } from "../../db/ids.ts";
+import { DomainError, invalidFields } from "../../domain-error.ts";
 import { isStaff } from "../../http/auth.ts";
-import { refusedTransition, transitionFor } from "./order-lifecycle.ts";
+import { alreadyDone, canMove, refusedTransition, transitionFor } from "./order-lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
-import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
-import type { Order } from "./orders.schemas.ts";
+import {
+  commitOrderChange,
+  effectiveStatus,
+  insertShipment,
+  othersLeftToShip,
+  together,
+  transition,
+} from "./orders.records.ts";
+import type { Order, ShipInput } from "./orders.schemas.ts";
 import { owePaymentsBack } from "./payments.records.ts";
 import { refundOwedPayments } from "./payments.ts";
 import { orderView, visibleRow } from "./reading.ts";
@@ -53,15 +61,45 @@ export async function cancelOrder(
   return orderView(ctx, id);
 }
 
-export async function shipOrder(ctx: OrdersContext, actor: Actor, id: string): Promise<Order> {
+/**
+ * A parcel leaves (staff): its lines' committed bottles go out of stock, with the carrier and tracking
+ * number. Without `lineIds`, everything not yet shipped; with them, the order may ship in parts.
+ */
+export async function shipOrder(
+  ctx: OrdersContext,
+  actor: Actor,
+  id: string,
+  parcel: ShipInput,
+): Promise<Order> {
   const row = await visibleRow(ctx, actor, id);
   const now = nowOf(ctx);
-  if (transitionFor("ship", effectiveStatus(row, now)) === "done") return orderView(ctx, id);
+  const status = effectiveStatus(row, now);
+  if (!parcel.lineIds && alreadyDone("ship", status)) return orderView(ctx, id);
+  if (!canMove("ship", status)) throw refusedTransition("ship", status);
+  const waiting = [
+    ...new Set(
+      (await ctx.deps.stock.orderHolds(id)).filter((h) => h.status === "committed").map((h) => h.lineId),
+    ),
+  ];
+  const shipping = parcel.lineIds ? [...new Set(parcel.lineIds)] : waiting;
+  const errors = shipping.flatMap((lineId, i) =>
+    waiting.includes(lineId)
+      ? []
+      : [{ path: `lineIds.${i}`, message: `${lineId} is not a line of this order left to ship` }],
+  );
+  if (errors.length) throw invalidFields(errors);
+  const more = waiting.some((l) => !shipping.includes(l));
+  const note = `${parcel.carrier} ${parcel.trackingNumber}`;
   const outcome = await ctx.deps.stock.shipOrder({
     orderId: id,
     actorId: actor.id,
-    reason: "shipped",
-    attach: transition(id, "ship", { actorId: actor.id, note: null, now }),
+    reason: `shipped: ${note}`,
+    lineIds: shipping,
+    attach: together(
+      transition(id, more ? "shipPart" : "ship", { actorId: actor.id, note, now }),
+      othersLeftToShip(id, shipping, more),
+      insertShipment({ id: newId("shp"), orderId: id, ...parcel, lineIds: shipping, actorId: actor.id, now }),
+    ),
   });
   if (!outcome.ok) return movedOn(ctx, actor, id, "ship");
   return orderView(ctx, id);

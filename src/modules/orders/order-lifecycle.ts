@@ -36,15 +36,22 @@ export const ORDER_TRANSITIONS = {
     from: ["preordered", "reserved", "confirmed"],
     to: "cancelled",
     done: ["cancelled", "refunded"],
-    says: "be cancelled (a shipped order is returned, not cancelled)",
+    says: "be cancelled (what has shipped is returned, not cancelled)",
   },
   /** Money taken for an order that ended without its bottles went back to the customer. */
   refund: { from: ["cancelled", "expired"], to: "refunded", done: ["refunded"], says: "be refunded" },
   ship: {
-    from: ["confirmed"],
+    from: ["confirmed", "partially_shipped"],
     to: "shipped",
     done: ["shipped", "delivered"],
     says: "ship (only a confirmed, paid order can)",
+  },
+  /** Some lines leave now, others later. */
+  shipPart: {
+    from: ["confirmed", "partially_shipped"],
+    to: "partially_shipped",
+    done: [],
+    says: "ship part (only a confirmed, paid order can)",
   },
   deliver: {
     from: ["shipped"],

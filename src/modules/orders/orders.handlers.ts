@@ -26,7 +26,10 @@ export const cancelOrder: RouteHandler<CancelOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.cancelOrder(principalOf(c), c.req.valid("param").id), 200);
 
 export const shipOrder: RouteHandler<ShipOrderRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.orders.shipOrder(principalOf(c), c.req.valid("param").id), 200);
+  c.json(
+    await c.var.services.orders.shipOrder(principalOf(c), c.req.valid("param").id, c.req.valid("json")),
+    200,
+  );
 
 export const deliverOrder: RouteHandler<DeliverOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.deliverOrder(principalOf(c), c.req.valid("param").id), 200);

@@ -11,6 +11,7 @@ import {
   type OrderStatus,
   orderLines,
   orderStatusHistory,
+  shipments,
 } from "../../db/schema/orders.ts";
 import type { Attachment, HoldView, OrderHold } from "../../stock/coordinator.ts";
 import { commitUnits } from "../../stock/ledger.ts";
@@ -130,6 +131,44 @@ export function transition(orderId: string, name: OrderTransition, change: Statu
   };
 }
 
+/** The parcel's row, written with the stock's leaving. */
+export const insertShipment = (p: {
+  id: string;
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  lineIds: readonly string[];
+  actorId: string | null;
+  now: string;
+}): Attachment => ({
+  writes: [
+    write(
+      `INSERT INTO shipments (id, order_id, carrier, tracking_number, line_ids, actor_id, shipped_at)
+       SELECT ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+      [p.id, p.orderId, p.carrier, p.trackingNumber, JSON.stringify(p.lineIds), p.actorId, p.now],
+    ),
+  ],
+});
+
+/**
+ * Whether lines other than `shipping` are still committed (waiting to ship), as the caller expects: so a
+ * part-shipment and another one racing cannot both leave the order `partially_shipped` with nothing left.
+ */
+export const othersLeftToShip = (
+  orderId: string,
+  shipping: readonly string[],
+  expected: boolean,
+): Attachment => ({
+  guards: [
+    guard(
+      "order-status",
+      `SELECT ${expected ? "" : "NOT "}EXISTS (SELECT 1 FROM stock_holds WHERE order_id = ? AND status = 'committed'
+         AND line_id NOT IN (SELECT value FROM json_each(?)))`,
+      [orderId, JSON.stringify(shipping)],
+    ),
+  ],
+});
+
 /** Attachments that go into one stock operation (or one commit) together. */
 export const together = (...parts: (Attachment | undefined)[]): Attachment => ({
   guards: parts.flatMap((p) => p?.guards ?? []),
@@ -178,6 +217,7 @@ export function placedOrderView(o: NewOrder, holds: HoldView[]): Order {
           bottleNumbers: [],
         })),
     })),
+    shipments: [],
     history: [{ status: o.status, at: o.now, actorId: o.actorId, note: placedNote(o) }],
     createdAt: o.now,
     updatedAt: o.now,
@@ -192,13 +232,14 @@ export async function readOrderView(
   holds: OrderHold[],
   now: string,
 ): Promise<Order> {
-  const [lines, history] = await Promise.all([
+  const [lines, history, parcels] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.position)),
     db
       .select()
       .from(orderStatusHistory)
       .where(eq(orderStatusHistory.orderId, row.id))
       .orderBy(asc(orderStatusHistory.seq)),
+    db.select().from(shipments).where(eq(shipments.orderId, row.id)).orderBy(asc(shipments.shippedAt)),
   ]);
   const status = effectiveStatus(row, now);
   const changes = history.map((h) => ({ status: h.status, at: h.at, actorId: h.actorId, note: h.note }));
@@ -208,6 +249,13 @@ export async function readOrderView(
   return {
     ...summaryBase(row, now),
     lines: lines.map((l) => lineView(l, holds, now)),
+    shipments: parcels.map((p) => ({
+      id: p.id,
+      carrier: p.carrier,
+      trackingNumber: p.trackingNumber,
+      lineIds: p.lineIds,
+      shippedAt: p.shippedAt,
+    })),
     history: changes,
   };
 }

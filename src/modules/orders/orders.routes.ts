@@ -10,6 +10,7 @@ import {
   OrderListSchema,
   OrderSchema,
   PreorderReleaseSchema,
+  ShipInputSchema,
   SpiritIdParamsSchema,
 } from "./orders.schemas.ts";
 
@@ -91,14 +92,17 @@ export const shipOrder = createRoute({
   method: "post",
   path: "/orders/{id}/ship",
   tags,
-  summary: "Ship a confirmed order (staff): on-hand and reserved go down together",
-  description: "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
+  summary: "Ship a confirmed order, whole or in parts (staff): on-hand and reserved go down together",
+  description:
+    "Takes the carrier and tracking number. `lineIds` ships those lines now (the order is " +
+    "`partially_shipped` until the last one leaves); without it, everything not yet shipped. " +
+    "With an `Idempotency-Key`, a retry gets the first answer and changes nothing more.",
   ...access("staff"),
   middleware: [...staffOnly, idempotent("orders.ship")],
-  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader },
+  request: { params: OrderIdParamsSchema, headers: IdempotencyKeyHeader, ...jsonBody(ShipInputSchema) },
   responses: {
     200: { ...jsonContent(OrderSchema, "The shipped order."), headers: IdempotentReplayedHeader },
-    ...problemResponses(...AUTH_ERRORS, 400, 404, 409, 422),
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409),
   },
 });
 

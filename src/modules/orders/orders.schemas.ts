@@ -93,6 +93,38 @@ export const ShippingViewSchema = z
       "Where the order goes. Orders placed before full addresses were taken have only the country and region.",
   });
 
+export const ShipInputSchema = z
+  .strictObject({
+    carrier: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(50, "must be at most 50 characters")
+      .openapi({ example: "Royal Mail" }),
+    trackingNumber: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{4,64}$/, "must be 4 to 64 letters, digits or hyphens")
+      .openapi({ example: "RM123456785GB" }),
+    lineIds: z
+      .array(z.string().min(1).max(64))
+      .min(1, "must name at least one line")
+      .max(20, "must name at most 20 lines")
+      .optional()
+      .openapi({ description: "The lines in this parcel; without it, everything not yet shipped." }),
+  })
+  .openapi("ShipInput");
+
+export const ShipmentSchema = z
+  .object({
+    id: z.string(),
+    carrier: z.string(),
+    trackingNumber: z.string(),
+    lineIds: z.array(z.string()),
+    shippedAt: z.string().openapi({ example: at }),
+  })
+  .openapi("Shipment");
+
 export const CreateOrderSchema = z
   .strictObject({
     items: z
@@ -167,13 +199,14 @@ export const OrderSchema = z
       example: at,
     }),
     lines: z.array(OrderLineSchema),
+    shipments: z.array(ShipmentSchema),
     history: z.array(StatusChangeSchema),
     createdAt: z.string().openapi({ example: at }),
     updatedAt: z.string().openapi({ example: at }),
   })
   .openapi("Order");
 
-export const OrderSummarySchema = OrderSchema.omit({ lines: true, history: true })
+export const OrderSummarySchema = OrderSchema.omit({ lines: true, history: true, shipments: true })
   .extend({
     itemCount: z.number().int().openapi({ description: "Bottles in the order." }),
     spiritIds: z.array(z.string()),
@@ -232,3 +265,4 @@ export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
 export type Order = z.infer<typeof OrderSchema>;
 export type OrderSummary = z.infer<typeof OrderSummarySchema>;
 export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
+export type ShipInput = z.infer<typeof ShipInputSchema>;

@@ -10,7 +10,7 @@ import { expireDue, nextDueAt } from "./expiry.ts";
 import { cancelOrder, deliverOrder, shipOrder } from "./lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
 import type { OrdersPorts } from "./orders.ports.ts";
-import type { CreateOrderInput, OrderListQuery } from "./orders.schemas.ts";
+import type { CreateOrderInput, OrderListQuery, ShipInput } from "./orders.schemas.ts";
 import { listPaymentEvents, receiveWebhook } from "./payment-webhooks.ts";
 import type { ManualPaymentInput } from "./payments.schemas.ts";
 import { confirmOrder, listPayments, recordManualPayment, retryRefunds, startCheckout } from "./payments.ts";
@@ -34,7 +34,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
       receiveWebhook(ctx, provider, rawBody, headers),
     listPaymentEvents: (q: { orderId?: string; limit: number }) => listPaymentEvents(ctx, q),
     cancelOrder: (actor: Actor, id: string, reason?: string) => cancelOrder(ctx, actor, id, reason),
-    shipOrder: (actor: Actor, id: string) => shipOrder(ctx, actor, id),
+    shipOrder: (actor: Actor, id: string, parcel: ShipInput) => shipOrder(ctx, actor, id, parcel),
     deliverOrder: (actor: Actor, id: string) => deliverOrder(ctx, actor, id),
     releasePreorders: (spiritId: string, actorId: string | null) => releasePreorders(ctx, spiritId, actorId),
     expireDue: () => expireDue(ctx),
