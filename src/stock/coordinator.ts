@@ -74,8 +74,13 @@ export type ReceiveRequest = StaffChange & {
   quantity: number;
   /** Numbered bottles of a limited batch: `from..to`, as many as `quantity`. */
   serials?: { from: number; to: number };
-  /** Bottles coming back from a customer (ledger kind `return`), and from which order. */
-  returned?: { orderId: string | null };
+  /**
+   * Bottles coming back from a customer (ledger kind `return`), and from which order; numbered ones by
+   * number, which must be bottles that order shipped (they come back into stock at `locationId`).
+   */
+  returned?: { orderId: string | null; bottleNumbers?: number[] };
+  /** Rows of the caller's written in the same batch (an order's return record). */
+  attach?: Attachment;
 };
 export type AdjustRequest = StaffChange & {
   type: "adjust";

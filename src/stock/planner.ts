@@ -388,6 +388,11 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
         guards.push(s.serialsFree(op.batchId, op.serials.from, op.serials.to));
         writes.push(s.registerSerials(op.batchId, op.locationId, op.serials.from, op.serials.to, now));
       }
+      const numbers = op.returned?.bottleNumbers;
+      if (numbers?.length && op.batchId && op.returned?.orderId) {
+        guards.push(s.serialsShippedBy(op.returned.orderId, op.batchId, numbers));
+        writes.push(s.returnSerials(op.batchId, op.locationId, numbers, now));
+      }
       writes.push(
         s.changeLevel(level.id, op.quantity, 0, now),
         op.returned
@@ -478,7 +483,7 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
     }
   }
   return {
-    unit: unitOf(guards, writes),
+    unit: unitOf(guards, writes, op.type === "receive" ? op.attach : undefined),
     holds: [],
     released: 0,
     levels: touched.map((t) => t.level),

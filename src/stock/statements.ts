@@ -270,6 +270,27 @@ export const serialsFree = (batchId: string, from: number, to: number): Guard =>
   args: [batchId, from, to],
 });
 
+/** The numbered bottles were shipped by this order (and not yet returned). */
+export const serialsShippedBy = (orderId: string, batchId: string, numbers: number[]): Guard => ({
+  reason: "serials-taken",
+  sql: `SELECT count(*) = ? FROM bottle_serials b JOIN stock_holds h ON h.id = b.hold_id
+        WHERE h.order_id = ? AND b.batch_id = ? AND b.status = 'shipped'
+          AND b.number IN (SELECT value FROM json_each(?))`,
+  args: [numbers.length, orderId, batchId, JSON.stringify(numbers)],
+});
+
+/** Returned numbered bottles are in stock again, at the location they came back to. */
+export const returnSerials = (
+  batchId: string,
+  locationId: string,
+  numbers: number[],
+  now: string,
+): Write => ({
+  sql: `UPDATE bottle_serials SET status = 'in_stock', hold_id = NULL, location_id = ?, updated_at = ?
+        WHERE batch_id = ? AND status = 'shipped' AND number IN (SELECT value FROM json_each(?)) AND $ok`,
+  args: [locationId, now, batchId, JSON.stringify(numbers)],
+});
+
 const freeSerials = (order: "ASC" | "DESC") =>
   `SELECT rowid FROM bottle_serials WHERE batch_id = ? AND location_id = ? AND status = 'in_stock' ORDER BY number ${order} LIMIT ?`;
 

@@ -113,3 +113,28 @@ export const shipments = sqliteTable(
 );
 
 export type ShipmentRow = typeof shipments.$inferSelect;
+
+/** Bottles that came back from the customer, line by line; restocked ones went back through the stock engine. */
+export const orderReturns = sqliteTable(
+  "order_returns",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    lineId: text("line_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    bottleNumbers: text("bottle_numbers", { mode: "json" }).$type<number[]>().notNull(),
+    restocked: integer("restocked", { mode: "boolean" }).notNull(),
+    locationId: text("location_id"),
+    reason: text("reason").notNull(),
+    actorId: text("actor_id"),
+    returnedAt: text("returned_at").notNull(),
+  },
+  (t) => [
+    index("order_returns_order_idx").on(t.orderId, t.returnedAt),
+    check("order_returns_quantity_pos", sql`${t.quantity} > 0`),
+  ],
+);
+
+export type OrderReturnRow = typeof orderReturns.$inferSelect;

@@ -8,6 +8,7 @@ import type {
   GetOrderRoute,
   ListOrdersRoute,
   ReleasePreordersRoute,
+  ReturnBottlesRoute,
   ShipOrderRoute,
 } from "./orders.routes.ts";
 
@@ -33,6 +34,12 @@ export const shipOrder: RouteHandler<ShipOrderRoute, AppEnv> = async (c) =>
 
 export const deliverOrder: RouteHandler<DeliverOrderRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.deliverOrder(principalOf(c), c.req.valid("param").id), 200);
+
+export const returnBottles: RouteHandler<ReturnBottlesRoute, AppEnv> = async (c) =>
+  c.json(
+    await c.var.services.orders.returnBottles(principalOf(c), c.req.valid("param").id, c.req.valid("json")),
+    200,
+  );
 
 export const releasePreorders: RouteHandler<ReleasePreordersRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.orders.releasePreorders(c.req.valid("param").spiritId, principalOf(c).id), 200);

@@ -10,6 +10,7 @@ import {
   type OrderRow,
   type OrderStatus,
   orderLines,
+  orderReturns,
   orderStatusHistory,
   shipments,
 } from "../../db/schema/orders.ts";
@@ -150,6 +151,39 @@ export const insertShipment = (p: {
   ],
 });
 
+export const insertReturn = (r: {
+  id: string;
+  orderId: string;
+  lineId: string;
+  quantity: number;
+  bottleNumbers: number[];
+  restocked: boolean;
+  locationId: string | null;
+  reason: string;
+  actorId: string | null;
+  now: string;
+}): Attachment => ({
+  writes: [
+    write(
+      `INSERT INTO order_returns (id, order_id, line_id, quantity, bottle_numbers, restocked, location_id, reason, actor_id,
+         returned_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+      [
+        r.id,
+        r.orderId,
+        r.lineId,
+        r.quantity,
+        JSON.stringify(r.bottleNumbers),
+        r.restocked ? 1 : 0,
+        r.locationId,
+        r.reason,
+        r.actorId,
+        r.now,
+      ],
+    ),
+  ],
+});
+
 /**
  * Whether lines other than `shipping` are still committed (waiting to ship), as the caller expects: so a
  * part-shipment and another one racing cannot both leave the order `partially_shipped` with nothing left.
@@ -218,6 +252,7 @@ export function placedOrderView(o: NewOrder, holds: HoldView[]): Order {
         })),
     })),
     shipments: [],
+    returns: [],
     history: [{ status: o.status, at: o.now, actorId: o.actorId, note: placedNote(o) }],
     createdAt: o.now,
     updatedAt: o.now,
@@ -232,7 +267,7 @@ export async function readOrderView(
   holds: OrderHold[],
   now: string,
 ): Promise<Order> {
-  const [lines, history, parcels] = await Promise.all([
+  const [lines, history, parcels, returned] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.position)),
     db
       .select()
@@ -240,6 +275,11 @@ export async function readOrderView(
       .where(eq(orderStatusHistory.orderId, row.id))
       .orderBy(asc(orderStatusHistory.seq)),
     db.select().from(shipments).where(eq(shipments.orderId, row.id)).orderBy(asc(shipments.shippedAt)),
+    db
+      .select()
+      .from(orderReturns)
+      .where(eq(orderReturns.orderId, row.id))
+      .orderBy(asc(orderReturns.returnedAt)),
   ]);
   const status = effectiveStatus(row, now);
   const changes = history.map((h) => ({ status: h.status, at: h.at, actorId: h.actorId, note: h.note }));
@@ -256,6 +296,7 @@ export async function readOrderView(
       lineIds: p.lineIds,
       shippedAt: p.shippedAt,
     })),
+    returns: returned.map(({ orderId: _, actorId: __, ...r }) => r),
     history: changes,
   };
 }

@@ -10,6 +10,7 @@ import {
   OrderListSchema,
   OrderSchema,
   PreorderReleaseSchema,
+  ReturnInputSchema,
   ShipInputSchema,
   SpiritIdParamsSchema,
 } from "./orders.schemas.ts";
@@ -122,6 +123,24 @@ export const deliverOrder = createRoute({
   },
 });
 
+export const returnBottles = createRoute({
+  method: "post",
+  path: "/orders/{id}/returns",
+  tags,
+  summary: "Record bottles that came back (staff): back in stock, or recorded only",
+  description:
+    "Line by line, at most what the line shipped and has not yet returned. Restocked bottles go back on " +
+    "sale where they shipped from (or `locationId`), as a `return` in the ledger; numbered bottles are " +
+    "named (`bottleNumbers`) and must be ones this order shipped. A refund, if any, is staff's decision.",
+  ...access("staff"),
+  middleware: staffOnly,
+  request: { params: OrderIdParamsSchema, ...jsonBody(ReturnInputSchema) },
+  responses: {
+    200: jsonContent(OrderSchema, "The order with its returns."),
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409),
+  },
+});
+
 export const releasePreorders = createRoute({
   method: "post",
   path: "/inventory/{spiritId}/preorders/release",
@@ -149,4 +168,5 @@ export type GetOrderRoute = typeof getOrder;
 export type CancelOrderRoute = typeof cancelOrder;
 export type ShipOrderRoute = typeof shipOrder;
 export type DeliverOrderRoute = typeof deliverOrder;
+export type ReturnBottlesRoute = typeof returnBottles;
 export type ReleasePreordersRoute = typeof releasePreorders;

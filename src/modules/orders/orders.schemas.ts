@@ -125,6 +125,47 @@ export const ShipmentSchema = z
   })
   .openapi("Shipment");
 
+export const ReturnInputSchema = z
+  .strictObject({
+    lineId: z.string().min(1).max(64).openapi({ example: "oln_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    quantity: z.number().int("must be a whole number of bottles").min(1, "must be at least 1").max(100),
+    reason: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200, "must be at most 200 characters")
+      .openapi({ example: "Arrived with a broken seal" }),
+    restock: z
+      .boolean()
+      .default(true)
+      .openapi({ description: "Back on sale (true), or recorded only (a broken bottle)." }),
+    locationId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Where it comes back to; default: where it shipped from." }),
+    bottleNumbers: z
+      .array(z.number().int().positive())
+      .max(100)
+      .optional()
+      .openapi({ description: "Numbered bottles: which ones came back (as many as `quantity`)." }),
+  })
+  .openapi("ReturnInput");
+
+export const OrderReturnSchema = z
+  .object({
+    id: z.string(),
+    lineId: z.string(),
+    quantity: z.number().int(),
+    bottleNumbers: z.array(z.number().int()),
+    restocked: z.boolean(),
+    locationId: z.string().nullable(),
+    reason: z.string(),
+    returnedAt: z.string().openapi({ example: at }),
+  })
+  .openapi("OrderReturn");
+
 export const CreateOrderSchema = z
   .strictObject({
     items: z
@@ -200,13 +241,19 @@ export const OrderSchema = z
     }),
     lines: z.array(OrderLineSchema),
     shipments: z.array(ShipmentSchema),
+    returns: z.array(OrderReturnSchema),
     history: z.array(StatusChangeSchema),
     createdAt: z.string().openapi({ example: at }),
     updatedAt: z.string().openapi({ example: at }),
   })
   .openapi("Order");
 
-export const OrderSummarySchema = OrderSchema.omit({ lines: true, history: true, shipments: true })
+export const OrderSummarySchema = OrderSchema.omit({
+  lines: true,
+  history: true,
+  shipments: true,
+  returns: true,
+})
   .extend({
     itemCount: z.number().int().openapi({ description: "Bottles in the order." }),
     spiritIds: z.array(z.string()),
@@ -266,3 +313,4 @@ export type Order = z.infer<typeof OrderSchema>;
 export type OrderSummary = z.infer<typeof OrderSummarySchema>;
 export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
 export type ShipInput = z.infer<typeof ShipInputSchema>;
+export type ReturnInput = z.infer<typeof ReturnInputSchema>;

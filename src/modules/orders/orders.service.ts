@@ -1,6 +1,6 @@
 /**
  * The orders module's operations, bound to one context. Each lives in the file of its concern, as a plain
- * function taking the context: placing.ts (placing an order), lifecycle.ts (cancel, ship, deliver),
+ * function taking the context: placing.ts (placing an order), lifecycle.ts (cancel, ship, deliver), returns.ts,
  * payments.ts and payment-webhooks.ts (what confirms and refunds), preorders.ts, expiry.ts (the reaper's
  * work), reading.ts; the status moves themselves are one table, order-lifecycle.ts.
  */
@@ -10,13 +10,14 @@ import { expireDue, nextDueAt } from "./expiry.ts";
 import { cancelOrder, deliverOrder, shipOrder } from "./lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
 import type { OrdersPorts } from "./orders.ports.ts";
-import type { CreateOrderInput, OrderListQuery, ShipInput } from "./orders.schemas.ts";
+import type { CreateOrderInput, OrderListQuery, ReturnInput, ShipInput } from "./orders.schemas.ts";
 import { listPaymentEvents, receiveWebhook } from "./payment-webhooks.ts";
 import type { ManualPaymentInput } from "./payments.schemas.ts";
 import { confirmOrder, listPayments, recordManualPayment, retryRefunds, startCheckout } from "./payments.ts";
 import { placeOrder } from "./placing.ts";
 import { releasePreorders } from "./preorders.ts";
 import { getOrder, listOrders } from "./reading.ts";
+import { returnBottles } from "./returns.ts";
 
 export function createOrdersService(deps: Deps, ports: OrdersPorts) {
   const ctx: OrdersContext = { deps, ports, preorders: { triedAt: new Map(), running: new Map() } };
@@ -36,6 +37,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     cancelOrder: (actor: Actor, id: string, reason?: string) => cancelOrder(ctx, actor, id, reason),
     shipOrder: (actor: Actor, id: string, parcel: ShipInput) => shipOrder(ctx, actor, id, parcel),
     deliverOrder: (actor: Actor, id: string) => deliverOrder(ctx, actor, id),
+    returnBottles: (actor: Actor, id: string, input: ReturnInput) => returnBottles(ctx, actor, id, input),
     releasePreorders: (spiritId: string, actorId: string | null) => releasePreorders(ctx, spiritId, actorId),
     expireDue: () => expireDue(ctx),
     nextDueAt: () => nextDueAt(ctx),
