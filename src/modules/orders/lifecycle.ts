@@ -2,20 +2,14 @@
 import { newId } from "../../db/ids.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
 import { isStaff } from "../../http/auth.ts";
+import { insertShipment, othersLeftToShip } from "./fulfilment.records.ts";
 import { alreadyDone, canMove, refusedTransition, transitionFor } from "./order-lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
-import {
-  commitOrderChange,
-  effectiveStatus,
-  insertShipment,
-  othersLeftToShip,
-  together,
-  transition,
-} from "./orders.records.ts";
+import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import type { Order, ShipInput } from "./orders.schemas.ts";
 import { owePaymentsBack } from "./payments.records.ts";
-import { refundOwedPayments } from "./payments.ts";
 import { orderView, visibleRow } from "./reading.ts";
+import { refundOwedPayments } from "./refunds.ts";
 
 const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
 

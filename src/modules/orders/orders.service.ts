@@ -13,10 +13,11 @@ import type { OrdersPorts } from "./orders.ports.ts";
 import type { CreateOrderInput, OrderListQuery, ReturnInput, ShipInput } from "./orders.schemas.ts";
 import { listPaymentEvents, receiveWebhook } from "./payment-webhooks.ts";
 import type { ManualPaymentInput } from "./payments.schemas.ts";
-import { confirmOrder, listPayments, recordManualPayment, retryRefunds, startCheckout } from "./payments.ts";
+import { confirmOrder, listPayments, recordManualPayment, startCheckout } from "./payments.ts";
 import { placeOrder } from "./placing.ts";
 import { releasePreorders } from "./preorders.ts";
 import { getOrder, listOrders } from "./reading.ts";
+import { retryRefunds } from "./refunds.ts";
 import { returnBottles } from "./returns.ts";
 
 export function createOrdersService(deps: Deps, ports: OrdersPorts) {

@@ -10,8 +10,9 @@ import { DomainError } from "../../domain-error.ts";
 import type { OrdersContext } from "./orders.context.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import { insertPayment, paymentByRef, setPaymentStatus } from "./payments.records.ts";
-import { applyPayment, refundOwedPayments } from "./payments.ts";
+import { applyPayment } from "./payments.ts";
 import { findOrderRow } from "./reading.ts";
+import { refundOwedPayments } from "./refunds.ts";
 
 /** Verdicts after which a redelivery changes nothing; a failed refund is worth the provider's retry. */
 const RETRYABLE = "refund-failed";

@@ -7,17 +7,16 @@ import { asc, eq } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import type { OrderRow } from "../../db/schema/orders.ts";
 import { orderLines } from "../../db/schema/orders.ts";
-import type { PaymentProviderName, PaymentRow } from "../../db/schema/payments.ts";
+import type { PaymentProviderName } from "../../db/schema/payments.ts";
 import type { PaymentProvider } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { expireDue } from "./expiry.ts";
-import { alreadyDone, canMove, refusedTransition, transitionFor } from "./order-lifecycle.ts";
+import { alreadyDone, canMove, refusedTransition } from "./order-lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
 import type { SpiritForOrder } from "./orders.ports.ts";
 import { holdExpired } from "./orders.problems.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import type { Order } from "./orders.schemas.ts";
-import { manualPayments } from "./payment-providers/manual.ts";
 import {
   insertPayment,
   paymentByRef,
@@ -43,12 +42,6 @@ export type IncomingPayment = {
 export type Applied = { ok: true; order: Order } | { ok: false; refusal: DomainError };
 
 const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
-
-export function providerNamed(ctx: OrdersContext, name: PaymentProviderName): PaymentProvider {
-  if (name === "manual") return manualPayments;
-  if (ctx.deps.payments.name === name) return ctx.deps.payments;
-  throw new DomainError("payment-provider-error", `The ${name} provider is not configured on this server.`);
-}
 
 /** The customer may still buy what they ordered, where it goes (their date of birth may have changed). */
 async function stillLegal(ctx: OrdersContext, row: OrderRow): Promise<DomainError | null> {
@@ -293,73 +286,4 @@ export async function startCheckout(ctx: OrdersContext, actor: Actor, id: string
 export async function listPayments(ctx: OrdersContext, actor: Actor, id: string) {
   await visibleRow(ctx, actor, id);
   return { items: (await paymentsOf(ctx.deps.db, id)).map(paymentView) };
-}
-
-async function refundOne(ctx: OrdersContext, p: PaymentRow, reason: string): Promise<boolean> {
-  const now = nowOf(ctx);
-  try {
-    const { refundRef } = await providerNamed(ctx, p.provider).refund({
-      providerRef: p.providerRef,
-      amountMinor: p.amountMinor,
-      currency: p.currency,
-      reason,
-      idempotencyKey: `refund-${p.id}`,
-    });
-    const note = refundRef ? reason : `${reason} (manual: pay it back offline)`;
-    await commitOrderChange(ctx.deps.client, setPaymentStatus(p.id, "refunded", now, { note, refundRef }));
-    return true;
-  } catch (err) {
-    ctx.deps.logger.log("error", {
-      msg: "refund failed",
-      paymentId: p.id,
-      orderId: p.orderId,
-      err: String(err),
-    });
-    await commitOrderChange(
-      ctx.deps.client,
-      setPaymentStatus(p.id, "refund_failed", now, { note: `refund failed: ${String(err)}` }),
-    );
-    return false;
-  }
-}
-
-/**
- * Refunds what is owed back on the order (`refund_pending`, or a refund that failed before) through each
- * payment's own provider; once all went back, an order that ended without its bottles is `refunded`.
- */
-export async function refundOwedPayments(
-  ctx: OrdersContext,
-  orderId: string,
-  actorId: string | null,
-  reason: string,
-): Promise<boolean> {
-  const owed = await paymentsOf(ctx.deps.db, orderId, ["refund_pending", "refund_failed"]);
-  let all = true;
-  for (const p of owed) all = (await refundOne(ctx, p, reason)) && all;
-  if (all && owed.length) {
-    const row = await findOrderRow(ctx, orderId);
-    if (row && canMove("refund", effectiveStatus(row, nowOf(ctx)))) {
-      await commitOrderChange(
-        ctx.deps.client,
-        transition(orderId, "refund", { actorId, note: reason, now: nowOf(ctx) }),
-      );
-    }
-  }
-  return all;
-}
-
-/** Staff retry the refunds of an order that ended (cancelled, expired) whose refund failed. */
-export async function retryRefunds(ctx: OrdersContext, actor: Actor, id: string) {
-  const row = await visibleRow(ctx, actor, id);
-  const status = effectiveStatus(row, nowOf(ctx));
-  if (transitionFor("refund", status) === "done") return listPayments(ctx, actor, id);
-  const owed = await paymentsOf(ctx.deps.db, id, ["refund_pending", "refund_failed"]);
-  if (!owed.length) throw refusedTransition("refund", status);
-  const ok = await refundOwedPayments(ctx, id, actor.id, "refund retried by staff");
-  if (!ok)
-    throw new DomainError(
-      "payment-provider-error",
-      "The provider refused the refund again; see the payment's note.",
-    );
-  return listPayments(ctx, actor, id);
 }

@@ -6,8 +6,9 @@ import { eq, sum } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { orderLines, orderReturns } from "../../db/schema/orders.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
+import { insertReturn } from "./fulfilment.records.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
-import { commitOrderChange, effectiveStatus, insertReturn } from "./orders.records.ts";
+import { commitOrderChange, effectiveStatus } from "./orders.records.ts";
 import type { Order, ReturnInput } from "./orders.schemas.ts";
 import { orderView, visibleRow } from "./reading.ts";
 
