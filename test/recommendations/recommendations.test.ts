@@ -200,6 +200,25 @@ describe("rules that always hold", () => {
       body: { status: "available" },
     });
   });
+  test("a spirit on sale with no bottles left is not in stock (the stock tables say, not its status)", async () => {
+    const a = await s.shop.customer();
+    await s.setCustomer(a.id, { preferences: { flavourProfile: { floral: 4, herbal: 4, citrus: 4 } } });
+    await t.deps.db.batch([t.services.recommendations.enqueue(a.id, "test")]);
+    await s.drain();
+    const top = (await s.recs(a)).items[0]!.spirit.id;
+    const inventory = await s.shop.inventory(top);
+    for (const level of inventory.levels!) {
+      const res = await s.shop.change(top, {
+        type: "count",
+        locationId: level.locationId,
+        ...(level.batchId ? { batchId: level.batchId } : {}),
+        counted: level.reserved,
+      });
+      expect(res.status, await res.text()).toBe(200);
+    }
+    const after = (await s.recs(a)).items.find((i) => i.spirit.id === top)!;
+    expect([after.spirit.status, after.inStock]).toEqual(["available", false]);
+  });
 });
 
 describe("more like this", () => {

@@ -7,6 +7,7 @@ import {
   type TasteProfile,
 } from "../../db/schema/recommendations.ts";
 import type { Deps } from "../../deps.ts";
+import { inStockSql } from "../../stock/queries.ts";
 import { DomainError } from "../../domain-error.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
@@ -56,7 +57,7 @@ export function createRecommendationsService(
   },
   options: RecommendationOptions = {},
 ) {
-  const { db, clock } = deps;
+  const { db, client, clock } = deps;
   const state = modelStateFor(deps);
   const minRebuildIntervalMs = options.minRebuildIntervalMs ?? 10_000;
   const batchSize = options.batchSize ?? 200;
@@ -240,6 +241,12 @@ export function createRecommendationsService(
       limit: ids.length,
     });
     const byId = new Map(current.map((s) => [s.id, s]));
+    // In stock means bottles anyone could buy now, from the stock tables, as `/spirits?inStock=true` says.
+    const stocked = await client.execute({
+      sql: `SELECT value AS id FROM json_each(?) WHERE ${inStockSql("value")}`,
+      args: [JSON.stringify(ids)],
+    });
+    const buyable = new Set(stocked.rows.map((r) => String(r.id)));
     const avoid = new Set((customer.preferences.avoidTags ?? []).map((t) => t.toLowerCase()));
     return items
       .flatMap((item) => {
@@ -251,7 +258,7 @@ export function createRecommendationsService(
           const comesBack = item.reasonCode === "new_batch" && computedAt !== null && lastBought < computedAt;
           if (!comesBack) return [];
         }
-        const inStock = spirit.status === "available";
+        const inStock = spirit.status === "available" && buyable.has(spirit.id);
         const score = item.score * (inStock ? 1 : BLEND.outOfStock);
         return [{ item, spirit, inStock, score }];
       })
