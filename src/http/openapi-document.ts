@@ -198,8 +198,8 @@ export function deriveOperationId(method: string, path: string, apiPrefix: strin
 
 /** Path endings that name an action rather than a thing (a verb cannot be told from a noun otherwise). */
 const ACTIONS = new Set([
-  ...["approve", "archive", "cancel", "confirm", "login", "logout", "publish", "refresh", "register"],
-  ...["reject", "release", "reset", "restore", "revoke", "rotate", "ship", "unpublish", "verify"],
+  ...["approve", "archive", "cancel", "confirm", "deliver", "login", "logout", "publish", "refresh"],
+  ...["register", "reject", "release", "reset", "restore", "revoke", "rotate", "ship", "unpublish", "verify"],
 ]);
 
 const isPlural = (word: string) => /s$/.test(word) && !/ss$/.test(word);

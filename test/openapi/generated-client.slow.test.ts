@@ -57,6 +57,15 @@ export async function createAndRead(baseUrl: string, token: string) {
   const problem: { title: string; status: number } | undefined = missing.error;
 
   const anonymous = await client.POST("/api/v1/spirits", { body: input });
+
+  // Multi-value filters are typed arrays and flags booleans. openapi-fetch repeats an array parameter by
+  // default; the comma-separated form the document declares (style form, explode false) works the same.
+  const query = { type: ["scotch" as const], facets: ["type" as const, "region" as const], limited: true };
+  const repeated = await client.GET("/api/v1/spirits", { params: { query } });
+  const commas = await createClient<paths>({
+    baseUrl,
+    querySerializer: { array: { style: "form", explode: false } },
+  }).GET("/api/v1/spirits", { params: { query } });
   return {
     created: created.data,
     createdStatus: created.response.status,
@@ -64,6 +73,12 @@ export async function createAndRead(baseUrl: string, token: string) {
     read: spirit,
     missing: { status: missing.response.status, problem },
     anonymousStatus: anonymous.response.status,
+    searches: [repeated, commas].map((r) => ({
+      url: r.response.url,
+      status: r.response.status,
+      ids: r.data?.items.map((s) => s.id),
+      typeFacet: r.data?.facets?.type,
+    })),
   };
 }
 
@@ -78,6 +93,12 @@ export function mistakes(client: ReturnType<typeof createClient<paths>>) {
   client.GET("/api/v1/spirits/{id}", { params: { path: {} } });
   // @ts-expect-error the price needs a currency
   client.POST("/api/v1/spirits", { body: { ...input, price: { amountMinor: 100 } } });
+  // @ts-expect-error "regoin" is not a facet name
+  client.GET("/api/v1/spirits", { params: { query: { facets: ["regoin"] } } });
+  // @ts-expect-error a multi-value filter is a list, not one comma-joined string
+  client.GET("/api/v1/spirits", { params: { query: { type: "scotch,irish" } } });
+  // @ts-expect-error a flag is a boolean
+  client.GET("/api/v1/spirits", { params: { query: { inStock: "yes" } } });
 }
 `;
 
@@ -149,4 +170,12 @@ test("a client generated from the live document type-checks and creates and read
   expect(result.missing.status).toBe(404);
   expect(result.missing.problem).toMatchObject({ status: 404, title: "Not found" });
   expect(result.anonymousStatus).toBe(401);
+  const [repeated, commas] = result.searches;
+  expect(repeated.url).toContain("facets=type&facets=region");
+  expect(commas.url).toContain("facets=type,region");
+  for (const search of result.searches) {
+    expect(search.status).toBe(200);
+    expect(search.ids).toEqual([result.created.id]);
+    expect(search.typeFacet).toContainEqual({ value: "scotch", count: 1 });
+  }
 }, 120_000);

@@ -145,6 +145,30 @@ describe("every operation", () => {
     expect(offenders).toEqual([]);
   });
 
+  test("types its query parameters as a generated client should send them", () => {
+    const offenders = operations().flatMap((o) =>
+      ((o.operation.parameters as Json[] | undefined) ?? [])
+        .filter((p) => p.in === "query")
+        .flatMap((p) => {
+          const schema = p.schema as Json;
+          const where = `${label(o)} ?${p.name}`;
+          const types = [schema.type].flat();
+          if (types.includes("null")) return [`${where}: nullable (a query value never is null)`];
+          if (schema.enum?.every((v: unknown) => ["true", "false", "1", "0"].includes(String(v))))
+            return [`${where}: a flag typed as a string enum, not a boolean`];
+          if (schema.type === "array" && (p.style !== "form" || typeof p.explode !== "boolean"))
+            return [`${where}: a list without style form and explode saying how to write it`];
+          return [];
+        }),
+    );
+    expect(offenders).toEqual([]);
+    const search = (doc.paths[`${API_PREFIX}/spirits`].get.parameters as Json[]).find(
+      (p) => p.name === "facets",
+    );
+    expect(search).toMatchObject({ style: "form", explode: false, schema: { type: "array" } });
+    expect(search?.schema.items.enum).toContain("region");
+  });
+
   test("asks only for security schemes the document defines", () => {
     const schemes = new Set(Object.keys(doc.components?.securitySchemes ?? {}));
     const offenders = operations().flatMap((o) =>

@@ -11,6 +11,7 @@ describe("operationIds derived for operations that name none", () => {
     ["post", "/api/v1/spirits", "createSpirit"],
     ["post", "/api/v1/spirits/{id}/batches", "createSpiritBatch"],
     ["post", "/api/v1/orders/{id}/confirm", "confirmOrder"],
+    ["post", "/api/v1/orders/{id}/deliver", "deliverOrder"],
     ["post", "/api/v1/inventory/{spiritId}/preorders/release", "releaseInventoryPreorder"],
     ["post", "/api/v1/customers/{id}/wishlist", "createCustomerWishlist"],
     ["post", "/api/v1/spirits/{id}/reviews/{reviewId}/moderation", "createSpiritReviewModeration"],

@@ -26,6 +26,7 @@ const throttled = (description: string) => ({ 429: { ...RATE_LIMITED_RESPONSE, d
 export const register = createRoute({
   method: "post",
   path: "/auth/register",
+  operationId: "register",
   tags,
   summary: "Register a customer account",
   ...access("public"),
@@ -42,6 +43,7 @@ export const register = createRoute({
 export const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
   tags,
   summary: "Sign in with e-mail and password",
   ...access("public"),
@@ -61,6 +63,7 @@ export const login = createRoute({
 export const refresh = createRoute({
   method: "post",
   path: "/auth/refresh",
+  operationId: "refreshTokens",
   tags,
   summary: "Trade a refresh token for new tokens",
   ...access("public"),
@@ -80,6 +83,7 @@ export const refresh = createRoute({
 export const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags,
   summary: "End a session",
   ...access("public"),

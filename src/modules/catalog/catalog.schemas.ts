@@ -555,19 +555,30 @@ export const spiritListQueryShape = {
     .int("must be a whole number of minor units")
     .min(0, "must not be negative")
     .optional()
-    .openapi({ description: "Lowest price in minor units (inclusive).", example: 5000 }),
+    .openapi({
+      type: "integer",
+      minimum: 0,
+      description: "Lowest price in minor units (inclusive).",
+      example: 5000,
+    }),
   maxPrice: z.coerce
     .number(must("a whole number of minor units"))
     .int("must be a whole number of minor units")
     .min(0, "must not be negative")
     .optional()
-    .openapi({ description: "Highest price in minor units (inclusive).", example: 25000 }),
+    .openapi({
+      type: "integer",
+      minimum: 0,
+      description: "Highest price in minor units (inclusive).",
+      example: 25000,
+    }),
   ...pageQueryShape(),
   personalize: z
     .enum(["true", "false"], { error: "must be true or false" })
     .transform((v) => v === "true")
     .optional()
     .openapi({
+      type: "boolean",
       description:
         "Re-rank this page by the signed-in customer's taste (the recommendations module's affinity). " +
         "Filters, page contents and cursors stay exactly the same; only the order within the page changes. " +

@@ -34,6 +34,7 @@ export const getRules = createRoute({
 export const putAgeLimit = createRoute({
   method: "put",
   path: "/compliance/age-limits/{code}",
+  operationId: "setAgeLimit",
   tags,
   summary: "Set the minimum age for a country or subdivision (staff)",
   ...access("staff"),
@@ -49,6 +50,7 @@ export const putAgeLimit = createRoute({
 export const deleteAgeLimit = createRoute({
   method: "delete",
   path: "/compliance/age-limits/{code}",
+  operationId: "removeAgeLimit",
   tags,
   summary: "Remove an age limit (staff)",
   description: "The place then follows its country's limit, or the default.",
@@ -64,6 +66,7 @@ export const deleteAgeLimit = createRoute({
 export const putBlockedDestination = createRoute({
   method: "put",
   path: "/compliance/blocked-destinations/{code}",
+  operationId: "blockDestination",
   tags,
   summary: "Stop shipping spirits to a country or subdivision (staff)",
   ...access("staff"),
@@ -79,6 +82,7 @@ export const putBlockedDestination = createRoute({
 export const deleteBlockedDestination = createRoute({
   method: "delete",
   path: "/compliance/blocked-destinations/{code}",
+  operationId: "unblockDestination",
   tags,
   summary: "Ship spirits to a destination again (staff)",
   ...access("staff"),

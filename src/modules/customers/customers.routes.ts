@@ -77,6 +77,7 @@ export const patchCustomer = createRoute({
 export const listWishlist = createRoute({
   method: "get",
   path: "/customers/{id}/wishlist",
+  operationId: "getWishlist",
   tags,
   summary: "List a customer's wishlist",
   description: `Newest first, with a summary of each spirit. ${who}`,
@@ -92,6 +93,7 @@ export const listWishlist = createRoute({
 export const addToWishlist = createRoute({
   method: "post",
   path: "/customers/{id}/wishlist",
+  operationId: "addWishlistItem",
   tags,
   summary: "Add a spirit to a customer's wishlist",
   description: `Adding a spirit that is already there changes nothing and answers 200 with the existing item. A spirit that does not exist, or is archived, is a 422. ${who}`,
@@ -108,6 +110,7 @@ export const addToWishlist = createRoute({
 export const removeFromWishlist = createRoute({
   method: "delete",
   path: "/customers/{id}/wishlist/{spiritId}",
+  operationId: "removeWishlistItem",
   tags,
   summary: "Remove a spirit from a customer's wishlist",
   description: `Idempotent: removing a spirit that is not there also answers 204. ${who}`,

@@ -14,6 +14,7 @@ export const ReadinessSchema = z
 export const healthz = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "checkLiveness",
   tags: ["System"],
   summary: "Liveness: the process is up",
   ...access("public"),
@@ -23,6 +24,7 @@ export const healthz = createRoute({
 export const readyz = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "checkReadiness",
   tags: ["System"],
   summary: "Readiness: the database answers and every migration is applied",
   ...access("public"),

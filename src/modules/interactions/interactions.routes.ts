@@ -19,6 +19,7 @@ const signedIn = [requireRole(), requireOwnCustomer];
 export const recordInteractions = createRoute({
   method: "post",
   path: "/customers/{id}/interactions",
+  operationId: "recordInteraction",
   tags,
   summary: "Record what a customer looked at and clicked",
   description:

@@ -36,6 +36,7 @@ export const getInventory = createRoute({
 export const changeInventory = createRoute({
   method: "patch",
   path: "/inventory/{spiritId}",
+  operationId: "changeStock",
   tags,
   summary: "Receive, adjust, transfer or count stock (staff)",
   description:
@@ -58,6 +59,7 @@ export const changeInventory = createRoute({
 export const listMovements = createRoute({
   method: "get",
   path: "/inventory/{spiritId}/movements",
+  operationId: "listStockMovements",
   tags,
   summary: "The spirit's movement ledger, newest first (staff)",
   ...access("staff"),
@@ -72,6 +74,7 @@ export const listMovements = createRoute({
 export const runAudit = createRoute({
   method: "post",
   path: "/inventory/audits",
+  operationId: "runStockAudit",
   tags,
   summary: "Audit all stock against the ledger and the holds (staff)",
   description: "Stores and returns the report. Discrepancies are reported, never corrected silently.",
@@ -86,6 +89,7 @@ export const runAudit = createRoute({
 export const listAudits = createRoute({
   method: "get",
   path: "/inventory/audits",
+  operationId: "listStockAudits",
   tags,
   summary: "Past audits, newest first (staff)",
   ...access("staff"),
@@ -100,6 +104,7 @@ export const listAudits = createRoute({
 export const getAudit = createRoute({
   method: "get",
   path: "/inventory/audits/{id}",
+  operationId: "getStockAudit",
   tags,
   summary: "One audit report (staff)",
   ...access("staff"),

@@ -18,7 +18,7 @@ export const AuditIdParamsSchema = z.object({
     .string()
     .min(1)
     .max(64)
-    .openapi({ param: { name: "id", in: "path" }, example: "aud_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    .openapi({ param: { name: "id", in: "path" }, example: "sau_01hx4k7m2qa9c3r5t7v9wxyz" }),
 });
 
 export const LocationStockSchema = z
@@ -189,7 +189,28 @@ export const StockChangeResultSchema = InventorySchema.extend({
   changed: z.array(z.object({ levelId: z.string(), version: z.number().int() })).openapi({
     description: "The levels this operation wrote, with their new versions.",
   }),
-}).openapi("StockChangeResult");
+}).openapi("StockChangeResult", {
+  // Its own example: the one it would inherit from Inventory lacks `changed`.
+  example: {
+    spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz",
+    status: "available",
+    available: 54,
+    byLocation: [{ locationId: "loc_edinburgh", locationName: "Edinburgh warehouse", available: 54 }],
+    version: 8,
+    levels: [
+      {
+        levelId: "lvl_01hx4k7m2qa9c3r5t7v9wxyz",
+        locationId: "loc_edinburgh",
+        batchId: null,
+        onHand: 60,
+        reserved: 6,
+        available: 54,
+        version: 8,
+      },
+    ],
+    changed: [{ levelId: "lvl_01hx4k7m2qa9c3r5t7v9wxyz", version: 8 }],
+  },
+});
 
 export const MovementSchema = z
   .object({

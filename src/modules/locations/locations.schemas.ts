@@ -112,7 +112,7 @@ export const LocationListQuerySchema = z.object({
     .enum(["true", "false"], "must be true or false")
     .transform((v) => v === "true")
     .optional()
-    .openapi({ description: "Only active (true) or inactive (false) locations." }),
+    .openapi({ type: "boolean", description: "Only active (true) or inactive (false) locations." }),
   ...pageQueryShape(),
 });
 

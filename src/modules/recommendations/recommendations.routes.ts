@@ -10,7 +10,9 @@ const nowExample = "2026-06-01T12:00:00.000Z";
 const minor = z.coerce
   .number({ error: "must be a whole number of minor units" })
   .int("must be a whole number of minor units")
-  .min(0, "must not be negative");
+  .min(0, "must not be negative")
+  // Coercion takes null for 0, so the generator would call it nullable; a query value never is.
+  .openapi({ type: "integer", minimum: 0 });
 
 export const RecommendationQuerySchema = z
   .object({

@@ -90,6 +90,7 @@ export const deleteReview = createRoute({
 export const moderateReview = createRoute({
   method: "post",
   path: "/spirits/{id}/reviews/{reviewId}/moderation",
+  operationId: "moderateReview",
   tags,
   summary: "Approve or reject a review (staff)",
   ...access("staff"),

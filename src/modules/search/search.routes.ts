@@ -42,6 +42,7 @@ export const listSpirits = createRoute({
 export const getSearchHistory = createRoute({
   method: "get",
   path: "/customers/{id}/search-history",
+  operationId: "listSearchHistory",
   tags: ["Search", "Customers"],
   summary: "A customer's searches, newest first",
   description:

@@ -20,11 +20,21 @@ const splitCommas = (v: unknown) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** What a list's values look like in the document: an enum's values, or a plain string with `item` given. */
+type ItemDoc = { type: "string"; enum?: string[]; pattern?: string; maxLength?: number };
+
 /**
  * A comma-separated or repeated list of values that each pass `item`. A bad value is reported on the
- * parameter itself (`type`, not `type.1`), naming the value.
+ * parameter itself (`type`, not `type.1`), naming the value. The document says array, written the
+ * comma-separated way (`style: form, explode: false`), so generated clients type each value.
  */
-const csvList = <T extends string>(item: z.ZodType<T>, description: string) =>
+const csvList = <T extends string>(
+  item: z.ZodType<T>,
+  description: string,
+  items: ItemDoc = item instanceof z.ZodEnum
+    ? { type: "string", enum: item.options as string[] }
+    : { type: "string" },
+) =>
   z
     .preprocess(
       splitCommas,
@@ -41,7 +51,13 @@ const csvList = <T extends string>(item: z.ZodType<T>, description: string) =>
         .transform((values) => values as T[])
         .optional(),
     )
-    .openapi({ type: "string", description: `${description} Comma-separated, or the parameter repeated.` });
+    .openapi({
+      type: "array",
+      items,
+      maxItems: MAX_VALUES,
+      description: `${description} Comma-separated, or the parameter repeated.`,
+      param: { style: "form", explode: false },
+    });
 
 /** A repeated list of free-text values (names can hold commas, so commas do not split). */
 const textList = (description: string, example: string) =>
@@ -60,9 +76,12 @@ const textList = (description: string, example: string) =>
         .optional(),
     )
     .openapi({
-      type: "string",
+      type: "array",
+      items: { type: "string", minLength: 1, maxLength: 200 },
+      maxItems: MAX_VALUES,
       description: `${description} Repeat the parameter for more than one.`,
-      example,
+      example: [example],
+      param: { style: "form", explode: true },
     });
 
 const flag = (description: string) =>
@@ -70,7 +89,7 @@ const flag = (description: string) =>
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .transform((v) => v === "true" || v === "1")
     .optional()
-    .openapi({ description });
+    .openapi({ type: "boolean", description });
 
 const wholeNumber = (min: number, max: number, description: string) =>
   z.coerce
@@ -79,7 +98,8 @@ const wholeNumber = (min: number, max: number, description: string) =>
     .min(min, `must be ${min} to ${max}`)
     .max(max, `must be ${min} to ${max}`)
     .optional()
-    .openapi({ description });
+    // Coercion takes null for 0, so the generator would call it nullable; a query value never is.
+    .openapi({ type: "integer", minimum: min, maximum: max, description });
 
 const percent = (description: string) =>
   z.coerce
@@ -87,7 +107,7 @@ const percent = (description: string) =>
     .min(0, "must be 0 to 100")
     .max(100, "must be 0 to 100")
     .optional()
-    .openapi({ description });
+    .openapi({ type: "number", minimum: 0, maximum: 100, description });
 
 const date = (description: string) =>
   z.iso
@@ -100,6 +120,7 @@ const tag = z
   .string()
   .max(40, "must be at most 40 characters")
   .regex(SLUG, "must be a tag slug such as sherry-cask");
+const TAG_DOC: ItemDoc = { type: "string", maxLength: 40, pattern: SLUG.source };
 
 export const searchQueryShape = {
   q: z.string().max(200, "must be at most 200 characters").optional().openapi({
@@ -114,6 +135,7 @@ export const searchQueryShape = {
   country: csvList(
     z.string().refine(isCountryCode, "must be an ISO 3166-1 alpha-2 code in upper case, such as GB"),
     "Countries (ISO 3166-1 alpha-2).",
+    { type: "string", pattern: "^[A-Z]{2}$" },
   ),
   region: textList("Regions.", "Islay"),
   distillery: textList("Distilleries, by name as the catalog writes them.", "Lagavullan Distillery"),
@@ -130,8 +152,12 @@ export const searchQueryShape = {
     z.enum(PRICE_BUCKETS, { error: `must be one of ${PRICE_BUCKETS.join(", ")}` }),
     "Price groups, in major units of the spirit's currency.",
   ),
-  tags: csvList(tag, "Tags the spirit must all have."),
-  anyTags: csvList(tag, "Tags of which the spirit must have at least one (the `tags` facet's selection)."),
+  tags: csvList(tag, "Tags the spirit must all have.", TAG_DOC),
+  anyTags: csvList(
+    tag,
+    "Tags of which the spirit must have at least one (the `tags` facet's selection).",
+    TAG_DOC,
+  ),
   hasAwards: flag("Only spirits with (true) or without (false) awards."),
   award: textList("Award names (competitions).", "International Spirits Challenge"),
   medal: csvList(z.enum(MEDALS, { error: `must be one of ${MEDALS.join(", ")}` }), "Medals won."),

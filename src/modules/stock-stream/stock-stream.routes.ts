@@ -57,6 +57,7 @@ const upgradeResponses = {
 export const watchSpiritStock = createRoute({
   method: "get",
   path: "/spirits/{id}/stock/ws",
+  operationId: "watchSpiritStock",
   tags: ["Stock"],
   summary: "Watch a spirit's stock over a WebSocket",
   description:
@@ -72,6 +73,7 @@ export const watchSpiritStock = createRoute({
 export const watchStock = createRoute({
   method: "get",
   path: "/stock/ws",
+  operationId: "watchStock",
   tags: ["Stock"],
   summary: "Watch many spirits' stock over one WebSocket",
   description: `Upgrades to a WebSocket for a catalog page. Send \`{ "type": "subscribe", "spiritIds": [...] }\` (or \`unsubscribe\`); each new subscription starts with its \`snapshot\`, then its \`stock\` messages. At most ${MAX_SUBSCRIPTIONS} spirits per socket. A message the server cannot act on gets an \`error\` message and changes nothing; a flood of them closes the socket with code 1008 (policy violation).`,
@@ -86,6 +88,7 @@ export const watchStock = createRoute({
 export const streamSpiritStock = createRoute({
   method: "get",
   path: "/spirits/{id}/stock/events",
+  operationId: "streamSpiritStock",
   tags: ["Stock"],
   summary: "Watch a spirit's stock as Server-Sent Events",
   description:
@@ -121,6 +124,7 @@ const AsyncApiDocumentSchema = z
 export const getAsyncApi = createRoute({
   method: "get",
   path: "/asyncapi.json",
+  operationId: "getAsyncApiDocument",
   tags: ["Stock"],
   summary: "The AsyncAPI document of the real-time stock streams",
   ...access("public"),
