@@ -22,6 +22,7 @@ const staffOnly = [requireRole("staff", "admin")];
 export const createOrder = createRoute({
   method: "post",
   path: "/orders",
+  operationId: "placeOrder",
   tags,
   summary: "Place an order: hold the bottles until payment",
   description:
@@ -126,6 +127,7 @@ export const deliverOrder = createRoute({
 export const returnBottles = createRoute({
   method: "post",
   path: "/orders/{id}/returns",
+  operationId: "recordOrderReturn",
   tags,
   summary: "Record bottles that came back (staff): back in stock, or recorded only",
   description:
@@ -144,6 +146,7 @@ export const returnBottles = createRoute({
 export const releasePreorders = createRoute({
   method: "post",
   path: "/inventory/{spiritId}/preorders/release",
+  operationId: "releasePreorders",
   tags,
   summary: "Release a spirit's pre-orders now (staff)",
   description:

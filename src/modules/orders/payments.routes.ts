@@ -46,6 +46,7 @@ export const confirmOrder = createRoute({
 export const recordPayment = createRoute({
   method: "post",
   path: "/orders/{id}/payments",
+  operationId: "recordOrderPayment",
   tags,
   summary: "Record an offline payment (staff): bank transfer, in store",
   description:
@@ -85,6 +86,7 @@ export const listPayments = createRoute({
 export const startCheckout = createRoute({
   method: "post",
   path: "/orders/{id}/checkout",
+  operationId: "startCheckout",
   tags,
   summary: "Start paying a reserved order with the shop's provider",
   description:
@@ -103,6 +105,7 @@ export const startCheckout = createRoute({
 export const retryRefunds = createRoute({
   method: "post",
   path: "/orders/{id}/refunds",
+  operationId: "retryOrderRefunds",
   tags,
   summary: "Retry the refunds an ended order still owes (staff)",
   description:
@@ -119,6 +122,7 @@ export const retryRefunds = createRoute({
 export const stripeWebhook = createRoute({
   method: "post",
   path: "/payments/webhooks/stripe",
+  operationId: "receiveStripeWebhook",
   tags,
   summary: "Stripe's webhook endpoint",
   description:

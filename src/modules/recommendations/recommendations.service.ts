@@ -7,8 +7,8 @@ import {
   type TasteProfile,
 } from "../../db/schema/recommendations.ts";
 import type { Deps } from "../../deps.ts";
-import { inStockSql } from "../../stock/queries.ts";
 import { DomainError } from "../../domain-error.ts";
+import { inStockSql } from "../../stock/queries.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
 import type { PurchasesService } from "../interactions/purchases.service.ts";
