@@ -177,6 +177,18 @@ const DateOfBirthSchema = z.iso.date(must("a calendar date written YYYY-MM-DD"))
   example: "1985-04-12",
 });
 
+// A display name is public: an e-mail address or a link in it would publish contact details or spam.
+const CONTACT_OR_LINK =
+  /\S+@\S+\.\S+|https?:\/\/|www\.|\b[a-z0-9-]+\.(com|net|org|io|co|uk|shop|biz|info|ru|xyz|top|online)\b/i;
+
+const DisplayNameSchema = text(40)
+  .refine((name) => !CONTACT_OR_LINK.test(name), "must not contain an e-mail address or a link")
+  .openapi({
+    description:
+      "The name reviews show as the author (1 to 40 characters, no e-mail addresses or links). Without one, reviews show initials of `name` (`Ada L.`).",
+    example: "Ada L.",
+  });
+
 const readOnlyEmail = z.string().optional().openapi({
   description:
     "Read-only here (it is the e-mail the account signs in with): it may be sent back unchanged; a different value is refused.",
@@ -187,6 +199,7 @@ export const CustomerReplaceSchema = z
   .strictObject(
     {
       name: text(200).openapi({ example: "Ada Lovelace" }),
+      displayName: orNull(DisplayNameSchema),
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
@@ -199,6 +212,7 @@ export const CustomerReplaceSchema = z
     description: "The whole profile: fields left out are cleared (preferences become empty).",
     example: {
       name: "Ada Lovelace",
+      displayName: "Ada L.",
       dateOfBirth: "1985-04-12",
       country: "GB",
       region: "Scotland",
@@ -212,6 +226,7 @@ export const CustomerPatchSchema = z
   .strictObject(
     {
       name: text(200).optional(),
+      displayName: orNull(DisplayNameSchema),
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
@@ -233,6 +248,10 @@ export const CustomerSchema = z
     id: z.string().openapi({ example: "cus_01hx4k7m2qa9c3r5t7v9wxyz" }),
     email: z.string().openapi({ example: "ada@example.com" }),
     name: z.string().openapi({ example: "Ada Lovelace" }),
+    displayName: z.string().nullable().openapi({
+      description: "The name reviews show as the author; null shows initials of `name`.",
+      example: "Ada L.",
+    }),
     dateOfBirth: z.string().nullable().openapi({ example: "1985-04-12" }),
     country: z.string().nullable().openapi({ example: "GB" }),
     region: z.string().nullable().openapi({ example: "Scotland" }),
