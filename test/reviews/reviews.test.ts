@@ -189,6 +189,55 @@ describeTargets("reviews", (t) => {
     });
   });
 
+  describe("authors in public", () => {
+    const named = async (profile: Record<string, unknown>) => {
+      const who = await t.signIn("customer");
+      const res = await t.call("PATCH", `/api/v1/customers/me`, { headers: who.headers, body: profile });
+      expect(res.status).toBe(200);
+      return who;
+    };
+
+    test("a review shows the chosen display name, else initials; the id and full name only to the author and staff", async () => {
+      const spirit = await createSpirit(t, staff);
+      const isla = await named({ name: "Isla Campbell" });
+      const peat = await named({ name: "Hamish MacLeod", displayName: "Peat Freak" });
+      const islas = ReviewSchema.parse(await (await post(isla, spirit.id, { rating: 5, body: GOOD })).json());
+      await post(peat, spirit.id, { rating: 4, body: GOOD });
+
+      const stranger = await t.signIn("customer");
+      for (const headers of [{}, stranger.headers]) {
+        const res = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews`, { headers });
+        const text = await res.text();
+        for (const secret of [isla.id, peat.id, "Campbell", "Hamish", "MacLeod"]) {
+          expect(text).not.toContain(secret);
+        }
+        const authors = ReviewListSchema.parse(JSON.parse(text)).items.map((r) => r.author);
+        expect(authors).toEqual([{ displayName: "Peat Freak" }, { displayName: "Isla C." }]);
+        const one = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews/${islas.id}`, { headers });
+        expect((await one.json()).author).toEqual({ displayName: "Isla C." });
+      }
+      for (const who of [isla, staff]) {
+        const res = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews/${islas.id}`, {
+          headers: who.headers,
+        });
+        expect(ReviewSchema.parse(await res.json()).author).toEqual({
+          displayName: "Isla C.",
+          customerId: isla.id,
+          name: "Isla Campbell",
+        });
+      }
+      // The review follows the profile: a display name chosen later shows at once.
+      await t.call("PATCH", `/api/v1/customers/me`, {
+        headers: isla.headers,
+        body: { displayName: "Islay Isla" },
+      });
+      expect((await publicList(spirit.id)).map((r) => r.author.displayName)).toEqual([
+        "Peat Freak",
+        "Islay Isla",
+      ]);
+    });
+  });
+
   describe("changing and deleting", () => {
     test("the author or staff may change or delete; anyone else gets a 404", async () => {
       const spirit = await createSpirit(t, staff, spiritBody({ name: "Edit Me" }));

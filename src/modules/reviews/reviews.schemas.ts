@@ -52,8 +52,23 @@ export const ReviewSchema = z
   .object({
     id: z.string().openapi({ example: "rev_01hx4m0000abcdefghjkmn" }),
     spiritId: z.string().openapi({ example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
-    customerId: z.string().openapi({ example: "cus_01hx4k0000abcdefghjkmn" }),
-    authorName: z.string().openapi({ example: "Morag" }),
+    author: z
+      .object({
+        displayName: z.string().openapi({
+          description:
+            "The display name the author chose, else initials of their name (`Isla C.`), else `A customer`.",
+          example: "Isla C.",
+        }),
+        customerId: z.string().optional().openapi({
+          description: "Shown to the author and staff only.",
+          example: "cus_01hx4k0000abcdefghjkmn",
+        }),
+        name: z.string().optional().openapi({
+          description: "The author's full name; shown to the author and staff only.",
+          example: "Isla Campbell",
+        }),
+      })
+      .openapi("ReviewAuthor"),
     rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
     title: z.string().nullable(),
     body: z.string(),

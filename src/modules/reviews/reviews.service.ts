@@ -11,18 +11,19 @@ import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
 import type { PurchasesService } from "../interactions/purchases.service.ts";
+import { publicAuthorName } from "./author-name.ts";
 import { createModerationRules } from "./moderation-rules.ts";
 
 export type ReviewInput = { rating: number; title?: string | null | undefined; body: string };
 export type ModerationDecision = { decision: "approve" | "reject"; note?: string | undefined };
 
-type ReviewWithAuthor = ReviewRow & { authorName: string | null };
+type ReviewWithAuthor = ReviewRow & { author: { name: string | null; displayName: string | null } };
 
 export type Review = {
   id: string;
   spiritId: string;
-  customerId: string;
-  authorName: string;
+  /** `customerId` and `name` are shown to the author and staff only. */
+  author: { displayName: string; customerId?: string; name?: string };
   rating: number;
   title: string | null;
   body: string;
@@ -70,19 +71,23 @@ export function createReviewsService(
       })
       .where(eq(spirits.id, spiritId));
 
+  const authorColumns = { review: reviews, name: customers.name, displayName: customers.displayName };
   const withAuthor = () =>
-    db
-      .select({ review: reviews, authorName: customers.name })
-      .from(reviews)
-      .leftJoin(customers, eq(customers.id, reviews.customerId));
+    db.select(authorColumns).from(reviews).leftJoin(customers, eq(customers.id, reviews.customerId));
+  const joinAuthor = (r: { review: ReviewRow; name: string | null; displayName: string | null }) => ({
+    ...r.review,
+    author: { name: r.name, displayName: r.displayName },
+  });
 
   function toReview(r: ReviewWithAuthor, viewer: Principal | undefined): Review {
     const privileged = isStaff(viewer) || viewer?.id === r.customerId;
+    const displayName = publicAuthorName(r.author);
     return {
       id: r.id,
       spiritId: r.spiritId,
-      customerId: r.customerId,
-      authorName: r.authorName?.trim() || "A customer",
+      author: privileged
+        ? { displayName, customerId: r.customerId, name: r.author.name ?? "" }
+        : { displayName },
       rating: r.rating,
       title: r.title,
       body: r.body,
@@ -106,7 +111,7 @@ export function createReviewsService(
     const [row] = await withAuthor()
       .where(and(eq(reviews.id, reviewId), eq(reviews.spiritId, spiritId)))
       .limit(1);
-    return row && { ...row.review, authorName: row.authorName };
+    return row && joinAuthor(row);
   }
 
   /** A review the viewer may see: approved ones to all; others to their author and staff (else 404). */
@@ -143,7 +148,7 @@ export function createReviewsService(
             .where(and(...where))
             .orderBy(...orderByOf(NEWEST_FIRST))
             .limit(limit)
-        ).map((r) => ({ ...r.review, authorName: r.authorName })),
+        ).map(joinAuthor),
       (r) => toReview(r, viewer),
     );
   }
@@ -305,7 +310,14 @@ export function createReviewsService(
     return getReview(spiritId, reviewId, staff);
   }
 
-  return { listReviews, getReview, createReview, updateReview, deleteReview, moderateReview };
+  return {
+    listReviews,
+    getReview,
+    createReview,
+    updateReview,
+    deleteReview,
+    moderateReview,
+  };
 }
 
 export type ReviewsService = ReturnType<typeof createReviewsService>;
