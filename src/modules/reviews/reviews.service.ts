@@ -43,6 +43,22 @@ const NEWEST_FIRST: Sort<ReviewRow> = {
   ],
 };
 
+/** The moderation queue: whoever has waited longest comes first. */
+const OLDEST_FIRST: Sort<ReviewRow> = {
+  name: "reviews_oldest",
+  keys: [
+    { column: reviews.createdAt, direction: "asc", value: (r) => r.createdAt },
+    { column: reviews.id, direction: "asc", value: (r) => r.id },
+  ],
+};
+
+export type ReviewQueueQuery = {
+  status: ReviewStatus;
+  spiritId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+};
+
 const reviewNotFound = (id: string) => new DomainError("not-found", `Review ${id} was not found.`);
 
 /**
@@ -150,6 +166,29 @@ export function createReviewsService(
             .limit(limit)
         ).map(joinAuthor),
       (r) => toReview(r, viewer),
+    );
+  }
+
+  /** Reviews across spirits for staff to moderate, oldest first, each with its spirit's id and name. */
+  async function listReviewQueue(query: ReviewQueueQuery, staff: Principal) {
+    const where: SQL[] = [eq(reviews.status, query.status)];
+    if (query.spiritId) where.push(eq(reviews.spiritId, query.spiritId));
+    if (query.cursor) where.push(afterCursor(OLDEST_FIRST, decodeCursor(OLDEST_FIRST, query.cursor)));
+    return page(
+      OLDEST_FIRST,
+      query.limit,
+      async (limit) =>
+        (
+          await db
+            .select({ ...authorColumns, spiritName: spirits.name })
+            .from(reviews)
+            .innerJoin(spirits, eq(spirits.id, reviews.spiritId))
+            .leftJoin(customers, eq(customers.id, reviews.customerId))
+            .where(and(...where))
+            .orderBy(...orderByOf(OLDEST_FIRST))
+            .limit(limit)
+        ).map((r) => ({ ...joinAuthor(r), spiritName: r.spiritName })),
+      (r) => ({ ...toReview(r, staff), spirit: { id: r.spiritId, name: r.spiritName } }),
     );
   }
 
@@ -312,6 +351,7 @@ export function createReviewsService(
 
   return {
     listReviews,
+    listReviewQueue,
     getReview,
     createReview,
     updateReview,
