@@ -7,6 +7,7 @@ import {
   SPIRIT_TYPES,
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
+import { LINK_OR_EMAIL } from "../../http/links.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import { must, strictFields } from "../../http/schema-messages.ts";
 
@@ -177,12 +178,8 @@ const DateOfBirthSchema = z.iso.date(must("a calendar date written YYYY-MM-DD"))
   example: "1985-04-12",
 });
 
-// A display name is public: an e-mail address or a link in it would publish contact details or spam.
-const CONTACT_OR_LINK =
-  /\S+@\S+\.\S+|https?:\/\/|www\.|\b[a-z0-9-]+\.(com|net|org|io|co|uk|shop|biz|info|ru|xyz|top|online)\b/i;
-
 const DisplayNameSchema = text(40)
-  .refine((name) => !CONTACT_OR_LINK.test(name), "must not contain an e-mail address or a link")
+  .refine((name) => !LINK_OR_EMAIL.test(name), "must not contain an e-mail address or a link")
   .openapi({
     description:
       "The name reviews show as the author (1 to 40 characters, no e-mail addresses or links). Without one, reviews show initials of `name` (`Ada L.`).",
