@@ -209,6 +209,19 @@ describeTargets("customer profiles", (t) => {
       expect((await stored(ada)).preferences.priceRange).toEqual({ minMinor: 5000, currency: "GBP" });
     });
 
+    test("a display name is set, kept by patches that leave it out, and cleared by null or a PUT without it", async () => {
+      const set = await patch(ada, { displayName: "  Ada of Islay " });
+      expect(set.status).toBe(200);
+      expect(CustomerSchema.parse(await set.json()).displayName).toBe("Ada of Islay");
+      expect((await patch(ada, { region: "Islay" })).status).toBe(200);
+      expect((await stored(ada)).displayName).toBe("Ada of Islay");
+      expect((await (await patch(ada, { displayName: null })).json()).displayName).toBeNull();
+      expect((await (await put(ada, { ...profile, displayName: "A".repeat(40) })).json()).displayName).toBe(
+        "A".repeat(40),
+      );
+      expect((await (await put(ada, profile)).json()).displayName).toBeNull();
+    });
+
     test("staff may patch any customer; another customer may not (404)", async () => {
       const staff = await t.signIn("staff");
       expect((await patch(staff, { region: "Wales" }, ada.id)).status).toBe(200);
@@ -230,6 +243,12 @@ describeTargets("customer profiles", (t) => {
       ["a date of birth of today", { dateOfBirth: TODAY }, "dateOfBirth"],
       ["a date of birth that is not a date", { dateOfBirth: "12/04/1985" }, "dateOfBirth"],
       ["a date of birth that does not exist", { dateOfBirth: "1985-02-30" }, "dateOfBirth"],
+      ["an empty display name", { displayName: " " }, "displayName"],
+      ["a display name over 40 characters", { displayName: "A".repeat(41) }, "displayName"],
+      ["a display name with an e-mail address", { displayName: "ada@example.com" }, "displayName"],
+      ["a display name with a link", { displayName: "see www.ada.example" }, "displayName"],
+      ["a display name with a domain", { displayName: "Cheap-bottles.shop" }, "displayName"],
+      ["a display name that is not text", { displayName: 42 }, "displayName"],
       ["a lower-case country", { country: "gb" }, "country"],
       ["a country that is not ISO 3166-1", { country: "XX" }, "country"],
       ["an unknown field", { nickname: "Ada" }, "(root)"],

@@ -4,7 +4,11 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { recommendationQueue } from "../../src/db/schema/recommendations.ts";
-import { ReviewListSchema, ReviewSchema } from "../../src/modules/reviews/reviews.schemas.ts";
+import {
+  ReviewListSchema,
+  ReviewQueueSchema,
+  ReviewSchema,
+} from "../../src/modules/reviews/reviews.schemas.ts";
 import { createSpirit, spiritBody } from "../catalog/fixtures.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { describeTargets, letTimePass } from "../support/targets.ts";
@@ -186,6 +190,120 @@ describeTargets("reviews", (t) => {
       });
       expect(ReviewSchema.parse(await edited.json())).toMatchObject({ status: "pending", rating: 5 });
       expect(await rating(spirit.id)).toEqual({ average: 2, count: 1 });
+    });
+  });
+
+  describe("authors in public", () => {
+    const named = async (profile: Record<string, unknown>) => {
+      const who = await t.signIn("customer");
+      const res = await t.call("PATCH", `/api/v1/customers/me`, { headers: who.headers, body: profile });
+      expect(res.status).toBe(200);
+      return who;
+    };
+
+    test("a review shows the chosen display name, else initials; the id and full name only to the author and staff", async () => {
+      const spirit = await createSpirit(t, staff);
+      const isla = await named({ name: "Isla Campbell" });
+      const peat = await named({ name: "Hamish MacLeod", displayName: "Peat Freak" });
+      const islas = ReviewSchema.parse(await (await post(isla, spirit.id, { rating: 5, body: GOOD })).json());
+      await post(peat, spirit.id, { rating: 4, body: GOOD });
+
+      const stranger = await t.signIn("customer");
+      for (const headers of [{}, stranger.headers]) {
+        const res = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews`, { headers });
+        const text = await res.text();
+        for (const secret of [isla.id, peat.id, "Campbell", "Hamish", "MacLeod"]) {
+          expect(text).not.toContain(secret);
+        }
+        const authors = ReviewListSchema.parse(JSON.parse(text)).items.map((r) => r.author);
+        expect(authors).toEqual([{ displayName: "Peat Freak" }, { displayName: "Isla C." }]);
+        const one = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews/${islas.id}`, { headers });
+        expect((await one.json()).author).toEqual({ displayName: "Isla C." });
+      }
+      for (const who of [isla, staff]) {
+        const res = await t.call("GET", `/api/v1/spirits/${spirit.id}/reviews/${islas.id}`, {
+          headers: who.headers,
+        });
+        expect(ReviewSchema.parse(await res.json()).author).toEqual({
+          displayName: "Isla C.",
+          customerId: isla.id,
+          name: "Isla Campbell",
+        });
+      }
+      // The review follows the profile: a display name chosen later shows at once.
+      await t.call("PATCH", `/api/v1/customers/me`, {
+        headers: isla.headers,
+        body: { displayName: "Islay Isla" },
+      });
+      expect((await publicList(spirit.id)).map((r) => r.author.displayName)).toEqual([
+        "Peat Freak",
+        "Islay Isla",
+      ]);
+    });
+  });
+
+  describe("the moderation queue across spirits", () => {
+    const queue = async (query: string, headers = staff.headers) => {
+      const res = await t.call("GET", `/api/v1/reviews${query}`, { headers });
+      expect(res.status).toBe(200);
+      return ReviewQueueSchema.parse(await res.json());
+    };
+
+    test("staff list pending reviews oldest first, with their spirit; filters by status and spirit", async () => {
+      const first = await createSpirit(t, staff, spiritBody({ name: "Queue One" }));
+      const second = await createSpirit(t, staff, spiritBody({ name: "Queue Two" }));
+      const heldIds: string[] = [];
+      for (const spirit of [first, second, first]) {
+        await letTimePass(t, 1000);
+        const res = await post(await t.signIn("customer"), spirit.id, { rating: 2, body: "Meh." });
+        heldIds.push(ReviewSchema.parse(await res.json()).id);
+      }
+      const fine = ReviewSchema.parse(
+        await (await post(await t.signIn("customer"), first.id, { rating: 5, body: GOOD })).json(),
+      );
+
+      // The whole queue, page by page: ours in the order they were written, nothing but pending ones.
+      const seen: { id: string; status: string; spirit: { id: string; name: string }; createdAt: string }[] =
+        [];
+      let cursor: string | null = null;
+      do {
+        const page = await queue(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen.every((r) => r.status === "pending")).toBe(true);
+      expect(seen.map((r) => r.createdAt)).toEqual(seen.map((r) => r.createdAt).sort());
+      expect(seen.map((r) => r.id).filter((id) => heldIds.includes(id))).toEqual(heldIds);
+      expect(seen.find((r) => r.id === heldIds[1])?.spirit).toEqual({ id: second.id, name: "Queue Two" });
+
+      const ofFirst = await queue(`?spiritId=${first.id}`);
+      expect(ofFirst.items.map((r) => r.id)).toEqual([heldIds[0]!, heldIds[2]!]);
+      expect(ofFirst.items[0]!.spirit).toEqual({ id: first.id, name: "Queue One" });
+      expect(ofFirst.items[0]!.moderation?.decidedBy).toBe("rules");
+      expect((await queue(`?status=approved&spiritId=${first.id}`)).items.map((r) => r.id)).toEqual([
+        fine.id,
+      ]);
+
+      // A decision takes a review off the queue.
+      await t.call("POST", `/api/v1/spirits/${first.id}/reviews/${heldIds[0]}/moderation`, {
+        headers: staff.headers,
+        body: { decision: "reject" },
+      });
+      expect((await queue(`?spiritId=${first.id}`)).items.map((r) => r.id)).toEqual([heldIds[2]!]);
+      expect((await queue(`?status=rejected&spiritId=${first.id}`)).items.map((r) => r.id)).toEqual([
+        heldIds[0]!,
+      ]);
+    });
+
+    test("only staff see the queue; bad filters and cursors are 422", async () => {
+      const customer = await t.signIn("customer");
+      expect((await t.call("GET", "/api/v1/reviews")).status).toBe(401);
+      expect((await t.call("GET", "/api/v1/reviews", { headers: customer.headers })).status).toBe(403);
+      for (const query of ["?status=maybe", "?cursor=bogus", "?limit=0", "?spiritId="]) {
+        const res = await t.call("GET", `/api/v1/reviews${query}`, { headers: staff.headers });
+        expect(res.status).toBe(422);
+        expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+      }
     });
   });
 

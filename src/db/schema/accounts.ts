@@ -42,6 +42,8 @@ export const customers = sqliteTable("customers", {
     .primaryKey()
     .references(() => accounts.id),
   name: text("name").notNull().default(""),
+  /** What reviews show as the author; null falls back to initials of `name`. */
+  displayName: text("display_name"),
   dateOfBirth: text("date_of_birth"),
   country: text("country"),
   region: text("region"),

@@ -7,6 +7,7 @@ import {
   SPIRIT_TYPES,
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
+import { LINK_OR_EMAIL } from "../../http/links.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import { must, strictFields } from "../../http/schema-messages.ts";
 
@@ -177,6 +178,14 @@ const DateOfBirthSchema = z.iso.date(must("a calendar date written YYYY-MM-DD"))
   example: "1985-04-12",
 });
 
+const DisplayNameSchema = text(40)
+  .refine((name) => !LINK_OR_EMAIL.test(name), "must not contain an e-mail address or a link")
+  .openapi({
+    description:
+      "The name reviews show as the author (1 to 40 characters, no e-mail addresses or links). Without one, reviews show initials of `name` (`Ada L.`).",
+    example: "Ada L.",
+  });
+
 const readOnlyEmail = z.string().optional().openapi({
   description:
     "Read-only here (it is the e-mail the account signs in with): it may be sent back unchanged; a different value is refused.",
@@ -187,6 +196,7 @@ export const CustomerReplaceSchema = z
   .strictObject(
     {
       name: text(200).openapi({ example: "Ada Lovelace" }),
+      displayName: orNull(DisplayNameSchema),
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
@@ -199,6 +209,7 @@ export const CustomerReplaceSchema = z
     description: "The whole profile: fields left out are cleared (preferences become empty).",
     example: {
       name: "Ada Lovelace",
+      displayName: "Ada L.",
       dateOfBirth: "1985-04-12",
       country: "GB",
       region: "Scotland",
@@ -212,6 +223,7 @@ export const CustomerPatchSchema = z
   .strictObject(
     {
       name: text(200).optional(),
+      displayName: orNull(DisplayNameSchema),
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
@@ -233,6 +245,10 @@ export const CustomerSchema = z
     id: z.string().openapi({ example: "cus_01hx4k7m2qa9c3r5t7v9wxyz" }),
     email: z.string().openapi({ example: "ada@example.com" }),
     name: z.string().openapi({ example: "Ada Lovelace" }),
+    displayName: z.string().nullable().openapi({
+      description: "The name reviews show as the author; null shows initials of `name`.",
+      example: "Ada L.",
+    }),
     dateOfBirth: z.string().nullable().openapi({ example: "1985-04-12" }),
     country: z.string().nullable().openapi({ example: "GB" }),
     region: z.string().nullable().openapi({ example: "Scotland" }),

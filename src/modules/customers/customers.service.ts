@@ -81,6 +81,7 @@ export function createCustomersService(
     id: row.customer.id,
     email: row.email,
     name: row.customer.name,
+    displayName: row.customer.displayName,
     dateOfBirth: row.customer.dateOfBirth,
     country: row.customer.country,
     region: row.customer.region,
@@ -113,7 +114,10 @@ export function createCustomersService(
     if (errors.length) throw invalidFields(errors);
   }
 
-  type Profile = Pick<Customer, "name" | "dateOfBirth" | "country" | "region" | "preferences">;
+  type Profile = Pick<
+    Customer,
+    "name" | "displayName" | "dateOfBirth" | "country" | "region" | "preferences"
+  >;
 
   /** Writes the profile when anything changed (updatedAt and the audit log stay quiet otherwise). */
   async function save(
@@ -160,6 +164,7 @@ export function createCustomersService(
       row,
       {
         name: input.name,
+        displayName: input.displayName ?? null,
         dateOfBirth: input.dateOfBirth ?? null,
         country: input.country ?? null,
         region: input.region ?? null,
@@ -195,6 +200,7 @@ export function createCustomersService(
       row,
       {
         name: patch.name ?? current.name,
+        displayName: pick(patch.displayName, current.displayName),
         dateOfBirth: pick(patch.dateOfBirth, current.dateOfBirth),
         country: pick(patch.country, current.country),
         region: pick(patch.region, current.region),

@@ -5,6 +5,7 @@ import * as routes from "./reviews.routes.ts";
 /** Reviews of spirits, their moderation, and the rating they add up to. */
 export const reviewsRouter = createRouter()
   .openapi(routes.listReviews, handlers.listReviews)
+  .openapi(routes.listReviewQueue, handlers.listReviewQueue)
   .openapi(routes.createReview, handlers.createReview)
   .openapi(routes.getReview, handlers.getReview)
   .openapi(routes.updateReview, handlers.updateReview)

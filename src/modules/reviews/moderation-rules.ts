@@ -1,3 +1,5 @@
+import { LINK_OR_EMAIL } from "../../http/links.ts";
+
 /**
  * The automatic first pass over a new or edited review. It approves what is plainly fine and holds the
  * rest for staff (it never rejects on its own: a person decides that). The rules are deliberately simple
@@ -26,9 +28,6 @@ export const DEFAULT_BANNED_WORDS = [
   "porn",
 ];
 
-const LINK =
-  /(https?:\/\/|www\.|\b[a-z0-9-]+\.(com|net|org|io|co|uk|shop|biz|info|ru|xyz|top|online)\b|\S+@\S+\.\S+)/i;
-
 export type ModerationVerdict = { status: "approved" | "pending"; reasons: string[] };
 
 export function createModerationRules(extraBannedWords: string[] = []) {
@@ -44,7 +43,7 @@ export function createModerationRules(extraBannedWords: string[] = []) {
     if (length > MAX_AUTO_APPROVE_LENGTH) {
       reasons.push(`longer than ${MAX_AUTO_APPROVE_LENGTH} characters`);
     }
-    if (LINK.test(text)) reasons.push("contains a link or an e-mail address");
+    if (LINK_OR_EMAIL.test(text)) reasons.push("contains a link or an e-mail address");
     // Letters only, so "sh!t"-style spacing tricks aside, a banned word inside a longer word ("Scunthorpe") is fine.
     const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
     if (words.some((w) => banned.has(w))) reasons.push("contains a word on the banned list");

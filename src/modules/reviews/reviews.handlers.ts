@@ -5,6 +5,7 @@ import type {
   CreateReviewRoute,
   DeleteReviewRoute,
   GetReviewRoute,
+  ListReviewQueueRoute,
   ListReviewsRoute,
   ModerateReviewRoute,
   UpdateReviewRoute,
@@ -14,6 +15,9 @@ export const listReviews: RouteHandler<ListReviewsRoute, AppEnv> = async (c) => 
   const { id } = c.req.valid("param");
   return c.json(await c.var.services.reviews.listReviews(id, c.req.valid("query"), c.var.principal), 200);
 };
+
+export const listReviewQueue: RouteHandler<ListReviewQueueRoute, AppEnv> = async (c) =>
+  c.json(await c.var.services.reviews.listReviewQueue(c.req.valid("query"), principalOf(c)), 200);
 
 export const createReview: RouteHandler<CreateReviewRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");

@@ -8,6 +8,8 @@ import {
   ReviewListQuerySchema,
   ReviewListSchema,
   ReviewParamsSchema,
+  ReviewQueueQuerySchema,
+  ReviewQueueSchema,
   ReviewSchema,
   SpiritParamsSchema,
 } from "./reviews.schemas.ts";
@@ -25,6 +27,22 @@ export const listReviews = createRoute({
   responses: {
     200: jsonContent(ReviewListSchema, "One page of reviews."),
     ...problemResponses(...AUTH_ERRORS, 404, 422),
+  },
+});
+
+export const listReviewQueue = createRoute({
+  method: "get",
+  path: "/reviews",
+  tags,
+  summary: "The moderation queue: reviews across spirits, oldest first (staff)",
+  description:
+    "`pending` reviews by default; `status` lists approved or rejected ones instead, `spiritId` one spirit's. Decide each with its `moderation` operation.",
+  ...access("staff"),
+  middleware: [requireRole("staff", "admin")],
+  request: { query: ReviewQueueQuerySchema },
+  responses: {
+    200: jsonContent(ReviewQueueSchema, "One page of the queue."),
+    ...problemResponses(...AUTH_ERRORS, 422),
   },
 });
 
@@ -103,6 +121,7 @@ export const moderateReview = createRoute({
 });
 
 export type ListReviewsRoute = typeof listReviews;
+export type ListReviewQueueRoute = typeof listReviewQueue;
 export type CreateReviewRoute = typeof createReview;
 export type GetReviewRoute = typeof getReview;
 export type UpdateReviewRoute = typeof updateReview;

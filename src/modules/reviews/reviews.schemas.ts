@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { REVIEW_STATUSES } from "../../db/schema/reviews.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { must } from "../../http/schema-messages.ts";
 
 const nowExample = "2026-06-01T12:00:00.000Z";
 export const MAX_REVIEW_LENGTH = 5000;
@@ -52,8 +53,23 @@ export const ReviewSchema = z
   .object({
     id: z.string().openapi({ example: "rev_01hx4m0000abcdefghjkmn" }),
     spiritId: z.string().openapi({ example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
-    customerId: z.string().openapi({ example: "cus_01hx4k0000abcdefghjkmn" }),
-    authorName: z.string().openapi({ example: "Morag" }),
+    author: z
+      .object({
+        displayName: z.string().openapi({
+          description:
+            "The display name the author chose, else initials of their name (`Isla C.`), else `A customer`.",
+          example: "Isla C.",
+        }),
+        customerId: z.string().optional().openapi({
+          description: "Shown to the author and staff only.",
+          example: "cus_01hx4k0000abcdefghjkmn",
+        }),
+        name: z.string().optional().openapi({
+          description: "The author's full name; shown to the author and staff only.",
+          example: "Isla Campbell",
+        }),
+      })
+      .openapi("ReviewAuthor"),
     rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
     title: z.string().nullable(),
     body: z.string(),
@@ -82,6 +98,31 @@ export const ReviewSchema = z
 export const ReviewListSchema = z
   .object({ items: z.array(ReviewSchema), nextCursor: z.string().nullable() })
   .openapi("ReviewList");
+
+export const ReviewQueueItemSchema = ReviewSchema.extend({
+  spirit: z.object({
+    id: z.string().openapi({ example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    name: z.string().openapi({ example: "Port Ardnahoe 12 Year Old Cask Strength" }),
+  }),
+}).openapi("ReviewQueueItem");
+
+export const ReviewQueueSchema = z
+  .object({ items: z.array(ReviewQueueItemSchema), nextCursor: z.string().nullable() })
+  .openapi("ReviewQueue", { description: "Oldest first, so the longest-waiting review is moderated first." });
+
+export const ReviewQueueQuerySchema = z.object({
+  status: z
+    .enum(REVIEW_STATUSES, must(`one of ${REVIEW_STATUSES.join(", ")}`))
+    .default("pending")
+    .openapi({ description: "Which reviews to list; `pending` (the default) is the moderation queue." }),
+  spiritId: z
+    .string(must("a spirit id"))
+    .min(1, "must not be empty")
+    .max(100, "is not a spirit id")
+    .optional()
+    .openapi({ description: "Only this spirit's reviews.", example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
+  ...pageQueryShape(),
+});
 
 export const SpiritParamsSchema = z.object({
   id: z

@@ -11,18 +11,19 @@ import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
 import type { PurchasesService } from "../interactions/purchases.service.ts";
+import { publicAuthorName } from "./author-name.ts";
 import { createModerationRules } from "./moderation-rules.ts";
 
 export type ReviewInput = { rating: number; title?: string | null | undefined; body: string };
 export type ModerationDecision = { decision: "approve" | "reject"; note?: string | undefined };
 
-type ReviewWithAuthor = ReviewRow & { authorName: string | null };
+type ReviewWithAuthor = ReviewRow & { author: { name: string | null; displayName: string | null } };
 
 export type Review = {
   id: string;
   spiritId: string;
-  customerId: string;
-  authorName: string;
+  /** `customerId` and `name` are shown to the author and staff only. */
+  author: { displayName: string; customerId?: string; name?: string };
   rating: number;
   title: string | null;
   body: string;
@@ -40,6 +41,22 @@ const NEWEST_FIRST: Sort<ReviewRow> = {
     { column: reviews.createdAt, direction: "desc", value: (r) => r.createdAt },
     { column: reviews.id, direction: "desc", value: (r) => r.id },
   ],
+};
+
+/** The moderation queue: whoever has waited longest comes first. */
+const OLDEST_FIRST: Sort<ReviewRow> = {
+  name: "reviews_oldest",
+  keys: [
+    { column: reviews.createdAt, direction: "asc", value: (r) => r.createdAt },
+    { column: reviews.id, direction: "asc", value: (r) => r.id },
+  ],
+};
+
+export type ReviewQueueQuery = {
+  status: ReviewStatus;
+  spiritId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
 };
 
 const reviewNotFound = (id: string) => new DomainError("not-found", `Review ${id} was not found.`);
@@ -70,19 +87,23 @@ export function createReviewsService(
       })
       .where(eq(spirits.id, spiritId));
 
+  const authorColumns = { review: reviews, name: customers.name, displayName: customers.displayName };
   const withAuthor = () =>
-    db
-      .select({ review: reviews, authorName: customers.name })
-      .from(reviews)
-      .leftJoin(customers, eq(customers.id, reviews.customerId));
+    db.select(authorColumns).from(reviews).leftJoin(customers, eq(customers.id, reviews.customerId));
+  const joinAuthor = (r: { review: ReviewRow; name: string | null; displayName: string | null }) => ({
+    ...r.review,
+    author: { name: r.name, displayName: r.displayName },
+  });
 
   function toReview(r: ReviewWithAuthor, viewer: Principal | undefined): Review {
     const privileged = isStaff(viewer) || viewer?.id === r.customerId;
+    const displayName = publicAuthorName(r.author);
     return {
       id: r.id,
       spiritId: r.spiritId,
-      customerId: r.customerId,
-      authorName: r.authorName?.trim() || "A customer",
+      author: privileged
+        ? { displayName, customerId: r.customerId, name: r.author.name ?? "" }
+        : { displayName },
       rating: r.rating,
       title: r.title,
       body: r.body,
@@ -106,7 +127,7 @@ export function createReviewsService(
     const [row] = await withAuthor()
       .where(and(eq(reviews.id, reviewId), eq(reviews.spiritId, spiritId)))
       .limit(1);
-    return row && { ...row.review, authorName: row.authorName };
+    return row && joinAuthor(row);
   }
 
   /** A review the viewer may see: approved ones to all; others to their author and staff (else 404). */
@@ -143,8 +164,31 @@ export function createReviewsService(
             .where(and(...where))
             .orderBy(...orderByOf(NEWEST_FIRST))
             .limit(limit)
-        ).map((r) => ({ ...r.review, authorName: r.authorName })),
+        ).map(joinAuthor),
       (r) => toReview(r, viewer),
+    );
+  }
+
+  /** Reviews across spirits for staff to moderate, oldest first, each with its spirit's id and name. */
+  async function listReviewQueue(query: ReviewQueueQuery, staff: Principal) {
+    const where: SQL[] = [eq(reviews.status, query.status)];
+    if (query.spiritId) where.push(eq(reviews.spiritId, query.spiritId));
+    if (query.cursor) where.push(afterCursor(OLDEST_FIRST, decodeCursor(OLDEST_FIRST, query.cursor)));
+    return page(
+      OLDEST_FIRST,
+      query.limit,
+      async (limit) =>
+        (
+          await db
+            .select({ ...authorColumns, spiritName: spirits.name })
+            .from(reviews)
+            .innerJoin(spirits, eq(spirits.id, reviews.spiritId))
+            .leftJoin(customers, eq(customers.id, reviews.customerId))
+            .where(and(...where))
+            .orderBy(...orderByOf(OLDEST_FIRST))
+            .limit(limit)
+        ).map((r) => ({ ...joinAuthor(r), spiritName: r.spiritName })),
+      (r) => ({ ...toReview(r, staff), spirit: { id: r.spiritId, name: r.spiritName } }),
     );
   }
 
@@ -305,7 +349,15 @@ export function createReviewsService(
     return getReview(spiritId, reviewId, staff);
   }
 
-  return { listReviews, getReview, createReview, updateReview, deleteReview, moderateReview };
+  return {
+    listReviews,
+    listReviewQueue,
+    getReview,
+    createReview,
+    updateReview,
+    deleteReview,
+    moderateReview,
+  };
 }
 
 export type ReviewsService = ReturnType<typeof createReviewsService>;

@@ -1,0 +1,1 @@
+ALTER TABLE `customers` ADD `display_name` text;
