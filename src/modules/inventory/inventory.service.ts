@@ -163,7 +163,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
   }
 
   /** One typed staff operation on the spirit's stock, through its coordinator queue. */
-  async function applyChange(spiritId: string, actorId: string, change: StockChange) {
+  async function applyChange(spiritId: string, actorId: string | null, change: StockChange) {
     await validate(spiritId, change);
     const common = {
       spiritId,
