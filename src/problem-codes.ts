@@ -39,6 +39,8 @@ export const PROBLEM_CODES = {
   "serials-taken": "some bottle serials are already recorded.",
   "unknown-level": "no inventory level for that spirit, batch and location.",
   "stock-conflict": "a concurrent stock change won; retry the request.",
+  "over-limit":
+    "a receive beyond what exists: serials outside 1..bottleCount, or more than the batch's bottle count or the edition's outturn (`limit` names which).",
   // Orders.
   "sold-out": "not enough bottles available; `available` says how many are left.",
   "not-shippable":

@@ -1,5 +1,6 @@
 import { runMigrations } from "./db/migrate.ts";
 import { DEMO_CATALOG } from "./db/seed/demo-catalog.ts";
+import { seedDemoStock } from "./db/seed/demo-stock.ts";
 import { loadGeneratedCatalog } from "./db/seed/load-catalog.ts";
 import type { Deps } from "./deps.ts";
 import type { Services } from "./services.ts";
@@ -20,6 +21,8 @@ export async function prepareDatabase(
   }
   if (config.SEED_DEMO) {
     const added = await services.catalog.seedIfEmpty(DEMO_CATALOG);
+    // Locations and stock too, so a newcomer's first order finds bottles (not "sold out").
+    if (added > 0) await seedDemoStock(services, DEMO_CATALOG);
     // Only on the start that found the catalog empty: a shop's own catalog never gets generated spirits.
     if (added > 0 && config.SEED_GENERATED_SPIRITS > 0) {
       await loadGeneratedCatalog(deps.client, {

@@ -37,6 +37,7 @@ export const STATUS_OF_CODE = {
   "serials-taken": 409,
   "unknown-level": 422,
   "stock-conflict": 409,
+  "over-limit": 422,
   "sold-out": 409,
   "per-customer-limit": 422,
   "not-shippable": 409,

@@ -11,6 +11,9 @@ export type CatalogSeedEntry = z.input<typeof SpiritInputSchema> & {
 };
 
 const seedId = (key: string) => key.replaceAll("-", "_");
+/** The fixed ids of a demo spirit and of its n-th batch (from 1). */
+export const demoSpiritId = (key: string) => `spr_demo_${seedId(key)}`;
+export const demoBatchId = (key: string, n: number) => `bat_demo_${seedId(key)}_${n}`;
 
 /**
  * Validates seed entries with the same schema the API uses (a bad entry fails at start, not later), and
@@ -24,7 +27,7 @@ export function seedRows(
   const batches: BatchRow[] = [];
   entries.forEach(({ key, batches: entryBatches, ...input }, i) => {
     const at = new Date(now.getTime() - i * 60_000).toISOString();
-    const id = `spr_demo_${seedId(key)}`;
+    const id = demoSpiritId(key);
     spirits.push({
       id,
       ...toSpiritColumns(SpiritInputSchema.parse(input)),
@@ -35,7 +38,7 @@ export function seedRows(
     });
     entryBatches?.forEach((b, n) => {
       batches.push({
-        id: `bat_demo_${seedId(key)}_${n + 1}`,
+        id: demoBatchId(key, n + 1),
         spiritId: id,
         ...toBatchColumns(BatchInputSchema.parse(b)),
         createdAt: at,

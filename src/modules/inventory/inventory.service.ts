@@ -15,6 +15,7 @@ import type { StockChanged } from "../../stock/events.ts";
 import { readSnapshot } from "../../stock/ledger.ts";
 import { snapshotFrom, snapshotReads } from "../../stock/spirit-state.ts";
 import type { Audit, Inventory, MovementQuery, StockChange } from "./inventory.schemas.ts";
+import { checkReceivingLimits } from "./receiving-limits.ts";
 
 /** What the inventory module needs from other modules (built in services.ts). */
 export interface InventoryPorts {
@@ -155,15 +156,14 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       throw new DomainError(
         "validation",
         `The operation names ${errors.length} unknown thing${errors.length === 1 ? "" : "s"}.`,
-        {
-          errors,
-        },
+        { errors },
       );
     }
+    if (change.type === "receive") await checkReceivingLimits(client, spiritId, change);
   }
 
   /** One typed staff operation on the spirit's stock, through its coordinator queue. */
-  async function applyChange(spiritId: string, actorId: string, change: StockChange) {
+  async function applyChange(spiritId: string, actorId: string | null, change: StockChange) {
     await validate(spiritId, change);
     const common = {
       spiritId,
