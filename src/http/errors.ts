@@ -23,6 +23,7 @@ export const STATUS_OF_CODE = {
   unavailable: 503,
   misconfigured: 500,
   error: 500,
+  "invalid-token": 401,
   "invalid-credentials": 401,
   "invalid-refresh-token": 401,
   "account-disabled": 403,

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { isStaff } from "../../http/auth.ts";
+import { invalidToken, isStaff } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { TokenError } from "../../http/tokens.ts";
 import type { SocketSession } from "../../http/web-sockets.ts";
@@ -26,9 +26,7 @@ async function audienceOf(c: Context<AppEnv>, token: string | undefined): Promis
       principal = await c.var.services.accounts.principalFor(await c.var.services.tokens.verify(token));
     } catch (err) {
       if (err instanceof TokenError) {
-        throw new ProblemError(401, `The token query parameter: ${err.message}`, {
-          headers: { "WWW-Authenticate": 'Bearer realm="angelshare"' },
-        });
+        throw invalidToken(`The token query parameter: ${err.message}`);
       }
       throw err;
     }
