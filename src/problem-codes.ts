@@ -68,6 +68,8 @@ export const PROBLEM_CODES = {
   "idempotency-key-reused": "the key was used with a different request.",
   "idempotency-key-in-flight": "a request with this key is still being processed.",
   "upgrade-required": "the path takes a WebSocket handshake.",
+  "too-many-streams":
+    "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

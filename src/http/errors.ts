@@ -58,6 +58,7 @@ export const STATUS_OF_CODE = {
   "idempotency-key-reused": 422,
   "idempotency-key-in-flight": 409,
   "upgrade-required": 426,
+  "too-many-streams": 429,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;
 
 export const problemFromDomain = (err: DomainError): ProblemError =>
