@@ -139,6 +139,7 @@ async function runServer(mode: "app" | "baseline") {
       LOG_LEVEL: "silent",
       // Every watcher connects from 127.0.0.1: the per-client limit would refuse most of them.
       RATE_LIMIT_PER_MINUTE: "0",
+      STOCK_STREAMS_PER_CLIENT: "0",
     });
     const database = await openLocalDatabase(config.DATABASE_URL);
     const logger = { log() {} };

@@ -82,6 +82,21 @@ export const configSchema = z
       16_777_216,
       "must be a whole number of bytes from 4096 to 16777216",
     ).default(65_536),
+    /**
+     * Stock WebSockets and event streams one client address may hold open at once (0: no cap). A shop
+     * floor behind one NAT shares an address, hence more than an account gets.
+     */
+    STOCK_STREAMS_PER_CLIENT: wholeNumber(
+      0,
+      1_000_000,
+      "must be a whole number of streams (0 turns the cap off)",
+    ).default(100),
+    /** Stock WebSockets and event streams one signed-in account may hold open at once (0: no cap). */
+    STOCK_STREAMS_PER_ACCOUNT: wholeNumber(
+      0,
+      1_000_000,
+      "must be a whole number of streams (0 turns the cap off)",
+    ).default(20),
     /** Who takes payments online: `manual` (none; staff record offline payments) or `stripe`. */
     PAYMENT_PROVIDER: z.enum(["manual", "stripe"]).default("manual"),
     STRIPE_SECRET_KEY: z

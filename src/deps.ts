@@ -65,8 +65,16 @@ export interface Mailer {
 
 /** Where a spirit's watchers live when it is not this process (Workers: the spirit's Durable Object). */
 export interface SpiritWatchers {
-  /** Takes an authenticated WebSocket handshake for the spirit and answers it (101 on success). */
-  forward(request: Request, spiritId: string, audience: "public" | "staff"): Promise<Response>;
+  /**
+   * Takes an authenticated WebSocket handshake for the spirit and answers it (101 on success); the owner
+   * is counted against the stream caps there (429 over them).
+   */
+  forward(
+    request: Request,
+    spiritId: string,
+    audience: "public" | "staff",
+    owner: { client?: string | undefined; account?: string | undefined },
+  ): Promise<Response>;
 }
 
 /** The files of Swagger UI the docs page loads. */

@@ -9,7 +9,7 @@ import { z } from "@hono/zod-openapi";
 export const PROBLEM_CODES = {
   // One per HTTP status, when nothing more precise applies.
   "bad-request": "400: the request cannot be read (for example, a body that is not valid JSON).",
-  unauthorized: "401: no valid access token, or an expired one.",
+  unauthorized: "401: no access token, where the operation needs one.",
   forbidden: "403: the caller's role or ownership does not allow this operation.",
   "not-found": "404: no such resource, or one the caller may not see; also an unknown path.",
   "method-not-allowed": "405: the path exists but not with this method (see `Allow`).",
@@ -24,6 +24,8 @@ export const PROBLEM_CODES = {
   misconfigured: "500: the server's configuration is invalid (Workers: a binding or variable is wrong).",
   error: "Any other status, without a code of its own.",
   // Authentication and accounts.
+  "invalid-token":
+    "401: the access token (or Authorization header) cannot be used: malformed, wrongly signed, expired, without `exp` or `iat`, issued in the future, or its account is disabled.",
   "invalid-credentials": "e-mail or password wrong (the same answer for both).",
   "invalid-refresh-token": "the refresh token is unknown, expired or already used (its family is revoked).",
   "account-disabled": "the account has been disabled by an admin.",
@@ -68,6 +70,8 @@ export const PROBLEM_CODES = {
   "idempotency-key-reused": "the key was used with a different request.",
   "idempotency-key-in-flight": "a request with this key is still being processed.",
   "upgrade-required": "the path takes a WebSocket handshake.",
+  "too-many-streams":
+    "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,13 +1,11 @@
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { RateLimiter } from "../deps.ts";
+import { type ClientAddress, clientAddressOf } from "./client-address.ts";
 import { ProblemError } from "./problem.ts";
 
 const WINDOW_MS = 60_000;
 const POLICY = "api";
-
-type ClientAddress = (request: Request, env: unknown) => string | undefined;
 
 /**
  * The general per-client limit on the API (`RATE_LIMIT_PER_MINUTE`, 0 turns it off). Every answer carries
@@ -25,7 +23,10 @@ export function apiRateLimit(options: {
   const budget = { limit: perMinute, windowMs: WINDOW_MS };
   const policy = `"${POLICY}";q=${perMinute};w=${WINDOW_MS / 1000}`;
   return createMiddleware<AppEnv>(async (c, next) => {
-    const decision = await limiter.take(`${POLICY}:client:${clientKey(c, clientAddress)}`, budget);
+    const decision = await limiter.take(
+      `${POLICY}:client:${clientAddressOf(c, clientAddress) ?? "unknown"}`,
+      budget,
+    );
     const reset = Math.ceil(decision.resetMs / 1000);
     // Set before the handler runs so that every answer, errors included, carries them.
     c.res.headers.set("RateLimit-Policy", policy);
@@ -40,14 +41,6 @@ export function apiRateLimit(options: {
     }
     await next();
   });
-}
-
-function clientKey(c: Context<AppEnv>, clientAddress: ClientAddress | undefined): string {
-  try {
-    return clientAddress?.(c.req.raw, c.env) ?? "unknown";
-  } catch {
-    return "unknown";
-  }
 }
 
 /** The 429 the document declares on every API operation (added by buildOpenApiDocument). */

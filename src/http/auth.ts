@@ -6,8 +6,13 @@ import { TokenError } from "./tokens.ts";
 
 export type Principal = { id: string; role: Role; email?: string };
 
-const unauthorized = (detail: string) =>
-  new ProblemError(401, detail, { headers: { "WWW-Authenticate": 'Bearer realm="angelshare"' } });
+const WWW_AUTHENTICATE = { "WWW-Authenticate": 'Bearer realm="angelshare"' };
+
+const unauthorized = (detail: string) => new ProblemError(401, detail, { headers: WWW_AUTHENTICATE });
+
+/** A token (or Authorization header) was sent but cannot be used: the client must get a new one. */
+export const invalidToken = (detail: string) =>
+  new ProblemError(401, detail, { code: "invalid-token", headers: WWW_AUTHENTICATE });
 
 /**
  * Reads the bearer token when there is one. A request without a token goes on anonymously; a request
@@ -18,13 +23,13 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   c.set("principal", undefined);
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthorized("The Authorization header must be `Bearer <token>`.");
+    if (!match) throw invalidToken("The Authorization header must be `Bearer <token>`.");
     try {
       const { tokens, accounts } = c.var.services;
       // Remembered a few seconds per token (accounts.service.ts): a disable through the API applies at once.
       c.set("principal", await accounts.principalForToken(match[1]!, (token) => tokens.verify(token)));
     } catch (err) {
-      if (err instanceof TokenError) throw unauthorized(err.message);
+      if (err instanceof TokenError) throw invalidToken(err.message);
       throw err;
     }
   }

@@ -23,6 +23,7 @@ export const STATUS_OF_CODE = {
   unavailable: 503,
   misconfigured: 500,
   error: 500,
+  "invalid-token": 401,
   "invalid-credentials": 401,
   "invalid-refresh-token": 401,
   "account-disabled": 403,
@@ -58,6 +59,7 @@ export const STATUS_OF_CODE = {
   "idempotency-key-reused": 422,
   "idempotency-key-in-flight": 409,
   "upgrade-required": 426,
+  "too-many-streams": 429,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;
 
 export const problemFromDomain = (err: DomainError): ProblemError =>

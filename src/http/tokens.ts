@@ -23,6 +23,8 @@ export type VerifiedToken = {
 export class TokenError extends Error {}
 
 const ROLES: readonly Role[] = ["customer", "staff", "admin"];
+/** How far another clock (a second server, the token CLI on a laptop) may run ahead of ours. */
+export const CLOCK_SKEW_SECONDS = 60;
 const LOCAL_ALGS = ["HS256", "ES256", "EdDSA", "RS256"];
 
 type Keys = { alg: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array };
@@ -90,12 +92,17 @@ export class TokenService {
         issuer: this.config.JWT_ISSUER,
         audience: this.config.JWT_AUDIENCE,
         algorithms: [keys.alg].filter((a) => LOCAL_ALGS.includes(a)),
+        // Ours always carry both: a token without them would be valid forever, whoever minted it.
+        requiredClaims: ["exp", "iat"],
         currentDate: this.now(),
       });
       return this.toVerified(payload, "local", payload.role);
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenError("The token has expired.");
+      if (err instanceof errors.JWTClaimValidationFailed && err.reason === "missing") {
+        throw new TokenError(`The token has no "${err.claim}" claim.`);
+      }
       throw new TokenError("The token is not valid.");
     }
   }
@@ -104,6 +111,7 @@ export class TokenService {
     const { payload } = await jwtVerify(token, this.jwks!, {
       issuer: this.config.OIDC_ISSUER,
       audience: this.config.OIDC_AUDIENCE,
+      requiredClaims: ["exp"],
       currentDate: this.now(),
     });
     return this.toVerified(payload, "oidc", readClaim(payload, this.config.OIDC_ROLE_CLAIM) ?? "customer");
@@ -112,6 +120,10 @@ export class TokenService {
   private toVerified(payload: JWTPayload, source: "local" | "oidc", role: unknown): VerifiedToken {
     if (!payload.sub) throw new TokenError("The token has no subject.");
     if (!ROLES.includes(role as Role)) throw new TokenError("The token names no known role.");
+    // jose checks `iat` only against a maximum age; one from the future would outlive its stated lifetime.
+    if (payload.iat !== undefined && payload.iat > this.now().getTime() / 1000 + CLOCK_SKEW_SECONDS) {
+      throw new TokenError("The token was issued in the future (its iat is ahead of our clock).");
+    }
     return {
       subject: payload.sub,
       role: role as Role,

@@ -35,7 +35,10 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
     const { config } = parseWorkerEnv(env);
     const logger = workerLogger(config);
     this.client = openWorkerDatabase(config).client;
-    this.sockets = spiritSockets(ctx, logger);
+    this.sockets = spiritSockets(ctx, logger, {
+      perClient: config.STOCK_STREAMS_PER_CLIENT,
+      perAccount: config.STOCK_STREAMS_PER_ACCOUNT,
+    });
     const events = createStockEventBus((err) =>
       logger.log("error", { msg: "stock broadcast failed", err: String(err) }),
     );

@@ -8,7 +8,9 @@
  *
  * Each socket is tagged with its audience (staff see the per-batch figures) and remembers, in its
  * attachment, the version of its snapshot: a watcher never gets a version lower than one it already has,
- * even across an eviction.
+ * even across an eviction. It is also tagged with its client's address and account, which the stream caps
+ * count (`ctx.getWebSockets(tag)`, exact across evictions). Each object counts only its own spirit's
+ * sockets: on Workers the caps hold per spirit, not across spirits (no isolate or object sees them all).
  */
 import type { Logger } from "../deps.ts";
 import type { StockChanged } from "./events.ts";
@@ -24,6 +26,12 @@ import {
 /** Set by the Worker's route on the forwarded upgrade, after it authenticated the caller. */
 export const AUDIENCE_HEADER = "X-Angelshare-Stock-Audience";
 export const SPIRIT_HEADER = "X-Angelshare-Spirit-Id";
+/** The watcher's address and account, set (or removed) by the Worker's route, for the stream caps. */
+export const CLIENT_HEADER = "X-Angelshare-Stream-Client";
+export const ACCOUNT_HEADER = "X-Angelshare-Stream-Account";
+
+/** Caps of sockets per client address and per account (0: none); over one, `accept` answers 429 `{ scope, limit }`. */
+export type SocketCaps = { perClient: number; perAccount: number };
 
 const PING_TEXT = JSON.stringify({ type: "ping" });
 const POLICY_VIOLATION = 1008;
@@ -44,7 +52,7 @@ export type SpiritSockets = {
   count(): number;
 };
 
-export function spiritSockets(ctx: DurableObjectState, logger: Logger): SpiritSockets {
+export function spiritSockets(ctx: DurableObjectState, logger: Logger, caps: SocketCaps): SpiritSockets {
   // The runtime answers the canonical ping itself: an idle watcher's keep-alive never wakes the object.
   ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
 
@@ -79,6 +87,24 @@ export function spiritSockets(ctx: DurableObjectState, logger: Logger): SpiritSo
     return b.level <= BURST;
   };
 
+  /** The owner's tags, and the cap one of them is at (then the socket must be refused). */
+  const ownerOf = (request: Request) => {
+    const tags: string[] = [];
+    let full: { scope: "client" | "account"; limit: number } | undefined;
+    const owners = [
+      ["client", request.headers.get(CLIENT_HEADER), caps.perClient],
+      ["account", request.headers.get(ACCOUNT_HEADER), caps.perAccount],
+    ] as const;
+    for (const [scope, id, limit] of owners) {
+      if (!id || limit <= 0) continue;
+      const tag = `${scope}:${id}`.slice(0, 256); // the runtime's longest tag
+      if (!full && ctx.getWebSockets(tag).length >= limit) full = { scope, limit };
+      tags.push(tag);
+    }
+    return { tags, full };
+  };
+  const refuse = (full: { scope: string; limit: number }) => Response.json(full, { status: 429 });
+
   return {
     async accept(request, snapshot) {
       if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
@@ -88,11 +114,17 @@ export function spiritSockets(ctx: DurableObjectState, logger: Logger): SpiritSo
         });
       }
       const audience: Audience = request.headers.get(AUDIENCE_HEADER) === "staff" ? "staff" : "public";
+      // Checked before the read (a flood of refused upgrades costs no database read) and again after it,
+      // since other upgrades may have been accepted while it was awaited.
+      const before = ownerOf(request);
+      if (before.full) return refuse(before.full);
       const read = await snapshot();
+      const owner = ownerOf(request);
+      if (owner.full) return refuse(owner.full);
       // Nothing runs between here and the send: the socket gets its snapshot before any broadcast.
       const state = latest && latest.version > read.version ? latest : read;
       const { 0: client, 1: server } = new WebSocketPair();
-      ctx.acceptWebSocket(server, [audience]);
+      ctx.acceptWebSocket(server, [audience, ...owner.tags]);
       server.serializeAttachment({ audience, version: state.version } satisfies Attachment);
       sent.set(server, state.version);
       send(server, text(state, "snapshot", audience));

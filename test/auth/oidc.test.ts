@@ -49,12 +49,19 @@ afterAll(() => {
   jwks.stop(true);
 });
 
-type Claims = { sub?: string; email?: string; roles?: string[]; iss?: string; aud?: string; exp?: number };
+type Claims = {
+  sub?: string;
+  email?: string;
+  roles?: string[];
+  iss?: string;
+  aud?: string;
+  exp?: number | null;
+};
 
-/** A provider token, valid unless the test changes something. */
+/** A provider token, valid unless the test changes something (`exp: null` leaves the expiry out). */
 function providerToken(claims: Claims = {}, key: CryptoKey = providerKey, kid = KID) {
   const now = Math.floor(clock.now().getTime() / 1000);
-  return new SignJWT({
+  const jwt = new SignJWT({
     ...(claims.email ? { email: claims.email } : {}),
     ...(claims.roles ? { realm_access: { roles: claims.roles } } : {}),
   })
@@ -62,9 +69,9 @@ function providerToken(claims: Claims = {}, key: CryptoKey = providerKey, kid = 
     .setSubject(claims.sub ?? "user-123")
     .setIssuer(claims.iss ?? ISSUER)
     .setAudience(claims.aud ?? AUDIENCE)
-    .setIssuedAt(now)
-    .setExpirationTime(claims.exp ?? now + 300)
-    .sign(key);
+    .setIssuedAt(now);
+  if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? now + 300);
+  return jwt.sign(key);
 }
 
 const get = (path: string, token: string) =>
@@ -168,6 +175,25 @@ describe("OpenID Connect tokens", () => {
     const res = await get("/api/v1/customers/me", token);
     expect(res.status).toBe(401);
     expect((await res.json()).detail).toContain("expired");
+  });
+
+  test("a token without an expiry, or issued a day ahead, is refused", async () => {
+    const res = await get("/api/v1/customers/me", await providerToken({ sub: "gina", exp: null }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      code: "invalid-token",
+      detail: 'The token has no "exp" claim.',
+    });
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const ahead = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: KID, typ: "JWT" })
+      .setSubject("gina")
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now + 86_400)
+      .setExpirationTime(now + 86_400 + 300)
+      .sign(providerKey);
+    expect((await get("/api/v1/customers/me", ahead)).status).toBe(401);
   });
 
   test("a disabled account refuses its provider's tokens", async () => {

@@ -15,21 +15,21 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("
 const me = (token: string) =>
   t.call("GET", "/api/v1/customers/me", { headers: { Authorization: `Bearer ${token}` } });
 
-/** A token signed with `secret`, with our claims unless the test changes one. */
+/** A token signed with `secret`, with our claims unless the test changes one (`null`: the claim is left out). */
 async function signed(
   subject: string,
-  claims: { iss?: string; aud?: string; exp?: number } = {},
+  claims: { iss?: string; aud?: string; exp?: number | null; iat?: number | null } = {},
   secret = SECRET,
 ) {
   const now = Math.floor(clock.now().getTime() / 1000);
-  return new SignJWT({ role: "customer" })
+  const jwt = new SignJWT({ role: "customer" })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(subject)
     .setIssuer(claims.iss ?? "angelshare")
-    .setAudience(claims.aud ?? "angelshare-api")
-    .setIssuedAt(now)
-    .setExpirationTime(claims.exp ?? now + 600)
-    .sign(new TextEncoder().encode(secret));
+    .setAudience(claims.aud ?? "angelshare-api");
+  if (claims.iat !== null) jwt.setIssuedAt(claims.iat ?? now);
+  if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? now + 600);
+  return jwt.sign(new TextEncoder().encode(secret));
 }
 
 async function expectRefused(token: string) {
@@ -37,7 +37,9 @@ async function expectRefused(token: string) {
   expect(res.status).toBe(401);
   expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
   expect(res.headers.get("Content-Type")).toBe("application/problem+json");
-  return (await res.json()).detail as string;
+  const problem = await res.json();
+  expect(problem.code).toBe("invalid-token");
+  return problem.detail as string;
 }
 
 describe("our own access tokens", () => {
@@ -88,6 +90,22 @@ describe("our own access tokens", () => {
     expect((await me(customer.token)).status).toBe(200);
     clock.advance(15 * 60_000 + 1000);
     expect(await expectRefused(customer.token)).toContain("expired");
+  });
+
+  test("a token without an expiry, or without an issue time, is refused even with the right signature", async () => {
+    const customer = await t.signIn("customer");
+    expect(await expectRefused(await signed(customer.id, { exp: null }))).toContain('"exp"');
+    expect(await expectRefused(await signed(customer.id, { iat: null }))).toContain('"iat"');
+  });
+
+  test("a token issued in the future is refused beyond a minute of clock skew", async () => {
+    const customer = await t.signIn("customer");
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const dayAhead = await signed(customer.id, { iat: now + 86_400, exp: now + 86_400 + 600 });
+    expect(await expectRefused(dayAhead)).toContain("future");
+    expect(await expectRefused(await signed(customer.id, { iat: now + 61 }))).toContain("future");
+    // Another server's clock a little ahead of ours is fine.
+    expect((await me(await signed(customer.id, { iat: now + 30 }))).status).toBe(200);
   });
 
   test("a token for an account that was disabled or never existed is refused", async () => {

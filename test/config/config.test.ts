@@ -37,6 +37,8 @@ describe("defaults", () => {
       REFRESH_TOKEN_TTL: 30 * 86400,
       CORS_ORIGINS: [],
       RATE_LIMIT_PER_MINUTE: 600,
+      STOCK_STREAMS_PER_CLIENT: 100,
+      STOCK_STREAMS_PER_ACCOUNT: 20,
       LOG_LEVEL: "info",
       SEED_DEMO: true,
     });

@@ -6,6 +6,7 @@ import net from "node:net";
 import type { Clock, Timers } from "../../src/deps.ts";
 import { createBunSockets } from "../../src/runtime/bun-sockets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 export type StockServer = TestApp & {
   base: string;
@@ -19,7 +20,13 @@ export async function startStockServer(
 ): Promise<StockServer> {
   const env: Record<string, string> = { STOCK_STREAM_HEARTBEAT_MS: "60000", ...options.env };
   const sockets = createBunSockets({ backlogBytes: Number(env.STOCK_STREAM_BACKLOG_BYTES ?? 65536) });
-  const deps = { sockets: sockets.port, ...(options.timers && { timers: options.timers }) };
+  const deps = {
+    sockets: sockets.port,
+    // As src/runtime/bun.ts: clients told apart by address (the stream caps count by it).
+    clientAddress: (request: Request, env: unknown) =>
+      (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
+    ...(options.timers && { timers: options.timers }),
+  };
   const t = await createTestApp({ env, clock: options.clock, deps });
   const server = Bun.serve({
     port: 0,
@@ -220,6 +227,40 @@ function parseEvent(block: string): SseEvent {
     else if (line.startsWith("retry: ")) event.retry = Number(line.slice(7));
   }
   return event;
+}
+
+/**
+ * A WebSocket handshake by hand, so that a refusal's status, headers and JSON body can be read (a
+ * WebSocket client only reports that it failed). The connection is dropped once the answer is in.
+ */
+export async function handshake(base: string, path: string) {
+  const socket = net.connect(Number(new URL(base).port), "127.0.0.1");
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  );
+  let text = "";
+  socket.on("data", (d: Buffer) => {
+    text += d.toString("utf8");
+  });
+  // The head, and for a refusal its whole body (Content-Length).
+  await waitFor(
+    () => {
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) return false;
+      const length = Number(/^content-length: (\d+)/im.exec(text)?.[1] ?? 0);
+      return text.startsWith("HTTP/1.1 101") || text.length >= end + 4 + length;
+    },
+    { what: "the handshake's answer" },
+  );
+  socket.destroy();
+  const [head, body] = text.split("\r\n\r\n") as [string, string];
+  return {
+    status: Number(head.split(" ")[1]),
+    header: (name: string) => new RegExp(`^${name}: (.*)$`, "im").exec(head)?.[1]?.trim(),
+    body: body && !head.startsWith("HTTP/1.1 101") ? JSON.parse(body) : undefined,
+  };
 }
 
 /**

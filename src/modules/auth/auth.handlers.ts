@@ -1,16 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
+import { clientAddressOf } from "../../http/client-address.ts";
 import type { LoginRoute, LogoutRoute, RefreshRoute, RegisterRoute } from "./auth.routes.ts";
 
 /** The caller as the runtime sees it, for per-client limits; one shared key when the runtime cannot say. */
-function clientOf(c: Context<AppEnv>): string {
-  try {
-    return c.var.deps.clientAddress?.(c.req.raw, c.env) ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
+const clientOf = (c: Context<AppEnv>): string => clientAddressOf(c, c.var.deps.clientAddress) ?? "unknown";
 
 export const register: RouteHandler<RegisterRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.auth.register(c.req.valid("json"), clientOf(c)), 202);

@@ -19,6 +19,7 @@ import type { StockChanged, StockEventBus } from "../../stock/events.ts";
 import { type Audience, errorText, MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
 import { Channel, encodeText, type Subscription, sseFrame, topicOf } from "./channel.ts";
 import { StockEventSink } from "./event-stream.ts";
+import { type StreamLease, StreamQuota } from "./stream-quota.ts";
 import { POLICY_VIOLATION, type SocketHub, WatchedSocket } from "./watched-socket.ts";
 
 /** The spirit's current stock, or undefined when there is no such spirit. */
@@ -72,6 +73,8 @@ export function createStockHub(options: StockHubOptions) {
   let sweepsSinceBeat = 0;
   let busy = false;
   let closed = false;
+  /** The streams each client and account hold, across every app built over this hub. */
+  const quota = new StreamQuota(options.now);
 
   const stopListening = options.events.subscribeAll(onEvent);
 
@@ -313,20 +316,32 @@ export function createStockHub(options: StockHubOptions) {
   }
 
   return {
+    quota,
+
     /** The session of a socket that watches one spirit; its snapshot is the first message. */
-    spiritSession(spiritId: string, audience: Audience) {
-      return new WatchedSocket(hub, audience, spiritId);
+    spiritSession(spiritId: string, audience: Audience, lease?: StreamLease) {
+      return new WatchedSocket(hub, audience, spiritId, lease);
     },
 
     /** The session of a socket that watches the spirits it subscribes to. */
-    multiSession(audience: Audience) {
-      return new WatchedSocket(hub, audience);
+    multiSession(audience: Audience, lease?: StreamLease) {
+      return new WatchedSocket(hub, audience, undefined, lease);
     },
 
-    /** One spirit's stock as Server-Sent Events, from the snapshot (or from `lastEventId`, if current). */
-    eventStream(spiritId: string, audience: Audience, lastEventId?: number): ReadableStream<Uint8Array> {
+    /**
+     * One spirit's stock as Server-Sent Events, from the snapshot (or from `lastEventId`, if current).
+     * The lease, if any, is released when the stream ends.
+     */
+    eventStream(
+      spiritId: string,
+      audience: Audience,
+      lastEventId?: number,
+      lease?: StreamLease,
+    ): ReadableStream<Uint8Array> {
       const ch = channelOf(spiritId);
+      lease?.open();
       const sink = new StockEventSink(ch, audience, lastEventId, (s) => {
+        lease?.release();
         sinks.delete(s);
         ch.sinks.delete(s);
         release(ch);

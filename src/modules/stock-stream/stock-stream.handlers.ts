@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { isStaff } from "../../http/auth.ts";
+import { invalidToken, isStaff } from "../../http/auth.ts";
+import { clientAddressOf } from "../../http/client-address.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { TokenError } from "../../http/tokens.ts";
 import type { SocketSession } from "../../http/web-sockets.ts";
@@ -13,27 +14,39 @@ import type {
   WatchSpiritStockRoute,
   WatchStockRoute,
 } from "./stock-stream.routes.ts";
+import type { StreamLease, StreamOwner } from "./stream-quota.ts";
+
+type Watcher = { audience: Audience; owner: StreamOwner };
 
 /**
  * Who is watching: the bearer token (already checked by the app's middleware) or the `token` query
  * parameter, which browsers must use for WebSockets and EventSource. A bad token is refused (401) rather
- * than taken as anonymous, so a client never mistakes a broken token for being signed out.
+ * than taken as anonymous, so a client never mistakes a broken token for being signed out. The owner is
+ * what the stream caps count by.
  */
-async function audienceOf(c: Context<AppEnv>, token: string | undefined): Promise<Audience> {
+async function watcherOf(c: Context<AppEnv>, token: string | undefined): Promise<Watcher> {
   let principal = c.var.principal;
   if (!principal && token !== undefined) {
     try {
       principal = await c.var.services.accounts.principalFor(await c.var.services.tokens.verify(token));
     } catch (err) {
-      if (err instanceof TokenError) {
-        throw new ProblemError(401, `The token query parameter: ${err.message}`, {
-          headers: { "WWW-Authenticate": 'Bearer realm="angelshare"' },
-        });
-      }
+      if (err instanceof TokenError) throw invalidToken(`The token query parameter: ${err.message}`);
       throw err;
     }
   }
-  return isStaff(principal) ? "staff" : "public";
+  return {
+    audience: isStaff(principal) ? "staff" : "public",
+    owner: { client: clientAddressOf(c, c.var.deps.clientAddress), account: principal?.id },
+  };
+}
+
+/** A slot under the caller's stream caps, or the 429 that says which cap is full. */
+function takeStreamSlot(c: Context<AppEnv>, owner: StreamOwner) {
+  const { config } = c.var.deps;
+  return c.var.services.stockStream.hub.quota.take(owner, {
+    perClient: config.STOCK_STREAMS_PER_CLIENT,
+    perAccount: config.STOCK_STREAMS_PER_ACCOUNT,
+  });
 }
 
 async function requireSpirit(c: Context<AppEnv>, id: string) {
@@ -59,13 +72,19 @@ function notOnWorkers(c: Context<AppEnv>, what: string) {
   }
 }
 
-/** Hands the request to the runtime's WebSocket upgrade, or says why it cannot be one. */
-function upgrade(c: Context<AppEnv>, session: SocketSession): Response {
+/**
+ * Hands the request to the runtime's WebSocket upgrade, or says why it cannot be one. The session is made
+ * only once the caller got a slot under the stream caps, and the slot goes back if the upgrade fails.
+ */
+function upgrade(c: Context<AppEnv>, owner: StreamOwner, session: (lease: StreamLease) => SocketSession) {
   const sockets = c.var.deps.sockets;
   if (!sockets) {
     throw new ProblemError(501, "This server has no WebSockets; use the Server-Sent Events stream instead.");
   }
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !sockets.upgrade(c.req.raw, session)) {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
+  const lease = takeStreamSlot(c, owner);
+  if (!sockets.upgrade(c.req.raw, session(lease))) {
+    lease.release();
     throw upgradeRequired();
   }
   // The runtime has taken the connection over; this answer is never sent.
@@ -74,33 +93,37 @@ function upgrade(c: Context<AppEnv>, session: SocketSession): Response {
 
 export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const audience = await audienceOf(c, c.req.valid("query").token);
+  const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
   const watchers = c.var.deps.spiritWatchers;
   if (watchers) {
-    // Workers: the spirit's Durable Object accepts the socket (after the checks above, made here).
+    // Workers: the spirit's Durable Object accepts the socket (after the checks above, made here), and
+    // counts its own sockets against the stream caps.
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
-    return watchers.forward(c.req.raw, id, audience);
+    return watchers.forward(c.req.raw, id, audience, owner);
   }
-  return upgrade(c, c.var.services.stockStream.hub.spiritSession(id, audience));
+  const hub = c.var.services.stockStream.hub;
+  return upgrade(c, owner, (lease) => hub.spiritSession(id, audience, lease));
 };
 
 export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
-  const audience = await audienceOf(c, c.req.valid("query").token);
+  const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   notOnWorkers(c, "The multi-spirit socket");
-  return upgrade(c, c.var.services.stockStream.hub.multiSession(audience));
+  const hub = c.var.services.stockStream.hub;
+  return upgrade(c, owner, (lease) => hub.multiSession(audience, lease));
 };
 
 export const streamSpiritStock: RouteHandler<StreamSpiritStockRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const lastEventId = c.req.valid("header")["last-event-id"];
-  const audience = await audienceOf(c, c.req.valid("query").token);
+  const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
   notOnWorkers(c, "The Server-Sent Events stream");
   const stream = c.var.services.stockStream.hub.eventStream(
     id,
     audience,
     lastEventId === undefined ? undefined : Number(lastEventId),
+    takeStreamSlot(c, owner),
   );
   return new Response(stream, {
     status: 200,

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
+import { RATE_LIMITED_RESPONSE } from "../../http/api-rate-limit.ts";
 import { jsonContent, problemResponses } from "../../http/openapi.ts";
 import { ProblemSchema } from "../../http/problem.ts";
 import { MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
@@ -43,6 +44,15 @@ const LastEventIdSchema = z.object({
     }),
 });
 
+/** Declared on each stream: the app-wide rate limit's 429, which here also says "too many streams". */
+const tooManyStreams = {
+  429: {
+    ...RATE_LIMITED_RESPONSE,
+    description:
+      "Too many requests from this client, or too many open streams: the client's address or account already holds as many stock streams (WebSockets and event streams together) as the server allows (`code` `too-many-streams`, with `scope` and `limit`). Close one, or wait `Retry-After` seconds.",
+  },
+};
+
 const upgradeResponses = {
   101: {
     description:
@@ -67,6 +77,7 @@ export const watchSpiritStock = createRoute({
   responses: {
     ...upgradeResponses,
     ...problemResponses(401, 404, 422),
+    ...tooManyStreams,
   },
 });
 
@@ -82,6 +93,7 @@ export const watchStock = createRoute({
   responses: {
     ...upgradeResponses,
     ...problemResponses(401, 422),
+    ...tooManyStreams,
   },
 });
 
@@ -108,6 +120,7 @@ export const streamSpiritStock = createRoute({
       },
     },
     ...problemResponses(401, 404, 422),
+    ...tooManyStreams,
     501: problem(
       "Not Implemented: Server-Sent Events are served by Bun deployments only; on Cloudflare Workers watch the spirit on its WebSocket.",
     ),

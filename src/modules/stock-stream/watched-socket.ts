@@ -16,6 +16,7 @@ import {
   StockPingMessageSchema,
 } from "../../stock/messages.ts";
 import type { Subscription } from "./channel.ts";
+import type { StreamLease } from "./stream-quota.ts";
 
 /** What a socket asks of the hub. */
 export interface SocketHub {
@@ -65,10 +66,13 @@ export class WatchedSocket implements SocketSession {
     readonly audience: Audience,
     /** The one spirit of a `/spirits/{id}/stock/ws` socket; undefined for the multi-spirit socket. */
     readonly spiritId?: string,
+    /** The socket's slot under its client's and account's caps (stream-quota.ts). */
+    private readonly lease?: StreamLease,
   ) {}
 
   onOpen(ws: ServerSocket) {
     this.ws = ws;
+    this.lease?.open();
     this.hub.opened(this);
     if (this.spiritId !== undefined) void this.hub.subscribe(this, [this.spiritId]);
   }
@@ -109,6 +113,7 @@ export class WatchedSocket implements SocketSession {
   }
 
   onClose() {
+    this.lease?.release();
     if (this.closed && !this.ws) return;
     this.closed = true;
     this.hub.closed(this);
