@@ -4,13 +4,8 @@
 import { createApp } from "../app.ts";
 import { parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
-import { type Deps, jsonLogger, systemClock } from "../deps.ts";
-import { createMemoryRateLimiter } from "../http/rate-limit.ts";
-import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
-import { createBunPasswords } from "../runtime/bun-passwords.ts";
+import { localDeps } from "../runtime/local-deps.ts";
 import { buildServices } from "../services.ts";
-import { createStockEventBus } from "../stock/events.ts";
-import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
 
 const config = parseConfig({
   NODE_ENV: "development",
@@ -20,24 +15,7 @@ const config = parseConfig({
   RATE_LIMIT_PER_MINUTE: "0",
 });
 const database = await openLocalDatabase(config.DATABASE_URL);
-const logger = jsonLogger(config.LOG_LEVEL);
-const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
-const deps: Deps = {
-  config,
-  ...database,
-  clock: systemClock,
-  passwords: createBunPasswords(config.PASSWORD_HASH),
-  logger,
-  stockEvents,
-  stock: createLocalStockCoordinator({
-    client: database.client,
-    clock: systemClock,
-    events: stockEvents,
-    logger,
-  }),
-  rateLimiter: createMemoryRateLimiter(systemClock),
-  payments: paymentProviderFrom(config),
-};
+const deps = localDeps(config, database);
 const app = createApp(deps, buildServices(deps));
 const response = await app.request("/api/v1/openapi.json");
 if (response.status !== 200) {

@@ -2,19 +2,15 @@
 import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
-import { type Deps, jsonLogger, logMailer, systemClock } from "../deps.ts";
+import { type Deps, logMailer } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
-import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
-import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
-import { createStockEventBus } from "../stock/events.ts";
-import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
-import { createBunPasswords } from "./bun-passwords.ts";
 import { createBunSockets } from "./bun-sockets.ts";
+import { localDeps } from "./local-deps.ts";
 
 let config: ReturnType<typeof parseConfig>;
 try {
@@ -28,24 +24,11 @@ try {
 }
 
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-const logger = jsonLogger(config.LOG_LEVEL);
-const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
+const localParts = localDeps(config, database);
+const { logger } = localParts;
 const deps: Deps = {
-  config,
-  ...database,
-  clock: systemClock,
-  passwords: createBunPasswords(config.PASSWORD_HASH),
-  logger,
-  stockEvents,
-  stock: createLocalStockCoordinator({
-    client: database.client,
-    clock: systemClock,
-    events: stockEvents,
-    logger,
-  }),
-  rateLimiter: createMemoryRateLimiter(systemClock),
-  payments: paymentProviderFrom(config),
+  ...localParts,
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
   // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).

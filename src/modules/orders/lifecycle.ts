@@ -4,18 +4,16 @@ import { DomainError, invalidFields } from "../../domain-error.ts";
 import { isStaff } from "../../http/auth.ts";
 import { insertShipment, othersLeftToShip } from "./fulfilment.records.ts";
 import { alreadyDone, canMove, refusedTransition, transitionFor } from "./order-lifecycle.ts";
-import type { Actor, OrdersContext } from "./orders.context.ts";
+import { type Actor, nowIso, type OrdersContext } from "./orders.context.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import type { Order, ShipInput } from "./orders.schemas.ts";
 import { owePaymentsBack } from "./payments.records.ts";
 import { orderView, visibleRow } from "./reading.ts";
 import { refundOwedPayments } from "./refunds.ts";
 
-const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
-
 /** A change lost a race: the order's state now says why. */
 async function movedOn(ctx: OrdersContext, actor: Actor, id: string, name: "cancel" | "ship" | "deliver") {
-  const fresh = effectiveStatus(await visibleRow(ctx, actor, id), nowOf(ctx));
+  const fresh = effectiveStatus(await visibleRow(ctx, actor, id), nowIso(ctx));
   if (transitionFor(name, fresh) === "done") return orderView(ctx, id);
   throw refusedTransition(name, fresh);
 }
@@ -31,7 +29,7 @@ export async function cancelOrder(
   reason?: string,
 ): Promise<Order> {
   const row = await visibleRow(ctx, actor, id);
-  const now = nowOf(ctx);
+  const now = nowIso(ctx);
   const status = effectiveStatus(row, now);
   if (transitionFor("cancel", status) === "done") return orderView(ctx, id);
   const paid = status === "confirmed";
@@ -66,7 +64,7 @@ export async function shipOrder(
   parcel: ShipInput,
 ): Promise<Order> {
   const row = await visibleRow(ctx, actor, id);
-  const now = nowOf(ctx);
+  const now = nowIso(ctx);
   const status = effectiveStatus(row, now);
   if (!parcel.lineIds && alreadyDone("ship", status)) return orderView(ctx, id);
   if (!canMove("ship", status)) throw refusedTransition("ship", status);
@@ -102,7 +100,7 @@ export async function shipOrder(
 /** The carrier handed the bottles over: nothing moves in stock (they left at shipping). */
 export async function deliverOrder(ctx: OrdersContext, actor: Actor, id: string): Promise<Order> {
   const row = await visibleRow(ctx, actor, id);
-  const now = nowOf(ctx);
+  const now = nowIso(ctx);
   if (transitionFor("deliver", effectiveStatus(row, now)) === "done") return orderView(ctx, id);
   const moved = await commitOrderChange(
     ctx.deps.client,

@@ -17,3 +17,6 @@ export type OrdersContext = {
 export type Actor = Pick<Principal, "id" | "role">;
 
 export const DEFAULT_HOLD_MINUTES = 15;
+
+/** The context's clock now, as the ISO-8601 UTC string the rows store. */
+export const nowIso = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();

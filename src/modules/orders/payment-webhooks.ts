@@ -7,7 +7,7 @@ import { newId } from "../../db/ids.ts";
 import { type PaymentProviderName, paymentEvents } from "../../db/schema/payments.ts";
 import { type ProviderEvent, type ProviderPayment, WebhookSignatureError } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
-import type { OrdersContext } from "./orders.context.ts";
+import { nowIso, type OrdersContext } from "./orders.context.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import { insertPayment, paymentByRef, setPaymentStatus } from "./payments.records.ts";
 import { applyPayment } from "./payments.ts";
@@ -18,8 +18,6 @@ import { refundOwedPayments } from "./refunds.ts";
 const RETRYABLE = "refund-failed";
 
 type Decision = { verdict: string; orderId: string | null };
-
-const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
 
 export async function receiveWebhook(
   ctx: OrdersContext,
@@ -59,7 +57,7 @@ export async function receiveWebhook(
     providerRef: event.payment?.providerRef ?? null,
     payload: event.payload,
     verdict,
-    receivedAt: nowOf(ctx),
+    receivedAt: nowIso(ctx),
   };
   await deps.db
     .insert(paymentEvents)
@@ -87,7 +85,7 @@ async function decide(
   const known = await paymentByRef(ctx.deps.db, provider, p.providerRef);
   const orderId = known?.orderId ?? p.orderId;
   const order = orderId ? await findOrderRow(ctx, orderId) : undefined;
-  const now = nowOf(ctx);
+  const now = nowIso(ctx);
 
   if (p.outcome !== "succeeded") {
     // A late failure of a payment that has since succeeded (events arrive in any order) changes nothing.

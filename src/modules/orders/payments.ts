@@ -12,9 +12,9 @@ import type { PaymentProvider } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { expireDue } from "./expiry.ts";
 import { alreadyDone, canMove, refusedTransition } from "./order-lifecycle.ts";
-import type { Actor, OrdersContext } from "./orders.context.ts";
+import { type Actor, nowIso, type OrdersContext } from "./orders.context.ts";
 import type { SpiritForOrder } from "./orders.ports.ts";
-import { holdExpired } from "./orders.problems.ts";
+import { holdExpired, orderNotFound } from "./orders.problems.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
 import type { Order } from "./orders.schemas.ts";
 import {
@@ -40,8 +40,6 @@ export type IncomingPayment = {
 };
 
 export type Applied = { ok: true; order: Order } | { ok: false; refusal: DomainError };
-
-const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
 
 /** The customer may still buy what they ordered, where it goes (their date of birth may have changed). */
 async function stillLegal(ctx: OrdersContext, row: OrderRow): Promise<DomainError | null> {
@@ -113,7 +111,7 @@ export async function applyPayment(
 ): Promise<Applied> {
   const { deps } = ctx;
   let row = await findOrderRow(ctx, orderId);
-  if (!row) return { ok: false, refusal: new DomainError("not-found", `Order ${orderId} was not found.`) };
+  if (!row) return { ok: false, refusal: orderNotFound(orderId) };
   if (payment.amountMinor !== row.totalMinor || payment.currency !== row.currency) {
     deps.logger.log("error", {
       msg: "payment refused: not the order's total",
@@ -139,7 +137,7 @@ export async function applyPayment(
   if (illegal) return { ok: false, refusal: illegal };
 
   for (let attempt = 0; attempt < 2; attempt++) {
-    const now = nowOf(ctx);
+    const now = nowIso(ctx);
     const status = effectiveStatus(row, now);
     if (status === "expired") {
       if (!(await holdAgain(ctx, row, actorId))) return { ok: false, refusal: holdExpired(row.expiresAt) };
@@ -168,7 +166,7 @@ export async function applyPayment(
     if (outcome.ok) return { ok: true, order: await orderView(ctx, orderId) };
     // Lost a race: the order's own state says why (a cancel that released the holds is not an expiry).
     row = (await findOrderRow(ctx, orderId))!;
-    const fresh = effectiveStatus(row, nowOf(ctx));
+    const fresh = effectiveStatus(row, nowIso(ctx));
     if (fresh !== "expired" && !(fresh === "reserved" && outcome.code === "hold-expired")) {
       return { ok: false, refusal: refusedTransition("pay", fresh) };
     }
@@ -202,7 +200,7 @@ export async function recordManualPayment(
  */
 export async function confirmOrder(ctx: OrdersContext, actor: Actor, id: string, reference?: string) {
   const row = await visibleRow(ctx, actor, id);
-  if (alreadyDone("pay", effectiveStatus(row, nowOf(ctx)))) return orderView(ctx, id);
+  if (alreadyDone("pay", effectiveStatus(row, nowIso(ctx)))) return orderView(ctx, id);
   const applied = await applyPayment(
     ctx,
     id,
@@ -219,7 +217,7 @@ export async function confirmOrder(ctx: OrdersContext, actor: Actor, id: string,
   );
   if (!applied.ok) {
     // A retry that lost to another confirm: the order is paid, as asked.
-    const fresh = effectiveStatus((await findOrderRow(ctx, id))!, nowOf(ctx));
+    const fresh = effectiveStatus((await findOrderRow(ctx, id))!, nowIso(ctx));
     if (alreadyDone("pay", fresh) && applied.refusal.code === "order-status") return orderView(ctx, id);
     throw applied.refusal;
   }
@@ -230,7 +228,7 @@ export async function confirmOrder(ctx: OrdersContext, actor: Actor, id: string,
 export async function startCheckout(ctx: OrdersContext, actor: Actor, id: string): Promise<Checkout> {
   const { deps } = ctx;
   const row = await visibleRow(ctx, actor, id);
-  const status = effectiveStatus(row, nowOf(ctx));
+  const status = effectiveStatus(row, nowIso(ctx));
   if (status !== "reserved") throw refusedTransition("pay", status);
   const provider = deps.payments;
   let started: Awaited<ReturnType<PaymentProvider["startPayment"]>>;
@@ -254,7 +252,7 @@ export async function startCheckout(ctx: OrdersContext, actor: Actor, id: string
     const known = await paymentByRef(deps.db, provider.name, started.providerRef);
     paymentId = known?.id ?? newId("pay");
     if (!known) {
-      const now = nowOf(ctx);
+      const now = nowIso(ctx);
       await commitOrderChange(
         deps.client,
         insertPayment({

@@ -3,14 +3,12 @@ import type { PaymentProviderName, PaymentRow } from "../../db/schema/payments.t
 import type { PaymentProvider } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { alreadyDone, canMove, refusedTransition } from "./order-lifecycle.ts";
-import type { Actor, OrdersContext } from "./orders.context.ts";
+import { type Actor, nowIso, type OrdersContext } from "./orders.context.ts";
 import { commitOrderChange, effectiveStatus, transition } from "./orders.records.ts";
 import { manualPayments } from "./payment-providers/manual.ts";
 import { paymentsOf, setPaymentStatus } from "./payments.records.ts";
 import { listPayments } from "./payments.ts";
 import { findOrderRow, visibleRow } from "./reading.ts";
-
-const nowOf = (ctx: OrdersContext) => ctx.deps.clock.now().toISOString();
 
 export function providerNamed(ctx: OrdersContext, name: PaymentProviderName): PaymentProvider {
   if (name === "manual") return manualPayments;
@@ -19,7 +17,7 @@ export function providerNamed(ctx: OrdersContext, name: PaymentProviderName): Pa
 }
 
 async function refundOne(ctx: OrdersContext, p: PaymentRow, reason: string): Promise<boolean> {
-  const now = nowOf(ctx);
+  const now = nowIso(ctx);
   try {
     const { refundRef } = await providerNamed(ctx, p.provider).refund({
       providerRef: p.providerRef,
@@ -61,10 +59,10 @@ export async function refundOwedPayments(
   for (const p of owed) all = (await refundOne(ctx, p, reason)) && all;
   if (all && owed.length) {
     const row = await findOrderRow(ctx, orderId);
-    if (row && canMove("refund", effectiveStatus(row, nowOf(ctx)))) {
+    if (row && canMove("refund", effectiveStatus(row, nowIso(ctx)))) {
       await commitOrderChange(
         ctx.deps.client,
-        transition(orderId, "refund", { actorId, note: reason, now: nowOf(ctx) }),
+        transition(orderId, "refund", { actorId, note: reason, now: nowIso(ctx) }),
       );
     }
   }
@@ -74,7 +72,7 @@ export async function refundOwedPayments(
 /** Staff retry the refunds of an order that ended (cancelled, expired) whose refund failed. */
 export async function retryRefunds(ctx: OrdersContext, actor: Actor, id: string) {
   const row = await visibleRow(ctx, actor, id);
-  const status = effectiveStatus(row, nowOf(ctx));
+  const status = effectiveStatus(row, nowIso(ctx));
   if (alreadyDone("refund", status)) return listPayments(ctx, actor, id);
   const owed = await paymentsOf(ctx.deps.db, id, ["refund_pending", "refund_failed"]);
   if (!owed.length) throw refusedTransition("refund", status);

@@ -1,0 +1,34 @@
+import type { Config } from "../config.ts";
+import type { openLocalDatabase } from "../db/local.ts";
+import { type Deps, jsonLogger, systemClock } from "../deps.ts";
+import { createMemoryRateLimiter } from "../http/rate-limit.ts";
+import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
+import { createStockEventBus } from "../stock/events.ts";
+import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
+import { createBunPasswords } from "./bun-passwords.ts";
+
+/**
+ * The parts every in-process Bun app has (the server, and CLIs that build the app): the clock, passwords,
+ * logs, the in-process stock coordinator and its event bus, the rate limiter, the payment provider.
+ * The server adds sockets, the client address, docs assets and mail on top.
+ */
+export function localDeps(config: Config, database: Awaited<ReturnType<typeof openLocalDatabase>>): Deps {
+  const logger = jsonLogger(config.LOG_LEVEL);
+  const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
+  return {
+    config,
+    ...database,
+    clock: systemClock,
+    passwords: createBunPasswords(config.PASSWORD_HASH),
+    logger,
+    stockEvents,
+    stock: createLocalStockCoordinator({
+      client: database.client,
+      clock: systemClock,
+      events: stockEvents,
+      logger,
+    }),
+    rateLimiter: createMemoryRateLimiter(systemClock),
+    payments: paymentProviderFrom(config),
+  };
+}
