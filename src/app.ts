@@ -20,6 +20,7 @@ import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
+import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
@@ -70,6 +71,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, reviewsRouter);
   app.route(API_PREFIX, interactionsRouter);
   app.route(API_PREFIX, recommendationsRouter);
+  app.route(API_PREFIX, releasesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

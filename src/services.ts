@@ -17,6 +17,8 @@ import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
 import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
+import { createReleasesService } from "./modules/releases/releases.service.ts";
+import { releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
 import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
@@ -56,6 +58,7 @@ export function buildServices(deps: Deps) {
       queue,
       legal: legalCheckFrom(base.compliance),
     }),
+    releases: createReleasesService(deps, releasesPortsFrom(deps, { ...base, inventory })),
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
       stockSnapshot: inventory.stockSnapshot,

@@ -8,6 +8,7 @@ export * from "./locations.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
 export * from "./recommendations.ts";
+export * from "./releases.ts";
 export * from "./reviews.ts";
 export * from "./search.ts";
 export * from "./signals.ts";

@@ -1,0 +1,135 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
+import type { Deps } from "../../deps.ts";
+import { DomainError, invalidFields } from "../../domain-error.ts";
+import type { AuditService } from "../audit/audit.service.ts";
+import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
+import { releaseState } from "./release-state.ts";
+import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
+
+/** What releases need from other modules (built in releases.wiring.ts). */
+export type ReleasesPorts = {
+  audit: AuditService;
+  spiritExists(spiritId: string): Promise<boolean>;
+  /** Bottles the stock engine can still sell of the spirit (its available, all locations). */
+  available(spiritId: string): Promise<number>;
+  entrantFacts(customerId: string): Promise<EntrantFacts | undefined>;
+};
+
+const BY_OPENING: Sort<ReleaseRow> = {
+  name: "releases_opening",
+  keys: [
+    { column: releases.opensAt, direction: "asc", value: (r) => r.opensAt },
+    { column: releases.id, direction: "asc", value: (r) => r.id },
+  ],
+};
+
+const notFound = (id: string) => new DomainError("not-found", `Release ${id} was not found.`);
+
+export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
+  const { db, clock } = deps;
+
+  async function toRelease(row: ReleaseRow): Promise<Release> {
+    const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
+    return {
+      id: row.id,
+      spiritId: row.spiritId,
+      batchId: row.batchId,
+      name: row.name,
+      mode: row.mode,
+      state: releaseState(row, remaining, clock.now()),
+      allocation: row.allocation,
+      remaining,
+      perCustomerLimit: row.perCustomerLimit,
+      opensAt: row.opensAt,
+      closesAt: row.closesAt,
+      eligibility: row.eligibility,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  async function findRow(id: string) {
+    const row = await db.query.releases.findFirst({ where: eq(releases.id, id) });
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  async function listPage(q: ReleaseListQuery) {
+    const where: SQL[] = [];
+    if (q.cursor) where.push(afterCursor(BY_OPENING, decodeCursor(BY_OPENING, q.cursor)));
+    const result = await page(
+      BY_OPENING,
+      q.limit,
+      (limit) =>
+        db
+          .select()
+          .from(releases)
+          .where(and(...where))
+          .orderBy(...orderByOf(BY_OPENING))
+          .limit(limit),
+      (r) => r,
+    );
+    return { items: await Promise.all(result.items.map(toRelease)), nextCursor: result.nextCursor };
+  }
+
+  const get = async (id: string) => toRelease(await findRow(id));
+
+  async function create(input: ReleaseInput, actorId?: string): Promise<Release> {
+    if (!(await ports.spiritExists(input.spiritId))) {
+      throw invalidFields([{ path: "spiritId", message: "no such spirit" }]);
+    }
+    const now = clock.now();
+    const row: ReleaseRow = {
+      id: newId("rel", now.getTime()),
+      ...input,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await db.batch([
+      db.insert(releases).values(row),
+      ports.audit.entry({ actorId, action: "release.created", subject: row.id, detail: { ...input } }),
+    ]);
+    return toRelease(row);
+  }
+
+  /** The window, allocation and rules may change until the release opens; after that only its name. */
+  async function patch(id: string, input: ReleasePatch, actorId?: string): Promise<Release> {
+    const current = await findRow(id);
+    const started = clock.now().toISOString() >= current.opensAt;
+    const { name, ...rest } = input;
+    if (started && Object.keys(rest).length > 0) {
+      throw new DomainError("conflict", "Only the name of a release may change once it has opened.");
+    }
+    const next = { ...current, ...input };
+    if (Date.parse(next.opensAt) >= Date.parse(next.closesAt)) {
+      throw invalidFields([{ path: "closesAt", message: "must be after opensAt" }]);
+    }
+    const updatedAt = clock.now().toISOString();
+    const [updated] = await db.batch([
+      db
+        .update(releases)
+        .set({ ...input, updatedAt })
+        .where(eq(releases.id, id))
+        .returning(),
+      ports.audit.entry({ actorId, action: "release.changed", subject: id, detail: { ...input } }),
+    ]);
+    if (!updated[0]) throw notFound(id);
+    return toRelease(updated[0]);
+  }
+
+  /** Whether the customer passes the release's rules now; the same check guards entries and holds. */
+  async function eligibility(id: string, customerId: string) {
+    const row = await findRow(id);
+    const facts = await ports.entrantFacts(customerId);
+    if (!facts) throw new DomainError("not-found", `Customer ${customerId} was not found.`);
+    const refusal = firstFailedRule(row.eligibility, facts, clock.now());
+    return { eligible: !refusal, rule: refusal?.rule ?? null, detail: refusal?.detail ?? null };
+  }
+
+  return { listPage, get, create, patch, eligibility };
+}
+
+export type ReleasesService = ReturnType<typeof createReleasesService>;
