@@ -72,6 +72,8 @@ export const PROBLEM_CODES = {
   "upgrade-required": "the path takes a WebSocket handshake.",
   "too-many-streams":
     "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
+  // Releases (drops).
+  "not-eligible": "403: a live release's eligibility rule refuses the customer; `rule` names it.",
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -42,10 +42,11 @@ export function buildServices(deps: Deps) {
   const purchases = createPurchasesService(deps);
   const interactions = createInteractionsService(deps, { queue });
   const signals = { catalog: base.catalog, purchases, interactions };
+  const releases = createReleasesService(deps, releasesPortsFrom(deps, { ...base, inventory }));
   return {
     ...base,
     inventory,
-    orders: createOrdersService(deps, ordersPortsFrom(deps, base)),
+    orders: createOrdersService(deps, { ...ordersPortsFrom(deps, base), releaseGate: releases.gateForOrder }),
     auth: createAuthService(deps, base),
     // Customers report wishlist and profile changes to the interaction log.
     customers: createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions }),
@@ -58,7 +59,7 @@ export function buildServices(deps: Deps) {
       queue,
       legal: legalCheckFrom(base.compliance),
     }),
-    releases: createReleasesService(deps, releasesPortsFrom(deps, { ...base, inventory })),
+    releases,
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
       stockSnapshot: inventory.stockSnapshot,

@@ -60,6 +60,7 @@ export const STATUS_OF_CODE = {
   "idempotency-key-in-flight": 409,
   "upgrade-required": 426,
   "too-many-streams": 429,
+  "not-eligible": 403,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;
 
 export const problemFromDomain = (err: DomainError): ProblemError =>

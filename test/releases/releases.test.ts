@@ -158,4 +158,35 @@ describeTargets("releases", (t) => {
       expect((await t.call("GET", path, { headers: shop.staff.headers })).status).toBe(403);
     });
   });
+
+  describe("first come: the rules and limit again when the order's hold is placed", () => {
+    test("an ineligible customer's order: 403 not-eligible naming the rule; nothing held", async () => {
+      const drop = await shop.spirit();
+      await shop.receive(drop, 4, shop.loc("a"));
+      const { release } = await schedule({ spiritId: drop, eligibility: { minimumPurchases: 1 } });
+      const res = await shop.order(await shop.customer(), [{ spiritId: drop, quantity: 1 }]);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({
+        code: "not-eligible",
+        rule: "minimumPurchases",
+        releaseId: release.id,
+      });
+      expect((await shop.inventory(drop)).available).toBe(4);
+    });
+
+    test("the release's per-customer limit binds its orders; after the window it does not", async () => {
+      const drop = await shop.spirit();
+      await shop.receive(drop, 6, shop.loc("a"));
+      await schedule({ spiritId: drop, perCustomerLimit: 1 });
+      const buyer = await shop.customer();
+      const two = await shop.order(buyer, [{ spiritId: drop, quantity: 2 }]);
+      expect(two.status).toBe(422);
+      expect((await two.json()).code).toBe("per-customer-limit");
+      expect((await shop.order(buyer, [{ spiritId: drop, quantity: 1 }])).status).toBe(201);
+      const after = await shop.spirit();
+      await shop.receive(after, 6, shop.loc("a"));
+      await schedule({ spiritId: after, perCustomerLimit: 1, opensAt: at(-2 * HOUR), closesAt: at(-HOUR) });
+      expect((await shop.order(buyer, [{ spiritId: after, quantity: 2 }])).status).toBe(201);
+    });
+  });
 });

@@ -34,6 +34,11 @@ export interface OrdersPorts {
   locationsShippingTo(country: string, region: string | null): Promise<string[]>;
   /** Throws a DomainError naming the rule (age, region) when the order may not be placed. */
   checkCompliance(input: ComplianceCheck): Promise<void> | void;
+  /**
+   * The live release (drop) of the spirit, if any, checks the customer again as the hold is placed: throws
+   * `not-eligible` naming the rule; answers the release's per-customer limit (null: no live release).
+   */
+  releaseGate?(spiritId: string, customerId: string, at: Date): Promise<number | null>;
 }
 
 /** A spirit is on general sale once released: its status says so, or its release date has come. */

@@ -112,6 +112,22 @@ function refuseKnownSoldOut(
   }
 }
 
+/** A spirit in a live release: its rules again, and the release's limit if it is the tighter one. */
+async function applyReleaseGates(
+  { ports }: OrdersContext,
+  spirits: Map<string, SpiritForOrder>,
+  customerId: string,
+  now: Date,
+) {
+  if (!ports.releaseGate) return;
+  for (const [id, spirit] of spirits) {
+    const limit = await ports.releaseGate(id, customerId, now);
+    if (limit !== null && (spirit.maxPerCustomer === null || limit < spirit.maxPerCustomer)) {
+      spirits.set(id, { ...spirit, maxPerCustomer: limit });
+    }
+  }
+}
+
 export type HoldPlan = {
   orderId: string;
   customerId: string;
@@ -194,6 +210,8 @@ export async function placeOrder(ctx: OrdersContext, actor: Actor, input: Create
     region,
     at: now,
   });
+
+  await applyReleaseGates(ctx, spirits, actor.id, now);
 
   const orderId = newId("ord");
   const lines = mergeItems(input).map((l) => {

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, gt, lte, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
@@ -129,7 +129,27 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     return { eligible: !refusal, rule: refusal?.rule ?? null, detail: refusal?.detail ?? null };
   }
 
-  return { listPage, get, create, patch, eligibility };
+  /**
+   * Order placing asks this for every spirit: a first-come release that is open now checks its rules
+   * again (the hold is where they matter) and answers its per-customer limit; other spirits answer null.
+   */
+  async function gateForOrder(spiritId: string, customerId: string, at: Date): Promise<number | null> {
+    const t = at.toISOString();
+    const live = await db.query.releases.findFirst({
+      where: and(eq(releases.spiritId, spiritId), lte(releases.opensAt, t), gt(releases.closesAt, t)),
+    });
+    if (!live) return null;
+    const facts = await ports.entrantFacts(customerId);
+    const refusal = facts ? firstFailedRule(live.eligibility, facts, at) : null;
+    if (refusal) {
+      throw new DomainError("not-eligible", refusal.detail, {
+        extra: { rule: refusal.rule, releaseId: live.id },
+      });
+    }
+    return live.perCustomerLimit;
+  }
+
+  return { listPage, get, create, patch, eligibility, gateForOrder };
 }
 
 export type ReleasesService = ReturnType<typeof createReleasesService>;
