@@ -99,17 +99,16 @@ export async function importSpiritsCsv(
     const id = rawId.trim();
     const current = id ? existing.get(id) : undefined;
     const merged = mergeCells(current ? toSpiritInput(toSpirit(current)) : {}, rest);
-    if ("errors" in merged) {
-      for (const e of merged.errors) issues.push({ line, ...e });
-      continue;
-    }
+    for (const e of merged.errors) issues.push({ line, ...e });
     const result = SpiritInputSchema.safeParse(merged.input);
     if (!result.success) {
+      const unread = new Set(merged.errors.map((e) => e.column));
       for (const i of result.error.issues) {
-        issues.push({ line, column: columnOfPath(i.path.map(String).join(".")), message: i.message });
+        const column = columnOfPath(i.path.map(String).join("."));
+        if (!unread.has(column)) issues.push({ line, column, message: i.message });
       }
-      continue;
     }
+    if (merged.errors.length || !result.success) continue;
     const columns = toSpiritColumns(result.data);
     if (current && sameColumns(current, columns)) {
       plans.push({ line, action: "unchanged", id: current.id, name: current.name });

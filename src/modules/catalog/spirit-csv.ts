@@ -148,12 +148,13 @@ export function columnOfPath(path: string): string {
 
 /**
  * Writes the row's cells over `base` (a spirit's writable fields, or {} for a new one): columns the file
- * does not have keep their value. Answers the merged input, or the cells that could not be read.
+ * does not have keep their value. Answers the merged input and the cells that could not be read (left out
+ * of it, so the rest of the row is still checked).
  */
 export function mergeCells(
   base: Record<string, unknown>,
   cells: Record<string, string>,
-): { input: Record<string, unknown> } | { errors: { column: string; message: string }[] } {
+): { input: Record<string, unknown>; errors: { column: string; message: string }[] } {
   const input = structuredClone(base);
   const errors: { column: string; message: string }[] = [];
   for (const [name, cell] of Object.entries(cells)) {
@@ -174,5 +175,5 @@ export function mergeCells(
     if (read.value === undefined) delete target[last];
     else target[last] = read.value;
   }
-  return errors.length ? { errors } : { input };
+  return { input, errors };
 }
