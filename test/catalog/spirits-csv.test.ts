@@ -4,6 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "csv-parse/browser/esm/sync";
+import { eq } from "drizzle-orm";
+import { spirits } from "../../src/db/schema/catalog.ts";
 import { SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
 import { SpiritImportReportSchema } from "../../src/modules/catalog/catalog-csv.routes.ts";
 import { describeTargets, type Target } from "../support/targets.ts";
@@ -117,6 +119,21 @@ describeTargets("spirits CSV", (t: Target) => {
       expect(await exportCsv()).toBe(before);
       const quoted = rowsOf(before).find((r) => r.name === "''=already quoted")!;
       expect((await getSpirit(quoted.id!)).name).toBe("'=already quoted");
+    });
+
+    test("a stored spirit that breaks a rule made later still imports unchanged; a change to it is checked", async () => {
+      const s = await create({ name: "Old Rules", vintage: 2015 });
+      // As data seeded before the rule: distilled in 2015 and 40 years old.
+      await t.deps.db.update(spirits).set({ ageYears: 40 }).where(eq(spirits.id, s.id));
+      const row = (await exportCsv()).split("\n").find((l) => l.startsWith(s.id))!;
+      const header = (await exportCsv()).split("\n", 1)[0]!;
+      const same = SpiritImportReportSchema.parse(await (await importCsv(`${header}\n${row}\n`)).json());
+      expect(same.rows).toEqual([{ line: 2, id: s.id, name: "Old Rules", action: "unchanged" }]);
+      const changed = await importCsv(`id,priceMinor\n${s.id},1\n`);
+      expect(changed.status).toBe(422);
+      expect(((await changed.json()) as { errors: unknown[] }).errors).toEqual([
+        expect.objectContaining({ line: 2, column: "ageYears" }),
+      ]);
     });
 
     test("a BOM and CRLF line ends are read as a plain file", async () => {

@@ -12,6 +12,7 @@ import { type SpiritRow, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { type CsvIssue, csvProblem, parseCsv } from "../../http/csv.ts";
+import { canonicalJson } from "../../http/idempotency.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { SpiritInputSchema } from "./catalog.schemas.ts";
 import { isConstraintError } from "./references.ts";
@@ -98,7 +99,14 @@ export async function importSpiritsCsv(
     const { id: rawId = "", ...rest } = cells;
     const id = rawId.trim();
     const current = id ? existing.get(id) : undefined;
-    const merged = mergeCells(current ? toSpiritInput(toSpirit(current)) : {}, rest);
+    const base = current ? toSpiritInput(toSpirit(current)) : {};
+    const merged = mergeCells(base, rest);
+    // A row that says what is stored is unchanged, even where the stored spirit predates a rule (seeded
+    // data, a rule added later): importing an export must never fail on rows it does not change.
+    if (current && !merged.errors.length && canonicalJson(merged.input) === canonicalJson(base)) {
+      plans.push({ line, action: "unchanged", id: current.id, name: current.name });
+      continue;
+    }
     for (const e of merged.errors) issues.push({ line, ...e });
     const result = SpiritInputSchema.safeParse(merged.input);
     if (!result.success) {
