@@ -16,6 +16,7 @@
  */
 import type { Client } from "@libsql/client";
 import type { Clock, Logger } from "../deps.ts";
+import { commitCounts } from "../stock/bulk-count.ts";
 import type { OrderStockRequest, StockCoordinator, StockOutcome } from "../stock/coordinator.ts";
 import { readSnapshot } from "../stock/ledger.ts";
 import {
@@ -75,6 +76,12 @@ export function createDurableStockCoordinator(options: DurableCoordinatorOptions
     confirmOrder: orderWide(confirmOrderStock),
     shipOrder: orderWide(shipOrderStock),
     cancelOrder: orderWide(cancelOrderStock),
+    async countStock(req) {
+      const done = await commitCounts(client, { ...req, now: nowIso() });
+      if (!done.ok) return done;
+      const success = { ok: true as const, holds: [], released: 0, levels: [], version: 0 };
+      return afterOrderCommit({ outcome: success, spiritIds: done.spiritIds });
+    },
     async expireDue() {
       const rs = await client.execute({
         sql: "SELECT DISTINCT spirit_id FROM stock_holds WHERE status = 'active' AND expires_at <= ?",

@@ -8,6 +8,7 @@
  * the events of a spirit still come from its queue only and their versions only grow.
  */
 
+import type { BulkCountRequest } from "./bulk-count.ts";
 import type { StockChanged } from "./events.ts";
 import type { Guard, Write } from "./ledger.ts";
 
@@ -193,6 +194,11 @@ export interface StockCoordinator {
   shipOrder(req: OrderStockRequest): Promise<StockOutcome>;
   /** Gives back every hold (active or committed) and waiting pre-order claim of the order. */
   cancelOrder(req: OrderStockRequest): Promise<StockOutcome>;
+  /**
+   * Sets many levels to counted figures, across spirits, all or none (a stock-take; see bulk-count.ts);
+   * then each touched spirit re-reads and publishes its state, as after an order-wide change.
+   */
+  countStock(req: Omit<BulkCountRequest, "now">): Promise<StockOutcome>;
   /** Releases every lapsed hold of every spirit; returns how many holds were released. */
   expireDue(): Promise<number>;
   /** When the next active hold lapses (null: none). */

@@ -23,6 +23,7 @@
 import type { Client } from "@libsql/client";
 import { nextTurn } from "../db/coalesce.ts";
 import type { Clock, Logger } from "../deps.ts";
+import { commitCounts } from "./bulk-count.ts";
 import type {
   OrderHold,
   OrderStockRequest,
@@ -285,6 +286,12 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     },
     async cancelOrder(req: OrderStockRequest) {
       return afterOrderCommit(await cancelOrderStock(client, { ...req, now: nowIso() }));
+    },
+    async countStock(req) {
+      const done = await commitCounts(client, { ...req, now: nowIso() });
+      if (!done.ok) return done;
+      const success = { ok: true as const, holds: [], released: 0, levels: [], version: 0 };
+      return afterOrderCommit({ outcome: success, spiritIds: done.spiritIds });
     },
     async expireDue() {
       const rs = await client.execute({

@@ -9,6 +9,7 @@ import { mergePatch } from "../../http/merge-patch.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
+import { importSpiritsCsv, spiritCsvPages } from "./catalog-bulk.ts";
 import { type CatalogSeedEntry, seedRows } from "./catalog-seed.ts";
 import {
   countReferences,
@@ -243,6 +244,10 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
 
   const batches = createBatchesService(deps, audit, requireRow);
 
+  /** CSV import (catalog-bulk.ts); the ordering facts of every spirit it updates are dropped. */
+  const importCsv = (text: string, options: { dryRun: boolean; actorId: string | undefined }) =>
+    importSpiritsCsv(deps, audit, text, { ...options, forget: (id) => orderingFacts.delete(id) });
+
   return {
     findSpirit,
     findSpiritForOrdering,
@@ -254,6 +259,8 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     /** The filter conditions behind listSpirits, for modules that count facets over the same set. */
     filterConditions: spiritFilterConditions,
     seedIfEmpty,
+    importCsv,
+    exportCsvPages: () => spiritCsvPages(deps),
     ...batches,
   };
 }

@@ -1,9 +1,14 @@
 import { createRouter } from "../../http/openapi.ts";
 import * as handlers from "./catalog.handlers.ts";
 import * as routes from "./catalog.routes.ts";
+import * as csvHandlers from "./catalog-csv.handlers.ts";
+import * as csvRoutes from "./catalog-csv.routes.ts";
 
 /** The catalog's spirits and batches (`GET /spirits` is the search module's route). */
 export const catalogRouter = createRouter()
+  // Before `/spirits/{id}`, which would read `export.csv` as an id.
+  .openapi(csvRoutes.exportSpirits, csvHandlers.exportSpirits)
+  .openapi(csvRoutes.importSpirits, csvHandlers.importSpirits)
   .openapi(routes.createSpirit, handlers.createSpirit)
   .openapi(routes.getSpirit, handlers.getSpirit)
   .openapi(routes.replaceSpirit, handlers.replaceSpirit)

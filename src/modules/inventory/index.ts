@@ -1,9 +1,13 @@
 import { createRouter } from "../../http/openapi.ts";
 import * as handlers from "./inventory.handlers.ts";
 import * as routes from "./inventory.routes.ts";
+import * as csvHandlers from "./stock-csv.handlers.ts";
+import * as csvRoutes from "./stock-csv.routes.ts";
 
-// The audit paths come first: `/inventory/audits` must not be read as a spirit id.
+// The audit and CSV paths come first: `/inventory/audits` must not be read as a spirit id.
 export const inventoryRouter = createRouter()
+  .openapi(csvRoutes.exportStock, csvHandlers.exportStock)
+  .openapi(csvRoutes.importStock, csvHandlers.importStock)
   .openapi(routes.runAudit, handlers.runAudit)
   .openapi(routes.listAudits, handlers.listAudits)
   .openapi(routes.getAudit, handlers.getAudit)

@@ -16,6 +16,7 @@ import { readSnapshot } from "../../stock/ledger.ts";
 import { snapshotFrom, snapshotReads } from "../../stock/spirit-state.ts";
 import type { Audit, Inventory, MovementQuery, StockChange } from "./inventory.schemas.ts";
 import { checkReceivingLimits } from "./receiving-limits.ts";
+import { importStockCsv, stockCsvPages } from "./stock-csv.ts";
 
 /** What the inventory module needs from other modules (built in services.ts). */
 export interface InventoryPorts {
@@ -308,7 +309,21 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
     );
   }
 
-  return { getInventory, stockSnapshot, applyChange, listMovements, runAudit, getAudit, listAudits };
+  /** A stock-take from CSV (stock-csv.ts): all of it through the stock engine, or nothing. */
+  const importCsv = (text: string, options: { dryRun: boolean; actorId: string | null }) =>
+    importStockCsv({ client, stock, locationExists: ports.locationExists }, text, options);
+
+  return {
+    getInventory,
+    stockSnapshot,
+    applyChange,
+    listMovements,
+    runAudit,
+    getAudit,
+    listAudits,
+    importCsv,
+    exportCsvPages: () => stockCsvPages(client),
+  };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
