@@ -292,6 +292,19 @@ describeTargets("orders", (t) => {
         })
       ).json();
       expect(confirmed.items.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
+      const either = await (
+        await t.call("GET", `/api/v1/orders?status=reserved,confirmed&customerId=${c.id}`, {
+          headers: shop.staff.headers,
+        })
+      ).json();
+      expect(either.items.map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());
+      const badStatus = await t.call("GET", "/api/v1/orders?status=confirmed,lost", {
+        headers: shop.staff.headers,
+      });
+      expect(badStatus.status).toBe(422);
+      expect((await badStatus.json()).errors).toEqual([
+        { path: "status", message: expect.stringMatching(/^"lost" must be one of preordered, reserved/) },
+      ]);
       expect(
         (await t.call("GET", "/api/v1/orders?cursor=garbage", { headers: shop.staff.headers })).status,
       ).toBe(422);

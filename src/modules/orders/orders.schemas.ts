@@ -3,6 +3,7 @@ import { ORDER_STATUSES } from "../../db/schema/orders.ts";
 import { isSubdivisionCode, subdivisionOf } from "../../http/destinations.ts";
 import { isCountryCode } from "../../http/iso-codes.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { csvList } from "../../http/query-lists.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
 
@@ -273,7 +274,10 @@ export const OrderIdParamsSchema = z.object({
 });
 
 export const OrderListQuerySchema = z.object({
-  status: OrderStatusSchema.optional(),
+  status: csvList(
+    z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(", ")}` }),
+    "Orders in any of these statuses.",
+  ),
   spiritId: z
     .string()
     .min(1)

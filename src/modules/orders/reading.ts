@@ -1,6 +1,6 @@
 import { and, eq, exists, gt, lte, or, type SQL, sql } from "drizzle-orm";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
-import { type OrderRow, orderLines, orders } from "../../db/schema/orders.ts";
+import { type OrderRow, type OrderStatus, orderLines, orders } from "../../db/schema/orders.ts";
 import { DomainError } from "../../domain-error.ts";
 import { isStaff } from "../../http/auth.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
@@ -50,15 +50,7 @@ export async function listOrders(ctx: OrdersContext, actor: Actor, q: OrderListQ
   }
   const conds: SQL[] = [];
   if (customerId) conds.push(eq(orders.customerId, customerId));
-  if (q.status === "expired") {
-    conds.push(
-      or(eq(orders.status, "expired"), and(eq(orders.status, "reserved"), lte(orders.expiresAt, nowIso)))!,
-    );
-  } else if (q.status === "reserved") {
-    conds.push(and(eq(orders.status, "reserved"), gt(orders.expiresAt, nowIso))!);
-  } else if (q.status) {
-    conds.push(eq(orders.status, q.status));
-  }
+  if (q.status?.length) conds.push(or(...q.status.map((status) => statusCondition(status, nowIso)))!);
   if (q.spiritId) {
     conds.push(
       exists(
@@ -83,4 +75,15 @@ export async function listOrders(ctx: OrdersContext, actor: Actor, q: OrderListQ
     (r) => r,
   );
   return { items: await readSummaries(db, result.items, nowIso), nextCursor: result.nextCursor };
+}
+
+/** A reserved order past its expiry is expired to the reader, even before the sweep marks it. */
+function statusCondition(status: OrderStatus, nowIso: string): SQL {
+  if (status === "expired")
+    return or(
+      eq(orders.status, "expired"),
+      and(eq(orders.status, "reserved"), lte(orders.expiresAt, nowIso)),
+    )!;
+  if (status === "reserved") return and(eq(orders.status, "reserved"), gt(orders.expiresAt, nowIso))!;
+  return eq(orders.status, status);
 }

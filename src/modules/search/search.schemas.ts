@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MEDALS, SPIRIT_STATUSES, SPIRIT_TYPES } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
+import { asArray, csvList, type ItemDoc, MAX_VALUES } from "../../http/query-lists.ts";
 import { checkPriceRange, SpiritListSchema, SpiritSchema, spiritListQueryShape } from "../catalog/index.ts";
 import { AGE_BUCKETS, CASK_FAMILIES, FACET_NAMES, PRICE_BUCKETS } from "./search-filters.ts";
 import { SEARCH_SORTS } from "./sort.ts";
@@ -10,54 +11,6 @@ import { SEARCH_SORTS } from "./sort.ts";
  * (`region=Islay&region=Speyside`); those whose values cannot contain commas (types, codes, tags) may
  * also be written comma-separated (`type=scotch,irish`).
  */
-
-const MAX_VALUES = 30;
-
-const asArray = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
-const splitCommas = (v: unknown) =>
-  asArray(v)
-    ?.flatMap((x) => String(x).split(","))
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** What a list's values look like in the document: an enum's values, or a plain string with `item` given. */
-type ItemDoc = { type: "string"; enum?: string[]; pattern?: string; maxLength?: number };
-
-/**
- * A comma-separated or repeated list of values that each pass `item`. A bad value is reported on the
- * parameter itself (`type`, not `type.1`), naming the value. The document says array, written the
- * comma-separated way (`style: form, explode: false`), so generated clients type each value.
- */
-const csvList = <T extends string>(
-  item: z.ZodType<T>,
-  description: string,
-  items: ItemDoc = item instanceof z.ZodEnum
-    ? { type: "string", enum: item.options as string[] }
-    : { type: "string" },
-) =>
-  z
-    .preprocess(
-      splitCommas,
-      z
-        .array(z.string())
-        .max(MAX_VALUES, `must have at most ${MAX_VALUES} values`)
-        .superRefine((values, ctx) => {
-          for (const v of values) {
-            const r = item.safeParse(v);
-            if (!r.success)
-              ctx.addIssue({ code: "custom", message: `"${v.slice(0, 40)}" ${r.error.issues[0]?.message}` });
-          }
-        })
-        .transform((values) => values as T[])
-        .optional(),
-    )
-    .openapi({
-      type: "array",
-      items,
-      maxItems: MAX_VALUES,
-      description: `${description} Comma-separated, or the parameter repeated.`,
-      param: { style: "form", explode: false },
-    });
 
 /** A repeated list of free-text values (names can hold commas, so commas do not split). */
 const textList = (description: string, example: string) =>
