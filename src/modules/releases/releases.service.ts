@@ -1,6 +1,7 @@
-import { and, eq, gt, lte, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { readCache } from "../../db/read-cache.ts";
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
@@ -26,10 +27,18 @@ const BY_OPENING: Sort<ReleaseRow> = {
   ],
 };
 
+/**
+ * How long another process may go on missing a new or changed release at order time. A release's rules and
+ * window only change before it opens, so this matters only for one created or moved moments before it opens.
+ */
+const GATE_CACHE_MS = 5_000;
+
 const notFound = (id: string) => new DomainError("not-found", `Release ${id} was not found.`);
 
 export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   const { db, clock } = deps;
+  /** A spirit's releases as order placing sees them: every buyer asks, per spirit, and almost all have none. */
+  const releasesOfSpirit = readCache<string, ReleaseRow[]>({ ttlMs: GATE_CACHE_MS, maxEntries: 5_000 });
 
   async function toRelease(row: ReleaseRow): Promise<Release> {
     const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
@@ -92,6 +101,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
       db.insert(releases).values(row),
       ports.audit.entry({ actorId, action: "release.created", subject: row.id, detail: { ...input } }),
     ]);
+    releasesOfSpirit.delete(row.spiritId);
     return toRelease(row);
   }
 
@@ -116,6 +126,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
         .returning(),
       ports.audit.entry({ actorId, action: "release.changed", subject: id, detail: { ...input } }),
     ]);
+    releasesOfSpirit.delete(current.spiritId);
     if (!updated[0]) throw notFound(id);
     return toRelease(updated[0]);
   }
@@ -135,9 +146,10 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
    */
   async function gateForOrder(spiritId: string, customerId: string, at: Date): Promise<number | null> {
     const t = at.toISOString();
-    const live = await db.query.releases.findFirst({
-      where: and(eq(releases.spiritId, spiritId), lte(releases.opensAt, t), gt(releases.closesAt, t)),
-    });
+    const ofSpirit = await releasesOfSpirit.get(spiritId, () =>
+      db.select().from(releases).where(eq(releases.spiritId, spiritId)),
+    );
+    const live = ofSpirit.find((r) => r.opensAt <= t && t < r.closesAt);
     if (!live) return null;
     const facts = await ports.entrantFacts(customerId);
     const refusal = facts ? firstFailedRule(live.eligibility, facts, at) : null;
