@@ -19,6 +19,7 @@ import { interactionsRouter } from "./modules/interactions/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
+import { pollsRouter } from "./modules/polls/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
@@ -72,6 +73,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, interactionsRouter);
   app.route(API_PREFIX, recommendationsRouter);
   app.route(API_PREFIX, releasesRouter);
+  app.route(API_PREFIX, pollsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -74,6 +74,9 @@ export const PROBLEM_CODES = {
     "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
   // Releases (drops).
   "not-eligible": "403: a live release's eligibility rule refuses the customer; `rule` names it.",
+  // Polls.
+  "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
+  "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -14,6 +14,8 @@ import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
 import { createLocationsService } from "./modules/locations/locations.service.ts";
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
+import { createPollsService } from "./modules/polls/polls.service.ts";
+import { pollsPortsFrom } from "./modules/polls/polls.wiring.ts";
 import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
 import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
@@ -43,17 +45,23 @@ export function buildServices(deps: Deps) {
   const interactions = createInteractionsService(deps, { queue });
   const signals = { catalog: base.catalog, purchases, interactions };
   const releases = createReleasesService(deps, releasesPortsFrom(deps, { ...base, inventory }));
+  // Customers report wishlist and profile changes to the interaction log.
+  const customers = createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions });
+  const reviews = createReviewsService(deps, { ...signals, audit });
   return {
     ...base,
     inventory,
     orders: createOrdersService(deps, { ...ordersPortsFrom(deps, base), releaseGate: releases.gateForOrder }),
     auth: createAuthService(deps, base),
-    // Customers report wishlist and profile changes to the interaction log.
-    customers: createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions }),
+    customers,
     search: createSearchService(deps, base.catalog),
     purchases,
     interactions,
-    reviews: createReviewsService(deps, { ...signals, audit }),
+    reviews,
+    polls: createPollsService(
+      deps,
+      pollsPortsFrom({ ...base, customers, purchases, interactions, releases, reviews }),
+    ),
     recommendations: createRecommendationsService(deps, {
       ...signals,
       queue,

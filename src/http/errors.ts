@@ -61,6 +61,8 @@ export const STATUS_OF_CODE = {
   "upgrade-required": 426,
   "too-many-streams": 429,
   "not-eligible": 403,
+  "poll-closed": 409,
+  "not-in-audience": 403,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;
 
 export const problemFromDomain = (err: DomainError): ProblemError =>

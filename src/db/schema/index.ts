@@ -7,6 +7,7 @@ export * from "./inventory.ts";
 export * from "./locations.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
+export * from "./polls.ts";
 export * from "./recommendations.ts";
 export * from "./releases.ts";
 export * from "./reviews.ts";

@@ -10,6 +10,8 @@ export const SERVER_INTERACTION_KINDS = [
   "wishlist_remove",
   "review",
   "search",
+  /** A poll answer that names a spirit (src/modules/polls): declared, not observed, interest. */
+  "poll_interest",
 ] as const;
 export const INTERACTION_KINDS = [...CLIENT_INTERACTION_KINDS, ...SERVER_INTERACTION_KINDS] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];

@@ -350,6 +350,8 @@ export function createReviewsService(
   }
 
   return {
+    /** The automatic first pass over free text, for other modules' texts that are moderated like reviews. */
+    moderate,
     listReviews,
     listReviewQueue,
     getReview,
