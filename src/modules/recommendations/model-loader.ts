@@ -44,7 +44,7 @@ export async function loadSignals(client: Client): Promise<EngineSignal[]> {
   const [log, reviews, wishlists] = await client.batch(
     [
       `SELECT customer_id, spirit_id, kind, occurred_at FROM interactions
-        WHERE spirit_id IS NOT NULL AND kind IN ('view', 'click', 'add_to_wishlist', 'purchase')`,
+        WHERE spirit_id IS NOT NULL AND kind IN ('view', 'click', 'add_to_wishlist', 'purchase', 'poll_interest')`,
       "SELECT customer_id, spirit_id, rating, updated_at FROM reviews",
       "SELECT customer_id, spirit_id, added_at FROM wishlist_items",
     ],

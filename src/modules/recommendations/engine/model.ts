@@ -5,6 +5,8 @@ import type { EngineSignal, SignalKind } from "./types.ts";
 export const SIGNAL_WEIGHTS: Record<Exclude<SignalKind, "rating">, number> = {
   purchase: 3,
   wishlist: 2,
+  /** Said in a poll: stronger than browsing, weaker than keeping it on a wishlist. */
+  poll_interest: 1.5,
   add_to_wishlist: 1.2,
   click: 0.6,
   view: 0.25,
@@ -21,11 +23,21 @@ export type HistoryItem = {
   rating: number | null;
   purchasedAt: string | null;
   wished: boolean;
+  /** Chose it in a poll (declared interest, src/modules/polls). */
+  declared: boolean;
   /** The signal to name in a reason ("you rated 5", "you bought"). */
   strongest: SignalKind;
 };
 
-const STRENGTH: SignalKind[] = ["view", "click", "add_to_wishlist", "wishlist", "purchase", "rating"];
+const STRENGTH: SignalKind[] = [
+  "view",
+  "click",
+  "add_to_wishlist",
+  "poll_interest",
+  "wishlist",
+  "purchase",
+  "rating",
+];
 
 /** Per customer, what they did with each spirit, strongest first. */
 export function buildHistories(
@@ -43,7 +55,16 @@ export function buildHistories(
     }
     let h = items.get(idx);
     if (!h) {
-      h = { idx, weight: 0, rating: null, purchasedAt: null, wished: false, strongest: s.kind, browse: 0 };
+      h = {
+        idx,
+        weight: 0,
+        rating: null,
+        purchasedAt: null,
+        wished: false,
+        declared: false,
+        strongest: s.kind,
+        browse: 0,
+      };
       items.set(idx, h);
     }
     if (s.kind === "rating") {
@@ -52,6 +73,8 @@ export function buildHistories(
       if (!h.purchasedAt || s.at > h.purchasedAt) h.purchasedAt = s.at;
     } else if (s.kind === "wishlist") {
       h.wished = true;
+    } else if (s.kind === "poll_interest") {
+      h.declared = true;
     } else {
       h.browse = Math.min(BROWSE_CAP, h.browse + SIGNAL_WEIGHTS[s.kind]);
     }
@@ -65,6 +88,7 @@ export function buildHistories(
       let w = browse;
       if (h.purchasedAt) w += SIGNAL_WEIGHTS.purchase;
       if (h.wished) w += SIGNAL_WEIGHTS.wishlist;
+      if (h.declared) w += SIGNAL_WEIGHTS.poll_interest;
       // A rating overrides what buying implied: a bought bottle rated 1 is a dislike.
       if (h.rating !== null)
         w = h.purchasedAt

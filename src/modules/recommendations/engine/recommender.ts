@@ -1,8 +1,11 @@
 import { FLAVOUR_DIMENSIONS } from "../../../db/schema/catalog.ts";
 import { type CatalogIndex, D } from "./catalog-index.ts";
-import type { CollaborativeModel, HistoryItem } from "./model.ts";
+import { type CollaborativeModel, type HistoryItem, SIGNAL_WEIGHTS } from "./model.ts";
 import { buildTaste, FLAVOUR_WORDS, type Taste, toTasteProfile } from "./taste.ts";
 import type { EnginePreferences, ReasonCode, Recommendation, Strategy } from "./types.ts";
+
+/** Said in reasons that rest on a poll answer, so a customer sees how much it counted. */
+const DECLARED = `declared interest, weight ${SIGNAL_WEIGHTS.poll_interest}`;
 
 /** How the content score weighs each part of a spirit against the customer's taste. */
 export const CONTENT_WEIGHTS = {
@@ -339,6 +342,12 @@ export class Recommender {
         case "wishlist":
         case "add_to_wishlist":
           return made("co_wishlisted", `often wished for alongside ${y}`, parts.contributor);
+        case "poll_interest":
+          return made(
+            "co_declared",
+            `liked by people who chose ${y} in a poll, as you did (${DECLARED})`,
+            parts.contributor,
+          );
         default:
           return made("co_viewed", `often looked at with ${y}`, parts.contributor);
       }
@@ -364,6 +373,9 @@ export class Recommender {
         return made("similar_to_bought", `similar to ${x}, which you bought`, best);
       if (h.strongest === "wishlist" || h.strongest === "add_to_wishlist") {
         return made("similar_to_wished", `similar to ${x}, on your wishlist`, best);
+      }
+      if (h.strongest === "poll_interest") {
+        return made("similar_to_declared", `similar to ${x}, which you chose in a poll (${DECLARED})`, best);
       }
       return made("similar_to_viewed", `similar to ${x}, which you looked at`, best);
     }

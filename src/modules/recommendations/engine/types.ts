@@ -22,7 +22,14 @@ export type EngineSpirit = {
   newestBatchAt: string | null;
 };
 
-export type SignalKind = "purchase" | "wishlist" | "rating" | "view" | "click" | "add_to_wishlist";
+export type SignalKind =
+  | "purchase"
+  | "wishlist"
+  | "rating"
+  | "view"
+  | "click"
+  | "add_to_wishlist"
+  | "poll_interest";
 
 export type EngineSignal = {
   customerId: string;
