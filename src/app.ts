@@ -15,6 +15,7 @@ import { complianceRouter } from "./modules/compliance/index.ts";
 import { customersRouter } from "./modules/customers/index.ts";
 import { createDocsRouter } from "./modules/docs/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
+import { insightsRouter } from "./modules/insights/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
@@ -74,6 +75,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, recommendationsRouter);
   app.route(API_PREFIX, releasesRouter);
   app.route(API_PREFIX, pollsRouter);
+  app.route(API_PREFIX, insightsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

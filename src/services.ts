@@ -7,6 +7,8 @@ import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createComplianceService } from "./modules/compliance/compliance.service.ts";
 import { createCustomersService } from "./modules/customers/customers.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
+import { createInsightsService } from "./modules/insights/insights.service.ts";
+import { insightsPortsFrom } from "./modules/insights/insights.wiring.ts";
 import { createInteractionsService } from "./modules/interactions/interactions.service.ts";
 import { createPurchasesService } from "./modules/interactions/purchases.service.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
@@ -68,6 +70,10 @@ export function buildServices(deps: Deps) {
       legal: legalCheckFrom(base.compliance),
     }),
     releases,
+    insights: createInsightsService(
+      deps,
+      insightsPortsFrom({ ...base, customers, interactions, purchases, inventory }),
+    ),
     stockStream: createStockStreamService(deps, {
       spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
       stockSnapshot: inventory.stockSnapshot,

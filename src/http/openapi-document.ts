@@ -69,6 +69,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   },
   { name: "Reviews", description: "Customer reviews and ratings, with moderation." },
   {
+    name: "Insights",
+    description:
+      "Staff estimates of demand for a spirit or a release, and price suggestions with their reasons; a suggestion is never applied by itself, and staff decisions about one are recorded.",
+  },
+  {
     name: "Polls",
     description:
       "Feedback polls staff aim at segments of customers (preferences, purchases); a customer answers once, editable until the poll closes. Choosing a spirit declares interest in it, which the recommender weighs.",

@@ -3,6 +3,7 @@ export * from "./accounts.ts";
 export * from "./catalog.ts";
 export * from "./compliance.ts";
 export * from "./http.ts";
+export * from "./insights.ts";
 export * from "./inventory.ts";
 export * from "./locations.ts";
 export * from "./orders.ts";

@@ -1,4 +1,4 @@
-import { and, count, eq, type SQL } from "drizzle-orm";
+import { and, count, eq, inArray, type SQL } from "drizzle-orm";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { accounts, customers, wishlistItems } from "../../db/schema/accounts.ts";
 import type { SpiritStatus } from "../../db/schema/catalog.ts";
@@ -315,7 +315,29 @@ export function createCustomersService(
     }
   }
 
-  return { getCustomer, replaceCustomer, patchCustomer, listWishlist, addToWishlist, removeFromWishlist };
+  /** How many customers wish for each spirit (demand insight). */
+  async function wishlistCounts(spiritIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < spiritIds.length; i += 500) {
+      const rows = await db
+        .select({ spiritId: wishlistItems.spiritId, n: count() })
+        .from(wishlistItems)
+        .where(inArray(wishlistItems.spiritId, spiritIds.slice(i, i + 500)))
+        .groupBy(wishlistItems.spiritId);
+      for (const r of rows) counts.set(r.spiritId, r.n);
+    }
+    return counts;
+  }
+
+  return {
+    getCustomer,
+    replaceCustomer,
+    patchCustomer,
+    listWishlist,
+    addToWishlist,
+    removeFromWishlist,
+    wishlistCounts,
+  };
 }
 
 export type CustomersService = ReturnType<typeof createCustomersService>;

@@ -209,7 +209,28 @@ export function createInteractionsService(deps: Deps, ports: { queue: RefreshReq
     await db.batch([ports.queue.enqueue(customerId, "profile")]);
   }
 
+  /** How often each kind was logged per spirit (demand insight reads views, clicks and declared interest). */
+  async function countsBySpirit(spiritIds: string[], kinds: InteractionKind[]) {
+    const counts = new Map<string, Partial<Record<InteractionKind, number>>>();
+    for (let i = 0; i < spiritIds.length; i += 500) {
+      const rows = await db
+        .select({ spiritId: interactions.spiritId, kind: interactions.kind, n: sql<number>`count(*)` })
+        .from(interactions)
+        .where(
+          and(inArray(interactions.spiritId, spiritIds.slice(i, i + 500)), inArray(interactions.kind, kinds)),
+        )
+        .groupBy(interactions.spiritId, interactions.kind);
+      for (const r of rows) {
+        const of = counts.get(r.spiritId!) ?? {};
+        of[r.kind] = Number(r.n);
+        counts.set(r.spiritId!, of);
+      }
+    }
+    return counts;
+  }
+
   return {
+    countsBySpirit,
     entries,
     refreshQueued,
     record,

@@ -116,7 +116,28 @@ export function createPurchasesService(deps: Deps) {
     return row !== undefined;
   }
 
-  return { list, boughtSpirits, hasBought };
+  /** Paid bottles per spirit, with the first and last time one was paid for (how fast a spirit sold). */
+  async function salesOf(spiritIds: string[]) {
+    const sales = new Map<string, { units: number; firstAt: string; lastAt: string }>();
+    for (let i = 0; i < spiritIds.length; i += 500) {
+      const rows = await db
+        .select({
+          spiritId: orderLines.spiritId,
+          units: sql<number>`sum(${orderLines.quantity})`,
+          firstAt: sql<string>`min(coalesce(${confirmedAt}, ${orders.createdAt}))`,
+          lastAt: sql<string>`max(coalesce(${confirmedAt}, ${orders.createdAt}))`,
+        })
+        .from(orderLines)
+        .innerJoin(orders, eq(orders.id, orderLines.orderId))
+        .where(and(inArray(orderLines.spiritId, spiritIds.slice(i, i + 500)), paid))
+        .groupBy(orderLines.spiritId);
+      for (const r of rows)
+        sales.set(r.spiritId, { units: Number(r.units), firstAt: r.firstAt, lastAt: r.lastAt });
+    }
+    return sales;
+  }
+
+  return { list, boughtSpirits, hasBought, salesOf };
 }
 
 export type PurchasesService = ReturnType<typeof createPurchasesService>;
