@@ -127,7 +127,7 @@ export async function commitCounts(
   }
   const spiritIds = [...new Set(changing.map((c) => c.spiritId))].sort();
   if (!changing.length) return { ok: true, spiritIds };
-  const { outcomes } = await commitUnits(client, [{ guards, writes }]);
+  const { outcomes } = await commitUnits(client, [{ guards, writes }], [], { spiritIds, at: now });
   const outcome = outcomes[0]!;
   if (outcome.ok) return { ok: true, spiritIds };
   return refuse(

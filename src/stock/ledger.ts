@@ -42,6 +42,17 @@ export type UnitOutcome = { ok: true } | { ok: false; reason: string };
 
 export type LedgerCommit = { outcomes: UnitOutcome[]; reads: ResultSet[] };
 
+/** The spirits a batch may change, marked for the outbox's coalesced stock events (stock-outbox.ts). */
+export type StockMarks = { spiritIds: string[]; at: string };
+
+/**
+ * ONE statement per batch whatever its size (the hot path of a drop): each spirit's mark is upserted if
+ * any unit of the batch held, so a batch that wrote nothing marks nothing.
+ */
+const MARK_SQL = `INSERT INTO stock_event_marks (spirit_id, changed_at, dirty)
+  SELECT value, ?, 1 FROM json_each(?) WHERE EXISTS (SELECT 1 FROM stock_op_slots WHERE ok = 1)
+  ON CONFLICT (spirit_id) DO UPDATE SET dirty = 1, changed_at = excluded.changed_at`;
+
 let slotCounter = 0;
 const slotPrefix = Math.random().toString(36).slice(2, 10);
 const nextSlotId = () => `s_${slotPrefix}_${(++slotCounter).toString(36)}`;
@@ -92,9 +103,13 @@ export async function commitUnits(
   client: Client,
   units: Unit[],
   reads: InStatement[] = [],
+  marks?: StockMarks,
 ): Promise<LedgerCommit> {
   const statements: InStatement[] = [];
   const slots = units.map((u) => unitStatements(u, statements));
+  if (marks?.spiritIds.length) {
+    statements.push({ sql: MARK_SQL, args: [marks.at, JSON.stringify(marks.spiritIds)] });
+  }
   // Batches never overlap (each is one transaction) and every one deletes its slots before it commits,
   // so the table holds exactly this batch's slots: one statement reads all outcomes, one clears them.
   const outcomeAt = statements.length;

@@ -163,7 +163,8 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
 
   async function commitOrOneByOne(units: Unit[], spiritId: string, now: string) {
     try {
-      const res: LedgerCommit = await commitUnits(client, units, snapshotReads(spiritId, now));
+      const marks = { spiritIds: [spiritId], at: now };
+      const res: LedgerCommit = await commitUnits(client, units, snapshotReads(spiritId, now), marks);
       return { outcomes: res.outcomes as (UnitOutcome | { ok: false; error: unknown })[], reads: res.reads };
     } catch (err) {
       logger?.log("warn", {
@@ -174,7 +175,8 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       const outcomes: (UnitOutcome | { ok: false; error: unknown })[] = [];
       for (const unit of units) {
         try {
-          outcomes.push((await commitUnits(client, [unit])).outcomes[0]!);
+          const marks = { spiritIds: [spiritId], at: now };
+          outcomes.push((await commitUnits(client, [unit], [], marks)).outcomes[0]!);
         } catch (error) {
           outcomes.push({ ok: false, error });
         }

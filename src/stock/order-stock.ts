@@ -78,12 +78,13 @@ async function commitOrderUnit(
   attach: Attachment | undefined,
   spiritIds: string[],
   released: number,
+  now: string,
 ): Promise<OrderCommit> {
   const unit = {
     guards: [...guards, ...(attach?.guards ?? [])],
     writes: [...writes, ...(attach?.writes ?? [])],
   };
-  const { outcomes } = await commitUnits(client, [unit]);
+  const { outcomes } = await commitUnits(client, [unit], [], { spiritIds, at: now });
   const outcome = outcomes[0]!;
   if (!outcome.ok) return { outcome: refusalOf(outcome.reason), spiritIds: [] };
   return { outcome: { ok: true, holds: [], released, levels: [], version: 0 }, spiritIds };
@@ -151,7 +152,7 @@ export async function confirmOrderStock(client: Client, input: OrderUnitInput): 
     if (h.batchId) writes.push(s.assignSerials(h.id, h.batchId, h.locationId, h.quantity, now));
   }
   // Confirming changes no level's figures: no version bump, nothing to publish.
-  return commitOrderUnit(client, guards, writes, input.attach, [], 0);
+  return commitOrderUnit(client, guards, writes, input.attach, [], 0, input.now);
 }
 
 /**
@@ -191,7 +192,7 @@ export async function shipOrderStock(client: Client, input: OrderUnitInput): Pro
     );
   }
   const spiritIds = spiritsOf(committed);
-  return commitOrderUnit(client, guards, writes, input.attach, spiritIds, 0);
+  return commitOrderUnit(client, guards, writes, input.attach, spiritIds, 0, input.now);
 }
 
 /** Gives back every live hold and waiting pre-order claim of the order. */
@@ -248,7 +249,7 @@ export async function cancelOrderStock(client: Client, input: OrderUnitInput): P
   }
   const spiritIds = spiritsOf(live);
   const released = live.reduce((n, h) => n + h.quantity, 0);
-  return commitOrderUnit(client, guards, writes, input.attach, spiritIds, released);
+  return commitOrderUnit(client, guards, writes, input.attach, spiritIds, released, input.now);
 }
 
 export type WaitingClaim = {

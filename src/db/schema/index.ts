@@ -2,6 +2,7 @@
 export * from "./accounts.ts";
 export * from "./catalog.ts";
 export * from "./compliance.ts";
+export * from "./events.ts";
 export * from "./http.ts";
 export * from "./insights.ts";
 export * from "./inventory.ts";

@@ -5,6 +5,7 @@ import { type BatchRow, batches, type SpiritRow } from "../../db/schema/catalog.
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { outboxInsert } from "../events/outbox.ts";
 import type { Batch, BatchInput } from "./catalog.schemas.ts";
 import { isConstraintError } from "./references.ts";
 import { toBatch, toBatchColumns } from "./spirit-mapping.ts";
@@ -39,6 +40,9 @@ export function createBatchesService(
   requireSpirit: (id: string) => Promise<SpiritRow>,
 ) {
   const { db, clock } = deps;
+  // A spirit's batches are part of it for consumers: their change is the spirit's `batches` field.
+  const batchesChanged = (spiritId: string, at: string) =>
+    outboxInsert(db, "spirit.updated", spiritId, { spiritId, fields: ["batches"] }, at);
 
   const findRow = (spiritId: string, batchId: string) =>
     db.query.batches.findFirst({ where: and(eq(batches.spiritId, spiritId), eq(batches.id, batchId)) });
@@ -104,6 +108,7 @@ export function createBatchesService(
           subject: row.id,
           detail: { spiritId, batchNumber: row.batchNumber },
         }),
+        batchesChanged(spiritId, row.createdAt),
       ]),
     );
     return toBatch(row);
@@ -120,11 +125,12 @@ export function createBatchesService(
     if (await numberTaken(spiritId, input.batchNumber, batchId)) {
       throw duplicateNumber(spiritId, input.batchNumber);
     }
+    const at = clock.now().toISOString();
     const [updated] = await guarded(spiritId, input.batchNumber, () =>
       db.batch([
         db
           .update(batches)
-          .set({ ...toBatchColumns(input), updatedAt: clock.now().toISOString() })
+          .set({ ...toBatchColumns(input), updatedAt: at })
           .where(and(eq(batches.spiritId, spiritId), eq(batches.id, batchId)))
           .returning(),
         audit.entry({
@@ -133,6 +139,7 @@ export function createBatchesService(
           subject: batchId,
           detail: { spiritId, batchNumber: input.batchNumber },
         }),
+        batchesChanged(spiritId, at),
       ]),
     );
     const row = updated[0];

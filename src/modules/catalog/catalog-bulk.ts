@@ -17,6 +17,7 @@ import type { AuditService } from "../audit/audit.service.ts";
 import { SpiritInputSchema } from "./catalog.schemas.ts";
 import { isConstraintError } from "./references.ts";
 import { columnOfPath, mergeCells, SPIRIT_CSV_HEADER, spiritToCells } from "./spirit-csv.ts";
+import { spiritCreatedEvent, spiritUpdateEvents } from "./spirit-events.ts";
 import { sameColumns, toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
 
 const PAGE = 500;
@@ -65,7 +66,7 @@ async function existingRows(deps: Deps, ids: string[]): Promise<Map<string, Spir
 
 type Planned =
   | { action: "created"; row: SpiritRow }
-  | { action: "updated"; id: string; columns: ReturnType<typeof toSpiritColumns> }
+  | { action: "updated"; id: string; columns: ReturnType<typeof toSpiritColumns>; before: SpiritRow }
   | { action: "unchanged"; id: string; name: string };
 
 export async function importSpiritsCsv(
@@ -120,7 +121,7 @@ export async function importSpiritsCsv(
     const columns = toSpiritColumns(result.data);
     if (current && sameColumns(current, columns)) {
       plans.push({ line, action: "unchanged", id: current.id, name: current.name });
-    } else if (current) plans.push({ line, action: "updated", id: current.id, columns });
+    } else if (current) plans.push({ line, action: "updated", id: current.id, columns, before: current });
     else {
       const at = now.toISOString();
       const row: SpiritRow = {
@@ -168,6 +169,7 @@ export async function importSpiritsCsv(
           subject: p.row.id,
           detail: { name: p.row.name, via: "csv import" },
         }),
+        spiritCreatedEvent(deps.db, p.row, at),
       ];
     }
     return [
@@ -181,6 +183,7 @@ export async function importSpiritsCsv(
         subject: p.id,
         detail: { name: p.columns.name, via: "csv import" },
       }),
+      ...spiritUpdateEvents(deps.db, p.before, p.columns, at),
     ];
   });
   const [first, ...others] = writes;

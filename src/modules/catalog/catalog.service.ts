@@ -7,6 +7,7 @@ import type { Deps } from "../../deps.ts";
 import { DomainError, fieldErrors } from "../../domain-error.ts";
 import { mergePatch } from "../../http/merge-patch.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { outboxInsert } from "../events/outbox.ts";
 import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
 import { importSpiritsCsv, spiritCsvPages } from "./catalog-bulk.ts";
@@ -18,6 +19,7 @@ import {
   type ReferenceCounts,
   totalReferences,
 } from "./references.ts";
+import { spiritCreatedEvent, spiritUpdateEvents } from "./spirit-events.ts";
 import { sameColumns, toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
 import {
   SPIRIT_SORTS,
@@ -101,6 +103,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
         subject: row.id,
         detail: { name: row.name },
       }),
+      spiritCreatedEvent(db, row, row.createdAt),
     ]);
     return toSpirit(row);
   }
@@ -115,13 +118,15 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     const columns = toSpiritColumns(input);
     // A write that changes nothing is not a change: updatedAt stays and the audit log stays quiet.
     if (sameColumns(current, columns)) return toSpirit(current);
+    const at = clock.now().toISOString();
     const [updated] = await db.batch([
       db
         .update(spirits)
-        .set({ ...columns, updatedAt: clock.now().toISOString() })
+        .set({ ...columns, updatedAt: at })
         .where(eq(spirits.id, id))
         .returning(),
       audit.entry({ actorId: actor?.id, action, subject: id, detail: { name: input.name } }),
+      ...spiritUpdateEvents(db, current, columns, at),
     ]);
     orderingFacts.delete(id);
     const row = updated[0];
@@ -151,10 +156,11 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
   async function archive(row: SpiritRow, references: ReferenceCounts, actor: Actor): Promise<DeleteOutcome> {
     let archived = row;
     if (row.status !== "archived") {
+      const at = clock.now().toISOString();
       const [updated] = await db.batch([
         db
           .update(spirits)
-          .set({ status: "archived", updatedAt: clock.now().toISOString() })
+          .set({ status: "archived", updatedAt: at })
           .where(eq(spirits.id, row.id))
           .returning(),
         audit.entry({
@@ -163,6 +169,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
           subject: row.id,
           detail: { name: row.name, previousStatus: row.status, references },
         }),
+        outboxInsert(db, "spirit.updated", row.id, { spiritId: row.id, fields: ["status"] }, at),
       ]);
       orderingFacts.delete(row.id);
       archived = updated[0] ?? { ...row, status: "archived" };

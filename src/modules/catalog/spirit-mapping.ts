@@ -104,11 +104,16 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** True when writing `columns` over `row` would change nothing. */
-export function sameColumns(row: SpiritRow, columns: SpiritColumns): boolean {
-  const current = Object.fromEntries(Object.keys(columns).map((k) => [k, row[k as keyof SpiritColumns]]));
-  return canonicalJson(current) === canonicalJson(columns);
+/** The columns whose values writing `columns` over `row` would change. */
+export function changedColumns(row: SpiritRow, columns: SpiritColumns): string[] {
+  return Object.keys(columns).filter(
+    (k) => canonicalJson(row[k as keyof SpiritColumns]) !== canonicalJson(columns[k as keyof SpiritColumns]),
+  );
 }
+
+/** True when writing `columns` over `row` would change nothing. */
+export const sameColumns = (row: SpiritRow, columns: SpiritColumns): boolean =>
+  changedColumns(row, columns).length === 0;
 
 /** The writable part of a spirit, as input: the base a merge patch applies to. */
 export function toSpiritInput(s: Spirit): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { spiritsWithWaitingClaims } from "../../stock/order-stock.ts";
+import { expiredOrderEvents } from "./order-events.ts";
 import { ORDER_TRANSITIONS } from "./order-lifecycle.ts";
 import type { OrdersContext } from "./orders.context.ts";
 import { isReleased } from "./orders.ports.ts";
@@ -8,7 +9,7 @@ import { releaseDuePreorders } from "./preorders.ts";
 async function markExpiredOrders({ deps }: OrdersContext): Promise<number> {
   const now = deps.clock.now().toISOString();
   const { from, to } = ORDER_TRANSITIONS.expire;
-  const [, updated] = await deps.client.batch(
+  const [, , updated] = await deps.client.batch(
     [
       {
         sql: `INSERT INTO order_status_history (order_id, status, actor_id, note, at)
@@ -16,6 +17,7 @@ async function markExpiredOrders({ deps }: OrdersContext): Promise<number> {
               WHERE status = ? AND expires_at <= ? ORDER BY expires_at`,
         args: [to, from[0], now],
       },
+      expiredOrderEvents(from[0], now),
       {
         sql: "UPDATE orders SET status = ?, updated_at = ? WHERE status = ? AND expires_at <= ?",
         args: [to, now, from[0], now],

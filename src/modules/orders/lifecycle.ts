@@ -82,15 +82,16 @@ export async function shipOrder(
   if (errors.length) throw invalidFields(errors);
   const more = waiting.some((l) => !shipping.includes(l));
   const note = `${parcel.carrier} ${parcel.trackingNumber}`;
+  const shipmentId = newId("shp");
   const outcome = await ctx.deps.stock.shipOrder({
     orderId: id,
     actorId: actor.id,
     reason: `shipped: ${note}`,
     lineIds: shipping,
     attach: together(
-      transition(id, more ? "shipPart" : "ship", { actorId: actor.id, note, now }),
+      transition(id, more ? "shipPart" : "ship", { actorId: actor.id, note, now, event: { shipmentId } }),
       othersLeftToShip(id, shipping, more),
-      insertShipment({ id: newId("shp"), orderId: id, ...parcel, lineIds: shipping, actorId: actor.id, now }),
+      insertShipment({ id: shipmentId, orderId: id, ...parcel, lineIds: shipping, actorId: actor.id, now }),
     ),
   });
   if (!outcome.ok) return movedOn(ctx, actor, id, "ship");

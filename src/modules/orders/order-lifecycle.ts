@@ -1,5 +1,6 @@
 import type { OrderStatus } from "../../db/schema/orders.ts";
 import { DomainError } from "../../domain-error.ts";
+import type { EventType } from "../events/domain-events.ts";
 
 type Transition = {
   /** The statuses the order may be in for this change. */
@@ -9,6 +10,8 @@ type Transition = {
   done: readonly OrderStatus[];
   /** In words, for the problem that refuses it. */
   says: string;
+  /** The event the change writes in its batch (order-events.ts). */
+  event?: EventType;
 };
 
 /**
@@ -28,23 +31,32 @@ export const ORDER_TRANSITIONS = {
     to: "confirmed",
     done: ["confirmed", "shipped", "delivered"],
     says: "be paid (only a reserved order can be)",
+    event: "order.paid",
   },
   /** A payment arrived after the hold lapsed, and the bottles could be held again. */
   rehold: { from: ["expired"], to: "reserved", done: [], says: "be held again" },
-  expire: { from: ["reserved"], to: "expired", done: ["expired"], says: "expire" },
+  expire: { from: ["reserved"], to: "expired", done: ["expired"], says: "expire", event: "order.expired" },
   cancel: {
     from: ["preordered", "reserved", "confirmed"],
     to: "cancelled",
     done: ["cancelled", "refunded"],
     says: "be cancelled (what has shipped is returned, not cancelled)",
+    event: "order.cancelled",
   },
   /** Money taken for an order that ended without its bottles went back to the customer. */
-  refund: { from: ["cancelled", "expired"], to: "refunded", done: ["refunded"], says: "be refunded" },
+  refund: {
+    from: ["cancelled", "expired"],
+    to: "refunded",
+    done: ["refunded"],
+    says: "be refunded",
+    event: "order.refunded",
+  },
   ship: {
     from: ["confirmed", "partially_shipped"],
     to: "shipped",
     done: ["shipped", "delivered"],
     says: "ship (only a confirmed, paid order can)",
+    event: "order.shipped",
   },
   /** Some lines leave now, others later. */
   shipPart: {
@@ -52,6 +64,7 @@ export const ORDER_TRANSITIONS = {
     to: "partially_shipped",
     done: [],
     says: "ship part (only a confirmed, paid order can)",
+    event: "order.shipped",
   },
   deliver: {
     from: ["shipped"],

@@ -17,6 +17,8 @@ import {
 import type { Attachment, HoldView, OrderHold } from "../../stock/coordinator.ts";
 import { commitUnits } from "../../stock/ledger.ts";
 import { guard, write } from "../../stock/statements.ts";
+import type { EventType } from "../events/domain-events.ts";
+import { orderEvent, orderPlacedEvent } from "./order-events.ts";
 import { ORDER_TRANSITIONS, type OrderTransition } from "./order-lifecycle.ts";
 import type { Order, OrderSummary } from "./orders.schemas.ts";
 
@@ -79,6 +81,7 @@ export function insertOrder(o: NewOrder): Attachment {
         ),
       ),
       historyRow(o.id, o.status, o.actorId, placedNote(o), o.now),
+      orderPlacedEvent(o),
     ],
   };
 }
@@ -103,6 +106,8 @@ export type StatusChange = {
   expiresAt?: string | null;
   /** Narrower than the table's `from`: guard on the status the caller read (its change assumed it). */
   from?: readonly OrderStatus[];
+  /** The event's fields beyond the order and customer (a shipment's id, a refund's amount). */
+  event?: Record<string, unknown>;
 };
 
 /**
@@ -110,7 +115,8 @@ export type StatusChange = {
  * the narrower one the caller read), with its history row: whoever comes second changes nothing.
  */
 export function transition(orderId: string, name: OrderTransition, change: StatusChange): Attachment {
-  const { from: allowed, to } = ORDER_TRANSITIONS[name];
+  const t: { from: readonly OrderStatus[]; to: OrderStatus; event?: EventType } = ORDER_TRANSITIONS[name];
+  const { from: allowed, to } = t;
   const from = change.from ?? allowed;
   const stray = from.filter((st) => !(allowed as readonly OrderStatus[]).includes(st));
   if (stray.length) throw new Error(`${name} cannot start from ${stray.join(", ")} (order-lifecycle.ts)`);
@@ -128,6 +134,7 @@ export function transition(orderId: string, name: OrderTransition, change: Statu
         setExpiry ? [to, change.now, change.expiresAt ?? null, orderId] : [to, change.now, orderId],
       ),
       historyRow(orderId, to, change.actorId, change.note, change.now),
+      ...(t.event ? [orderEvent(orderId, t.event, change.event ?? {}, change.now)] : []),
     ],
   };
 }

@@ -44,6 +44,12 @@ async function refundOne(ctx: OrdersContext, p: PaymentRow, reason: string): Pro
   }
 }
 
+/** What went back, in the payments' currency (an order is paid in its one currency). */
+const refunded = (payments: { amountMinor: number; currency: string }[]) => ({
+  amount: payments.reduce((n, p) => n + p.amountMinor, 0),
+  currency: payments[0]!.currency,
+});
+
 /**
  * Refunds what is owed back on the order (`refund_pending`, or a refund that failed before) through each
  * payment's own provider; once all went back, an order that ended without its bottles is `refunded`.
@@ -62,7 +68,12 @@ export async function refundOwedPayments(
     if (row && canMove("refund", effectiveStatus(row, nowIso(ctx)))) {
       await commitOrderChange(
         ctx.deps.client,
-        transition(orderId, "refund", { actorId, note: reason, now: nowIso(ctx) }),
+        transition(orderId, "refund", {
+          actorId,
+          note: reason,
+          now: nowIso(ctx),
+          event: { refund: refunded(owed) },
+        }),
       );
     }
   }

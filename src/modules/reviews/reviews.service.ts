@@ -9,6 +9,7 @@ import { DomainError } from "../../domain-error.ts";
 import { isStaff, type Principal } from "../../http/auth.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
+import { outboxInsert } from "../events/outbox.ts";
 import type { InteractionsService } from "../interactions/interactions.service.ts";
 import type { PurchasesService } from "../interactions/purchases.service.ts";
 import { publicAuthorName } from "./author-name.ts";
@@ -76,6 +77,9 @@ export function createReviewsService(
   },
 ) {
   const { db, clock } = deps;
+  /** `review.published` when the write makes the review public (approved) for the first time. */
+  const published = (reviewId: string, spiritId: string, publishes: boolean, at: string) =>
+    publishes ? [outboxInsert(db, "review.published", reviewId, { reviewId, spiritId }, at)] : [];
   const moderate = createModerationRules(deps.config.REVIEW_BANNED_WORDS);
 
   const recountRating = (spiritId: string) =>
@@ -239,6 +243,7 @@ export function createReviewsService(
         recountRating(spiritId),
         signal.insert,
         ...signal.enqueue,
+        ...published(row.id, spiritId, row.status === "approved", now),
       ]);
     } catch (err) {
       // Two posts at once: the unique index lets one through.
@@ -283,6 +288,7 @@ export function createReviewsService(
       recountRating(spiritId),
       signal.insert,
       ...signal.enqueue,
+      ...published(reviewId, spiritId, status === "approved" && row.status !== "approved", now),
       ...(actor.id !== row.customerId
         ? [
             ports.audit.entry({
@@ -339,6 +345,7 @@ export function createReviewsService(
         })
         .where(eq(reviews.id, reviewId)),
       recountRating(spiritId),
+      ...published(reviewId, spiritId, status === "approved" && row.status !== "approved", now),
       ports.audit.entry({
         actorId: staff.id,
         action: `review.${status}`,

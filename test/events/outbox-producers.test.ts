@@ -1,0 +1,193 @@
+/**
+ * Every listed change writes its event in the same batch as the change, and a refused change writes none.
+ * Each event read back passes its payload schema (the contract, domain-events.ts).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { EVENT_PAYLOADS, type EventType } from "../../src/modules/events/domain-events.ts";
+import { flushStockMarks } from "../../src/stock/stock-outbox.ts";
+import { openShop, type Shop } from "../orders/shop.ts";
+import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
+
+const clock = new TestClock();
+let app: TestApp;
+let shop: Shop;
+beforeAll(async () => {
+  app = await createTestApp({ clock });
+  shop = await openShop(app);
+});
+afterAll(() => app.close());
+
+type Row = { seq: number; type: EventType; subject: string; payload: Record<string, unknown> };
+
+/** The outbox's events for `subject`, oldest first, each checked against its schema. */
+async function eventsOf(subject: string, type?: EventType): Promise<Row[]> {
+  const rs = await app.deps.client.execute({
+    sql: "SELECT seq, type, subject, payload FROM outbox_events WHERE subject = ? ORDER BY seq",
+    args: [subject],
+  });
+  const rows = rs.rows.map((r) => {
+    const type = String(r.type) as EventType;
+    const payload = EVENT_PAYLOADS[type].parse(JSON.parse(String(r.payload))) as Record<string, unknown>;
+    return { seq: Number(r.seq), type, subject: String(r.subject), payload };
+  });
+  return type ? rows.filter((r) => r.type === type) : rows;
+}
+
+const types = async (subject: string) => (await eventsOf(subject)).map((e) => e.type);
+
+describe("catalog", () => {
+  test("create, update (naming the fields), price change, release; nothing for a no-op or a refused patch", async () => {
+    const id = await shop.spirit({ status: "announced" });
+    expect(await eventsOf(id)).toMatchObject([{ type: "spirit.created", payload: { spiritId: id } }]);
+    const patch = (body: unknown) =>
+      app.call("PATCH", `/api/v1/spirits/${id}`, {
+        headers: { ...shop.staff.headers, "Content-Type": "application/merge-patch+json" },
+        body,
+      });
+    expect((await patch({ abv: 46 })).status).toBe(200);
+    expect((await patch({ abv: -3 })).status).toBe(422);
+    expect(await types(id)).toEqual(["spirit.created"]);
+
+    expect((await patch({ price: { amountMinor: 9900, currency: "GBP" }, status: "available" })).status).toBe(
+      200,
+    );
+    const events = await eventsOf(id);
+    expect(events.map((e) => e.type)).toEqual([
+      "spirit.created",
+      "spirit.updated",
+      "spirit.price_changed",
+      "spirit.released",
+    ]);
+    expect(events[1]!.payload.fields).toEqual(expect.arrayContaining(["priceMinor", "status"]));
+    expect(events[2]!.payload).toEqual({
+      spiritId: id,
+      previous: { amount: 12000, currency: "GBP" },
+      price: { amount: 9900, currency: "GBP" },
+    });
+    const batch = await shop.batch(id);
+    expect(batch).toStartWith("bat_");
+    expect((await eventsOf(id)).at(-1)).toMatchObject({
+      type: "spirit.updated",
+      payload: { fields: ["batches"] },
+    });
+  });
+
+  test("a review approved at once is published", async () => {
+    const id = await shop.spirit();
+    const c = await shop.customer();
+    const res = await app.call("POST", `/api/v1/spirits/${id}/reviews`, {
+      headers: c.headers,
+      body: {
+        rating: 5,
+        body: "Peat smoke and iodine up front, then smoked pear and sea salt. A long finish.",
+      },
+    });
+    expect(res.status).toBe(201);
+    const review = (await res.json()) as { id: string; status: string };
+    expect(review.status).toBe("approved");
+    expect(await eventsOf(review.id)).toMatchObject([
+      { type: "review.published", payload: { reviewId: review.id, spiritId: id } },
+    ]);
+  });
+});
+
+describe("orders", () => {
+  test("placed, paid, shipped; none for an order refused for stock", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 2);
+    const c = await shop.customer();
+    const refused = await shop.order(c, [{ spiritId: s, quantity: 3 }]);
+    expect(refused.status).toBe(409);
+    const placed = await shop.order(c, [{ spiritId: s, quantity: 2 }]);
+    expect(placed.status).toBe(201);
+    const order = (await placed.json()) as { id: string; total: { amountMinor: number; currency: string } };
+    const pay = await app.call("POST", `/api/v1/orders/${order.id}/payments`, {
+      headers: shop.staff.headers,
+      body: { ...order.total, reference: "till 1" },
+    });
+    expect(pay.status).toBe(201);
+    expect((await shop.act(shop.staff, order.id, "ship")).status).toBe(200);
+    const events = await eventsOf(order.id);
+    expect(events.map((e) => e.type)).toEqual(["order.placed", "order.paid", "order.shipped"]);
+    for (const e of events) expect(e.payload).toMatchObject({ orderId: order.id, customerId: c.id });
+    expect(String(events[2]!.payload.shipmentId)).toStartWith("shp_");
+    // Only one order was placed for the spirit: the refused one wrote nothing.
+    const mine = await app.deps.client.execute({
+      sql: "SELECT COUNT(*) AS n FROM outbox_events WHERE type = 'order.placed' AND json_extract(payload, '$.customerId') = ?",
+      args: [c.id],
+    });
+    expect(Number(mine.rows[0]!.n)).toBe(1);
+  });
+
+  test("paid then cancelled is cancelled and refunded (with the amount)", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 2);
+    const c = await shop.customer();
+    const order = (await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json()) as {
+      id: string;
+      total: { amountMinor: number; currency: string };
+    };
+    await app.call("POST", `/api/v1/orders/${order.id}/payments`, {
+      headers: shop.staff.headers,
+      body: { ...order.total, reference: "till 2" },
+    });
+    expect((await shop.act(shop.staff, order.id, "cancel")).status).toBe(200);
+    const events = await eventsOf(order.id);
+    expect(events.map((e) => e.type)).toEqual([
+      "order.placed",
+      "order.paid",
+      "order.cancelled",
+      "order.refunded",
+    ]);
+    expect(events[3]!.payload.refund).toEqual({
+      amount: order.total.amountMinor,
+      currency: order.total.currency,
+    });
+  });
+
+  test("a lapsed hold's order is expired by the reaper", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 1);
+    const c = await shop.customer();
+    const order = (await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json()) as { id: string };
+    clock.advance(60 * 60_000);
+    await app.services.orders.expireDue();
+    expect(await types(order.id)).toEqual(["order.placed", "order.expired"]);
+    await shop.renewTokens();
+  });
+});
+
+describe("stock", () => {
+  test("many commits between two flushes are one stock.changed; back in stock after selling out", async () => {
+    const s = await shop.spirit();
+    await flushStockMarks(app.deps.client);
+    await shop.receive(s, 1);
+    await shop.receive(s, 1);
+    await flushStockMarks(app.deps.client);
+    expect(await eventsOf(s, "stock.changed")).toMatchObject([{ payload: { spiritId: s, available: 2 } }]);
+    // Nothing changed: the next flush writes nothing.
+    await flushStockMarks(app.deps.client);
+    expect(await eventsOf(s, "stock.changed")).toHaveLength(1);
+
+    const c = await shop.customer();
+    const order = (await (await shop.order(c, [{ spiritId: s, quantity: 2 }])).json()) as { id: string };
+    await flushStockMarks(app.deps.client);
+    expect((await eventsOf(s, "stock.changed")).at(-1)!.payload.available).toBe(0);
+    expect(await eventsOf(s, "stock.back_in_stock")).toHaveLength(0);
+    // A refused order writes no mark.
+    expect((await shop.order(c, [{ spiritId: s, quantity: 1 }])).status).toBe(409);
+    const marks = await app.deps.client.execute({
+      sql: "SELECT dirty FROM stock_event_marks WHERE spirit_id = ?",
+      args: [s],
+    });
+    expect(Number(marks.rows[0]!.dirty)).toBe(0);
+
+    expect((await shop.act(c, order.id, "cancel")).status).toBe(200);
+    await flushStockMarks(app.deps.client);
+    expect(await eventsOf(s, "stock.back_in_stock")).toMatchObject([
+      { payload: { spiritId: s, available: 2 } },
+    ]);
+    const versions = (await eventsOf(s, "stock.changed")).map((e) => Number(e.payload.version));
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+});
