@@ -14,6 +14,7 @@ import { catalogRouter } from "./modules/catalog/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
 import { customersRouter } from "./modules/customers/index.ts";
 import { createDocsRouter } from "./modules/docs/index.ts";
+import { eventsRouter } from "./modules/events/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { insightsRouter } from "./modules/insights/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
@@ -76,6 +77,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, releasesRouter);
   app.route(API_PREFIX, pollsRouter);
   app.route(API_PREFIX, insightsRouter);
+  app.route(API_PREFIX, eventsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -121,6 +121,14 @@ export const configSchema = z
     SEED_GENERATED_SPIRITS: z.coerce.number().int().min(0).max(1_000_000).default(300),
     /** Extra words that hold a review for staff, beyond the built-in list. */
     REVIEW_BANNED_WORDS: csv.default([]),
+    /** Milliseconds between the event dispatcher's runs on Bun (it runs again at once while there is more). */
+    EVENTS_DISPATCH_INTERVAL_MS: wholeNumber(
+      10,
+      600_000,
+      "must be a whole number of milliseconds from 10 to 600000",
+    ).default(500),
+    /** Let webhook endpoints point at loopback, link-local and private addresses (tests, a private network). */
+    WEBHOOKS_ALLOW_PRIVATE_URLS: boolish.default(false),
     /** How often the background job refreshes queued recommendations (Bun); "0" turns it off. */
     RECOMMENDATIONS_REFRESH_INTERVAL: duration.default(2),
   })

@@ -6,6 +6,7 @@ import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createCatalogService } from "./modules/catalog/catalog.service.ts";
 import { createComplianceService } from "./modules/compliance/compliance.service.ts";
 import { createCustomersService } from "./modules/customers/customers.service.ts";
+import { createEventsService } from "./modules/events/events.service.ts";
 import { createHealthService } from "./modules/health/health.service.ts";
 import { createInsightsService } from "./modules/insights/insights.service.ts";
 import { insightsPortsFrom } from "./modules/insights/insights.wiring.ts";
@@ -38,6 +39,8 @@ export function buildServices(deps: Deps) {
     health: createHealthService(deps),
     locations: createLocationsService(deps, audit),
     compliance: createComplianceService(deps, audit),
+    // The outbox's log and dispatcher: consumers (webhooks, notifications) register on it below.
+    events: createEventsService(deps),
   };
   // Inventory and orders reach locations and compliance through `base` (their ports).
   const inventory = createInventoryService(deps, inventoryPortsFrom(base));

@@ -88,6 +88,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
       "What a customer does (views, wishlist adds, purchases), recorded to feed their recommendations; a customer reads only their own.",
   },
   { name: "Notifications", description: "Back-in-stock and drop alerts a customer subscribes to." },
+  {
+    name: "Events",
+    description:
+      "The domain event log (transactional outbox): every change writes its event in the same atomic batch, and each is delivered at least once to the shop's consumers and to its webhook endpoints. Each event type is described under `webhooks`.",
+  },
 ];
 
 const DESCRIPTION = `The HTTP API of **Angel's Share**: catalog, inventory that never oversells, timed holds and orders, customers and their preferences, for shops selling rare and limited-edition spirits.

@@ -2,9 +2,10 @@
 import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
-import { type Deps, logMailer } from "../deps.ts";
+import { type Deps, logMailer, systemTimers } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
+import { startDispatchLoop } from "../modules/events/dispatch-loop.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
@@ -80,6 +81,13 @@ const recommendationWorker =
         logger,
       })
     : undefined;
+// The outbox's dispatcher: events reach their consumers (webhooks, notifications) at least once.
+const eventDispatcher = startDispatchLoop({
+  dispatch: () => services.events.dispatch(),
+  intervalMs: config.EVENTS_DISPATCH_INTERVAL_MS,
+  timers: deps.timers ?? systemTimers,
+  logger,
+});
 
 const server = Bun.serve({
   port: config.PORT,
@@ -102,6 +110,7 @@ const shutdown = async () => {
   clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();
+  await eventDispatcher.stop();
   await deps.stock.close();
   database.client.close();
   process.exit(0);

@@ -1,0 +1,144 @@
+/**
+ * The outbox dispatcher: each consumer reads the outbox in `seq` order from its own position and moves
+ * that position only after it handled the events, so every event reaches every consumer at least once
+ * (a crash or a second dispatcher delivers some again: consumers are idempotent on the event id).
+ *
+ * A consumer that fails stops at that event (order is kept) and is retried with exponential backoff;
+ * after `maxAttempts` the event is logged as dead and skipped, so one poison event cannot stall it for ever.
+ * Consumers are independent: one failing never holds up another.
+ */
+import type { Client } from "@libsql/client";
+import type { Clock, Logger } from "../../deps.ts";
+import { flushStockMarks } from "../../stock/stock-outbox.ts";
+import type { DomainEvent, EventConsumer, EventType } from "./domain-events.ts";
+
+export type DispatcherDeps = { client: Client; clock: Clock; logger: Logger };
+
+export type DispatchOptions = {
+  /** Events one consumer handles per run. */
+  batchSize?: number;
+  maxAttempts?: number;
+  /** The first retry's delay; each further one doubles it, up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+};
+
+export type ConsumerRun = { consumer: string; handled: number; failed: boolean; waiting: boolean };
+export type DispatchReport = { stockSpirits: number; consumers: ConsumerRun[]; more: boolean };
+
+/** A consumer's retry delay after `attempts` failures in a row. */
+export const consumerBackoffMs = (attempts: number, base = 1000, max = 300_000) =>
+  Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+
+type Row = Record<string, unknown>;
+
+export const eventOf = (r: Row): DomainEvent => ({
+  id: String(r.id),
+  type: String(r.type) as EventType,
+  occurredAt: String(r.occurred_at),
+  subject: String(r.subject),
+  payload: JSON.parse(String(r.payload)),
+});
+
+async function drainConsumer(
+  deps: DispatcherDeps,
+  consumer: EventConsumer,
+  options: Required<DispatchOptions>,
+): Promise<ConsumerRun & { full: boolean }> {
+  const { client, clock, logger } = deps;
+  const now = clock.now();
+  const at = now.toISOString();
+  const run = { consumer: consumer.name, handled: 0, failed: false, waiting: false, full: false };
+  await client.execute({
+    sql: "INSERT INTO event_consumer_offsets (consumer, seq, updated_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING",
+    args: [consumer.name, at],
+  });
+  const offset = (
+    await client.execute({
+      sql: "SELECT seq, attempts, retry_at FROM event_consumer_offsets WHERE consumer = ?",
+      args: [consumer.name],
+    })
+  ).rows[0]!;
+  if (offset.retry_at !== null && String(offset.retry_at) > at) return { ...run, waiting: true };
+  const start = Number(offset.seq);
+  const rows = (
+    await client.execute({
+      sql: "SELECT seq, id, type, subject, occurred_at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?",
+      args: [start, options.batchSize],
+    })
+  ).rows;
+  let seq = start;
+  let error: unknown;
+  for (const row of rows) {
+    try {
+      await consumer.handle(eventOf(row));
+    } catch (err) {
+      error = err;
+      break;
+    }
+    seq = Number(row.seq);
+    run.handled++;
+  }
+  // Compare-and-set on the position read: a dispatcher running alongside never moves it back.
+  if (error === undefined) {
+    if (seq !== start) {
+      await client.execute({
+        sql: `UPDATE event_consumer_offsets SET seq = ?, attempts = 0, retry_at = NULL, last_error = NULL, updated_at = ?
+              WHERE consumer = ? AND seq = ?`,
+        args: [seq, at, consumer.name, start],
+      });
+    }
+    return { ...run, full: rows.length === options.batchSize };
+  }
+  const attempts = seq === start ? Number(offset.attempts) + 1 : 1;
+  const failedSeq = rows[run.handled] ? Number(rows[run.handled]!.seq) : seq;
+  if (attempts >= options.maxAttempts) {
+    logger.log("error", {
+      msg: "event consumer gave up on an event",
+      consumer: consumer.name,
+      seq: failedSeq,
+      attempts,
+      err: String(error),
+    });
+    await client.execute({
+      sql: `UPDATE event_consumer_offsets SET seq = ?, attempts = 0, retry_at = NULL, last_error = ?, updated_at = ?
+            WHERE consumer = ? AND seq = ?`,
+      args: [failedSeq, String(error), at, consumer.name, start],
+    });
+    return { ...run, failed: true };
+  }
+  const retryAt = new Date(
+    now.getTime() + consumerBackoffMs(attempts, options.baseDelayMs, options.maxDelayMs),
+  ).toISOString();
+  logger.log("warn", {
+    msg: "event consumer failed",
+    consumer: consumer.name,
+    seq: failedSeq,
+    attempts,
+    retryAt,
+    err: String(error),
+  });
+  await client.execute({
+    sql: `UPDATE event_consumer_offsets SET seq = ?, attempts = ?, retry_at = ?, last_error = ?, updated_at = ?
+          WHERE consumer = ? AND seq = ?`,
+    args: [seq, attempts, retryAt, String(error), at, consumer.name, start],
+  });
+  return { ...run, failed: true };
+}
+
+/** One run: the stock marks become events, then each consumer takes up to a batch of what it has not seen. */
+export async function dispatchOnce(
+  deps: DispatcherDeps,
+  consumers: readonly EventConsumer[],
+  options: DispatchOptions = {},
+): Promise<DispatchReport> {
+  const o = { batchSize: 100, maxAttempts: 12, baseDelayMs: 1000, maxDelayMs: 300_000, ...options };
+  const stockSpirits = await flushStockMarks(deps.client);
+  const runs = [];
+  for (const consumer of consumers) runs.push(await drainConsumer(deps, consumer, o));
+  return {
+    stockSpirits,
+    consumers: runs.map(({ full: _full, ...r }) => r),
+    more: runs.some((r) => r.full),
+  };
+}
