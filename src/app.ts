@@ -27,6 +27,7 @@ import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
+import { webhooksRouter } from "./modules/webhooks/index.ts";
 import type { Services } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -78,6 +79,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, pollsRouter);
   app.route(API_PREFIX, insightsRouter);
   app.route(API_PREFIX, eventsRouter);
+  app.route(API_PREFIX, webhooksRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -177,6 +177,12 @@ export interface Deps {
    * it: with shared reads, workerd cancelled some of 2,000 concurrent buyers as "the Worker's code had hung".
    */
   sharedReads?: boolean;
+  /**
+   * The addresses a host name resolves to (Bun: the system resolver), so webhook URLs that resolve to
+   * private addresses are refused; without it (Workers, which cannot reach private networks) only IP
+   * literals and local names are checked.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

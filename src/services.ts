@@ -27,6 +27,7 @@ import { releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
 import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
+import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
 
 /** Every module's service, built once per runtime from its deps; handlers reach them through `c.var.services`. */
 export function buildServices(deps: Deps) {
@@ -53,8 +54,12 @@ export function buildServices(deps: Deps) {
   // Customers report wishlist and profile changes to the interaction log.
   const customers = createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions });
   const reviews = createReviewsService(deps, { ...signals, audit });
+  // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.
+  const webhooks = createWebhooksService(deps);
+  base.events.register(webhooks.consumer);
   return {
     ...base,
+    webhooks,
     inventory,
     orders: createOrdersService(deps, { ...ordersPortsFrom(deps, base), releaseGate: releases.gateForOrder }),
     auth: createAuthService(deps, base),

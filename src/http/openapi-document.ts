@@ -93,6 +93,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     description:
       "The domain event log (transactional outbox): every change writes its event in the same atomic batch, and each is delivered at least once to the shop's consumers and to its webhook endpoints. Each event type is described under `webhooks`.",
   },
+  {
+    name: "Webhooks",
+    description:
+      "Endpoints staff register to receive events: POSTed as JSON, signed per [Standard Webhooks](https://www.standardwebhooks.com) (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with exponential backoff and jitter for about a day, each attempt in the endpoint's delivery log. An endpoint whose every attempt failed for a day is disabled.",
+  },
 ];
 
 const DESCRIPTION = `The HTTP API of **Angel's Share**: catalog, inventory that never oversells, timed holds and orders, customers and their preferences, for shops selling rare and limited-edition spirits.

@@ -1,4 +1,5 @@
 // Bun entry: builds the deps for a single server on the embedded libSQL file and serves the app.
+import { lookup } from "node:dns/promises";
 import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
@@ -11,6 +12,7 @@ import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunSockets } from "./bun-sockets.ts";
+import { deliverEvents } from "./event-work.ts";
 import { localDeps } from "./local-deps.ts";
 
 let config: ReturnType<typeof parseConfig>;
@@ -36,6 +38,8 @@ const deps: Deps = {
   mailer: logMailer(logger),
   sockets: sockets.port,
   sharedReads: true,
+  // Webhook URLs are checked against what their host resolves to (SSRF guard).
+  resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
 };
 // One set of services (and caches) for the start, the requests and the in-process jobs below.
 const services = buildServices(deps);
@@ -83,7 +87,7 @@ const recommendationWorker =
     : undefined;
 // The outbox's dispatcher: events reach their consumers (webhooks, notifications) at least once.
 const eventDispatcher = startDispatchLoop({
-  dispatch: () => services.events.dispatch(),
+  dispatch: () => deliverEvents(services),
   intervalMs: config.EVENTS_DISPATCH_INTERVAL_MS,
   timers: deps.timers ?? systemTimers,
   logger,

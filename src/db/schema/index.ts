@@ -15,3 +15,4 @@ export * from "./releases.ts";
 export * from "./reviews.ts";
 export * from "./search.ts";
 export * from "./signals.ts";
+export * from "./webhooks.ts";
