@@ -27,6 +27,7 @@ import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
+import { registerEventWebhooks } from "./modules/webhooks/event-docs.ts";
 import { webhooksRouter } from "./modules/webhooks/index.ts";
 import type { Services } from "./services.ts";
 
@@ -81,6 +82,8 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, eventsRouter);
   app.route(API_PREFIX, webhooksRouter);
 
+  // Every domain event, as the webhook that carries it (the document's `webhooks`).
+  registerEventWebhooks(app.openAPIRegistry);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { pageQueryShape } from "../../http/pagination.ts";
 import { csvList } from "../../http/query-lists.ts";
-import { EVENT_PAYLOADS, EVENT_TYPES, type EventType } from "./domain-events.ts";
+import { EVENT_TYPES, type EventType } from "./domain-events.ts";
 
 export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]).openapi("EventType", {
   description: "What happened, `<resource>.<verb>`.",
@@ -21,19 +21,6 @@ const envelope = {
     example: "spr_01hx4k7m2qa9c3r5t7v9wx",
   }),
 };
-
-/** The schema component name of one event type: `spirit.price_changed` is `SpiritPriceChangedEvent`. */
-export const eventComponentName = (type: EventType) =>
-  `${type
-    .split(/[._]/)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join("")}Event`;
-
-/** One event type's whole message (envelope and payload): the webhooks' bodies and the AsyncAPI messages. */
-export const eventSchemaOf = (type: EventType) =>
-  z
-    .object({ ...envelope, type: z.literal(type), payload: EVENT_PAYLOADS[type] })
-    .openapi(eventComponentName(type));
 
 /** An event of any type, as the event log lists it: `payload` is the type's (see the document's webhooks). */
 export const EventSchema = z

@@ -14,6 +14,7 @@ import {
   StockUnsubscribeMessageSchema,
   StockUpdateMessageSchema,
 } from "../../stock/messages.ts";
+import { webhookAsyncApi, webhookBodySchemas } from "../webhooks/event-docs.ts";
 
 /** The message schemas by component name (also registered in the OpenAPI document). */
 export const MESSAGE_SCHEMAS = {
@@ -47,7 +48,7 @@ function asAsyncApiSchema(node: Json): Json {
 
 function componentSchemas(): Record<string, Json> {
   const generator = new OpenAPIHono();
-  for (const [name, schema] of Object.entries(MESSAGE_SCHEMAS))
+  for (const [name, schema] of Object.entries({ ...MESSAGE_SCHEMAS, ...webhookBodySchemas() }))
     generator.openAPIRegistry.register(name, schema);
   const doc = generator.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "", version: "" } });
   return asAsyncApiSchema(JSON.parse(JSON.stringify(doc.components?.schemas ?? {}))) as Record<string, Json>;
@@ -162,6 +163,8 @@ const BUN_ONLY =
 
 /** The document without its servers (they depend on the host the client reached). */
 export function buildAsyncApiDocument(apiPrefix: string) {
+  // The domain events, as the webhooks that carry them (src/modules/webhooks/event-docs.ts).
+  const webhooks = webhookAsyncApi();
   return {
     asyncapi: "3.0.0" as const,
     info: {
@@ -202,6 +205,7 @@ export function buildAsyncApiDocument(apiPrefix: string) {
         parameters: spiritIdParameter,
         messages: channelMessages("snapshot", "stock", "error"),
       },
+      webhooks: webhooks.channel,
     },
     operations: {
       receiveSpiritStock: {
@@ -234,10 +238,11 @@ export function buildAsyncApiDocument(apiPrefix: string) {
         summary: "Receive one spirit's stock as Server-Sent Events.",
         messages: operationMessages("spiritStockEvents", "snapshot", "stock", "error"),
       },
+      sendWebhooks: webhooks.operation,
     },
     components: {
       schemas: componentSchemas(),
-      messages,
+      messages: { ...messages, ...webhooks.messages },
       securitySchemes: {
         bearer: {
           type: "http",
