@@ -17,8 +17,16 @@ export interface WorkerEnv {
   JWT_SECRET?: string;
   /** The static assets (Swagger UI for /docs); without them the docs page only links the documents. */
   ASSETS?: Fetcher;
+  /**
+   * The Cloudflare Queue that wakes the event dispatcher after a request committed something (its
+   * consumer is this Worker's `queue` handler); without it the every-minute cron delivers events.
+   */
+  EVENTS_QUEUE?: Queue<EventsNudge>;
   [variable: string]: unknown;
 }
+
+/** What goes on EVENTS_QUEUE: only a nudge; the events themselves stay in the outbox, in order. */
+export type EventsNudge = { kind: "outbox"; at: string };
 
 const bindingsSchema = z.object({
   SPIRIT_STOCK: z.custom<DurableObjectNamespace<SpiritStockObject>>(

@@ -21,7 +21,14 @@ import { createStockEventBus } from "../stock/events.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
 import { workerDocsAssets } from "./worker-docs-assets.ts";
-import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "./worker-env.ts";
+import {
+  type EventsNudge,
+  openWorkerDatabase,
+  parseWorkerEnv,
+  type WorkerEnv,
+  workerLogger,
+} from "./worker-env.ts";
+import { drainEvents, nudgeAfter } from "./worker-events.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 import { durableSpiritWatchers } from "./worker-stock-sockets.ts";
 
@@ -50,7 +57,9 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
   async [CRON_EVERY_MINUTE]({ services }) {
     const stock = await services.orders.expireDue();
     const recommendations = await services.recommendations.drain({});
-    return { ...stock, recommendations };
+    // The fallback under the events queue: whatever no nudge woke the dispatcher for.
+    const events = await drainEvents(services);
+    return { ...stock, recommendations, ...events };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };
@@ -130,7 +139,18 @@ export default {
   async fetch(request, env, ctx) {
     const entry = setup(env);
     if ("error" in entry) return misconfigured(entry.error);
-    return entry.app.fetch(request, env, ctx);
+    const response = await entry.app.fetch(request, env, ctx);
+    nudgeAfter(request, response, env, ctx);
+    return response;
+  },
+
+  // EVENTS_QUEUE's consumer: each batch of nudges is one catch-up of the outbox; a failure retries the batch.
+  async queue(batch, env) {
+    const entry = setup(env);
+    if ("error" in entry) throw entry.error;
+    const done = await drainEvents(entry.services);
+    batch.ackAll();
+    entry.deps.logger.log("debug", { msg: "events queue", nudges: batch.messages.length, ...done });
   },
 
   // The work the Bun entry's timers do, on wrangler.toml's cron triggers.
@@ -145,4 +165,4 @@ export default {
     const done = await job(entry);
     entry.deps.logger.log("info", { msg: "cron", cron: controller.cron, ...done });
   },
-} satisfies ExportedHandler<WorkerEnv>;
+} satisfies ExportedHandler<WorkerEnv, EventsNudge>;

@@ -16,6 +16,15 @@ type WranglerConfig = {
   durable_objects: { bindings: { name: string; class_name: string }[] };
   vars?: Record<string, string>;
   assets: { directory: string; binding: string; run_worker_first: boolean };
+  queues?: {
+    producers?: { binding: string; queue: string }[];
+    consumers?: {
+      queue: string;
+      max_batch_size?: number;
+      max_batch_timeout?: number;
+      max_retries?: number;
+    }[];
+  };
 };
 
 export const wranglerConfig = Bun.TOML.parse(
@@ -132,6 +141,16 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
           invoke_user_worker_ahead_of_assets: wranglerConfig.assets.run_worker_first,
         },
       },
+      // The events queue, as wrangler.toml declares it (Miniflare runs Queues in process).
+      queueProducers: Object.fromEntries(
+        (wranglerConfig.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+      ),
+      queueConsumers: Object.fromEntries(
+        (wranglerConfig.queues?.consumers ?? []).map((c) => [
+          c.queue,
+          { maxBatchSize: c.max_batch_size, maxBatchTimeout: c.max_batch_timeout, maxRetries: c.max_retries },
+        ]),
+      ),
       durableObjects: options.withoutStockBinding
         ? {}
         : { [binding.name]: { className: binding.class_name, useSQLite: true } },
