@@ -5,8 +5,8 @@
  * killed mid-delivery loses nothing and a de-duplicating receiver gets each event once.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { sendDueDeliveries } from "../../src/modules/webhooks/deliveries.ts";
 import { RETRY_DELAYS_MS } from "../../src/modules/webhooks/retry-schedule.ts";
+import { sendDueDeliveries } from "../../src/modules/webhooks/sender.ts";
 import { deliverEvents } from "../../src/runtime/event-work.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
@@ -192,7 +192,7 @@ describe("deliveries", () => {
     expect(receiver.requests).toHaveLength(1);
     // While its claim stands nobody else sends; once it lapses, the next sender does.
     expect((await app.services.webhooks.sendDue()).attempted).toBe(0);
-    clock.advance(61_000);
+    clock.advance(120_000);
     expect((await app.services.webhooks.sendDue()).delivered).toBe(1);
     // The dispatcher running over the same events again queues nothing twice.
     await app.deps.client.execute("UPDATE event_consumer_offsets SET seq = 0 WHERE consumer = 'webhooks'");

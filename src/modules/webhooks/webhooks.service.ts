@@ -8,13 +8,8 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema/webhooks.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
-import {
-  attemptDelivery,
-  type SenderOptions,
-  sendDueDeliveries,
-  webhookBody,
-  webhookConsumer,
-} from "./deliveries.ts";
+import { webhookBody, webhookConsumer } from "./deliveries.ts";
+import { attemptDelivery, type SenderOptions, sendDueDeliveries } from "./sender.ts";
 import { newWebhookSecret } from "./signing.ts";
 import { refuseWebhookUrl } from "./url-guard.ts";
 import type {

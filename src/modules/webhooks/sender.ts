@@ -1,0 +1,233 @@
+/**
+ * The webhook sender: claims due deliveries a chunk at a time (one statement; two senders never send one
+ * delivery at once, and a sender that dies mid-attempt leaves claims that lapse, so the delivery goes again
+ * with the same `webhook-id`), POSTs them concurrently, and records the chunk's attempts in one batch:
+ * the log row, the delivery's next state (delivered, a retry on the schedule, or given up) and the
+ * endpoint's failure record (disabled once every attempt failed for a day).
+ */
+import type { InStatement } from "@libsql/client";
+import { newId } from "../../db/ids.ts";
+import type { WebhookDeps } from "./deliveries.ts";
+import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./retry-schedule.ts";
+import { signedHeaders } from "./signing.ts";
+import { refuseWebhookUrl } from "./url-guard.ts";
+
+export type SenderOptions = {
+  fetch?: typeof fetch;
+  random?: () => number;
+  /** How long an attempt may take before it counts as failed. */
+  timeoutMs?: number;
+};
+
+export type AttemptResult = {
+  deliveryId: string;
+  attempt: number;
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: string;
+};
+
+type Claimed = { id: string; endpointId: string; eventId: string; body: string; attempt: number };
+type Endpoint = { url: string; secrets: string[] };
+
+const TIMEOUT_MS = 10_000;
+
+/** Long enough for every chunk's attempts to time out in turn, so no claim lapses while it is in flight. */
+const claimMs = (count: number, options: SenderOptions & { concurrency?: number }) =>
+  Math.ceil(count / (options.concurrency ?? 8)) * (options.timeoutMs ?? TIMEOUT_MS) + 10_000;
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+async function claim(deps: WebhookDeps, where: { sql: string; args: (string | number)[] }, forMs: number) {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const rs = await deps.client.execute({
+    sql: `UPDATE webhook_deliveries SET locked_until = ?
+          WHERE id IN (${where.sql}) AND status = 'pending' AND (locked_until IS NULL OR locked_until <= ?)
+          RETURNING id, endpoint_id, event_id, body, attempts`,
+    args: [new Date(now.getTime() + forMs).toISOString(), ...where.args, at],
+  });
+  return rs.rows.map(
+    (r): Claimed => ({
+      id: String(r.id),
+      endpointId: String(r.endpoint_id),
+      eventId: String(r.event_id),
+      body: String(r.body),
+      attempt: Number(r.attempts) + 1,
+    }),
+  );
+}
+
+async function endpointsOf(deps: WebhookDeps, ids: string[]) {
+  const at = deps.clock.now().toISOString();
+  const rs = await deps.client.execute({
+    sql: `SELECT id, url, secret, previous_secret, previous_secret_until FROM webhook_endpoints WHERE id IN (${placeholders(ids.length)})`,
+    args: ids,
+  });
+  const byId = new Map<string, Endpoint>();
+  for (const r of rs.rows) {
+    const secrets = [String(r.secret)];
+    // A rotated-out secret signs too while its overlap lasts.
+    if (r.previous_secret && String(r.previous_secret_until) > at) secrets.push(String(r.previous_secret));
+    byId.set(String(r.id), { url: String(r.url), secrets });
+  }
+  return byId;
+}
+
+async function post(url: string, headers: Record<string, string>, body: string, options: SenderOptions) {
+  try {
+    const res = await (options.fetch ?? fetch)(url, {
+      method: "POST",
+      headers,
+      body,
+      // A redirect could lead anywhere, a private address included: it counts as a failure.
+      redirect: "manual",
+      signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    const ok = res.status >= 200 && res.status < 300;
+    return { statusCode: res.status, ok, error: ok ? null : `answered ${res.status}` };
+  } catch (err) {
+    return { statusCode: null, ok: false, error: String(err).slice(0, 500) };
+  }
+}
+
+async function attempt(
+  deps: WebhookDeps,
+  d: Claimed,
+  endpoint: Endpoint | undefined,
+  options: SenderOptions,
+): Promise<AttemptResult> {
+  const now = deps.clock.now();
+  const started = performance.now();
+  const refused = endpoint
+    ? await refuseWebhookUrl(endpoint.url, {
+        allowPrivate: deps.config.WEBHOOKS_ALLOW_PRIVATE_URLS,
+        resolve: deps.resolveHost,
+      })
+    : "no longer exists";
+  const sent =
+    refused || !endpoint
+      ? { statusCode: null, ok: false, error: `not sent: the URL ${refused}` }
+      : await post(endpoint.url, signedHeaders(d.eventId, now, d.body, endpoint.secrets), d.body, options);
+  return {
+    deliveryId: d.id,
+    attempt: d.attempt,
+    ...sent,
+    latencyMs: Math.round(performance.now() - started),
+    at: now.toISOString(),
+  };
+}
+
+function recordStatements(deps: WebhookDeps, endpointId: string, r: AttemptResult, random?: () => number) {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const delay = r.ok ? null : nextRetryDelayMs(r.attempt, random);
+  const status = r.ok ? "delivered" : delay === null ? "failed" : "pending";
+  const next = delay === null ? null : new Date(now.getTime() + delay).toISOString();
+  const statements: InStatement[] = [
+    {
+      sql: `INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, ok, error, latency_ms, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        newId("wha"),
+        r.deliveryId,
+        endpointId,
+        r.attempt,
+        r.statusCode,
+        r.ok ? 1 : 0,
+        r.error,
+        r.latencyMs,
+        r.at,
+      ],
+    },
+    {
+      sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL,
+              delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END
+            WHERE id = ?`,
+      args: [status, r.attempt, next, r.ok ? 1 : 0, at, r.deliveryId],
+    },
+    r.ok
+      ? { sql: "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?", args: [endpointId] }
+      : {
+          sql: "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?",
+          args: [r.at, endpointId],
+        },
+  ];
+  if (!r.ok) {
+    statements.push({
+      sql: `UPDATE webhook_endpoints SET enabled = 0, updated_at = ?,
+              disabled_reason = 'every attempt failed for a day; re-enable it once the receiver is fixed'
+            WHERE id = ? AND enabled = 1 AND failing_since IS NOT NULL AND failing_since <= ?`,
+      args: [at, endpointId, new Date(now.getTime() - DISABLE_AFTER_MS).toISOString()],
+    });
+    deps.logger.log("warn", {
+      msg: "webhook attempt failed",
+      endpointId,
+      ...r,
+      givenUp: status === "failed",
+    });
+  }
+  return statements;
+}
+
+/** Sends claimed deliveries, `concurrency` at a time, and records all their attempts in one batch. */
+async function sendClaimed(
+  deps: WebhookDeps,
+  claimed: Claimed[],
+  options: SenderOptions & { concurrency?: number },
+) {
+  if (!claimed.length) return [];
+  const endpoints = await endpointsOf(deps, [...new Set(claimed.map((d) => d.endpointId))]);
+  const results: AttemptResult[] = [];
+  const concurrency = options.concurrency ?? 8;
+  for (let i = 0; i < claimed.length; i += concurrency) {
+    const chunk = claimed.slice(i, i + concurrency);
+    results.push(
+      ...(await Promise.all(chunk.map((d) => attempt(deps, d, endpoints.get(d.endpointId), options)))),
+    );
+  }
+  const statements = results.flatMap((r, i) =>
+    recordStatements(deps, claimed[i]!.endpointId, r, options.random),
+  );
+  await deps.client.batch(statements, "write");
+  return results;
+}
+
+/** Claims the delivery, sends it once and records the attempt; null when it is not pending or someone has it. */
+export async function attemptDelivery(
+  deps: WebhookDeps,
+  deliveryId: string,
+  options: SenderOptions = {},
+): Promise<AttemptResult | null> {
+  const claimed = await claim(deps, { sql: "?", args: [deliveryId] }, claimMs(1, options));
+  return (await sendClaimed(deps, claimed, options))[0] ?? null;
+}
+
+/** Attempts the due deliveries of enabled endpoints, a chunk at a time; `more` when a full page was due. */
+export async function sendDueDeliveries(
+  deps: WebhookDeps,
+  options: SenderOptions & { limit?: number; concurrency?: number } = {},
+) {
+  const limit = options.limit ?? 64;
+  const at = deps.clock.now().toISOString();
+  const claimed = await claim(
+    deps,
+    {
+      sql: `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
+            AND (d.locked_until IS NULL OR d.locked_until <= ?)
+          ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
+      args: [at, at, limit],
+    },
+    claimMs(limit, options),
+  );
+  const results = await sendClaimed(deps, claimed, options);
+  return {
+    attempted: results.length,
+    delivered: results.filter((r) => r.ok).length,
+    more: claimed.length === limit,
+  };
+}
