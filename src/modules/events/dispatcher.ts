@@ -49,16 +49,20 @@ async function drainConsumer(
   const now = clock.now();
   const at = now.toISOString();
   const run = { consumer: consumer.name, handled: 0, failed: false, waiting: false, full: false };
-  await client.execute({
-    sql: "INSERT INTO event_consumer_offsets (consumer, seq, updated_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING",
-    args: [consumer.name, at],
-  });
-  const offset = (
-    await client.execute({
+  const read = () =>
+    client.execute({
       sql: "SELECT seq, attempts, retry_at FROM event_consumer_offsets WHERE consumer = ?",
       args: [consumer.name],
-    })
-  ).rows[0]!;
+    });
+  let offset = (await read()).rows[0];
+  if (!offset) {
+    // A new consumer starts at the beginning of the log.
+    await client.execute({
+      sql: "INSERT INTO event_consumer_offsets (consumer, seq, updated_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING",
+      args: [consumer.name, at],
+    });
+    offset = (await read()).rows[0]!;
+  }
   if (offset.retry_at !== null && String(offset.retry_at) > at) return { ...run, waiting: true };
   const start = Number(offset.seq);
   const rows = (

@@ -213,21 +213,21 @@ export async function sendDueDeliveries(
 ) {
   const limit = options.limit ?? 64;
   const at = deps.clock.now().toISOString();
-  const claimed = await claim(
-    deps,
-    {
-      sql: `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+  // A read first: an idle run takes no write lock.
+  const due = await deps.client.execute({
+    sql: `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
             AND (d.locked_until IS NULL OR d.locked_until <= ?)
           ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
-      args: [at, at, limit],
-    },
-    claimMs(limit, options),
-  );
+    args: [at, at, limit],
+  });
+  const ids = due.rows.map((r) => String(r.id));
+  if (!ids.length) return { attempted: 0, delivered: 0, more: false };
+  const claimed = await claim(deps, { sql: placeholders(ids.length), args: ids }, claimMs(limit, options));
   const results = await sendClaimed(deps, claimed, options);
   return {
     attempted: results.length,
     delivered: results.filter((r) => r.ok).length,
-    more: claimed.length === limit,
+    more: ids.length === limit,
   };
 }
