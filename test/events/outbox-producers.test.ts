@@ -89,6 +89,26 @@ describe("catalog", () => {
       { type: "review.published", payload: { reviewId: review.id, spiritId: id } },
     ]);
   });
+
+  test("a review held for staff is published when staff approve it, once", async () => {
+    const id = await shop.spirit();
+    const c = await shop.customer();
+    const res = await app.call("POST", `/api/v1/spirits/${id}/reviews`, {
+      headers: c.headers,
+      body: { rating: 2, body: "Meh." },
+    });
+    const review = (await res.json()) as { id: string; status: string };
+    expect(review.status).toBe("pending");
+    expect(await eventsOf(review.id)).toEqual([]);
+    const moderate = (decision: string) =>
+      app.call("POST", `/api/v1/spirits/${id}/reviews/${review.id}/moderation`, {
+        headers: shop.staff.headers,
+        body: { decision },
+      });
+    expect((await moderate("approve")).status).toBe(200);
+    expect((await moderate("approve")).status).toBe(200);
+    expect(await types(review.id)).toEqual(["review.published"]);
+  });
 });
 
 describe("orders", () => {
