@@ -22,6 +22,7 @@ import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { pollsRouter } from "./modules/polls/index.ts";
+import { provenanceRouter } from "./modules/provenance/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
@@ -81,6 +82,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, insightsRouter);
   app.route(API_PREFIX, eventsRouter);
   app.route(API_PREFIX, webhooksRouter);
+  app.route(API_PREFIX, provenanceRouter);
 
   // Every domain event, as the webhook that carries it (the document's `webhooks`).
   registerEventWebhooks(app.openAPIRegistry);
@@ -100,6 +102,9 @@ export function createApp(deps: Deps, services: Services) {
   app.get(`${API_PREFIX}/openapi.json`, (c) =>
     c.body(openApiDocument(), 200, { "Content-Type": "application/json" }),
   );
+
+  // The checkpoint keys where verifiers look first (the same set as /api/v1/provenance/keys).
+  app.get("/.well-known/provenance-keys.json", async (c) => c.json(await services.provenance.keys(), 200));
 
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(handleError);

@@ -131,6 +131,21 @@ export const configSchema = z
     WEBHOOKS_ALLOW_PRIVATE_URLS: boolish.default(false),
     /** How often the background job refreshes queued recommendations (Bun); "0" turns it off. */
     RECOMMENDATIONS_REFRESH_INTERVAL: duration.default(2),
+    /**
+     * The Ed25519 private key (a JWK, as JSON) that signs provenance checkpoints. On the embedded default a
+     * development key is kept in the data directory instead; a Worker without one publishes no checkpoints.
+     */
+    PROVENANCE_SIGNING_KEY: z
+      .string()
+      .refine((v) => {
+        try {
+          const k = JSON.parse(v) as Record<string, unknown>;
+          return k.kty === "OKP" && k.crv === "Ed25519" && typeof k.d === "string" && typeof k.x === "string";
+        } catch {
+          return false;
+        }
+      }, "must be an Ed25519 private key as a JWK (JSON with kty OKP, crv Ed25519, d and x)")
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.JWT_PRIVATE_KEY && !c.JWT_PUBLIC_KEY) {

@@ -19,6 +19,7 @@ import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createPollsService } from "./modules/polls/polls.service.ts";
 import { pollsPortsFrom } from "./modules/polls/polls.wiring.ts";
+import { createProvenanceService } from "./modules/provenance/provenance.service.ts";
 import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
 import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
@@ -78,6 +79,7 @@ export function buildServices(deps: Deps) {
       legal: legalCheckFrom(base.compliance),
     }),
     releases,
+    provenance: createProvenanceService(deps),
     insights: createInsightsService(
       deps,
       insightsPortsFrom({ ...base, customers, interactions, purchases, inventory }),

@@ -18,6 +18,7 @@ import type { Client } from "@libsql/client";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { Clock } from "../deps.ts";
+import { canonicalJson, sha256Hex } from "../digest.ts";
 import { ProblemError } from "./problem.ts";
 
 /** How long a key and its answer are kept: a retry within this window gets the first answer. */
@@ -52,23 +53,6 @@ export const IdempotentReplayedHeader = z.object({
     description: "Present when this is the stored answer to an earlier request with the same key.",
   }),
 });
-
-/** JSON with object keys sorted at every level, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** What makes two requests "the same": the path with its query, and the body (canonical when it is JSON). */
 async function requestHash(pathAndQuery: string, body: string): Promise<string> {

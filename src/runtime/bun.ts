@@ -3,7 +3,7 @@ import { lookup } from "node:dns/promises";
 import { createApp } from "../app.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
-import { type Deps, logMailer, systemTimers } from "../deps.ts";
+import { type Deps, jsonLogger, logMailer, systemTimers } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startDispatchLoop } from "../modules/events/dispatch-loop.ts";
@@ -12,6 +12,7 @@ import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunSockets } from "./bun-sockets.ts";
+import { withDevProvenanceKey } from "./dev-keys.ts";
 import { deliverEvents } from "./event-work.ts";
 import { localDeps } from "./local-deps.ts";
 
@@ -26,6 +27,7 @@ try {
   throw err;
 }
 
+config = await withDevProvenanceKey(config, jsonLogger(config.LOG_LEVEL));
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const localParts = localDeps(config, database);
@@ -72,6 +74,20 @@ const stopDailyAudit = everyDayAt(
   () => services.inventory.runAudit("scheduled", null),
   reportFailure("daily stock audit"),
 );
+// Bottle provenance: entries the stock engine appended are hash-sealed within seconds, and every chain head
+// goes into a signed checkpoint each night.
+const provenanceSealing = setInterval(
+  () => services.provenance.sealPending().catch(reportFailure("provenance sealing")),
+  5_000,
+);
+const stopDailyCheckpoint = everyDayAt(
+  3,
+  deps.clock,
+  async () => {
+    if (await services.provenance.canSign()) await services.provenance.createCheckpoint();
+  },
+  reportFailure("daily provenance checkpoint"),
+);
 // Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
 const idempotencyPurge = setInterval(
   () => purgeIdempotencyKeys(deps).catch(reportFailure("idempotency key purge")),
@@ -111,6 +127,8 @@ if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
 const shutdown = async () => {
   server.stop();
   stopDailyAudit();
+  stopDailyCheckpoint();
+  clearInterval(provenanceSealing);
   clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();

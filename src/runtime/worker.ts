@@ -59,14 +59,18 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
     const recommendations = await services.recommendations.drain({});
     // The fallback under the events queue: whatever no nudge woke the dispatcher for.
     const events = await drainEvents(services);
-    return { ...stock, recommendations, ...events };
+    const provenanceSealed = await services.provenance.sealPending();
+    return { ...stock, recommendations, ...events, provenanceSealed };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };
   },
   async [CRON_NIGHTLY]({ services }) {
     const audit = await services.inventory.runAudit("scheduled", null);
-    return { auditId: audit.id, clean: audit.clean };
+    const checkpoint = (await services.provenance.canSign())
+      ? await services.provenance.createCheckpoint()
+      : null;
+    return { auditId: audit.id, clean: audit.clean, provenanceCheckpoint: checkpoint?.id ?? null };
   },
 };
 

@@ -8,9 +8,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { API_PREFIX } from "../../src/app.ts";
 import { auditLog, idempotencyKeys } from "../../src/db/schema/http.ts";
+import { canonicalJson } from "../../src/digest.ts";
 import { requireRole } from "../../src/http/auth.ts";
 import {
-  canonicalJson,
   IDEMPOTENCY_ABANDONED_MS,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyKeyHeader,

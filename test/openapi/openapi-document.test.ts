@@ -15,6 +15,7 @@ const NOT_IN_OPENAPI: Record<string, string> = {
   "GET /docs/assets/{file}": "the page's static files",
   [`GET ${API_PREFIX}/openapi.json`]: "the document itself",
   [`GET ${API_PREFIX}/asyncapi.json`]: "the real-time (AsyncAPI) document",
+  "GET /.well-known/provenance-keys.json": "the well-known copy of GET /api/v1/provenance/keys",
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document is walked freely here.

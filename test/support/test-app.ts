@@ -14,6 +14,7 @@ import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
 import { createStockEventBus } from "../../src/stock/events.ts";
 import { createLocalStockCoordinator } from "../../src/stock/local-coordinator.ts";
+import { TEST_PROVENANCE_KEY } from "./test-keys.ts";
 
 /** A clock tests can move: starts at a fixed instant unless told otherwise. */
 export class TestClock implements Clock {
@@ -53,6 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     NODE_ENV: "test",
     DATABASE_URL: `file:${join(dir, "test.db")}`,
     JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
+    PROVENANCE_SIGNING_KEY: TEST_PROVENANCE_KEY,
     LOG_LEVEL: "silent",
     SEED_DEMO: options.seedDemo ? "true" : "false",
     SEED_GENERATED_SPIRITS: "0",

@@ -3,12 +3,14 @@
  * (built once per process), run by Miniflare with wrangler.toml's compatibility date, flags and Durable
  * Object binding, against a libSQL file served over Hrana by the test stand-in (hrana-server.ts).
  */
+
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { buildWorker, ROOT, type WorkerBundle } from "../../scripts/build-worker.ts";
 import { type HranaServer, startHranaServer } from "./hrana-server.ts";
+import { TEST_PROVENANCE_KEY } from "./test-keys.ts";
 
 type WranglerConfig = {
   compatibility_date: string;
@@ -130,6 +132,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         DATABASE_URL: hrana.url,
         DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
         JWT_SECRET: TEST_JWT_SECRET,
+        PROVENANCE_SIGNING_KEY: TEST_PROVENANCE_KEY,
         ...options.vars,
       },
       assets: {

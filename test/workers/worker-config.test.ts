@@ -164,5 +164,10 @@ onWorker("the Worker's cron triggers", () => {
     const res = await t.call("GET", "/api/v1/inventory/audits", { headers: staff.headers });
     const audits = (await res.json()) as { items: { trigger: string; clean: boolean }[] };
     expect(audits.items[0]).toMatchObject({ trigger: "scheduled", clean: true });
+    // And a provenance checkpoint is signed with the configured key.
+    const checkpoints = (await (await t.call("GET", "/api/v1/provenance/checkpoints")).json()) as {
+      items: unknown[];
+    };
+    expect(checkpoints.items.length).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,7 @@ export * from "./locations.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
 export * from "./polls.ts";
+export * from "./provenance.ts";
 export * from "./recommendations.ts";
 export * from "./releases.ts";
 export * from "./reviews.ts";

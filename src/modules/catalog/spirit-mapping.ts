@@ -5,6 +5,7 @@ import {
   type SpiritRow,
   type SpiritType,
 } from "../../db/schema/catalog.ts";
+import { canonicalJson } from "../../digest.ts";
 import type { Batch, BatchInput, Spirit, SpiritInput } from "./catalog.schemas.ts";
 
 /** The columns a create or replace writes: everything but id, rating and timestamps. */
@@ -93,15 +94,6 @@ export function toSpirit(row: SpiritRow): Spirit {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-/** JSON with object keys sorted, so two values compare equal whatever order their keys came in. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 /** The columns whose values writing `columns` over `row` would change. */
