@@ -9,6 +9,7 @@ import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
 import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
 import { accountsRouter } from "./modules/accounts/index.ts";
+import { auditRouter } from "./modules/audit/index.ts";
 import { authRouter } from "./modules/auth/index.ts";
 import { catalogRouter } from "./modules/catalog/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
@@ -83,6 +84,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, eventsRouter);
   app.route(API_PREFIX, webhooksRouter);
   app.route(API_PREFIX, provenanceRouter);
+  app.route(API_PREFIX, auditRouter);
 
   // Every domain event, as the webhook that carries it (the document's `webhooks`).
   registerEventWebhooks(app.openAPIRegistry);

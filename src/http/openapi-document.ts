@@ -74,6 +74,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
       "Staff estimates of demand for a spirit or a release, and price suggestions with their reasons; a suggestion is never applied by itself, and staff decisions about one are recorded.",
   },
   {
+    name: "Audit",
+    description:
+      "The staff audit log (catalog, stock, price and role changes) is append-only and hash-chained; admins verify it.",
+  },
+  {
     name: "Provenance",
     description:
       "Each numbered bottle's history as a hash chain, and a daily Merkle root over every chain head signed with the shop's Ed25519 key: anyone can verify a bottle offline (`npm run verify-bottle`).",

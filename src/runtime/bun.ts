@@ -74,10 +74,13 @@ const stopDailyAudit = everyDayAt(
   () => services.inventory.runAudit("scheduled", null),
   reportFailure("daily stock audit"),
 );
-// Bottle provenance: entries the stock engine appended are hash-sealed within seconds, and every chain head
-// goes into a signed checkpoint each night.
+// Bottle provenance and the audit log: appended entries are hash-sealed within seconds, and every bottle's
+// chain head goes into a signed checkpoint each night.
 const provenanceSealing = setInterval(
-  () => services.provenance.sealPending().catch(reportFailure("provenance sealing")),
+  () =>
+    Promise.all([services.provenance.sealPending(), services.audit.seal()]).catch(
+      reportFailure("provenance and audit sealing"),
+    ),
   5_000,
 );
 const stopDailyCheckpoint = everyDayAt(

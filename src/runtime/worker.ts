@@ -60,7 +60,8 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
     // The fallback under the events queue: whatever no nudge woke the dispatcher for.
     const events = await drainEvents(services);
     const provenanceSealed = await services.provenance.sealPending();
-    return { ...stock, recommendations, ...events, provenanceSealed };
+    const auditSealed = await services.audit.seal();
+    return { ...stock, recommendations, ...events, provenanceSealed, auditSealed };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };

@@ -31,4 +31,7 @@ export const auditLog = sqliteTable("audit_log", {
   subject: text("subject").notNull(),
   detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
   at: text("at").notNull(),
+  /** The hash chain that makes the log tamper-evident, in rowid order (src/modules/audit/audit-chain.ts). */
+  prevHash: text("prev_hash"),
+  hash: text("hash"),
 });

@@ -1,6 +1,7 @@
 import { newId } from "../../db/ids.ts";
 import { auditLog } from "../../db/schema/http.ts";
 import type { Deps } from "../../deps.ts";
+import { sealAuditLog, verifyAuditLog } from "./audit-chain.ts";
 
 export type AuditEntry = {
   actorId: string | undefined;
@@ -11,7 +12,7 @@ export type AuditEntry = {
   detail?: Record<string, unknown>;
 };
 
-/** The audit log of changes that matter (catalog, accounts, stock corrections): append-only. */
+/** The audit log of changes that matter (catalog, accounts, stock corrections): append-only, hash-chained. */
 export function createAuditService(deps: Deps) {
   const rowOf = (e: AuditEntry) => ({
     id: newId("aud"),
@@ -27,6 +28,8 @@ export function createAuditService(deps: Deps) {
     async record(e: AuditEntry) {
       await deps.db.insert(auditLog).values(rowOf(e));
     },
+    seal: () => sealAuditLog(deps.client),
+    verify: () => verifyAuditLog(deps.client),
   };
 }
 
