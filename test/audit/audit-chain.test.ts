@@ -41,8 +41,19 @@ describeTargets("audit log chain", (t) => {
     await expect(t.deps.client.execute("DELETE FROM audit_log")).rejects.toThrow(/append-only/);
   });
 
-  test("an entry edited around the guards is named as the first broken link", async () => {
+  test("an entry removed around the guards breaks the link of the one after it", async () => {
     await verify();
+    const rows = await t.deps.client.execute("SELECT id FROM audit_log ORDER BY rowid");
+    const ids = rows.rows.map((r) => String(r.id));
+    await t.deps.client.execute("DROP TRIGGER audit_log_no_delete");
+    await t.deps.client.execute({ sql: "DELETE FROM audit_log WHERE id = ?", args: [ids[2]!] });
+    const result = await verify();
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken).toMatchObject({ id: ids[3], position: 2 });
+    expect(result.firstBroken!.reason).toContain("removed");
+  });
+
+  test("an entry edited around the guards is named as the first broken link", async () => {
     const second = await t.deps.client.execute("SELECT id FROM audit_log ORDER BY rowid LIMIT 1 OFFSET 1");
     const id = String(second.rows[0]!.id);
     await t.deps.client.execute("DROP TRIGGER audit_log_seal_once");
