@@ -22,11 +22,25 @@ export const EVENT_PAYLOADS = {
   "order.shipped": z.object({ orderId: z.string(), customerId: z.string(), shipmentId: z.string() }),
   "order.refunded": z.object({ orderId: z.string(), customerId: z.string(), refund: money }),
   "review.published": z.object({ reviewId: z.string(), spiritId: z.string() }),
+  "release.created": z.object({
+    releaseId: z.string(),
+    spiritId: z.string(),
+    mode: z.enum(["first_come", "queue", "ballot"]),
+    opensAt: z.string(),
+    closesAt: z.string(),
+  }),
   "release.opened": z.object({ releaseId: z.string(), spiritId: z.string() }),
   "release.closed": z.object({ releaseId: z.string(), spiritId: z.string() }),
   "release.drawn": z.object({ releaseId: z.string(), spiritId: z.string(), winners: z.number().int() }),
   "release.admitted": z.object({ releaseId: z.string(), customerId: z.string() }),
-  "release.won": z.object({ releaseId: z.string(), customerId: z.string(), holdId: z.string() }),
+  /** A ballot winner (or the next entry when a winner's allocation rolls over): their order is reserved until payBy. */
+  "release.won": z.object({
+    releaseId: z.string(),
+    spiritId: z.string(),
+    customerId: z.string(),
+    orderId: z.string(),
+    payBy: z.string(),
+  }),
   "hold.expiring": z.object({ holdId: z.string(), customerId: z.string(), expiresAt: z.string() }),
 } as const;
 
