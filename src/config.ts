@@ -57,6 +57,19 @@ export const configSchema = z
     PASSWORD_HASH: z.enum(["argon2id", "pbkdf2-sha256"]).default("argon2id"),
     ACCESS_TOKEN_TTL: lifetime.default(900),
     REFRESH_TOKEN_TTL: lifetime.default(30 * 86400),
+    /** How long an e-mailed link that verifies an address (or confirms a new one) works. */
+    EMAIL_VERIFICATION_TTL: lifetime.default(86400),
+    /** How long an e-mailed password-reset link works. */
+    PASSWORD_RESET_TTL: lifetime.default(3600),
+    /**
+     * Where links in e-mails point: the shop's front end, whose `/verify-email` and `/reset-password` pages
+     * post the link's token to the API. Scheme and host (and port, path), no trailing slash needed.
+     */
+    PUBLIC_BASE_URL: z
+      .url("must be a URL such as https://shop.example")
+      .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+      .transform((v) => v.replace(/\/+$/, ""))
+      .default("http://localhost:3000"),
     OIDC_ISSUER: z.url().optional(),
     OIDC_AUDIENCE: z.string().optional(),
     OIDC_JWKS_URL: z.url().optional(),

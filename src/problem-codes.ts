@@ -33,6 +33,12 @@ export const PROBLEM_CODES = {
   "rate-limited": "the client went over its request rate (see `RateLimit` and `Retry-After`).",
   "email-taken": "an account with this e-mail exists.",
   "self-demotion": "an admin tried to remove their own admin role or disable themselves.",
+  "invalid-email-token":
+    "400: the e-mailed token (address verification, a new address, a password reset) is unknown, expired, already used or replaced by a newer one.",
+  "wrong-password":
+    "403: the password given to confirm an account change (password, e-mail, erasure) is wrong.",
+  "erasure-blocked":
+    "409: the customer cannot be erased yet: orders still open (`orders`), or a staff or admin account.",
   // Catalog, inventory and stock.
   "duplicate-batch-number": "the spirit already has a batch with this number.",
   "stale-version": "the level changed since the version the request names (optimistic concurrency).",

@@ -82,7 +82,12 @@ try {
   const account = existing ?? (await accounts.createAccount({ email, role, name: `Development ${role}` }));
 
   const tokens = new TokenService(config, () => new Date());
-  const { token, expiresAt } = await tokens.issueAccessToken(account.id, role, account.email);
+  const { token, expiresAt } = await tokens.issueAccessToken(
+    account.id,
+    role,
+    account.email,
+    existing?.tokenGeneration ?? 0,
+  );
   console.error(
     `${existing ? "Found" : "Created"} ${role} account ${account.id} <${account.email}> in ${config.DATABASE_URL}.\n` +
       `The token expires at ${expiresAt.toISOString()}. Use it as:  Authorization: Bearer <token>\n`,

@@ -18,6 +18,12 @@ export type VerifiedToken = {
   /** "local" for our own tokens, "oidc" for an external provider's. */
   source: "local" | "oidc";
   expiresAt: number;
+  /**
+   * Ours: the account's token generation when the token was issued (`gen`, 0 when absent). A token of an
+   * older generation than the account's is refused (signed out everywhere, password changed or reset).
+   * Undefined for a provider's tokens, which we cannot end early.
+   */
+  generation?: number;
 };
 
 export class TokenError extends Error {}
@@ -67,11 +73,12 @@ export class TokenService {
     subject: string,
     role: Role,
     email: string,
+    generation = 0,
   ): Promise<{ token: string; expiresAt: Date }> {
     const keys = await this.keys;
     const iat = Math.floor(this.now().getTime() / 1000);
     const exp = iat + this.config.ACCESS_TOKEN_TTL;
-    const token = await new SignJWT({ role, email })
+    const token = await new SignJWT({ role, email, gen: generation })
       .setProtectedHeader({ alg: keys.alg, typ: "JWT" })
       .setSubject(subject)
       .setIssuer(this.config.JWT_ISSUER)
@@ -96,7 +103,11 @@ export class TokenService {
         requiredClaims: ["exp", "iat"],
         currentDate: this.now(),
       });
-      return this.toVerified(payload, "local", payload.role);
+      const gen = payload.gen ?? 0;
+      if (typeof gen !== "number" || !Number.isInteger(gen) || gen < 0) {
+        throw new TokenError('The token\'s "gen" claim is not a generation number.');
+      }
+      return { ...this.toVerified(payload, "local", payload.role), generation: gen };
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenError("The token has expired.");

@@ -35,7 +35,12 @@ describe("POST /auth/login", () => {
       expiresIn: 900,
       refreshToken: expect.stringMatching(/^rt_[\w-]{43}$/),
       refreshExpiresAt: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString(),
-      account: { id: expect.stringMatching(/^cus_/), email: "ada@example.com", role: "customer" },
+      account: {
+        id: expect.stringMatching(/^cus_/),
+        email: "ada@example.com",
+        role: "customer",
+        emailVerified: false,
+      },
     });
     const me = await t.call("GET", "/api/v1/customers/me", {
       headers: { Authorization: `Bearer ${body.accessToken}` },

@@ -33,6 +33,9 @@ export const AccountSchema = z
     email: z.string().openapi({ example: "sam@shop.example" }),
     name: z.string().openapi({ example: "Sam Ward" }),
     role: RoleSchema,
+    emailVerified: z.boolean().openapi({
+      description: "The owner proved the address (a link sent to it, or a password reset through it).",
+    }),
     disabled: z.boolean().openapi({ description: "A disabled account cannot sign in or use its tokens." }),
     signIn: z.enum(["password", "oidc", "token-only"]).openapi({
       description:

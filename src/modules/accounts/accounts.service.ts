@@ -4,6 +4,7 @@ import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
 import { type AccountRow, accounts, customers, type Role, refreshTokens } from "../../db/schema/accounts.ts";
+import { canonicalEmail } from "../../db/schema/email-canonical.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
@@ -36,6 +37,7 @@ export function toAccount(row: AccountRow, name: string | null | undefined): Acc
     email: row.email,
     name: name ?? "",
     role: row.role,
+    emailVerified: row.emailVerified,
     disabled: row.disabled,
     signIn: row.passwordHash ? "password" : row.externalSubject ? "oidc" : "token-only",
     createdAt: row.createdAt,
@@ -77,7 +79,14 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
    * callers that can say so more kindly check `isUniqueViolation(err, "accounts.email")`.
    */
   async function createAccount(
-    input: { email: string; password?: string; role: Role; name?: string; externalSubject?: string },
+    input: {
+      email: string;
+      password?: string;
+      role: Role;
+      name?: string;
+      externalSubject?: string;
+      emailVerified?: boolean;
+    },
     options: { actorId?: string } = {},
   ) {
     const now = clock.now().toISOString();
@@ -91,6 +100,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
         passwordHash,
         role: input.role,
         externalSubject: input.externalSubject ?? null,
+        emailVerified: input.emailVerified ?? false,
         createdAt: now,
         updatedAt: now,
       }),
@@ -112,8 +122,9 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
     return { id, email, role: input.role };
   }
 
+  /** The account of the mailbox: `Ada@Example.com`, and for Gmail `a.da+shop@gmail.com`, find `ada@…`'s. */
   async function findByEmail(email: string) {
-    return db.query.accounts.findFirst({ where: eq(accounts.email, normaliseEmail(email)) });
+    return db.query.accounts.findFirst({ where: eq(accounts.emailCanonical, canonicalEmail(email)) });
   }
 
   async function findById(id: string) {
@@ -223,7 +234,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
   const tokenAccounts = batchedLoader(
     async (ids: string[]) => {
       const rs = await deps.client.execute({
-        sql: "SELECT id, role, email, disabled FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
+        sql: "SELECT id, role, email, disabled, token_generation FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
         args: [JSON.stringify(ids)],
       });
       return new Map(
@@ -234,6 +245,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
             role: String(row.role) as Role,
             email: String(row.email),
             disabled: Boolean(Number(row.disabled)),
+            generation: Number(row.token_generation ?? 0),
           },
         ]),
       );
@@ -247,6 +259,11 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
       // A TokenError becomes the 401 with WWW-Authenticate, like any other unusable token.
       if (!account || account.disabled)
         throw new TokenError("The token's account is disabled or no longer exists.");
+      if ((token.generation ?? 0) < account.generation) {
+        throw new TokenError(
+          "The token's sessions were ended (signed out everywhere, or the password changed): sign in again.",
+        );
+      }
       return { id: account.id, role: account.role, email: account.email };
     }
     const subject = `oidc:${token.subject}`;
@@ -309,11 +326,20 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
   /** Makes sure the configured admin exists with the configured password (kept in step at each start). */
   async function ensureAdmin(email: string, password: string) {
     const existing = await findByEmail(email);
-    if (!existing) return createAccount({ email, password, role: "admin", name: "Administrator" });
+    // The operator wrote the address into the configuration: as good as verified.
+    if (!existing) {
+      return createAccount({ email, password, role: "admin", name: "Administrator", emailVerified: true });
+    }
     const passwordHash = await deps.passwords.hash(password);
     await db
       .update(accounts)
-      .set({ role: "admin", passwordHash, disabled: false, updatedAt: clock.now().toISOString() })
+      .set({
+        role: "admin",
+        passwordHash,
+        disabled: false,
+        emailVerified: true,
+        updatedAt: clock.now().toISOString(),
+      })
       .where(eq(accounts.id, existing.id));
     forgetPrincipalsOf(existing.id);
     return { id: existing.id, email: existing.email, role: "admin" as const };
@@ -323,6 +349,12 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
     createAccount,
     createStaffAccount,
     ensureAdmin,
+    /**
+     * Call after changing an account's credentials, e-mail or token generation behind this service's back
+     * (auth's lifecycle, erasure): the callers remembered for its tokens are dropped, so the change applies
+     * to the next request here (other processes: within PRINCIPAL_CACHE_MS).
+     */
+    forgetCachedCallers: forgetPrincipalsOf,
     findByEmail,
     findById,
     getAccount,

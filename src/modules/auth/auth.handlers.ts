@@ -5,7 +5,8 @@ import { clientAddressOf } from "../../http/client-address.ts";
 import type { LoginRoute, LogoutRoute, RefreshRoute, RegisterRoute } from "./auth.routes.ts";
 
 /** The caller as the runtime sees it, for per-client limits; one shared key when the runtime cannot say. */
-const clientOf = (c: Context<AppEnv>): string => clientAddressOf(c, c.var.deps.clientAddress) ?? "unknown";
+export const clientOf = (c: Context<AppEnv>): string =>
+  clientAddressOf(c, c.var.deps.clientAddress) ?? "unknown";
 
 export const register: RouteHandler<RegisterRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.auth.register(c.req.valid("json"), clientOf(c)), 202);

@@ -85,6 +85,9 @@ export const TokensSchema = z
         id: z.string().openapi({ example: "cus_01hx4k7m2qa9c3r5t7v9wxyz" }),
         email: z.string().openapi({ example: "ada@example.com" }),
         role: RoleSchema,
+        emailVerified: z.boolean().openapi({
+          description: "Whether the address is verified (`POST /auth/verify-email/resend` sends a new link).",
+        }),
       })
       .openapi("SignedInAccount"),
   })

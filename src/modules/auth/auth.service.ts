@@ -1,65 +1,44 @@
-import type { Deps, MailMessage, PasswordHasher } from "../../deps.ts";
+import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
+import type { Principal } from "../../http/auth.ts";
 import type { TokenService } from "../../http/tokens.ts";
 import { type AccountsService, isUniqueViolation, normaliseEmail } from "../accounts/index.ts";
+import { existingAccountMail, sendMail } from "./account-mail.ts";
+import type { AuthContext } from "./auth.context.ts";
 import { type LoginInput, REGISTER_ACCEPTED, type RegisterInput, type Tokens } from "./auth.schemas.ts";
+import { dummyHashFor } from "./dummy-hash.ts";
+import {
+  requestEmailChange,
+  resendVerification,
+  sendVerification,
+  verifyEmail,
+} from "./email-verification.ts";
 import { createGuessThrottle } from "./guess-throttle.ts";
-import { createRefreshTokenStore, type IssuedRefreshToken } from "./refresh-tokens.ts";
-
-type AccountRef = { id: string; email: string; role: Tokens["account"]["role"] };
+import type { ChangeEmailInput, ChangePasswordInput, ResetPasswordInput } from "./lifecycle.schemas.ts";
+import { changePassword, confirmPassword, requestPasswordReset, resetPassword } from "./passwords.ts";
+import { createRefreshTokenStore } from "./refresh-tokens.ts";
+import { tokensFor } from "./session-tokens.ts";
+import { signOutEverywhere } from "./sessions.ts";
 
 const wrongCredentials = () => new DomainError("invalid-credentials", "The e-mail or the password is wrong.");
 
 const refreshRefused = (detail: string) => new DomainError("invalid-refresh-token", detail);
-
-/**
- * A hash of a random password with the hasher's own algorithm and cost, made once per hasher. Logins
- * for e-mails that have no account verify against it, so they cost what a wrong password costs.
- */
-const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
-function dummyHashFor(passwords: PasswordHasher): Promise<string> {
-  let hash = dummyHashes.get(passwords);
-  if (!hash) {
-    hash = passwords.hash(crypto.randomUUID());
-    dummyHashes.set(passwords, hash);
-  }
-  return hash;
-}
-
-const existingAccountNotice = (to: string): MailMessage => ({
-  to,
-  subject: "Someone tried to register with your e-mail address",
-  text:
-    "Someone (perhaps you) asked to register a new Angel's Share account with this e-mail address, " +
-    "which already has an account, so nothing was changed. If it was you, sign in with your password. " +
-    "If it was not, you can ignore this message.",
-});
-
-const welcomeNotice = (to: string): MailMessage => ({
-  to,
-  subject: "Welcome to Angel's Share",
-  text: "Your Angel's Share account is ready: sign in with this e-mail address and the password you chose.",
-});
 
 export type AuthPorts = {
   accounts: AccountsService;
   tokens: TokenService;
 };
 
-/** Registration, sign-in and sessions (rotating refresh tokens); the HTTP layer only passes the client key. */
+/**
+ * Registration, sign-in and sessions (rotating refresh tokens), and the account's lifecycle (verifying the
+ * address, resetting and changing the password, changing the e-mail, signing out everywhere); the HTTP
+ * layer only passes the client key.
+ */
 export function createAuthService(deps: Deps, ports: AuthPorts) {
-  const { accounts, tokens } = ports;
+  const { accounts } = ports;
   const throttle = createGuessThrottle(deps.rateLimiter);
   const refreshTokens = createRefreshTokenStore(deps);
-
-  /** Mail never decides the answer: a failure is logged and the caller hears the same as ever. */
-  async function notify(message: MailMessage) {
-    try {
-      await deps.mailer?.send(message);
-    } catch (err) {
-      deps.logger.log("error", { msg: "mail failed", subject: message.subject, err: String(err) });
-    }
-  }
+  const ctx: AuthContext = { deps, accounts, tokens: ports.tokens, throttle, refreshTokens };
 
   /**
    * Creates a customer account when the e-mail is new. The answer is the same either way, and so is the
@@ -69,32 +48,28 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
   async function register(input: RegisterInput, client: string) {
     await throttle.registration(client);
     const email = normaliseEmail(input.email);
-    if (await accounts.findByEmail(email)) {
+    // The mailbox decides, not the spelling: `Ada@…` or, at Gmail, `a.da+x@…` find `ada@…`'s account.
+    const existing = await accounts.findByEmail(email);
+    if (existing) {
       await deps.passwords.hash(input.password);
-      await notify(existingAccountNotice(email));
+      await sendMail(deps, existingAccountMail(existing.email));
       return REGISTER_ACCEPTED;
     }
     try {
-      await accounts.createAccount({ email, password: input.password, role: "customer", name: input.name });
-      await notify(welcomeNotice(email));
+      const created = await accounts.createAccount({
+        email,
+        password: input.password,
+        role: "customer",
+        name: input.name,
+      });
+      // The welcome carries the link that verifies the address.
+      await sendVerification(ctx, created, "welcome");
     } catch (err) {
       // Registered by a concurrent request between the look-up and the insert: the same as existing.
       if (!isUniqueViolation(err, "accounts.email")) throw err;
-      await notify(existingAccountNotice(email));
+      await sendMail(deps, existingAccountMail(email));
     }
     return REGISTER_ACCEPTED;
-  }
-
-  async function tokensFor(account: AccountRef, refresh: IssuedRefreshToken): Promise<Tokens> {
-    const access = await tokens.issueAccessToken(account.id, account.role, account.email);
-    return {
-      accessToken: access.token,
-      tokenType: "Bearer",
-      expiresIn: Math.round((access.expiresAt.getTime() - deps.clock.now().getTime()) / 1000),
-      refreshToken: refresh.token,
-      refreshExpiresAt: refresh.expiresAt,
-      account: { id: account.id, email: account.email, role: account.role },
-    };
   }
 
   /**
@@ -117,7 +92,7 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
     }
     await throttle.loginSucceeded(email, client);
     await refreshTokens.pruneExpired(account.id);
-    return tokensFor(account, await refreshTokens.issue(account.id));
+    return tokensFor(ctx, account, await refreshTokens.issue(account.id));
   }
 
   /**
@@ -149,7 +124,7 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
       await refreshTokens.revokeFamily(row.familyId);
       throw refreshRefused("This refresh token was already used or its session has ended: sign in again.");
     }
-    return tokensFor(account, next);
+    return tokensFor(ctx, account, next);
   }
 
   /** Ends the token's session (its whole family). Unknown or already ended tokens are fine: nothing to do. */
@@ -158,7 +133,22 @@ export function createAuthService(deps: Deps, ports: AuthPorts) {
     if (row) await refreshTokens.revokeFamily(row.familyId);
   }
 
-  return { register, login, refresh, logout };
+  return {
+    register,
+    login,
+    refresh,
+    logout,
+    verifyEmail: (token: string, client: string) => verifyEmail(ctx, token, client),
+    resendVerification: (caller: Principal) => resendVerification(ctx, caller),
+    requestEmailChange: (caller: Principal, input: ChangeEmailInput) =>
+      requestEmailChange(ctx, caller, input),
+    requestPasswordReset: (email: string, client: string) => requestPasswordReset(ctx, email, client),
+    resetPassword: (input: ResetPasswordInput, client: string) => resetPassword(ctx, input, client),
+    changePassword: (caller: Principal, input: ChangePasswordInput) => changePassword(ctx, caller, input),
+    signOutEverywhere: (caller: Principal) => signOutEverywhere(ctx, caller),
+    /** The caller's own password, checked (and throttled) before an irreversible step such as erasure. */
+    confirmPassword: (accountId: string, password: string) => confirmPassword(ctx, accountId, password),
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -4,7 +4,7 @@ import { DomainError } from "../../domain-error.ts";
 const FIFTEEN_MINUTES = 15 * 60_000;
 
 /** `burst` at once, then one more every `intervalMs`. */
-const burstThenOneEvery = (burst: number, intervalMs: number): RatePolicy => ({
+export const burstThenOneEvery = (burst: number, intervalMs: number): RatePolicy => ({
   limit: burst,
   windowMs: burst * intervalMs,
 });
@@ -19,7 +19,7 @@ export const GUESS_LIMITS = {
   registrations: burstThenOneEvery(10, FIFTEEN_MINUTES),
 } as const;
 
-const tooMany = (what: string, retryAfterMs: number) => {
+export const tooMany = (what: string, retryAfterMs: number) => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new DomainError("too-many-attempts", `Too many ${what}. Try again in ${seconds} s.`, {
     headers: { "Retry-After": String(seconds) },
