@@ -58,7 +58,10 @@ export interface RateLimiter {
 
 export type MailMessage = { to: string; subject: string; text: string };
 
-/** Sends account e-mails (registration notices). Bun logs them (logMailer); tests capture them. */
+/**
+ * Sends account e-mails (registration, verification and reset links, security notices). Without a mail
+ * transport Bun and Workers log them (logMailer); tests capture them.
+ */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
@@ -210,11 +213,18 @@ export function jsonLogger(level: Config["LOG_LEVEL"]): Logger {
   };
 }
 
-/** A mailer for development and single servers without mail: each message becomes one log line. */
-export function logMailer(logger: Logger): Mailer {
+/**
+ * A mailer for development and single servers without mail: each message becomes one log line. With
+ * `redactLinks` (production) the tokens of e-mailed links are left out, since a log is no place for a key
+ * that resets a password: the line then only says that a mail would have gone.
+ */
+export function logMailer(logger: Logger, options: { redactLinks?: boolean } = {}): Mailer {
   return {
     async send(message) {
-      logger.log("info", { msg: "mail", ...message });
+      const text = options.redactLinks
+        ? message.text.replace(/([?&]token=)[^\s&]+/g, "$1(redacted)")
+        : message.text;
+      logger.log("info", { msg: "mail", ...message, text });
     },
   };
 }

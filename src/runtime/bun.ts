@@ -37,7 +37,7 @@ const deps: Deps = {
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
   // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).
-  mailer: logMailer(logger),
+  mailer: logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),
   sockets: sockets.port,
   sharedReads: true,
   // Webhook URLs are checked against what their host resolves to (SSRF guard).

@@ -10,7 +10,7 @@
  */
 import { createApp } from "../app.ts";
 import { ConfigError } from "../config.ts";
-import { type Deps, type Logger, systemClock } from "../deps.ts";
+import { type Deps, type Logger, logMailer, systemClock } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit.ts";
@@ -100,6 +100,8 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
     rateLimiter: createMemoryRateLimiter(systemClock),
     payments: paymentProviderFrom(config),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
+    // No mail transport on the Worker yet: account e-mails become log lines, as on Bun (links redacted in production).
+    mailer: logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),
     docsAssets: workerDocsAssets,
     // Watchers live in the spirits' Durable Objects; there is no in-isolate WebSocket port (deps.sockets).
     spiritWatchers: durableSpiritWatchers(stockNamespace),

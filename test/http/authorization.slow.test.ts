@@ -61,8 +61,15 @@ describeTargets("authorization, every operation as every kind of caller", (t) =>
     );
     // Destructive operations last, so the fixtures stand while the rest are checked; the order is cancelled
     // before anyone confirms it (a confirmed order is staff's to cancel, which would hide the owner rule).
+    // Signing out everywhere ends each caller's tokens, so it goes after everything else.
     const weight = (op: { method: string; path: string }) =>
-      op.method === "DELETE" ? 2 : /\/(confirm|ship)$/.test(op.path) ? 1 : 0;
+      op.path.endsWith("/auth/logout-all")
+        ? 3
+        : op.method === "DELETE"
+          ? 2
+          : /\/(confirm|ship)$/.test(op.path) && !op.path.includes("/auth/")
+            ? 1
+            : 0;
     operations.sort((a, b) => weight(a) - weight(b));
 
     const shop = await openShop(t);

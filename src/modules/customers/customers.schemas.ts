@@ -244,6 +244,10 @@ export const CustomerSchema = z
   .object({
     id: z.string().openapi({ example: "cus_01hx4k7m2qa9c3r5t7v9wxyz" }),
     email: z.string().openapi({ example: "ada@example.com" }),
+    emailVerified: z.boolean().openapi({
+      description:
+        "The address is proven (its link opened). Change it with `POST /auth/email`; a new link: `POST /auth/verify-email/resend`.",
+    }),
     name: z.string().openapi({ example: "Ada Lovelace" }),
     displayName: z.string().nullable().openapi({
       description: "The name reviews show as the author; null shows initials of `name`.",

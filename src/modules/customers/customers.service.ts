@@ -70,7 +70,7 @@ export function createCustomersService(
 
   async function load(id: string) {
     const [row] = await db
-      .select({ customer: customers, email: accounts.email })
+      .select({ customer: customers, email: accounts.email, emailVerified: accounts.emailVerified })
       .from(customers)
       .innerJoin(accounts, eq(accounts.id, customers.id))
       .where(eq(customers.id, id));
@@ -80,6 +80,7 @@ export function createCustomersService(
   const toCustomer = (row: NonNullable<Awaited<ReturnType<typeof load>>>): Customer => ({
     id: row.customer.id,
     email: row.email,
+    emailVerified: row.emailVerified,
     name: row.customer.name,
     displayName: row.customer.displayName,
     dateOfBirth: row.customer.dateOfBirth,
