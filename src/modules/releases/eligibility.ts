@@ -4,7 +4,10 @@ import type { EligibilityRules } from "../../db/schema/releases.ts";
 export type EntrantFacts = {
   accountCreatedAt: string;
   paidPurchases: number;
-  /** Undefined while accounts have no `email_verified` column: the rule then refuses (it cannot be proven). */
+  /**
+   * `accounts.email_verified`: set when the owner opens an e-mailed link (src/modules/auth/email-verification.ts)
+   * or resets the password through the address. Undefined when it cannot be read: the rule then refuses.
+   */
   emailVerified: boolean | undefined;
 };
 
