@@ -23,6 +23,7 @@ import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { pollsRouter } from "./modules/polls/index.ts";
+import { privacyRouter } from "./modules/privacy/index.ts";
 import { provenanceRouter } from "./modules/provenance/index.ts";
 import { recommendationsRouter } from "./modules/recommendations/index.ts";
 import { releasesRouter } from "./modules/releases/index.ts";
@@ -67,6 +68,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, authRouter);
   app.route(API_PREFIX, accountsRouter);
   app.route(API_PREFIX, customersRouter);
+  app.route(API_PREFIX, privacyRouter);
   // GET /spirits: the search module answers, and hands plain listings to the catalog.
   app.route(API_PREFIX, searchRouter);
   app.route(API_PREFIX, catalogRouter);

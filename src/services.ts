@@ -19,6 +19,7 @@ import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createPollsService } from "./modules/polls/polls.service.ts";
 import { pollsPortsFrom } from "./modules/polls/polls.wiring.ts";
+import { createPrivacyService } from "./modules/privacy/privacy.service.ts";
 import { createProvenanceService } from "./modules/provenance/provenance.service.ts";
 import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
@@ -55,6 +56,14 @@ export function buildServices(deps: Deps) {
   // Customers report wishlist and profile changes to the interaction log.
   const customers = createCustomersService(deps, { audit, catalog: base.catalog, signals: interactions });
   const reviews = createReviewsService(deps, { ...signals, audit });
+  const auth = createAuthService(deps, base);
+  // Export and erasure read and write every table that names a customer (the data map), in one batch.
+  const privacy = createPrivacyService(deps, {
+    audit,
+    accounts: base.accounts,
+    confirmPassword: auth.confirmPassword,
+    recountRating: reviews.recountRating,
+  });
   // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.
   const webhooks = createWebhooksService(deps);
   base.events.register(webhooks.consumer);
@@ -63,7 +72,8 @@ export function buildServices(deps: Deps) {
     webhooks,
     inventory,
     orders: createOrdersService(deps, { ...ordersPortsFrom(deps, base), releaseGate: releases.gateForOrder }),
-    auth: createAuthService(deps, base),
+    auth,
+    privacy,
     customers,
     search: createSearchService(deps, base.catalog),
     purchases,

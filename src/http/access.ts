@@ -10,10 +10,13 @@
  * - `owner`: a signed-in caller on what is theirs; staff and admins on anyone's. The resource the path
  *   names belongs to one customer (another customer gets 404, as if it did not exist); an operation
  *   without path parameters acts on the caller's own (their orders, their recommendations).
+ * - `self-or-admin`: a signed-in caller on what is theirs, or an admin on anyone's; staff are refused
+ *   (403) on others'. For what only the person or an admin may do with personal data (export, erasure);
+ *   another customer gets 404, as with `owner`.
  * - `staff`: staff and admins.
  * - `admin`: admins only.
  */
-export const ACCESS_RULES = ["public", "customer", "owner", "staff", "admin"] as const;
+export const ACCESS_RULES = ["public", "customer", "owner", "self-or-admin", "staff", "admin"] as const;
 export type Access = (typeof ACCESS_RULES)[number];
 
 /** A public operation that still reads a bearer token when one is sent (staff see more). */

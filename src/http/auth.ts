@@ -62,6 +62,21 @@ export const requireOwnCustomer = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/**
+ * Route middleware for `/customers/{id}/...` that only the customer or an admin may use (the `self-or-admin`
+ * access rule): another customer gets 404, as if it did not exist; staff get 403.
+ */
+export const requireSelfOrAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const p = principalOf(c);
+  const idOrMe = c.req.param("id") ?? "";
+  const id = idOrMe === "me" ? p.id : idOrMe;
+  if (id !== p.id && p.role !== "admin") {
+    if (p.role === "staff") throw new ProblemError(403, "Only the customer or an admin may do this.");
+    throw new ProblemError(404, "Customer was not found.");
+  }
+  await next();
+});
+
 export const isStaff = (p: Principal | undefined) => p?.role === "staff" || p?.role === "admin";
 
 /**

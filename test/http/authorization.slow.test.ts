@@ -36,6 +36,10 @@ function expected(rule: Access, who: Who, op: Operation): "allowed" | number[] {
     case "owner":
       if (who !== "other" || !ownsPath) return "allowed";
       return OWNER_CHECKED_AFTER_VALIDATION.has(`${op.method} ${op.path}`) ? [403, 404, 422] : [403, 404];
+    case "self-or-admin":
+      // Every such operation names its customer (`/customers/{id}/...`): the fixtures' customer.
+      if (who === "customer" || who === "admin") return "allowed";
+      return who === "other" ? [404] : [403];
     case "staff":
       return who === "staff" || who === "admin" ? "allowed" : [403];
     case "admin":

@@ -10,3 +10,6 @@ export const customersRouter = createRouter()
   .openapi(routes.listWishlist, handlers.listWishlist)
   .openapi(routes.addToWishlist, handlers.addToWishlist)
   .openapi(routes.removeFromWishlist, handlers.removeFromWishlist);
+
+/** What other modules (privacy) may use: the `{id}` of `/customers/{id}/...` (`me` or an id). */
+export { CustomerIdParamsSchema } from "./customers.schemas.ts";

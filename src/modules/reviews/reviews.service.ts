@@ -359,6 +359,8 @@ export function createReviewsService(
   return {
     /** The automatic first pass over free text, for other modules' texts that are moderated like reviews. */
     moderate,
+    /** The statement that counts a spirit's rating again from its approved reviews (for erasure's batch). */
+    recountRating,
     listReviews,
     listReviewQueue,
     getReview,
