@@ -62,6 +62,7 @@ export function buildServices(deps: Deps) {
     audit,
     accounts: base.accounts,
     confirmPassword: auth.confirmPassword,
+    catchUpSignals: interactions.syncServerSignals,
     recountRating: reviews.recountRating,
   });
   // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.

@@ -326,6 +326,23 @@ describeTargets("GDPR export and erasure", (t) => {
       expect(await loginStatus(t, c.email)).toBe(200);
     });
 
+    test("a purchase not yet in the behaviour log does not come back as an interaction afterwards", async () => {
+      const c = await customerWithPassword(t);
+      const session = await login(t, c.email);
+      await t.deps.db
+        .update(customers)
+        .set({ dateOfBirth: "1980-04-01", country: "GB", region: "GB-SCT" })
+        .where(eq(customers.id, c.id));
+      const placed = await shop.order({ id: c.id, headers: session.headers }, [{ spiritId, quantity: 1 }]);
+      const order = (await placed.json()) as { id: string };
+      expect((await shop.act(shop.staff, order.id, "confirm")).status).toBe(200);
+      expect((await shop.act(shop.staff, order.id, "ship")).status).toBe(200);
+      expect((await erase(session.headers, "me", { password: PASSWORD })).status).toBe(200);
+      await t.services.interactions.syncServerSignals();
+      expect(await rowsIn(t, "interactions", c.id)).toBe(0);
+      expect(await rowsIn(t, "recommendation_queue", c.id)).toBe(0);
+    });
+
     test("refused while an order is open, naming it; nothing changes", async () => {
       const c = await customerWithPassword(t);
       const session = await login(t, c.email);

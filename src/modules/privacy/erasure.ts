@@ -63,6 +63,9 @@ export async function eraseCustomer(
     );
   }
 
+  // The purchase and search syncs read the orders' and searches' own logs later: catch them up first, so
+  // nothing of this customer's is turned into an interaction once the interactions are gone.
+  await ctx.ports.catchUpSignals();
   const scope = await scopeOf(ctx, customerId);
   const now = clock.now().toISOString();
   const counted: Record<string, number> = {};

@@ -14,6 +14,11 @@ export type PrivacyPorts = {
   };
   /** The caller's own password, checked and throttled (auth), before they erase their own account. */
   confirmPassword(accountId: string, password: string): Promise<unknown>;
+  /**
+   * Brings the behaviour log up to date with what other modules log themselves (interactions): erasure
+   * runs it first, so a purchase not yet recorded cannot come back as an interaction after it.
+   */
+  catchUpSignals(): Promise<unknown>;
   /** The statement that counts a spirit's rating again from its approved reviews (reviews). */
   recountRating(spiritId: string): Statement;
 };
