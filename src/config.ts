@@ -83,6 +83,19 @@ export const configSchema = z
       1_000_000,
       "must be a whole number of requests (0 turns it off)",
     ).default(600),
+    /** Drop entries and queue joins a minute per account, and per client address; 0 turns either off. */
+    DROP_ENTRIES_PER_MINUTE_ACCOUNT: wholeNumber(
+      0,
+      10_000,
+      "must be a whole number (0 turns it off)",
+    ).default(5),
+    DROP_ENTRIES_PER_MINUTE_CLIENT: wholeNumber(
+      0,
+      100_000,
+      "must be a whole number (0 turns it off)",
+    ).default(30),
+    /** Cloudflare Turnstile's secret: when set, drop entries need a `humanToken` Turnstile accepts. */
+    TURNSTILE_SECRET: z.string().min(1).optional(),
     /** Milliseconds between heartbeats of the stock streams (WebSocket pings, SSE comment lines). */
     STOCK_STREAM_HEARTBEAT_MS: wholeNumber(
       100,

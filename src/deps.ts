@@ -142,6 +142,17 @@ export class WebhookSignatureError extends Error {
   override name = "WebhookSignatureError";
 }
 
+/**
+ * The anti-bot check in front of drop entries (CAPTCHA, Cloudflare Turnstile: src/runtime/turnstile.ts when
+ * TURNSTILE_SECRET is set). Answers whether the token proves a human; without a check, entries need none.
+ */
+export interface HumanCheck {
+  verify(
+    token: string | undefined,
+    context: { action: string; clientAddress: string | undefined },
+  ): Promise<boolean>;
+}
+
 export interface Deps {
   config: Config;
   db: Database;
@@ -162,6 +173,8 @@ export interface Deps {
   payments: PaymentProvider;
   /** The address of the caller as the runtime sees it (used for per-client rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
+  /** The anti-bot check for drop entries; without one, none is asked for. */
+  humanCheck?: HumanCheck;
   /** Where account e-mails go; without one they are dropped (and the answer to the caller is the same). */
   mailer?: Mailer;
   /** Swagger UI's files for the docs page (Bun: bundledSwaggerUi); without them /docs only links the documents. */

@@ -80,6 +80,15 @@ export const PROBLEM_CODES = {
     "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
   // Releases (drops).
   "not-eligible": "403: a live release's eligibility rule refuses the customer; `rule` names it.",
+  "ballot-only":
+    "403: the spirit is being sold by ballot (`releaseId`): from its opening until its winners are settled, only the ballot's winners' orders take its bottles.",
+  "ballot-closed":
+    "409: the ballot takes no entries or withdrawals now (`opensAt`, `closesAt` say when it did).",
+  "already-entered": "409: the customer already has an entry in this ballot (`entryId`).",
+  "address-entered": "409: another entry in this ballot ships to the same address (normalised).",
+  "already-drawn": "409: the ballot has been drawn; its draw cannot be repeated.",
+  "not-drawable": "409: the release is not a ballot, or its window has not closed yet (`closesAt`).",
+  "human-check-failed": "403: the anti-bot check (CAPTCHA or Turnstile token) was missing or refused.",
   // Polls.
   "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
   "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",

@@ -24,8 +24,9 @@ import { createProvenanceService } from "./modules/provenance/provenance.service
 import { createRecommendationsService } from "./modules/recommendations/recommendations.service.ts";
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
 import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
+import { createBallotsService } from "./modules/releases/ballot.service.ts";
 import { createReleasesService } from "./modules/releases/releases.service.ts";
-import { releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
+import { ballotPortsFrom, releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
 import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
@@ -68,11 +69,18 @@ export function buildServices(deps: Deps) {
   // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.
   const webhooks = createWebhooksService(deps);
   base.events.register(webhooks.consumer);
+  const orders = createOrdersService(deps, {
+    ...ordersPortsFrom(deps, base),
+    releaseGate: releases.gateForOrder,
+  });
+  // Ballots place their winners' orders through the orders service, so they come after it.
+  const ballots = createBallotsService(deps, ballotPortsFrom({ ...base, releases, customers, orders }));
   return {
     ...base,
     webhooks,
     inventory,
-    orders: createOrdersService(deps, { ...ordersPortsFrom(deps, base), releaseGate: releases.gateForOrder }),
+    orders,
+    ballots,
     auth,
     privacy,
     customers,

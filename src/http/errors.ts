@@ -64,6 +64,13 @@ export const STATUS_OF_CODE = {
   "upgrade-required": 426,
   "too-many-streams": 429,
   "not-eligible": 403,
+  "ballot-only": 403,
+  "ballot-closed": 409,
+  "already-entered": 409,
+  "address-entered": 409,
+  "already-drawn": 409,
+  "not-drawable": 409,
+  "human-check-failed": 403,
   "poll-closed": 409,
   "not-in-audience": 403,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;

@@ -49,3 +49,11 @@ export const csvList = <T extends string>(
       description: `${description} Comma-separated, or the parameter repeated.`,
       param: { style: "form", explode: false },
     });
+
+/** A yes/no query parameter: `true`/`false` (or `1`/`0`), a boolean in the document. */
+export const queryFlag = (description: string) =>
+  z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .transform((v) => v === "true" || v === "1")
+    .optional()
+    .openapi({ type: "boolean", description });

@@ -91,6 +91,12 @@ const stopDailyCheckpoint = everyDayAt(
   },
   reportFailure("daily provenance checkpoint"),
 );
+// Ballots are drawn within seconds of their close, and unpaid winners' bottles pass down the draw order
+// as soon as the reaper has expired their orders.
+const ballotSettling = setInterval(
+  () => services.ballots.settleDue().catch(reportFailure("ballot settling")),
+  10_000,
+);
 // Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
 const idempotencyPurge = setInterval(
   () => purgeIdempotencyKeys(deps).catch(reportFailure("idempotency key purge")),
@@ -132,6 +138,7 @@ const shutdown = async () => {
   stopDailyAudit();
   stopDailyCheckpoint();
   clearInterval(provenanceSealing);
+  clearInterval(ballotSettling);
   clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();

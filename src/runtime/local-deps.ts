@@ -6,6 +6,7 @@ import { paymentProviderFrom } from "../modules/orders/payment-providers/index.t
 import { createStockEventBus } from "../stock/events.ts";
 import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
 import { createBunPasswords } from "./bun-passwords.ts";
+import { turnstileCheck } from "./turnstile.ts";
 
 /**
  * The parts every in-process Bun app has (the server, and CLIs that build the app): the clock, passwords,
@@ -30,5 +31,6 @@ export function localDeps(config: Config, database: Awaited<ReturnType<typeof op
     }),
     rateLimiter: createMemoryRateLimiter(systemClock),
     payments: paymentProviderFrom(config),
+    ...(config.TURNSTILE_SECRET ? { humanCheck: turnstileCheck(config.TURNSTILE_SECRET) } : {}),
   };
 }

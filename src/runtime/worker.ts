@@ -18,6 +18,7 @@ import { paymentProviderFrom } from "../modules/orders/payment-providers/index.t
 import type { ProblemCode } from "../problem-codes.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
+import { turnstileCheck } from "./turnstile.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
 import { workerDocsAssets } from "./worker-docs-assets.ts";
@@ -56,12 +57,14 @@ type Ready = Extract<Built, { deps: Deps }>;
 const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown>>> = {
   async [CRON_EVERY_MINUTE]({ services }) {
     const stock = await services.orders.expireDue();
+    // After the reaper, so that bottles of winners who did not pay pass to the next entries at once.
+    const ballots = await services.ballots.settleDue();
     const recommendations = await services.recommendations.drain({});
     // The fallback under the events queue: whatever no nudge woke the dispatcher for.
     const events = await drainEvents(services);
     const provenanceSealed = await services.provenance.sealPending();
     const auditSealed = await services.audit.seal();
-    return { ...stock, recommendations, ...events, provenanceSealed, auditSealed };
+    return { ...stock, ...ballots, recommendations, ...events, provenanceSealed, auditSealed };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };
@@ -99,6 +102,7 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
     // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
     rateLimiter: createMemoryRateLimiter(systemClock),
     payments: paymentProviderFrom(config),
+    ...(config.TURNSTILE_SECRET ? { humanCheck: turnstileCheck(config.TURNSTILE_SECRET) } : {}),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     // No mail transport on the Worker yet: account e-mails become log lines, as on Bun (links redacted in production).
     mailer: logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),

@@ -1,5 +1,6 @@
 // Every module's tables; drizzle-kit reads this file to generate migrations.
 export * from "./accounts.ts";
+export * from "./ballots.ts";
 export * from "./catalog.ts";
 export * from "./compliance.ts";
 export * from "./events.ts";

@@ -38,7 +38,7 @@ export interface OrdersPorts {
    * The live release (drop) of the spirit, if any, checks the customer again as the hold is placed: throws
    * `not-eligible` naming the rule; answers the release's per-customer limit (null: no live release).
    */
-  releaseGate?(spiritId: string, customerId: string, at: Date): Promise<number | null>;
+  releaseGate?(spiritId: string, customerId: string, at: Date, grant?: string): Promise<number | null>;
 }
 
 /** A spirit is on general sale once released: its status says so, or its release date has come. */

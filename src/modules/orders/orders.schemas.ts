@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES } from "../../db/schema/orders.ts";
-import { isSubdivisionCode, subdivisionOf } from "../../http/destinations.ts";
-import { isCountryCode } from "../../http/iso-codes.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import { csvList } from "../../http/query-lists.ts";
+import { ShippingSchema } from "../../http/shipping-address.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
 
@@ -32,52 +31,7 @@ export const OrderItemInputSchema = z
   })
   .openapi("OrderItemInput");
 
-const addressText = (max: number) =>
-  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-
-export const ShippingSchema = z
-  .strictObject({
-    name: addressText(100).openapi({ example: "Isla Campbell", description: "Who receives the parcel." }),
-    lines: z
-      .array(addressText(100))
-      .min(1, "must have at least one line")
-      .max(3, "must have at most 3 lines")
-      .openapi({ example: ["12 Rose Street", "Flat 3"], description: "Street address, 1 to 3 lines." }),
-    city: addressText(100).openapi({ example: "Edinburgh" }),
-    postalCode: addressText(16)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, "must be letters, digits, spaces and hyphens")
-      .openapi({ example: "EH2 2PR" }),
-    phone: z
-      .string()
-      .regex(/^\+[1-9][0-9]{6,14}$/, "must be an international (E.164) number such as +441312345678")
-      .optional()
-      .openapi({ example: "+441312345678", description: "For the carrier; E.164." }),
-    country: z
-      .string()
-      .transform((v) => v.toUpperCase())
-      .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code")
-      .openapi({ example: "GB", description: "ISO 3166-1 alpha-2." }),
-    region: z.string().trim().min(1).max(6).optional().openapi({
-      example: "GB-SCT",
-      description:
-        "ISO 3166-2 subdivision of the country (`GB-SCT`, or just `SCT`); some rules depend on it.",
-    }),
-  })
-  .transform((v, ctx) => {
-    if (v.region === undefined) return { ...v, region: undefined };
-    // Stored and matched as the full ISO 3166-2 code, whichever way it was written.
-    const region = subdivisionOf(v);
-    if (!region || !isSubdivisionCode(region) || !region.startsWith(`${v.country}-`)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["region"],
-        message: `must be an ISO 3166-2 subdivision of ${v.country}`,
-      });
-      return z.NEVER;
-    }
-    return { ...v, region };
-  })
-  .openapi("Shipping");
+export { ShippingSchema };
 
 export const ShippingViewSchema = z
   .object({

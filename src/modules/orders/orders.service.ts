@@ -14,16 +14,18 @@ import type { CreateOrderInput, OrderListQuery, ReturnInput, ShipInput } from ".
 import { listPaymentEvents, receiveWebhook } from "./payment-webhooks.ts";
 import type { ManualPaymentInput } from "./payments.schemas.ts";
 import { confirmOrder, listPayments, recordManualPayment, startCheckout } from "./payments.ts";
-import { placeOrder } from "./placing.ts";
+import { type PlacementOptions, placeOrder } from "./placing.ts";
 import { releasePreorders } from "./preorders.ts";
-import { getOrder, listOrders } from "./reading.ts";
+import { getOrder, listOrders, orderStatuses } from "./reading.ts";
 import { retryRefunds } from "./refunds.ts";
 import { returnBottles } from "./returns.ts";
 
 export function createOrdersService(deps: Deps, ports: OrdersPorts) {
   const ctx: OrdersContext = { deps, ports, preorders: { triedAt: new Map(), running: new Map() } };
   return {
-    placeOrder: (actor: Actor, input: CreateOrderInput) => placeOrder(ctx, actor, input),
+    placeOrder: (actor: Actor, input: CreateOrderInput, options?: PlacementOptions) =>
+      placeOrder(ctx, actor, input, options),
+    orderStatuses: (ids: string[]) => orderStatuses(ctx, ids),
     getOrder: (actor: Actor, id: string) => getOrder(ctx, actor, id),
     listOrders: (actor: Actor, q: OrderListQuery) => listOrders(ctx, actor, q),
     confirmOrder: (actor: Actor, id: string, reference?: string) => confirmOrder(ctx, actor, id, reference),

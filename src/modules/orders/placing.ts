@@ -118,10 +118,11 @@ async function applyReleaseGates(
   spirits: Map<string, SpiritForOrder>,
   customerId: string,
   now: Date,
+  grant: string | undefined,
 ) {
   if (!ports.releaseGate) return;
   for (const [id, spirit] of spirits) {
-    const limit = await ports.releaseGate(id, customerId, now);
+    const limit = await ports.releaseGate(id, customerId, now, grant);
     if (limit !== null && (spirit.maxPerCustomer === null || limit < spirit.maxPerCustomer)) {
       spirits.set(id, { ...spirit, maxPerCustomer: limit });
     }
@@ -195,7 +196,22 @@ export function holdExpiry(spirits: Iterable<SpiritForOrder>, now: Date): string
   return new Date(now.getTime() + minutes * 60_000).toISOString();
 }
 
-export async function placeOrder(ctx: OrdersContext, actor: Actor, input: CreateOrderInput): Promise<Order> {
+/** How a release places an order for the customer it chose (a ballot's winner), beside what they asked. */
+export type PlacementOptions = {
+  /** The release that grants these bottles: its gate lets this order through where it refuses others. */
+  releaseGrant?: string;
+  /** The payment window, instead of the spirits' hold times. */
+  holdMinutes?: number;
+  /** Fixed by the caller so that a retry after a crash finds or re-places the same order, never a second. */
+  orderId?: string;
+};
+
+export async function placeOrder(
+  ctx: OrdersContext,
+  actor: Actor,
+  input: CreateOrderInput,
+  options: PlacementOptions = {},
+): Promise<Order> {
   const { deps, ports } = ctx;
   const now = deps.clock.now();
   const spirits = await loadSpirits(ctx, input);
@@ -211,9 +227,9 @@ export async function placeOrder(ctx: OrdersContext, actor: Actor, input: Create
     at: now,
   });
 
-  await applyReleaseGates(ctx, spirits, actor.id, now);
+  await applyReleaseGates(ctx, spirits, actor.id, now, options.releaseGrant);
 
-  const orderId = newId("ord");
+  const orderId = options.orderId ?? newId("ord");
   const lines = mergeItems(input).map((l) => {
     const spirit = spirits.get(l.spiritId)!;
     return {
@@ -271,7 +287,10 @@ export async function placeOrder(ctx: OrdersContext, actor: Actor, input: Create
     ...order,
     status: "reserved",
     preorder: false,
-    expiresAt: holdExpiry(spirits.values(), now),
+    expiresAt:
+      options.holdMinutes === undefined
+        ? holdExpiry(spirits.values(), now)
+        : new Date(now.getTime() + options.holdMinutes * 60_000).toISOString(),
   };
   const holds = await holdOrderLines(ctx, {
     orderId,

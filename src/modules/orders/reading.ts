@@ -87,3 +87,24 @@ function statusCondition(status: OrderStatus, nowIso: string): SQL {
   if (status === "reserved") return and(eq(orders.status, "reserved"), gt(orders.expiresAt, nowIso))!;
   return eq(orders.status, status);
 }
+
+/** The status (and hold expiry) of each order that exists among `ids`: a release following its orders. */
+export async function orderStatuses(
+  { deps }: OrdersContext,
+  ids: string[],
+): Promise<Map<string, { status: OrderStatus; expiresAt: string | null }>> {
+  if (!ids.length) return new Map();
+  const rs = await deps.client.execute({
+    sql: "SELECT id, status, expires_at FROM orders WHERE id IN (SELECT value FROM json_each(?))",
+    args: [JSON.stringify(ids)],
+  });
+  return new Map(
+    rs.rows.map((r) => [
+      String(r.id),
+      {
+        status: String(r.status) as OrderStatus,
+        expiresAt: r.expires_at === null ? null : String(r.expires_at),
+      },
+    ]),
+  );
+}

@@ -7,6 +7,7 @@ import {
   refreshTokens,
   wishlistItems,
 } from "../../db/schema/accounts.ts";
+import { releaseEntries } from "../../db/schema/ballots.ts";
 import { auditLog } from "../../db/schema/http.ts";
 import {
   customerSpiritTotals,
@@ -122,6 +123,19 @@ export const HOLDINGS: Holding[] = [
       shippingPhone: null,
     }),
     why: "Kept for the accounts and tax law: status, currency, total and the destination's country and region stay; the name, street, city, postcode and phone go.",
+  },
+  {
+    table: releaseEntries,
+    section: "ballotEntries",
+    rows: (s) => eq(releaseEntries.customerId, s.customerId),
+    erasure: "anonymise",
+    anonymised: (_s, now) => ({
+      shipping: { name: "", lines: [], city: "", postalCode: "", country: "", region: undefined },
+      addressKey: sql`'erased:' || ${releaseEntries.id}`,
+      buildingKey: sql`'erased:' || ${releaseEntries.id}`,
+      updatedAt: now,
+    }),
+    why: "Ballot entries: the address and its keys go; the entry stays, so a published draw still verifies (it shows only the entry's hash).",
   },
   {
     table: orderLines,

@@ -1,4 +1,6 @@
 import { createRouter } from "../../http/openapi.ts";
+import * as ballot from "./ballot.handlers.ts";
+import * as ballotRoutes from "./ballot.routes.ts";
 import * as handlers from "./releases.handlers.ts";
 import * as routes from "./releases.routes.ts";
 
@@ -7,4 +9,11 @@ export const releasesRouter = createRouter()
   .openapi(routes.createRelease, handlers.createRelease)
   .openapi(routes.getRelease, handlers.getRelease)
   .openapi(routes.patchRelease, handlers.patchRelease)
-  .openapi(routes.checkReleaseEligibility, handlers.checkReleaseEligibility);
+  .openapi(routes.checkReleaseEligibility, handlers.checkReleaseEligibility)
+  .openapi(ballotRoutes.enterBallot, ballot.enterBallot)
+  .openapi(ballotRoutes.withdrawBallotEntry, ballot.withdrawBallotEntry)
+  .openapi(ballotRoutes.listBallotEntries, ballot.listBallotEntries)
+  .openapi(ballotRoutes.voidBallotEntry, ballot.voidBallotEntry)
+  .openapi(ballotRoutes.drawBallot, ballot.drawBallot)
+  .openapi(ballotRoutes.getBallotDraw, ballot.getBallotDraw)
+  .openapi(ballotRoutes.listMyBallotEntries, ballot.listMyBallotEntries);

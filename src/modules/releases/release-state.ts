@@ -1,3 +1,4 @@
+import type { ReleaseBallotRow } from "../../db/schema/ballots.ts";
 import type { ReleaseRow } from "../../db/schema/releases.ts";
 
 export const RELEASE_STATES = ["scheduled", "open", "drawing", "closed", "sold_out"] as const;
@@ -5,11 +6,19 @@ export type ReleaseState = (typeof RELEASE_STATES)[number];
 
 /**
  * The state is derived, never stored: from the clock and the bottles still available to the release.
- * `drawing` belongs to ballots between their close and their draw (the ballot piece is not built yet).
+ * A ballot takes entries while `open` (whatever the stock), is `drawing` from its close until its draw,
+ * then `closed` (or `sold_out`) like the others.
  */
-export function releaseState(row: ReleaseRow, remaining: number, now: Date): ReleaseState {
+export function releaseState(
+  row: ReleaseRow,
+  remaining: number,
+  now: Date,
+  ballot?: Pick<ReleaseBallotRow, "drawnAt">,
+): ReleaseState {
   const t = now.toISOString();
   if (t < row.opensAt) return "scheduled";
+  if (ballot && t < row.closesAt) return "open";
+  if (ballot && !ballot.drawnAt) return "drawing";
   if (t >= row.closesAt) return "closed";
   return remaining <= 0 ? "sold_out" : "open";
 }

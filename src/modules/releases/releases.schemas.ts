@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RELEASE_MODES } from "../../db/schema/releases.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { BallotSummarySchema } from "./ballot.schemas.ts";
 import { RELEASE_STATES } from "./release-state.ts";
 
 const Instant = z.iso.datetime({ message: "must be an ISO-8601 UTC time", offset: false }).openapi({
@@ -33,6 +34,16 @@ const releaseFields = {
   opensAt: Instant,
   closesAt: Instant,
   eligibility: EligibilitySchema.default({}),
+  claimMinutes: z
+    .number("must be a whole number of minutes")
+    .int("must be a whole number of minutes")
+    .min(5, "must be at least 5 minutes")
+    .max(10_080, "must be at most 10080 minutes (a week)")
+    .optional()
+    .openapi({
+      description:
+        "Ballots only: how long a winner has to pay before the bottles pass to the next entry in draw order (default 2880, two days).",
+    }),
 };
 
 const windowInOrder = (v: { opensAt?: string; closesAt?: string }) =>
@@ -57,7 +68,7 @@ export const ReleaseInputSchema = z
   });
 export type ReleaseInput = z.output<typeof ReleaseInputSchema>;
 
-const { spiritId: _s, batchId: _b, mode: _m, ...patchable } = releaseFields;
+const { spiritId: _s, batchId: _b, mode: _m, claimMinutes: _c, ...patchable } = releaseFields;
 export const ReleasePatchSchema = z
   .strictObject({
     name: patchable.name.optional(),
@@ -87,6 +98,7 @@ export const ReleaseSchema = z
     opensAt: z.string(),
     closesAt: z.string(),
     eligibility: EligibilitySchema,
+    ballot: BallotSummarySchema.nullable().openapi({ description: "Ballots only; null for other modes." }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -2,10 +2,14 @@ import { and, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
+import { type ReleaseBallotRow, releaseBallots } from "../../db/schema/ballots.ts";
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { outboxInsert } from "../events/outbox.ts";
+import { ballotView, DEFAULT_CLAIM_MINUTES } from "./ballot.context.ts";
+import { commitmentOf, newSeed } from "./ballot-draw.ts";
 import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
 import { releaseState } from "./release-state.ts";
 import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
@@ -42,23 +46,28 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
 
   async function toRelease(row: ReleaseRow): Promise<Release> {
     const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
+    const ballot = row.mode === "ballot" ? await ballotOf(row.id) : undefined;
     return {
       id: row.id,
       spiritId: row.spiritId,
       batchId: row.batchId,
       name: row.name,
       mode: row.mode,
-      state: releaseState(row, remaining, clock.now()),
+      state: releaseState(row, remaining, clock.now(), ballot),
       allocation: row.allocation,
       remaining,
       perCustomerLimit: row.perCustomerLimit,
       opensAt: row.opensAt,
       closesAt: row.closesAt,
       eligibility: row.eligibility,
+      ballot: ballot ? await ballotView(deps, ballot) : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };
   }
+
+  const ballotOf = async (releaseId: string): Promise<ReleaseBallotRow | undefined> =>
+    db.query.releaseBallots.findFirst({ where: eq(releaseBallots.releaseId, releaseId) });
 
   async function findRow(id: string) {
     const row = await db.query.releases.findFirst({ where: eq(releases.id, id) });
@@ -90,16 +99,32 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     if (!(await ports.spiritExists(input.spiritId))) {
       throw invalidFields([{ path: "spiritId", message: "no such spirit" }]);
     }
+    const { claimMinutes, ...fields } = input;
+    if (claimMinutes !== undefined && input.mode !== "ballot") {
+      throw invalidFields([{ path: "claimMinutes", message: "is only for ballot releases" }]);
+    }
     const now = clock.now();
-    const row: ReleaseRow = {
-      id: newId("rel", now.getTime()),
-      ...input,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+    const at = now.toISOString();
+    const row: ReleaseRow = { id: newId("rel", now.getTime()), ...fields, createdAt: at, updatedAt: at };
+    const seed = newSeed();
+    const ballot = db.insert(releaseBallots).values({
+      releaseId: row.id,
+      seed,
+      commitment: await commitmentOf(seed),
+      claimMinutes: claimMinutes ?? DEFAULT_CLAIM_MINUTES,
+    });
+    const { spiritId, mode, opensAt, closesAt } = row;
     await db.batch([
       db.insert(releases).values(row),
       ports.audit.entry({ actorId, action: "release.created", subject: row.id, detail: { ...input } }),
+      outboxInsert(
+        db,
+        "release.created",
+        row.id,
+        { releaseId: row.id, spiritId, mode, opensAt, closesAt },
+        at,
+      ),
+      ...(mode === "ballot" ? [ballot] : []),
     ]);
     releasesOfSpirit.delete(row.spiritId);
     return toRelease(row);
@@ -141,16 +166,41 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   }
 
   /**
-   * Order placing asks this for every spirit: a first-come release that is open now checks its rules
-   * again (the hold is where they matter) and answers its per-customer limit; other spirits answer null.
+   * The release that governs a spirit's orders at `t`: a ballot from its opening until it is settled (its
+   * bottles go only to winners), else a first-come release whose window is open.
    */
-  async function gateForOrder(spiritId: string, customerId: string, at: Date): Promise<number | null> {
+  async function governing(ofSpirit: ReleaseRow[], t: string): Promise<ReleaseRow | undefined> {
+    for (const r of ofSpirit) {
+      if (r.mode !== "ballot" || r.opensAt > t) continue;
+      if (!(await ballotOf(r.id))?.settledAt) return r;
+    }
+    return ofSpirit.find((r) => r.mode !== "ballot" && r.opensAt <= t && t < r.closesAt);
+  }
+
+  /**
+   * Order placing asks this for every spirit: a release that governs it now checks its rules again (the
+   * hold is where they matter) and answers its per-customer limit; other spirits answer null. A ballot
+   * refuses every order but the ones it places for its winners (`grant` is its id).
+   */
+  async function gateForOrder(
+    spiritId: string,
+    customerId: string,
+    at: Date,
+    grant?: string,
+  ): Promise<number | null> {
     const t = at.toISOString();
     const ofSpirit = await releasesOfSpirit.get(spiritId, () =>
       db.select().from(releases).where(eq(releases.spiritId, spiritId)),
     );
-    const live = ofSpirit.find((r) => r.opensAt <= t && t < r.closesAt);
+    const live = await governing(ofSpirit, t);
     if (!live) return null;
+    if (live.mode === "ballot" && grant !== live.id) {
+      throw new DomainError(
+        "ballot-only",
+        `${live.name} is sold by ballot: only its winners' orders take these bottles until it is settled.`,
+        { extra: { releaseId: live.id, spiritId } },
+      );
+    }
     const facts = await ports.entrantFacts(customerId);
     const refusal = facts ? firstFailedRule(live.eligibility, facts, at) : null;
     if (refusal) {
@@ -161,7 +211,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     return live.perCustomerLimit;
   }
 
-  return { listPage, get, create, patch, eligibility, gateForOrder };
+  return { listPage, get, create, patch, eligibility, gateForOrder, findRow };
 }
 
 export type ReleasesService = ReturnType<typeof createReleasesService>;

@@ -1,16 +1,21 @@
 import type { Client } from "@libsql/client";
 import type { Deps } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
+import type { ComplianceService } from "../compliance/compliance.service.ts";
+import type { CustomersService } from "../customers/customers.service.ts";
 import { PURCHASED_STATUSES } from "../interactions/purchases.service.ts";
 import type { InventoryService } from "../inventory/inventory.service.ts";
+import type { LocationsService } from "../locations/locations.service.ts";
+import type { OrdersService } from "../orders/orders.service.ts";
+import type { BallotPorts } from "./ballot.context.ts";
 import type { EntrantFacts } from "./eligibility.ts";
-import type { ReleasesPorts } from "./releases.service.ts";
+import type { ReleasesPorts, ReleasesService } from "./releases.service.ts";
 
 /**
- * The facts eligibility is judged on, read (never written) from the accounts and orders tables. The
- * verified-e-mail flag is read when the accounts table has an `email_verified` column (the accounts work
- * adds it); until then it is undefined and a release that requires it admits nobody.
+ * The facts eligibility is judged on, read (never written) from the accounts and orders tables, the
+ * verified-e-mail flag included (accounts.email_verified, set when the customer opens the link).
  */
 async function entrantFacts(client: Client, customerId: string): Promise<EntrantFacts | undefined> {
   const account = (await client.execute({ sql: "SELECT * FROM accounts WHERE id = ?", args: [customerId] }))
@@ -38,5 +43,58 @@ export function releasesPortsFrom(
     spiritExists: async (id) => Boolean(await base.catalog.findSpirit(id)),
     available: async (id) => (await base.inventory.stockSnapshot(id)).available,
     entrantFacts: (id) => entrantFacts(deps.client, id),
+  };
+}
+
+/** Ballots reach customers, compliance, locations and orders only through their services. */
+export function ballotPortsFrom(s: {
+  audit: AuditService;
+  releases: Pick<ReleasesService, "findRow" | "eligibility">;
+  customers: Pick<CustomersService, "getCustomer">;
+  compliance: Pick<ComplianceService, "checkOrder">;
+  locations: Pick<LocationsService, "serving">;
+  orders: Pick<OrdersService, "placeOrder" | "orderStatuses">;
+}): BallotPorts {
+  return {
+    audit: s.audit,
+    release: (id) => s.releases.findRow(id),
+    eligibility: (releaseId, customerId) => s.releases.eligibility(releaseId, customerId),
+    async checkDestination(customerId, shipping, at) {
+      const profile = await s.customers.getCustomer(customerId);
+      const region = shipping.region ?? null;
+      await s.compliance.checkOrder({
+        dateOfBirth: profile?.dateOfBirth ?? null,
+        country: shipping.country,
+        region,
+        at,
+      });
+      if (!(await s.locations.serving({ country: shipping.country, region })).length) {
+        throw new DomainError(
+          "not-shippable",
+          `None of the shop's locations ships to ${region ?? shipping.country}.`,
+          {
+            extra: { country: shipping.country, region, available: 0, elsewhere: null },
+          },
+        );
+      }
+    },
+    async placeWinnerOrder(customerId, order, options) {
+      const placed = await s.orders.placeOrder(
+        { id: customerId, role: "customer" },
+        {
+          items: [
+            {
+              spiritId: order.spiritId,
+              quantity: order.quantity,
+              ...(order.batchId ? { batchId: order.batchId } : {}),
+            },
+          ],
+          shipping: order.shipping,
+        },
+        options,
+      );
+      return { id: placed.id, expiresAt: placed.expiresAt ?? null };
+    },
+    orderStatuses: (ids) => s.orders.orderStatuses(ids),
   };
 }

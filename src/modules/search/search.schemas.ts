@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MEDALS, SPIRIT_STATUSES, SPIRIT_TYPES } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
-import { asArray, csvList, type ItemDoc, MAX_VALUES } from "../../http/query-lists.ts";
+import { asArray, csvList, type ItemDoc, MAX_VALUES, queryFlag } from "../../http/query-lists.ts";
 import { checkPriceRange, SpiritListSchema, SpiritSchema, spiritListQueryShape } from "../catalog/index.ts";
 import { AGE_BUCKETS, CASK_FAMILIES, FACET_NAMES, PRICE_BUCKETS } from "./search-filters.ts";
 import { SEARCH_SORTS } from "./sort.ts";
@@ -37,12 +37,7 @@ const textList = (description: string, example: string) =>
       param: { style: "form", explode: true },
     });
 
-const flag = (description: string) =>
-  z
-    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
-    .transform((v) => v === "true" || v === "1")
-    .optional()
-    .openapi({ type: "boolean", description });
+const flag = queryFlag;
 
 const wholeNumber = (min: number, max: number, description: string) =>
   z.coerce
