@@ -32,6 +32,13 @@ export type ReadCacheOptions<V> = {
   keep?: (value: V) => boolean;
   /** Monotonic milliseconds; tests may pass their own. */
   now?: () => number;
+  /**
+   * Whether a request may wait on a load another request started (`deps.sharedReads`; default true).
+   * Workers forbid it: a continuation of another request's I/O that does I/O of its own fails with
+   * "Cannot perform I/O on behalf of a different request". Unshared, a miss during a load loads again,
+   * and a hit answers a promise made in the caller's own request.
+   */
+  shareLoads?: boolean;
 };
 
 export type ReadCache<K, V> = {
@@ -61,7 +68,11 @@ export function readCache<K, V>(options: ReadCacheOptions<V>): ReadCache<K, V> {
   return {
     get(key, load) {
       const hit = entries.get(key);
-      if (hit && hit.until > now()) return hit.value;
+      if (hit && hit.until > now()) {
+        if (options.shareLoads !== false) return hit.value;
+        if (settled.has(key)) return Promise.resolve(settled.get(key) as V);
+        return load();
+      }
       if (hit) forget(key);
       const started = generation;
       const value = load();

@@ -3,7 +3,12 @@ import { readCache } from "../../src/db/read-cache.ts";
 
 /** A hand-moved monotonic clock and a loader that counts its reads. */
 function setup(
-  options: { ttlMs?: number; maxEntries?: number; keep?: (v: string | undefined) => boolean } = {},
+  options: {
+    ttlMs?: number;
+    maxEntries?: number;
+    keep?: (v: string | undefined) => boolean;
+    shareLoads?: boolean;
+  } = {},
 ) {
   let now = 0;
   let reads = 0;
@@ -11,6 +16,7 @@ function setup(
     ttlMs: options.ttlMs ?? 1_000,
     maxEntries: options.maxEntries ?? 10,
     ...(options.keep ? { keep: options.keep } : {}),
+    ...(options.shareLoads === undefined ? {} : { shareLoads: options.shareLoads }),
     now: () => now,
   });
   const load = (value: string | undefined) => async () => {
@@ -87,5 +93,19 @@ describe("readCache", () => {
     finish("a");
     expect(await slow).toBe("a");
     expect(await s.cache.get("a", s.load("a read again"))).toBe("a read again");
+  });
+
+  test("unshared (Workers): a miss while another request's load runs loads on its own; a hit is a promise of its own", async () => {
+    const s = setup({ shareLoads: false });
+    let finish!: (v: string) => void;
+    const first = s.cache.get("a", () => new Promise<string | undefined>((r) => (finish = r)));
+    const second = s.cache.get("a", s.load("a by the second request"));
+    expect(await second).toBe("a by the second request");
+    finish("a");
+    expect(await first).toBe("a");
+    const hit = s.cache.get("a", s.load("never read"));
+    expect(hit).not.toBe(first);
+    expect(await hit).toBe("a");
+    expect(s.reads()).toBe(1);
   });
 });

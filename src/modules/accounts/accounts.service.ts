@@ -67,6 +67,7 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
   const auditEntry = (e: AuditEntry): Statement => audit.entry(e);
   /** Token -> caller (bounded in size and time, see PRINCIPAL_CACHE_MS): every request needs its caller. */
   const principals = readCache<string, { principal: Principal; expiresAt: number }>({
+    shareLoads: deps.sharedReads ?? false,
     ttlMs: PRINCIPAL_CACHE_MS,
     maxEntries: 10_000,
   });

@@ -77,6 +77,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
    * (ratings move without this service). "Not found" is never cached.
    */
   const orderingFacts = readCache<string, Spirit | undefined>({
+    shareLoads: deps.sharedReads ?? false,
     ttlMs: ORDERING_FACTS_CACHE_MS,
     maxEntries: 5_000,
     keep: (spirit) => spirit !== undefined,

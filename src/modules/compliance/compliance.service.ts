@@ -107,7 +107,11 @@ export function createComplianceService(deps: Deps, audit: AuditService) {
 
   type DestinationRules = Awaited<ReturnType<typeof readRulesFor>>;
   /** Per destination (its codes), read through a short cache: every order asks, staff rarely edit. */
-  const rulesCache = readCache<string, DestinationRules>({ ttlMs: RULES_CACHE_MS, maxEntries: 2_000 });
+  const rulesCache = readCache<string, DestinationRules>({
+    ttlMs: RULES_CACHE_MS,
+    maxEntries: 2_000,
+    shareLoads: deps.sharedReads ?? false,
+  });
   function rulesFor(destination: Destination): Promise<DestinationRules> {
     const codes = codesFor(destination).filter((c) => c !== "*");
     return rulesCache.get(codes.join("|"), () => readRulesFor(codes));

@@ -54,7 +54,11 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
   const allByName = db.select().from(locations).orderBy(asc(locations.name), asc(locations.id)).prepare();
 
   // ...and read through a short cache: a shop's handful of locations changes rarely, orders ask every time.
-  const allRows = readCache<"all", LocationRow[]>({ ttlMs: LOCATIONS_CACHE_MS, maxEntries: 1 });
+  const allRows = readCache<"all", LocationRow[]>({
+    ttlMs: LOCATIONS_CACHE_MS,
+    maxEntries: 1,
+    shareLoads: deps.sharedReads ?? false,
+  });
 
   /** Every location (or only active or inactive ones), by name: a shop has a handful, so this reads them all. */
   async function list(filter: { active?: boolean } = {}): Promise<Location[]> {

@@ -42,7 +42,11 @@ const notFound = (id: string) => new DomainError("not-found", `Release ${id} was
 export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   const { db, clock } = deps;
   /** A spirit's releases as order placing sees them: every buyer asks, per spirit, and almost all have none. */
-  const releasesOfSpirit = readCache<string, ReleaseRow[]>({ ttlMs: GATE_CACHE_MS, maxEntries: 5_000 });
+  const releasesOfSpirit = readCache<string, ReleaseRow[]>({
+    ttlMs: GATE_CACHE_MS,
+    maxEntries: 5_000,
+    shareLoads: deps.sharedReads ?? false,
+  });
 
   async function toRelease(row: ReleaseRow): Promise<Release> {
     const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
