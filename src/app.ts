@@ -21,6 +21,7 @@ import { insightsRouter } from "./modules/insights/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
+import { notificationsRouter } from "./modules/notifications/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { pollsRouter } from "./modules/polls/index.ts";
 import { privacyRouter } from "./modules/privacy/index.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, insightsRouter);
   app.route(API_PREFIX, eventsRouter);
   app.route(API_PREFIX, webhooksRouter);
+  app.route(API_PREFIX, notificationsRouter);
   app.route(API_PREFIX, provenanceRouter);
   app.route(API_PREFIX, auditRouter);
 

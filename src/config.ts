@@ -155,6 +155,37 @@ export const configSchema = z
     ).default(500),
     /** Let webhook endpoints point at loopback, link-local and private addresses (tests, a private network). */
     WEBHOOKS_ALLOW_PRIVATE_URLS: boolish.default(false),
+    /**
+     * The mail server notifications and account e-mails go through (Bun only), as smtp://user:pass@host:port
+     * or smtps:// for TLS from the start. Without it e-mails are log lines (the embedded default).
+     */
+    SMTP_URL: z
+      .string()
+      .regex(
+        /^smtps?:\/\/[^\s/]+/,
+        "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example:587",
+      )
+      .optional(),
+    /** The From of every e-mail. */
+    MAIL_FROM: z.string().min(3).default("Angel's Share <no-reply@angelshare.invalid>"),
+    /**
+     * The public address of this API (not the shop's front end, PUBLIC_BASE_URL), for the links in
+     * notification e-mails: one-click unsubscribe (RFC 8058 posts to it) and what each one is about.
+     * Default http://HOST:PORT.
+     */
+    API_PUBLIC_URL: z
+      .string()
+      .regex(
+        /^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/,
+        "must be an http(s) URL without query, such as https://api.shop.example",
+      )
+      .transform((v) => v.replace(/\/+$/, ""))
+      .optional(),
+    /**
+     * Signs one-click unsubscribe links (at least 32 characters). Without it the key is derived from
+     * JWT_SECRET or JWT_PRIVATE_KEY, so set it to keep links working across a change of those.
+     */
+    UNSUBSCRIBE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /** How often the background job refreshes queued recommendations (Bun); "0" turns it off. */
     RECOMMENDATIONS_REFRESH_INTERVAL: duration.default(2),
     /**

@@ -56,11 +56,19 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
 }
 
-export type MailMessage = { to: string; subject: string; text: string };
+export type MailMessage = {
+  to: string;
+  subject: string;
+  text: string;
+  /** Extra header fields (`List-Unsubscribe`, `Message-ID`, ...), as they go on the wire. */
+  headers?: Record<string, string>;
+};
 
 /**
- * Sends account e-mails (registration, verification and reset links, security notices). Without a mail
- * transport Bun and Workers log them (logMailer); tests capture them.
+ * Sends e-mails: account e-mails (registration, verification and reset links, security notices) and
+ * notifications. Bun sends them through SMTP_URL's mail server (src/runtime/smtp-mailer.ts, nodemailer)
+ * or, without one, logs them (logMailer), as Workers always do; tests capture them or run a real SMTP
+ * server. Resolves once the mail server took the message; throws when it did not.
  */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
@@ -234,10 +242,18 @@ export function jsonLogger(level: Config["LOG_LEVEL"]): Logger {
 export function logMailer(logger: Logger, options: { redactLinks?: boolean } = {}): Mailer {
   return {
     async send(message) {
-      const text = options.redactLinks
-        ? message.text.replace(/([?&]token=)[^\s&]+/g, "$1(redacted)")
-        : message.text;
-      logger.log("info", { msg: "mail", ...message, text });
+      const redact = (v: string) =>
+        options.redactLinks ? v.replace(/([?&]token=)[^\s&>]+/g, "$1(redacted)") : v;
+      // Header fields carry links too (List-Unsubscribe).
+      const headers =
+        message.headers &&
+        Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, redact(v)]));
+      logger.log("info", {
+        msg: "mail",
+        ...message,
+        text: redact(message.text),
+        ...(headers && { headers }),
+      });
     },
   };
 }

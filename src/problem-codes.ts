@@ -77,7 +77,7 @@ export const PROBLEM_CODES = {
   "idempotency-key-in-flight": "a request with this key is still being processed.",
   "upgrade-required": "the path takes a WebSocket handshake.",
   "too-many-streams":
-    "429: the client address or account already holds as many stock streams as it may (`scope`, `limit`); close one first (see `Retry-After`).",
+    "429: the client address or account already holds as many stock streams (or a customer as many notification sockets) as it may (`scope`, `limit`); close one first (see `Retry-After`).",
   // Releases (drops).
   "not-eligible": "403: a live release's eligibility rule refuses the customer; `rule` names it.",
   "ballot-only":
@@ -92,6 +92,9 @@ export const PROBLEM_CODES = {
   // Polls.
   "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
   "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",
+  // Notifications.
+  "unsubscribe-link-invalid":
+    "400: the unsubscribe link's token is not one we signed (altered, truncated or forged); nothing changed.",
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -15,6 +15,8 @@ import { createPurchasesService } from "./modules/interactions/purchases.service
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { inventoryPortsFrom } from "./modules/inventory/inventory.wiring.ts";
 import { createLocationsService } from "./modules/locations/locations.service.ts";
+import { createNotificationsService } from "./modules/notifications/notifications.service.ts";
+import { notificationsPortsFrom } from "./modules/notifications/notifications.wiring.ts";
 import { createOrdersService } from "./modules/orders/orders.service.ts";
 import { ordersPortsFrom } from "./modules/orders/orders.wiring.ts";
 import { createPollsService } from "./modules/polls/polls.service.ts";
@@ -75,9 +77,16 @@ export function buildServices(deps: Deps) {
   });
   // Ballots place their winners' orders through the orders service, so they come after it.
   const ballots = createBallotsService(deps, ballotPortsFrom({ ...base, releases, customers, orders }));
+  // Targeted notifications: another consumer, with the e-mail sender the runtimes run after each dispatch.
+  const notifications = createNotificationsService(
+    deps,
+    notificationsPortsFrom({ catalog: base.catalog, customers }),
+  );
+  base.events.register(notifications.consumer);
   return {
     ...base,
     webhooks,
+    notifications,
     inventory,
     orders,
     ballots,

@@ -47,7 +47,7 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
  */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
-  if (csvImport(c)) return next();
+  if (csvImport(c) || oneClickUnsubscribe(c)) return next();
   if ((method === "POST" || method === "PUT" || method === "PATCH") && hasBody(c)) {
     const type = c.req.header("Content-Type");
     if (type === undefined) {
@@ -63,6 +63,17 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
 /** A CSV file sent to a bulk import route: that route checks its type and its own size limit (csvBody). */
 const csvImport = (c: Context) =>
   c.req.method === "POST" && isCsvImport(c.req.path, c.req.header("Content-Type"));
+
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/**
+ * A mail client's one-click unsubscribe (RFC 8058): it posts a form, not JSON, and must be understood
+ * (src/modules/notifications/). The size limit still applies.
+ */
+const oneClickUnsubscribe = (c: Context) =>
+  c.req.method === "POST" &&
+  /\/notifications\/unsubscribe$/.test(c.req.path) &&
+  FORM_TYPE.test(c.req.header("Content-Type") ?? "");
 
 /** The Content-Length when it frames the body (not with Transfer-Encoding, which overrides it). */
 function declaredLength(c: Context): number | undefined {

@@ -73,6 +73,7 @@ export const STATUS_OF_CODE = {
   "human-check-failed": 403,
   "poll-closed": 409,
   "not-in-audience": 403,
+  "unsubscribe-link-invalid": 400,
 } as const satisfies Record<ProblemCode, ContentfulStatusCode>;
 
 export const problemFromDomain = (err: DomainError): ProblemError =>

@@ -97,7 +97,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     description:
       "What a customer does (views, wishlist adds, purchases), recorded to feed their recommendations; a customer reads only their own.",
   },
-  { name: "Notifications", description: "Back-in-stock and drop alerts a customer subscribes to." },
+  {
+    name: "Notifications",
+    description:
+      "A customer's inbox of news matched to them, never broadcast: new releases matching their preferences or wishlist, price drops and returns to stock of wishlisted spirits, holds about to expire, order updates and ballot results; live over their WebSocket on Bun. Settings choose topics, e-mail (with quiet hours in their time zone and a daily cap, beyond which one digest), and every e-mail has a signed one-click unsubscribe link.",
+  },
   {
     name: "Events",
     description:

@@ -15,6 +15,7 @@ import { createBunSockets } from "./bun-sockets.ts";
 import { withDevProvenanceKey } from "./dev-keys.ts";
 import { deliverEvents } from "./event-work.ts";
 import { localDeps } from "./local-deps.ts";
+import { smtpMailer } from "./smtp-mailer.ts";
 
 let config: ReturnType<typeof parseConfig>;
 try {
@@ -32,12 +33,14 @@ const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AU
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const localParts = localDeps(config, database);
 const { logger } = localParts;
+// E-mail through the SMTP server when one is configured; on a single box without one, log lines.
+const smtp = config.SMTP_URL ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined;
 const deps: Deps = {
   ...localParts,
   clientAddress: (request, env) => (env as Bun.Server<unknown> | undefined)?.requestIP?.(request)?.address,
   docsAssets: bundledSwaggerUi,
-  // No mail server on a single box: account e-mails become log lines (swap in a real Mailer to send them).
-  mailer: logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),
+  // Through the SMTP server when one is configured; on a single box without one, log lines.
+  mailer: smtp ?? logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),
   sockets: sockets.port,
   sharedReads: true,
   // Webhook URLs are checked against what their host resolves to (SSRF guard).
@@ -144,6 +147,7 @@ const shutdown = async () => {
   await recommendationWorker?.stop();
   await eventDispatcher.stop();
   await deps.stock.close();
+  smtp?.close();
   database.client.close();
   process.exit(0);
 };

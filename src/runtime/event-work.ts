@@ -1,11 +1,21 @@
 import type { Services } from "../services.ts";
 
 /**
- * One round of event work, the same on every runtime: the dispatcher hands new outbox events to the
- * consumers (webhooks queue their deliveries), then the webhook sender attempts what is due.
+ * One round of event work, the same on every runtime: reserved orders about to lapse get their
+ * `hold.expiring` event, the dispatcher hands new outbox events to the consumers (webhooks queue their
+ * deliveries, notifications fill inboxes and queue e-mails), then the webhook and e-mail senders attempt
+ * what is due.
  */
 export async function deliverEvents(services: Services) {
+  const holdsExpiring = await services.orders.announceExpiringHolds();
   const dispatched = await services.events.dispatch();
   const webhooks = await services.webhooks.sendDue();
-  return { ...dispatched, webhooks, more: dispatched.more || webhooks.more };
+  const emails = await services.notifications.sendDueEmails();
+  return {
+    ...dispatched,
+    holdsExpiring,
+    webhooks,
+    emails,
+    more: dispatched.more || webhooks.more || emails.more,
+  };
 }

@@ -104,7 +104,9 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
     payments: paymentProviderFrom(config),
     ...(config.TURNSTILE_SECRET ? { humanCheck: turnstileCheck(config.TURNSTILE_SECRET) } : {}),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
-    // No mail transport on the Worker yet: account e-mails become log lines, as on Bun (links redacted in production).
+    // No SMTP from a Worker (no TCP to a mail server without nodejs_compat): account and notification
+    // e-mails become log lines, as on Bun without SMTP_URL (links redacted in production). An HTTP mail
+    // API would be a Mailer of its own here.
     mailer: logMailer(logger, { redactLinks: config.NODE_ENV === "production" }),
     docsAssets: workerDocsAssets,
     // Watchers live in the spirits' Durable Objects; there is no in-isolate WebSocket port (deps.sockets).

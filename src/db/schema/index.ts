@@ -8,6 +8,7 @@ export * from "./http.ts";
 export * from "./insights.ts";
 export * from "./inventory.ts";
 export * from "./locations.ts";
+export * from "./notifications.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
 export * from "./polls.ts";

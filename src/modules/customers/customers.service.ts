@@ -7,6 +7,7 @@ import { DomainError, type FieldIssue, fieldErrors, invalidFields } from "../../
 import type { Principal } from "../../http/auth.ts";
 import { mergePatch } from "../../http/merge-patch.ts";
 import type { AuditService } from "../audit/audit.service.ts";
+import { emailsOf, matchingPreferences, type SpiritProfile, wishersOf } from "./audience.ts";
 import {
   type Customer,
   type CustomerPatch,
@@ -338,6 +339,12 @@ export function createCustomersService(
     addToWishlist,
     removeFromWishlist,
     wishlistCounts,
+    /** Who news about a spirit is for (targeted notifications): its wishers, and whose preferences it matches. */
+    wishersOf: (spiritId: string) => wishersOf(deps, spiritId),
+    matchingPreferences: (spirit: SpiritProfile) => matchingPreferences(deps, spirit),
+    emailsOf: (customerIds: string[]) => emailsOf(deps, customerIds),
+    customerExists: async (id: string) =>
+      Boolean(await db.query.customers.findFirst({ columns: { id: true }, where: eq(customers.id, id) })),
   };
 }
 

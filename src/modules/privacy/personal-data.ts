@@ -15,6 +15,7 @@ import {
   stockHolds,
   stockMovements,
 } from "../../db/schema/inventory.ts";
+import { notificationEmails, notificationSettings, notifications } from "../../db/schema/notifications.ts";
 import { orderLines, orderReturns, orderStatusHistory, orders, shipments } from "../../db/schema/orders.ts";
 import { paymentEvents, payments } from "../../db/schema/payments.ts";
 import { pollAnswers } from "../../db/schema/polls.ts";
@@ -257,6 +258,29 @@ export const HOLDINGS: Holding[] = [
     rows: (s) => eq(recommendationQueue.customerId, s.customerId),
     erasure: "delete",
     why: "A pending refresh of the customer's recommendations.",
+  },
+  // The e-mail records before the notifications they point at (erasure deletes in this order, in one batch).
+  {
+    table: notificationEmails,
+    section: "notificationEmails",
+    rows: (s) => eq(notificationEmails.customerId, s.customerId),
+    erasure: "delete",
+    why: "When each notification was e-mailed (or waits to be, or was skipped), with the mail server's Message-ID.",
+  },
+  {
+    table: notifications,
+    section: "notifications",
+    rows: (s) => eq(notifications.customerId, s.customerId),
+    erasure: "delete",
+    why: "The customer's inbox: what they were told about (releases, prices, stock, holds, orders, ballots) and what they read.",
+  },
+  {
+    table: notificationSettings,
+    section: "notificationSettings",
+    one: true,
+    rows: (s) => eq(notificationSettings.customerId, s.customerId),
+    erasure: "delete",
+    why: "E-mail opt-in, topics, quiet hours, time zone and daily e-mail cap.",
   },
   {
     table: auditLog,
