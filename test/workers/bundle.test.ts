@@ -14,3 +14,10 @@ test("the Worker bundle imports nothing from Node.js or Bun, only cloudflare:wor
   const code = await Bun.file(bundle.path).text();
   expect(code).not.toMatch(/\bBun\.(password|serve|file|env)\b/);
 });
+
+test("the Worker bundle leaves out the SMTP transport (nodemailer is Bun only; Workers log e-mails)", async () => {
+  const bundle = await workerBundle();
+  const map = (await Bun.file(`${bundle.path}.map`).json()) as { sources: string[] };
+  expect(map.sources.some((s) => s.includes("src/modules/notifications/"))).toBe(true);
+  expect(map.sources.filter((s) => /nodemailer|smtp-mailer/.test(s))).toEqual([]);
+});
