@@ -22,7 +22,7 @@ let n = 0;
 beforeAll(async () => {
   sink = await startSmtpSink();
   mailer = smtpMailer({ url: sink.url, from: "Angel's Share <shop@angelshare.test>" });
-  app = await createTestApp({ clock, env: { PUBLIC_BASE_URL: "https://shop.example" }, deps: { mailer } });
+  app = await createTestApp({ clock, env: { API_PUBLIC_URL: "https://shop.example" }, deps: { mailer } });
   shop = await openShop(app);
 });
 afterAll(async () => {
