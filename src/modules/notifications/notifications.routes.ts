@@ -4,6 +4,7 @@ import { RATE_LIMITED_RESPONSE } from "../../http/api-rate-limit.ts";
 import { requireOwnCustomer, requireRole } from "../../http/auth.ts";
 import { BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import { ProblemSchema } from "../../http/problem.ts";
+import { principalFromQueryToken, tokenQuerySchema } from "../../http/query-token.ts";
 import { MAX_SOCKETS_PER_CUSTOMER } from "./notification-sockets.ts";
 import {
   CustomerParamsSchema,
@@ -18,7 +19,6 @@ import {
   UnsubscribeQuerySchema,
   UnsubscribeResultSchema,
 } from "./notifications.schemas.ts";
-import { principalFromQueryToken } from "./socket-auth.ts";
 
 const tags = ["Notifications"];
 const signedIn = [requireRole(), requireOwnCustomer];
@@ -108,16 +108,9 @@ export const replaceNotificationSettings = createRoute({
   },
 });
 
-const SocketQuerySchema = z.object({
-  token: z
-    .string()
-    .min(1)
-    .optional()
-    .openapi({
-      param: { name: "token", in: "query" },
-      description: "An access token, for browsers (they cannot set the Authorization header on a WebSocket).",
-    }),
-});
+const SocketQuerySchema = tokenQuerySchema(
+  "An access token, for browsers (they cannot set the Authorization header on a WebSocket).",
+);
 
 export const watchNotifications = createRoute({
   method: "get",

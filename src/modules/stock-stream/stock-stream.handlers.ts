@@ -1,10 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { invalidToken, isStaff } from "../../http/auth.ts";
+import { isStaff } from "../../http/auth.ts";
 import { clientAddressOf } from "../../http/client-address.ts";
 import { ProblemError } from "../../http/problem.ts";
-import { TokenError } from "../../http/tokens.ts";
+import { principalWithQueryToken } from "../../http/query-token.ts";
 import type { SocketSession } from "../../http/web-sockets.ts";
 import type { Audience } from "../../stock/messages.ts";
 import { buildAsyncApiDocument, withServers } from "./asyncapi.ts";
@@ -18,22 +18,9 @@ import type { StreamLease, StreamOwner } from "./stream-quota.ts";
 
 type Watcher = { audience: Audience; owner: StreamOwner };
 
-/**
- * Who is watching: the bearer token (already checked by the app's middleware) or the `token` query
- * parameter, which browsers must use for WebSockets and EventSource. A bad token is refused (401) rather
- * than taken as anonymous, so a client never mistakes a broken token for being signed out. The owner is
- * what the stream caps count by.
- */
+/** Who is watching (the bearer or the `token` query parameter); the owner is what the stream caps count by. */
 async function watcherOf(c: Context<AppEnv>, token: string | undefined): Promise<Watcher> {
-  let principal = c.var.principal;
-  if (!principal && token !== undefined) {
-    try {
-      principal = await c.var.services.accounts.principalFor(await c.var.services.tokens.verify(token));
-    } catch (err) {
-      if (err instanceof TokenError) throw invalidToken(`The token query parameter: ${err.message}`);
-      throw err;
-    }
-  }
+  const principal = await principalWithQueryToken(c, token);
   return {
     audience: isStaff(principal) ? "staff" : "public",
     owner: { client: clientAddressOf(c, c.var.deps.clientAddress), account: principal?.id },

@@ -3,6 +3,7 @@ import { access } from "../../http/access.ts";
 import { RATE_LIMITED_RESPONSE } from "../../http/api-rate-limit.ts";
 import { jsonContent, problemResponses } from "../../http/openapi.ts";
 import { ProblemSchema } from "../../http/problem.ts";
+import { tokenQuerySchema } from "../../http/query-token.ts";
 import { MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
 
 const problem = (description: string) => ({
@@ -18,17 +19,9 @@ const SpiritParamsSchema = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "spr_01hx5k3m2n8q7r6t5v4w3x" }),
 });
 
-const TokenQuerySchema = z.object({
-  token: z
-    .string()
-    .min(1)
-    .optional()
-    .openapi({
-      param: { name: "token", in: "query" },
-      description:
-        "An access token, for clients that cannot set the Authorization header (browsers opening a WebSocket or an EventSource). A staff or admin token adds the per-batch breakdown.",
-    }),
-});
+const TokenQuerySchema = tokenQuerySchema(
+  "An access token, for clients that cannot set the Authorization header (browsers opening a WebSocket or an EventSource). A staff or admin token adds the per-batch breakdown.",
+);
 
 const LastEventIdSchema = z.object({
   "last-event-id": z
