@@ -89,6 +89,16 @@ export const PROBLEM_CODES = {
   "already-drawn": "409: the ballot has been drawn; its draw cannot be repeated.",
   "not-drawable": "409: the release is not a ballot, or its window has not closed yet (`closesAt`).",
   "human-check-failed": "403: the anti-bot check (CAPTCHA or Turnstile token) was missing or refused.",
+  "not-a-queue": "409: the release is not sold through a waiting room (`mode` says how it is sold).",
+  "queue-closed": "409: the waiting room takes no one now: the release has closed (`closesAt`).",
+  "already-queued":
+    "409: the customer already has a place in this release's queue (`placeId`, `placeStatus`).",
+  "admission-required":
+    "403: the spirit is sold through a queue release (`releaseId`) while it is open: an order needs the `Admission-Token` header of the caller's admitted place (`header`).",
+  "admission-invalid":
+    "403: the `Admission-Token` is not one we issued, names another customer or release, or its place is no longer admitted (used, left, voided).",
+  "admission-expired":
+    "403: the admission's window to order is over (`expiresAt`); it passed to the next in line.",
   // Polls.
   "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
   "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",

@@ -27,8 +27,10 @@ import { createRecommendationsService } from "./modules/recommendations/recommen
 import { legalCheckFrom } from "./modules/recommendations/recommendations.wiring.ts";
 import { createRefreshQueue } from "./modules/recommendations/refresh-queue.ts";
 import { createBallotsService } from "./modules/releases/ballot.service.ts";
+import { createQueuesService } from "./modules/releases/queue.service.ts";
+import { settleAdmission } from "./modules/releases/queue-admissions.ts";
 import { createReleasesService } from "./modules/releases/releases.service.ts";
-import { ballotPortsFrom, releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
+import { ballotPortsFrom, queuePortsFrom, releasesPortsFrom } from "./modules/releases/releases.wiring.ts";
 import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
@@ -74,6 +76,7 @@ export function buildServices(deps: Deps) {
   const orders = createOrdersService(deps, {
     ...ordersPortsFrom(deps, base),
     releaseGate: releases.gateForOrder,
+    settleAdmission: (orderId, outcome) => settleAdmission(deps, orderId, outcome),
   });
   // Ballots place their winners' orders through the orders service, so they come after it.
   const ballots = createBallotsService(deps, ballotPortsFrom({ ...base, releases, customers, orders }));
@@ -83,6 +86,11 @@ export function buildServices(deps: Deps) {
     notificationsPortsFrom({ catalog: base.catalog, customers }),
   );
   base.events.register(notifications.consumer);
+  // The waiting room pushes places over the notifications socket, so it comes after notifications.
+  const queues = createQueuesService(
+    deps,
+    queuePortsFrom({ ...base, releases, inventory, orders, notifications }),
+  );
   return {
     ...base,
     webhooks,
@@ -90,6 +98,7 @@ export function buildServices(deps: Deps) {
     inventory,
     orders,
     ballots,
+    queues,
     auth,
     privacy,
     customers,

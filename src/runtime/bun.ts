@@ -100,6 +100,12 @@ const ballotSettling = setInterval(
   () => services.ballots.settleDue().catch(reportFailure("ballot settling")),
   10_000,
 );
+// Queue releases open on time (the early arrivals shuffled), and admissions not used in time, or whose
+// orders lapsed, pass to the next in line within seconds.
+const queueAdvancing = setInterval(
+  () => services.queues.advanceDue().catch(reportFailure("queue advancing")),
+  5_000,
+);
 // Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
 const idempotencyPurge = setInterval(
   () => purgeIdempotencyKeys(deps).catch(reportFailure("idempotency key purge")),
@@ -142,6 +148,7 @@ const shutdown = async () => {
   stopDailyCheckpoint();
   clearInterval(provenanceSealing);
   clearInterval(ballotSettling);
+  clearInterval(queueAdvancing);
   clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();

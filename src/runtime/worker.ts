@@ -4,8 +4,8 @@
  *
  * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
  * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers do what the
- * Bun entry's timers do (worker-crons.ts): every minute, lapsed holds, expired orders, due pre-orders
- * and recommendation refreshes (the objects' alarms release holds on time; this is the net under them);
+ * Bun entry's timers do (worker-crons.ts): every minute, lapsed holds, expired orders, due pre-orders,
+ * ballots and queues moving on, and recommendation refreshes (the objects' alarms release holds on time; this is the net under them);
  * hourly, the idempotency-key purge; nightly, the stock audit.
  */
 import { createApp } from "../app.ts";
@@ -59,12 +59,14 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
     const stock = await services.orders.expireDue();
     // After the reaper, so that bottles of winners who did not pay pass to the next entries at once.
     const ballots = await services.ballots.settleDue();
+    // Queues open, expire unused admissions and admit the next in line (a minute apart on Workers).
+    const queues = await services.queues.advanceDue();
     const recommendations = await services.recommendations.drain({});
     // The fallback under the events queue: whatever no nudge woke the dispatcher for.
     const events = await drainEvents(services);
     const provenanceSealed = await services.provenance.sealPending();
     const auditSealed = await services.audit.seal();
-    return { ...stock, ...ballots, recommendations, ...events, provenanceSealed, auditSealed };
+    return { ...stock, ...ballots, ...queues, recommendations, ...events, provenanceSealed, auditSealed };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };

@@ -13,6 +13,7 @@ export * from "./orders.ts";
 export * from "./payments.ts";
 export * from "./polls.ts";
 export * from "./provenance.ts";
+export * from "./queues.ts";
 export * from "./recommendations.ts";
 export * from "./releases.ts";
 export * from "./reviews.ts";

@@ -13,7 +13,10 @@ import type {
 } from "./orders.routes.ts";
 
 export const createOrder: RouteHandler<CreateOrderRoute, AppEnv> = async (c) => {
-  const order = await c.var.services.orders.placeOrder(principalOf(c), c.req.valid("json"));
+  const admissionToken = c.req.valid("header")["admission-token"];
+  const order = await c.var.services.orders.placeOrder(principalOf(c), c.req.valid("json"), {
+    admissionToken,
+  });
   return c.json(order, 201, { Location: `${c.req.path.replace(/\/+$/, "")}/${order.id}` });
 };
 

@@ -38,7 +38,21 @@ export interface OrdersPorts {
    * The live release (drop) of the spirit, if any, checks the customer again as the hold is placed: throws
    * `not-eligible` naming the rule; answers the release's per-customer limit (null: no live release).
    */
-  releaseGate?(spiritId: string, customerId: string, at: Date, grant?: string): Promise<number | null>;
+  releaseGate?(
+    spiritId: string,
+    customerId: string,
+    at: Date,
+    grant?: string,
+    admission?: { token: string | undefined; orderId: string },
+  ): Promise<number | null>;
+  /**
+   * After an order that brought an admission token: placed (with its quantities per spirit), the queue
+   * admission it claimed is used; refused, the admission is the customer's again.
+   */
+  settleAdmission?(
+    orderId: string,
+    outcome: { placed: true; quantities: Map<string, number> } | { placed: false },
+  ): Promise<void>;
 }
 
 /** A spirit is on general sale once released: its status says so, or its release date has come. */

@@ -4,6 +4,7 @@ import { requireRole } from "../../http/auth.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
+  AdmissionTokenHeader,
   CreateOrderSchema,
   OrderIdParamsSchema,
   OrderListQuerySchema,
@@ -31,10 +32,12 @@ export const createOrder = createRoute({
     "otherwise). All items or none. A spirit that is announced with a pre-order allocation takes a pre-order " +
     "instead (status `preordered`). Sold out: 409 `sold-out` naming the spirit and what is left. Over a " +
     "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule. " +
+    "A spirit sold through an open queue release needs the `Admission-Token` of the caller's admitted place " +
+    "(403 `admission-required`, `admission-expired`, `admission-invalid`). " +
     "With an `Idempotency-Key`, a retry gets the first answer and places nothing more.",
   ...access("owner"),
   middleware: [...signedIn, idempotent("orders.create")],
-  request: { headers: IdempotencyKeyHeader, ...jsonBody(CreateOrderSchema) },
+  request: { headers: IdempotencyKeyHeader.merge(AdmissionTokenHeader), ...jsonBody(CreateOrderSchema) },
   responses: {
     201: {
       ...jsonContent(OrderSchema, "The order, `reserved` (or `preordered`)."),

@@ -121,6 +121,16 @@ export const OrderReturnSchema = z
   })
   .openapi("OrderReturn");
 
+/** The header an order for a queue release's spirit brings (src/modules/releases/queue-admissions.ts). */
+export const AdmissionTokenHeader = z.object({
+  // Lower case, as the header validator sees it (see IdempotencyKeyHeader).
+  "admission-token": z.string().min(1).max(4096, "must be at most 4096 characters").optional().openapi({
+    description:
+      "Required while the spirit is sold through an open queue release: the `admissionToken` of the caller's admitted place (`GET /api/v1/releases/{id}/queue/me`). Missing: 403 `admission-required`; expired: 403 `admission-expired`; another customer's, used or forged: 403 `admission-invalid`. One admission places one order. Ignored for other spirits.",
+    example: "eyJhbGciOiJIUzI1NiJ9.eyJyZWwiOiJyZWxfMDEifQ.c2lnbmF0dXJl",
+  }),
+});
+
 export const CreateOrderSchema = z
   .strictObject({
     items: z

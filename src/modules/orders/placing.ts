@@ -119,10 +119,11 @@ async function applyReleaseGates(
   customerId: string,
   now: Date,
   grant: string | undefined,
+  admission: { token: string | undefined; orderId: string },
 ) {
   if (!ports.releaseGate) return;
   for (const [id, spirit] of spirits) {
-    const limit = await ports.releaseGate(id, customerId, now, grant);
+    const limit = await ports.releaseGate(id, customerId, now, grant, admission);
     if (limit !== null && (spirit.maxPerCustomer === null || limit < spirit.maxPerCustomer)) {
       spirits.set(id, { ...spirit, maxPerCustomer: limit });
     }
@@ -204,13 +205,44 @@ export type PlacementOptions = {
   holdMinutes?: number;
   /** Fixed by the caller so that a retry after a crash finds or re-places the same order, never a second. */
   orderId?: string;
+  /** The `Admission-Token` header: a queue release's spirit takes only orders of admitted buyers. */
+  admissionToken?: string | undefined;
 };
 
+/**
+ * Places the order; with an admission token, tells the queue afterwards whether the admission its gate
+ * claimed was used (the order placed) or is the customer's again (refused after the claim).
+ */
 export async function placeOrder(
   ctx: OrdersContext,
   actor: Actor,
   input: CreateOrderInput,
   options: PlacementOptions = {},
+): Promise<Order> {
+  const orderId = options.orderId ?? newId("ord");
+  const settle = options.admissionToken !== undefined ? ctx.ports.settleAdmission : undefined;
+  if (!settle) return placeWithId(ctx, actor, input, options, orderId);
+  let order: Order;
+  try {
+    order = await placeWithId(ctx, actor, input, options, orderId);
+  } catch (err) {
+    await settle(orderId, { placed: false });
+    throw err;
+  }
+  const quantities = new Map<string, number>();
+  for (const item of input.items) {
+    quantities.set(item.spiritId, (quantities.get(item.spiritId) ?? 0) + item.quantity);
+  }
+  await settle(orderId, { placed: true, quantities });
+  return order;
+}
+
+async function placeWithId(
+  ctx: OrdersContext,
+  actor: Actor,
+  input: CreateOrderInput,
+  options: PlacementOptions,
+  orderId: string,
 ): Promise<Order> {
   const { deps, ports } = ctx;
   const now = deps.clock.now();
@@ -227,9 +259,11 @@ export async function placeOrder(
     at: now,
   });
 
-  await applyReleaseGates(ctx, spirits, actor.id, now, options.releaseGrant);
+  await applyReleaseGates(ctx, spirits, actor.id, now, options.releaseGrant, {
+    token: options.admissionToken,
+    orderId,
+  });
 
-  const orderId = options.orderId ?? newId("ord");
   const lines = mergeItems(input).map((l) => {
     const spirit = spirits.get(l.spiritId)!;
     return {

@@ -19,6 +19,7 @@ import { notificationEmails, notificationSettings, notifications } from "../../d
 import { orderLines, orderReturns, orderStatusHistory, orders, shipments } from "../../db/schema/orders.ts";
 import { paymentEvents, payments } from "../../db/schema/payments.ts";
 import { pollAnswers } from "../../db/schema/polls.ts";
+import { releaseQueuePlaces } from "../../db/schema/queues.ts";
 import { recommendationCache, recommendationQueue } from "../../db/schema/recommendations.ts";
 import { reviews } from "../../db/schema/reviews.ts";
 import { searchHistory } from "../../db/schema/search.ts";
@@ -137,6 +138,13 @@ export const HOLDINGS: Holding[] = [
       updatedAt: now,
     }),
     why: "Ballot entries: the address and its keys go; the entry stays, so a published draw still verifies (it shows only the entry's hash).",
+  },
+  {
+    table: releaseQueuePlaces,
+    section: "queuePlaces",
+    rows: (s) => eq(releaseQueuePlaces.customerId, s.customerId),
+    erasure: "keep",
+    why: "Places in release waiting rooms: position, times and status under the customer's opaque id, no personal data.",
   },
   {
     table: orderLines,

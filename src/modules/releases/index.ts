@@ -1,6 +1,8 @@
 import { createRouter } from "../../http/openapi.ts";
 import * as ballot from "./ballot.handlers.ts";
 import * as ballotRoutes from "./ballot.routes.ts";
+import * as queue from "./queue.handlers.ts";
+import * as queueRoutes from "./queue.routes.ts";
 import * as handlers from "./releases.handlers.ts";
 import * as routes from "./releases.routes.ts";
 
@@ -16,4 +18,9 @@ export const releasesRouter = createRouter()
   .openapi(ballotRoutes.voidBallotEntry, ballot.voidBallotEntry)
   .openapi(ballotRoutes.drawBallot, ballot.drawBallot)
   .openapi(ballotRoutes.getBallotDraw, ballot.getBallotDraw)
-  .openapi(ballotRoutes.listMyBallotEntries, ballot.listMyBallotEntries);
+  .openapi(ballotRoutes.listMyBallotEntries, ballot.listMyBallotEntries)
+  .openapi(queueRoutes.joinQueue, queue.joinQueue)
+  .openapi(queueRoutes.getMyQueuePlace, queue.getMyQueuePlace)
+  .openapi(queueRoutes.leaveQueue, queue.leaveQueue)
+  .openapi(queueRoutes.listQueuePlaces, queue.listQueuePlaces)
+  .openapi(queueRoutes.voidQueuePlace, queue.voidQueuePlace);

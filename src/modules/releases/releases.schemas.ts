@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { RELEASE_MODES } from "../../db/schema/releases.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
 import { BallotSummarySchema } from "./ballot.schemas.ts";
+import { QueueSummarySchema } from "./queue.schemas.ts";
 import { RELEASE_STATES } from "./release-state.ts";
 
 const Instant = z.iso.datetime({ message: "must be an ISO-8601 UTC time", offset: false }).openapi({
@@ -44,6 +45,16 @@ const releaseFields = {
       description:
         "Ballots only: how long a winner has to pay before the bottles pass to the next entry in draw order (default 2880, two days).",
     }),
+  admissionMinutes: z
+    .number("must be a whole number of minutes")
+    .int("must be a whole number of minutes")
+    .min(1, "must be at least 1 minute")
+    .max(240, "must be at most 240 minutes")
+    .optional()
+    .openapi({
+      description:
+        "Queues only: how long an admitted buyer has to place their order before the admission passes to the next in line (default 10).",
+    }),
 };
 
 const windowInOrder = (v: { opensAt?: string; closesAt?: string }) =>
@@ -68,7 +79,14 @@ export const ReleaseInputSchema = z
   });
 export type ReleaseInput = z.output<typeof ReleaseInputSchema>;
 
-const { spiritId: _s, batchId: _b, mode: _m, claimMinutes: _c, ...patchable } = releaseFields;
+const {
+  spiritId: _s,
+  batchId: _b,
+  mode: _m,
+  claimMinutes: _c,
+  admissionMinutes: _a,
+  ...patchable
+} = releaseFields;
 export const ReleasePatchSchema = z
   .strictObject({
     name: patchable.name.optional(),
@@ -99,6 +117,7 @@ export const ReleaseSchema = z
     closesAt: z.string(),
     eligibility: EligibilitySchema,
     ballot: BallotSummarySchema.nullable().openapi({ description: "Ballots only; null for other modes." }),
+    queue: QueueSummarySchema.nullable().openapi({ description: "Queues only; null for other modes." }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -3,6 +3,7 @@ import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
 import { type ReleaseBallotRow, releaseBallots } from "../../db/schema/ballots.ts";
+import { type ReleaseQueueRow, releaseQueues } from "../../db/schema/queues.ts";
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
@@ -11,6 +12,8 @@ import { outboxInsert } from "../events/outbox.ts";
 import { ballotView, DEFAULT_CLAIM_MINUTES } from "./ballot.context.ts";
 import { commitmentOf, newSeed } from "./ballot-draw.ts";
 import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
+import { DEFAULT_ADMISSION_MINUTES, queueView } from "./queue.context.ts";
+import { type AdmissionPass, claimAdmission } from "./queue-admissions.ts";
 import { releaseState } from "./release-state.ts";
 import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
 
@@ -51,6 +54,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   async function toRelease(row: ReleaseRow): Promise<Release> {
     const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
     const ballot = row.mode === "ballot" ? await ballotOf(row.id) : undefined;
+    const queue = row.mode === "queue" ? await queueOf(row.id) : undefined;
     return {
       id: row.id,
       spiritId: row.spiritId,
@@ -65,6 +69,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
       closesAt: row.closesAt,
       eligibility: row.eligibility,
       ballot: ballot ? await ballotView(deps, ballot) : null,
+      queue: queue ? await queueView(deps, queue) : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };
@@ -72,6 +77,9 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
 
   const ballotOf = async (releaseId: string): Promise<ReleaseBallotRow | undefined> =>
     db.query.releaseBallots.findFirst({ where: eq(releaseBallots.releaseId, releaseId) });
+
+  const queueOf = async (releaseId: string): Promise<ReleaseQueueRow | undefined> =>
+    db.query.releaseQueues.findFirst({ where: eq(releaseQueues.releaseId, releaseId) });
 
   async function findRow(id: string) {
     const row = await db.query.releases.findFirst({ where: eq(releases.id, id) });
@@ -103,9 +111,12 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     if (!(await ports.spiritExists(input.spiritId))) {
       throw invalidFields([{ path: "spiritId", message: "no such spirit" }]);
     }
-    const { claimMinutes, ...fields } = input;
+    const { claimMinutes, admissionMinutes, ...fields } = input;
     if (claimMinutes !== undefined && input.mode !== "ballot") {
       throw invalidFields([{ path: "claimMinutes", message: "is only for ballot releases" }]);
+    }
+    if (admissionMinutes !== undefined && input.mode !== "queue") {
+      throw invalidFields([{ path: "admissionMinutes", message: "is only for queue releases" }]);
     }
     const now = clock.now();
     const at = now.toISOString();
@@ -116,6 +127,12 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
       seed,
       commitment: await commitmentOf(seed),
       claimMinutes: claimMinutes ?? DEFAULT_CLAIM_MINUTES,
+    });
+    // The queue's seed orders its early arrivals at the opening (queue-order.ts).
+    const queue = db.insert(releaseQueues).values({
+      releaseId: row.id,
+      seed: newSeed(),
+      admissionMinutes: admissionMinutes ?? DEFAULT_ADMISSION_MINUTES,
     });
     const { spiritId, mode, opensAt, closesAt } = row;
     await db.batch([
@@ -129,6 +146,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
         at,
       ),
       ...(mode === "ballot" ? [ballot] : []),
+      ...(mode === "queue" ? [queue] : []),
     ]);
     releasesOfSpirit.delete(row.spiritId);
     return toRelease(row);
@@ -184,13 +202,15 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   /**
    * Order placing asks this for every spirit: a release that governs it now checks its rules again (the
    * hold is where they matter) and answers its per-customer limit; other spirits answer null. A ballot
-   * refuses every order but the ones it places for its winners (`grant` is its id).
+   * refuses every order but the ones it places for its winners (`grant` is its id). A queue release takes
+   * only orders with the caller's admission (`admission`), claimed for this order (queue-admissions.ts).
    */
   async function gateForOrder(
     spiritId: string,
     customerId: string,
     at: Date,
     grant?: string,
+    admission?: AdmissionPass,
   ): Promise<number | null> {
     const t = at.toISOString();
     const ofSpirit = await releasesOfSpirit.get(spiritId, () =>
@@ -212,6 +232,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
         extra: { rule: refusal.rule, releaseId: live.id },
       });
     }
+    if (live.mode === "queue") return claimAdmission(deps, live, customerId, admission, at);
     return live.perCustomerLimit;
   }
 

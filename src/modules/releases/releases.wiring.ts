@@ -8,9 +8,11 @@ import type { CustomersService } from "../customers/customers.service.ts";
 import { PURCHASED_STATUSES } from "../interactions/purchases.service.ts";
 import type { InventoryService } from "../inventory/inventory.service.ts";
 import type { LocationsService } from "../locations/locations.service.ts";
+import type { NotificationsService } from "../notifications/notifications.service.ts";
 import type { OrdersService } from "../orders/orders.service.ts";
 import type { BallotPorts } from "./ballot.context.ts";
 import type { EntrantFacts } from "./eligibility.ts";
+import type { QueuePorts } from "./queue.context.ts";
 import type { ReleasesPorts, ReleasesService } from "./releases.service.ts";
 
 /**
@@ -96,5 +98,26 @@ export function ballotPortsFrom(s: {
       return { id: placed.id, expiresAt: placed.expiresAt ?? null };
     },
     orderStatuses: (ids) => s.orders.orderStatuses(ids),
+  };
+}
+
+/**
+ * The waiting room reads releases, stock and orders through their services, and pushes places over the
+ * customer's notifications socket (the hub publishes to every socket of that customer, and to none elsewhere).
+ */
+export function queuePortsFrom(s: {
+  audit: AuditService;
+  releases: Pick<ReleasesService, "findRow" | "eligibility">;
+  inventory: Pick<InventoryService, "stockSnapshot">;
+  orders: Pick<OrdersService, "orderStatuses">;
+  notifications: Pick<NotificationsService, "hub">;
+}): QueuePorts {
+  return {
+    audit: s.audit,
+    release: (id) => s.releases.findRow(id),
+    eligibility: (releaseId, customerId) => s.releases.eligibility(releaseId, customerId),
+    available: async (spiritId) => (await s.inventory.stockSnapshot(spiritId)).available,
+    orderStatuses: (ids) => s.orders.orderStatuses(ids),
+    push: (customerId, message) => s.notifications.hub.publish(customerId, message),
   };
 }
