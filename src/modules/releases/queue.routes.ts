@@ -35,7 +35,7 @@ export const joinQueue = createRoute({
         Location: z.string().openapi({ example: "/api/v1/releases/rel_01hx4k7m2qa9c3r5t7v9wxyz/queue/me" }),
       }),
     },
-    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409, 429),
+    ...problemResponses(...AUTH_ERRORS, ...BODY_ERRORS, 404, 409),
   },
 });
 
