@@ -3,6 +3,7 @@ import * as ballot from "./ballot.handlers.ts";
 import * as ballotRoutes from "./ballot.routes.ts";
 import * as queue from "./queue.handlers.ts";
 import * as queueRoutes from "./queue.routes.ts";
+import { QueueMessageSchema } from "./queue.schemas.ts";
 import * as handlers from "./releases.handlers.ts";
 import * as routes from "./releases.routes.ts";
 
@@ -24,3 +25,6 @@ export const releasesRouter = createRouter()
   .openapi(queueRoutes.leaveQueue, queue.leaveQueue)
   .openapi(queueRoutes.listQueuePlaces, queue.listQueuePlaces)
   .openapi(queueRoutes.voidQueuePlace, queue.voidQueuePlace);
+
+// Pushed over the notifications socket: a component, so generated clients get its type.
+releasesRouter.openAPIRegistry.register("QueueMessage", QueueMessageSchema);
