@@ -11,6 +11,7 @@ import { releaseQueuePlaces, releaseQueues } from "../../src/db/schema/queues.ts
 import { QueuePlaceSchema, StaffQueueListSchema } from "../../src/modules/releases/queue.schemas.ts";
 import { earlyArrivalOrder } from "../../src/modules/releases/queue-order.ts";
 import { ReleaseSchema } from "../../src/modules/releases/releases.schemas.ts";
+import { dispatch, inbox } from "../notifications/support.ts";
 import { type Caller, openShop, type Shop } from "../orders/shop.ts";
 import { type StockServer, startStockServer, WatchClient } from "../realtime/support.ts";
 import { createTestApp, TestClock } from "../support/test-app.ts";
@@ -373,6 +374,22 @@ describe("pushes", () => {
     expect(pushed.place.admissionToken).toBe((await mine(winner.c, release.id)).admissionToken);
     const waiting = (winner.other.of("queue") as unknown as Pushed[]).at(-1)!;
     expect(waiting.place).toMatchObject({ state: "waiting", position: 2, ahead: 0, admissionToken: null });
+
+    // The admission is also news in the winner's inbox (release.admitted through the outbox), once.
+    await dispatch(server);
+    await advance();
+    await dispatch(server);
+    const told = (await inbox(server, winner.c)).items.filter((n) => n.topic === "queue_admission");
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({
+      subjectId: release.id,
+      link: `/api/v1/releases/${release.id}/queue/me`,
+    });
+    expect(told[0]!.title).toStartWith("Your turn: ");
+    expect(
+      (await inbox(server, winner.c === a ? b : a)).items.filter((n) => n.topic === "queue_admission"),
+    ).toEqual([]);
+    await winner.s.until((s) => s.of("notification").length > 0, "the inbox notification, live");
     sa.close();
     sb.close();
   });

@@ -32,7 +32,13 @@ export const EVENT_PAYLOADS = {
   "release.opened": z.object({ releaseId: z.string(), spiritId: z.string() }),
   "release.closed": z.object({ releaseId: z.string(), spiritId: z.string() }),
   "release.drawn": z.object({ releaseId: z.string(), spiritId: z.string(), winners: z.number().int() }),
-  "release.admitted": z.object({ releaseId: z.string(), customerId: z.string() }),
+  /** A queue release's waiting room reached the customer: they may order with their admission until expiresAt. */
+  "release.admitted": z.object({
+    releaseId: z.string(),
+    spiritId: z.string(),
+    customerId: z.string(),
+    expiresAt: z.string(),
+  }),
   /** A ballot winner (or the next entry when a winner's allocation rolls over): their order is reserved until payBy. */
   "release.won": z.object({
     releaseId: z.string(),

@@ -153,6 +153,21 @@ export async function noticeOf(ctx: NotificationsContext, event: DomainEvent): P
         ),
       };
     }
+    case "release.admitted": {
+      const p = e.payload;
+      const spirit = await ctx.ports.spirit(p.spiritId);
+      const name = spirit?.name ?? "the release";
+      return {
+        topic: "queue_admission",
+        link: `${API}/releases/${p.releaseId}/queue/me`,
+        subjectId: p.releaseId,
+        messages: one(
+          p.customerId,
+          `Your turn: ${name}`,
+          `You are admitted to order ${name} until ${formatInstant(p.expiresAt)}; your place in the waiting room holds the admission token to order with.`,
+        ),
+      };
+    }
     case "order.placed":
     case "order.paid":
     case "order.shipped":

@@ -9,6 +9,7 @@ export const NOTIFICATION_TOPICS = [
   "hold_expiring",
   "order_status",
   "ballot_result",
+  "queue_admission",
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
@@ -20,6 +21,7 @@ export const TOPIC_LABELS: Record<NotificationTopic, string> = {
   hold_expiring: "reserved orders about to expire",
   order_status: "order updates",
   ballot_result: "ballot results",
+  queue_admission: "your turn in a release's waiting room",
 };
 
 /** An unsubscribe token for every e-mail at once (the digest mixes topics): it turns e-mail off. */

@@ -11,6 +11,7 @@ import type { OrderStatus } from "../../db/schema/orders.ts";
 import { type QueuePlaceRow, releaseQueuePlaces, releaseQueues } from "../../db/schema/queues.ts";
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
 import { DomainError } from "../../domain-error.ts";
+import { eventRow } from "../events/outbox.ts";
 import type { QueueContext } from "./queue.context.ts";
 import { earlyArrivalOrder } from "./queue-order.ts";
 import { pushPlace } from "./queue-view.ts";
@@ -186,7 +187,7 @@ async function admitNext(ctx: QueueContext, release: ReleaseRow, minutes: number
   let after = 0;
   while (left > 0) {
     const page = await db
-      .select({ id: p.id, position: p.position })
+      .select({ id: p.id, position: p.position, customerId: p.customerId })
       .from(p)
       .where(and(eq(p.releaseId, release.id), eq(p.status, "waiting"), gt(p.position, after)))
       .orderBy(asc(p.position))
@@ -195,16 +196,32 @@ async function admitNext(ctx: QueueContext, release: ReleaseRow, minutes: number
     for (const place of page) {
       after = place.position!;
       const quantity = Math.min(release.perCustomerLimit, left);
-      const rs = await client.execute({
-        sql: `UPDATE release_queue_places SET status = 'admitted', admitted_quantity = ?, admitted_at = ?,
-                admission_expires_at = ?, updated_at = ?
-              WHERE id = ? AND status = 'waiting'
-                AND ? + (SELECT coalesce(sum(admitted_quantity), 0) FROM release_queue_places
-                  WHERE release_id = ? AND status IN ('admitted', 'ordering', 'done')) <= ?
-              RETURNING *`,
-        args: [quantity, at, expiresAt, at, place.id, quantity, release.id, release.allocation],
-      });
-      if (!rs.rows.length) continue;
+      const event = eventRow(
+        "release.admitted",
+        release.id,
+        { releaseId: release.id, spiritId: release.spiritId, customerId: place.customerId, expiresAt },
+        at,
+      );
+      // The admission and its event together: the event only if the guarded update admitted the place.
+      const [rs] = await client.batch(
+        [
+          {
+            sql: `UPDATE release_queue_places SET status = 'admitted', admitted_quantity = ?, admitted_at = ?,
+                    admission_expires_at = ?, updated_at = ?
+                  WHERE id = ? AND status = 'waiting'
+                    AND ? + (SELECT coalesce(sum(admitted_quantity), 0) FROM release_queue_places
+                      WHERE release_id = ? AND status IN ('admitted', 'ordering', 'done')) <= ?`,
+            args: [quantity, at, expiresAt, at, place.id, quantity, release.id, release.allocation],
+          },
+          {
+            sql: `INSERT INTO outbox_events (id, type, subject, occurred_at, payload)
+                  SELECT ?, ?, ?, ?, ? WHERE changes() = 1`,
+            args: [event.id, event.type, event.subject, event.occurredAt, event.payload],
+          },
+        ],
+        "write",
+      );
+      if (!rs?.rowsAffected) continue;
       left -= quantity;
       const row = await db.query.releaseQueuePlaces.findFirst({ where: eq(p.id, place.id) });
       if (row) admitted.push(row);
