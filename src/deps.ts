@@ -1,7 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
-import type { WebSocketPort } from "./http/web-sockets.ts";
+import type { SocketSession, WebSocketPort } from "./http/web-sockets.ts";
 import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
 
@@ -86,6 +86,19 @@ export interface SpiritWatchers {
     audience: "public" | "staff",
     owner: { client?: string | undefined; account?: string | undefined },
   ): Promise<Response>;
+  /**
+   * The isolate's own watch of one spirit, for the streams the Worker serves itself (the multi-spirit
+   * socket, Server-Sent Events): the object's messages (a snapshot, then one per change) as their text.
+   * `ended` is called once if the object closes the watch. Over the owner's stream caps it throws the 429.
+   */
+  watch(
+    spiritId: string,
+    audience: "public" | "staff",
+    owner: { client?: string | undefined; account?: string | undefined } | undefined,
+    handlers: { message(text: string): void; ended(): void },
+  ): Promise<{ close(): void }>;
+  /** Answers a WebSocket handshake with a socket this isolate serves itself, run by the session. */
+  serve(session: SocketSession): Response;
 }
 
 /** The files of Swagger UI the docs page loads. */
@@ -191,8 +204,8 @@ export interface Deps {
   sockets?: WebSocketPort;
   /**
    * Cloudflare Workers: each spirit's watchers live in its Durable Object (src/runtime/worker-stock-sockets.ts).
-   * When set, the per-spirit socket is handed there, and the streams Workers do not serve (the multi-spirit
-   * socket, Server-Sent Events) answer 501.
+   * When set, the per-spirit socket is handed there, and the multi-spirit socket and Server-Sent Events
+   * relay the objects' messages (src/modules/stock-stream/relay-hub.ts, relayed-event-stream.ts).
    */
   spiritWatchers?: SpiritWatchers;
   /**

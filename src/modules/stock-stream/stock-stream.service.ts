@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import type { StockChanged } from "../../stock/events.ts";
+import { createRelayHub } from "./relay-hub.ts";
 import { createStockHub, type StockHub } from "./stock-hub.ts";
 
 /** What the stock streams need from other modules (passed in by services.ts, never imported). */
@@ -56,7 +57,16 @@ export function createStockStreamService(deps: Deps, ports: StockStreamPorts) {
     });
     hubs.set(deps.stockEvents, hub);
   }
-  return { hub, spiritExists };
+  // Workers: the multi-spirit socket relays the spirits' Durable Objects (no stock events in the isolate).
+  const relay =
+    deps.spiritWatchers &&
+    createRelayHub({
+      watchers: deps.spiritWatchers,
+      spiritExists,
+      logger: deps.logger,
+      now: () => deps.clock.now().getTime(),
+    });
+  return { hub, relay, spiritExists };
 }
 
 export type StockStreamService = ReturnType<typeof createStockStreamService>;
