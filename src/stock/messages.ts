@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   "invalid-message",
   "unknown-spirit",
   "too-many-subscriptions",
+  "too-many-streams",
   "unavailable",
 ] as const;
 
@@ -90,7 +91,11 @@ export const StockErrorMessageSchema = z
       .optional()
       .openapi({ description: "For invalid-message: each invalid field." }),
     spiritIds: z.array(z.string()).optional().openapi({ description: "The spirits the error is about." }),
-    limit: z.number().int().optional().openapi({ description: "For too-many-subscriptions: the limit." }),
+    limit: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "For too-many-subscriptions and too-many-streams: the limit." }),
   })
   .openapi("StockErrorMessage", {
     description:

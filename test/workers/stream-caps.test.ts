@@ -88,4 +88,23 @@ onWorker("stream caps on the Worker build", () => {
       },
     );
   });
+
+  test("a multi-spirit socket's subscription counts too: over the cap it is a too-many-streams error", async () => {
+    const s = await shop.spirit();
+    const customer = await shop.customer();
+    for (let i = 0; i < PER_ACCOUNT; i++)
+      await watch(`/api/v1/spirits/${s}/stock/ws?token=${customer.token}`);
+    const multi = await WatchClient.open(
+      `${base.replace("http:", "ws:")}/api/v1/stock/ws?token=${customer.token}`,
+    );
+    open.push(multi);
+    multi.send({ type: "subscribe", spiritIds: [s] });
+    await multi.until((c) => c.of("error").length === 1, "the refusal");
+    expect(multi.of("error")[0]).toMatchObject({
+      code: "too-many-streams",
+      limit: PER_ACCOUNT,
+      spiritIds: [s],
+    });
+    expect(multi.states()).toEqual([]);
+  });
 });

@@ -6,7 +6,9 @@
  * to the client as they come. Unsubscribing or closing ends the watches.
  */
 import type { Logger, SpiritWatchers } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import { MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
+import type { StreamOwner } from "./stream-quota.ts";
 import { tooManySubscriptions, unavailable, unknownSpirits } from "./subscription-errors.ts";
 import type { SocketHub, WatchedSocket } from "./watched-socket.ts";
 
@@ -14,12 +16,18 @@ type Watch = { close(): void };
 /** A subscription: its watch once the object accepted it. */
 type Relay = { watch?: Watch; ended: boolean };
 
-export function createRelayHub(options: {
+export type RelayHubOptions = {
   watchers: SpiritWatchers;
   spiritExists(spiritId: string): Promise<boolean>;
   logger: Logger;
   now(): number;
-}): SocketHub {
+};
+
+/**
+ * The hub of one client's sockets: each subscription counts in the spirit's object against the owner's
+ * stream caps (there, per spirit), and one over a cap is refused with a `too-many-streams` error.
+ */
+export function createRelayHub(options: RelayHubOptions, owner: StreamOwner): SocketHub {
   const { watchers, spiritExists, logger } = options;
   const relays = new WeakMap<WatchedSocket, Map<string, Relay>>();
   const relaysOf = (socket: WatchedSocket) => {
@@ -42,7 +50,7 @@ export function createRelayHub(options: {
 
   async function open(socket: WatchedSocket, spiritId: string, relay: Relay) {
     const current = () => !socket.closed && relaysOf(socket).get(spiritId) === relay;
-    const watch = await watchers.watch(spiritId, socket.audience, undefined, {
+    const watch = await watchers.watch(spiritId, socket.audience, owner, {
       message: (text) => {
         if (current()) socket.send(text);
       },
@@ -100,8 +108,12 @@ export function createRelayHub(options: {
       await Promise.all(
         fresh.map((id, i) =>
           open(socket, id, mine[i]!).catch((err) => {
-            logger.log("error", { msg: "stock watch failed", err: String(err), spiritId: id });
             if (map.get(id) === mine[i]) map.delete(id);
+            if (err instanceof DomainError && err.code === "too-many-streams") {
+              const limit = Number(err.init.extra?.limit);
+              return socket.error({ code: "too-many-streams", detail: err.detail, limit, spiritIds: [id] });
+            }
+            logger.log("error", { msg: "stock watch failed", err: String(err), spiritId: id });
             failed.push(id);
           }),
         ),

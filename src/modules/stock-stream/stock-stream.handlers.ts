@@ -87,13 +87,13 @@ export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = asy
 
 export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
-  const { hub, relay } = c.var.services.stockStream;
+  const { hub, relayHub } = c.var.services.stockStream;
   const watchers = c.var.deps.spiritWatchers;
-  if (watchers && relay) {
+  if (watchers && relayHub) {
     // Workers: the isolate holds the socket and watches each subscribed spirit's Durable Object. No
     // isolate sees every socket of a client, so the stream caps count in the objects, per spirit.
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
-    return watchers.serve(new WatchedSocket(relay, audience));
+    return watchers.serve(new WatchedSocket(relayHub(owner), audience));
   }
   return upgrade(c, owner, (lease) => hub.multiSession(audience, lease));
 };
