@@ -129,8 +129,20 @@ export type ProviderPayment = {
   outcome: "succeeded" | "failed" | "canceled";
 };
 
-/** A provider's webhook event once its signature checked out. `payment` is absent for types we do not act on. */
-export type ProviderEvent = { id: string; type: string; payment?: ProviderPayment; payload: string };
+/** The card that paid for a payment, as the provider fingerprints it (never the card's number). */
+export type ProviderCard = { providerRef: string; fingerprint: string };
+
+/**
+ * A provider's webhook event once its signature checked out. `payment` (an outcome) or `card` (who paid)
+ * is absent for types we do not act on.
+ */
+export type ProviderEvent = {
+  id: string;
+  type: string;
+  payment?: ProviderPayment;
+  card?: ProviderCard;
+  payload: string;
+};
 
 /**
  * Where money is taken and given back, one adapter per provider (src/modules/orders/payment-providers/),
