@@ -86,6 +86,7 @@ const QUERIES: Query[] = [
     q: "rum ",
     limited: "true",
     sort: "price_desc",
+    currency: "GBP",
     facets: FACETS,
   }),
   Q("browse+facets", "everything", { facets: FACETS }),

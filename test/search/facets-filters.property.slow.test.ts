@@ -71,6 +71,8 @@ const paramsArb = () =>
     .map((r) => {
       const p: Params = {};
       for (const [k, v] of Object.entries(r)) if (v !== undefined) p[k] = v;
+      // A price order needs its currency; the generated catalog is priced in pounds.
+      if (p.sort === "price_asc") p.currency = "GBP";
       return p;
     });
 

@@ -123,7 +123,7 @@ describeTargets("hostile search input", (t) => {
           fc.constantFrom(
             "",
             "&facets=type,tags",
-            "&sort=price_asc",
+            "&sort=price_asc&currency=GBP",
             "&sort=relevance&type=scotch",
             "&limit=3",
           ),

@@ -4,7 +4,7 @@ import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { asArray, csvList, type ItemDoc, MAX_VALUES, queryFlag } from "../../http/query-lists.ts";
 import { checkPriceRange, SpiritListSchema, SpiritSchema, spiritListQueryShape } from "../catalog/index.ts";
 import { AGE_BUCKETS, CASK_FAMILIES, FACET_NAMES, PRICE_BUCKETS } from "./search-filters.ts";
-import { SEARCH_SORTS } from "./sort.ts";
+import { PRICE_SORTS, SEARCH_SORTS, type SearchSort } from "./sort.ts";
 
 /**
  * Query parameters of `GET /spirits` with search, and what it answers. A list parameter may be repeated
@@ -124,7 +124,9 @@ export const searchQueryShape = {
     .refine(isCurrencyCode, "must be an ISO 4217 code in upper case, such as GBP")
     .optional()
     .openapi({
-      description: "Required with minPrice or maxPrice; only spirits priced in it are listed.",
+      description:
+        "Required with minPrice or maxPrice and with the price sorts (`price_asc`, `price_desc`); only spirits " +
+        "priced in it are listed, so a spirit without a price in this currency is left out.",
       example: "GBP",
     }),
   minPrice: spiritListQueryShape.minPrice,
@@ -149,7 +151,8 @@ export const searchQueryShape = {
     .optional()
     .openapi({
       description:
-        "`relevance` (the default with `q`), `newest` (added to the catalog; the default without `q`), `release` (newest release date), `price_asc`, `price_desc`, `age_desc`, `age_asc`, `rating`.",
+        "`relevance` (the default with `q`), `newest` (added to the catalog; the default without `q`), `release` (newest release date), `price_asc`, `price_desc`, `age_desc`, `age_asc`, `rating`. " +
+        "The price sorts need `currency`: they order by the price in that currency and leave out spirits not priced in it.",
     }),
   limit: spiritListQueryShape.limit,
   cursor: spiritListQueryShape.cursor,
@@ -173,8 +176,24 @@ function checkRanges(q: Ranged, ctx: z.RefinementCtx) {
   }
 }
 
+/** Amounts in different currencies do not compare, so a price order is only ever within one currency. */
+function checkPriceSort(
+  q: { sort?: SearchSort | undefined; currency?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (q.sort && PRICE_SORTS.includes(q.sort) && !q.currency) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["currency"],
+      message:
+        "is required with sort=price_asc and price_desc: prices in different currencies cannot be ordered together",
+    });
+  }
+}
+
 export const SearchQuerySchema = z.object(searchQueryShape).superRefine((q, ctx) => {
   checkPriceRange(q, ctx);
+  checkPriceSort(q, ctx);
   checkRanges(q, ctx);
 });
 
