@@ -23,11 +23,11 @@ const FACET_PARAM: Record<string, string> = {
   region: "region",
   tags: "anyTags",
   caskType: "caskType",
-  medals: "medal",
+  medals: "medals",
   ageBucket: "ageBucket",
   priceBucket: "priceBucket",
   status: "status",
-  awards: "award",
+  awards: "awards",
 };
 const FACETS = Object.keys(FACET_PARAM).join(",");
 const WHISKY = ["whisky", "scotch", "bourbon", "rye", "irish", "japanese"];
@@ -59,7 +59,7 @@ const paramsArb = () =>
       anyTags: some("tags", 3),
       tags: some("tags", 1),
       caskType: some("caskType"),
-      medal: some("medals", 2),
+      medals: some("medals", 2),
       ageBucket: some("ageBucket", 3),
       priceBucket: some("priceBucket", 3),
       limited: rarely(fc.boolean()),
@@ -117,7 +117,7 @@ function passes(s: SearchPage["items"][number], p: Params): boolean {
   if (list("region").length && !list("region").includes(s.region ?? "")) return false;
   if (list("anyTags").length && !list("anyTags").some((t) => s.tags.includes(t))) return false;
   if (!list("tags").every((t) => s.tags.includes(t))) return false;
-  if (list("medal").length && !s.awards.some((a) => list("medal").includes(a.medal))) return false;
+  if (list("medals").length && !s.awards.some((a) => list("medals").includes(a.medal))) return false;
   if (list("ageBucket").length && !list("ageBucket").includes(ageBucketOf(s.ageYears))) return false;
   if (list("priceBucket").length && !list("priceBucket").includes(priceBucketOf(s.price.amountMinor)))
     return false;

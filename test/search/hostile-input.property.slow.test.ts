@@ -152,6 +152,7 @@ describeTargets("hostile search input", (t) => {
         ["releasedFrom=yesterday", "releasedFrom"],
         ["inStock=maybe", "inStock"],
         ["minPrice=100", "currency"],
+        ["medals=tin", "medals"],
         ["medal=tin", "medal"],
         ["caskType=plastic", "caskType"],
         [`anyTags=${Array.from({ length: 31 }, (_, i) => `t${i}`).join(",")}`, "anyTags"],

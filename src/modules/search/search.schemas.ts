@@ -63,6 +63,26 @@ const date = (description: string) =>
     .optional()
     .openapi({ description, example: "2024-01-01" });
 
+const medalList = (description: string) =>
+  csvList(z.enum(MEDALS, { error: `must be one of ${MEDALS.join(", ")}` }), description);
+
+/**
+ * An old name of a filter, kept working for clients written against it. Marked deprecated, so generated
+ * clients flag it; its values join the new name's (see FILTER_ALIASES).
+ */
+const deprecatedAlias = <T extends z.ZodType>(
+  schema: T,
+  current: string,
+  param: { style: "form"; explode: boolean },
+) =>
+  schema.openapi({
+    description: `Deprecated: use \`${current}\`, the name of its facet; this is the same filter under its old name.`,
+    param: { ...param, deprecated: true },
+  });
+
+/** Deprecated filter names and the names they stand for (the facets' names). */
+export const FILTER_ALIASES = { award: "awards", medal: "medals" } as const;
+
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 const tag = z
   .string()
@@ -107,8 +127,17 @@ export const searchQueryShape = {
     TAG_DOC,
   ),
   hasAwards: flag("Only spirits with (true) or without (false) awards."),
-  award: textList("Award names (competitions).", "International Spirits Challenge"),
-  medal: csvList(z.enum(MEDALS, { error: `must be one of ${MEDALS.join(", ")}` }), "Medals won."),
+  awards: textList(
+    "Award names (competitions), as the `awards` facet lists them.",
+    "International Spirits Challenge",
+  ),
+  medals: medalList("Medals won, as the `medals` facet lists them."),
+  award: deprecatedAlias(
+    textList("Award names (competitions).", "International Spirits Challenge"),
+    "awards",
+    { style: "form", explode: true },
+  ),
+  medal: deprecatedAlias(medalList("Medals won."), "medals", { style: "form", explode: false }),
   caskType: csvList(
     z.enum(CASK_FAMILIES, { error: `must be one of ${CASK_FAMILIES.join(", ")}` }),
     "Cask families, read from the cask description (a finish counts).",
