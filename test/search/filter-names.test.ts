@@ -99,9 +99,14 @@ describe("in the OpenAPI document and a client generated from it", () => {
     doc = await (await app.t.call("GET", `${API_PREFIX}/openapi.json`)).json();
   });
   const param = (name: string) =>
-    (doc.paths[`${API_PREFIX}/spirits`].get.parameters as { name: string; deprecated?: boolean }[]).find(
-      (p) => p.name === name,
-    );
+    (
+      doc.paths[`${API_PREFIX}/spirits`].get.parameters as {
+        name: string;
+        deprecated?: boolean;
+        style?: string;
+        explode?: boolean;
+      }[]
+    ).find((p) => p.name === name);
 
   test("medals and awards are the filters; medal and award are deprecated aliases", () => {
     expect(param("medals")).toMatchObject({ in: "query", schema: { type: "array" } });
