@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { RATE_LIMITED_RESPONSE } from "./api-rate-limit.ts";
+import { moveQueryExamplesToSchemas } from "./openapi-examples.ts";
 
 type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type Operation = {
@@ -138,8 +139,9 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 /**
  * Builds the published OpenAPI 3.1 document from the routes registered on the app, and adds what is
- * cross-cutting: the product metadata, tag descriptions, an operationId for every operation, and the
- * rate limit's 429 on every operation under the API prefix. Call it once and cache the result: it walks
+ * cross-cutting: the product metadata, tag descriptions, an operationId for every operation, the
+ * rate limit's 429 on every operation under the API prefix, and optional query parameters' examples
+ * where "Try it out" does not send them. Call it once and cache the result: it walks
  * every zod schema.
  */
 export function buildOpenApiDocument(
@@ -168,6 +170,7 @@ export function buildOpenApiDocument(
     if (path.startsWith(`${options.apiPrefix}/`) && operation.responses && !operation.responses["429"]) {
       operation.responses["429"] = structuredClone(RATE_LIMITED_RESPONSE);
     }
+    moveQueryExamplesToSchemas(operation);
   }
 
   const known = API_TAGS.filter((t) => usedTags.has(t.name));

@@ -6,7 +6,7 @@ import { isStaff, principalOf, resolveCustomerId } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { personalizeListing } from "../recommendations/index.ts";
 import type { GetSearchHistoryRoute, ListSpiritsRoute } from "./search.routes.ts";
-import type { SearchQuery } from "./search.schemas.ts";
+import { FILTER_ALIASES, type SearchQuery } from "./search.schemas.ts";
 import type { FacetName, SearchFilters } from "./search-filters.ts";
 import { ALL_STATUSES, VISIBLE_STATUSES } from "./search-filters.ts";
 
@@ -21,6 +21,8 @@ const SEARCH_ONLY: (keyof SearchQuery)[] = [
   "tags",
   "anyTags",
   "hasAwards",
+  "awards",
+  "medals",
   "award",
   "medal",
   "caskType",
@@ -49,9 +51,17 @@ function isPlainListing(q: SearchQuery): boolean {
   );
 }
 
+/** The filters under their one name each: a deprecated name's values join the current name's. */
 function filtersOf(q: SearchQuery): SearchFilters {
   const filters: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(q)) if (!NOT_FILTERS.has(k) && v !== undefined) filters[k] = v;
+  for (const [k, v] of Object.entries(q)) {
+    if (NOT_FILTERS.has(k) || v === undefined || k in FILTER_ALIASES) continue;
+    filters[k] = v;
+  }
+  for (const [old, current] of Object.entries(FILTER_ALIASES)) {
+    const values = q[old as keyof typeof FILTER_ALIASES];
+    if (values) filters[current] = [...new Set([...((filters[current] as string[]) ?? []), ...values])];
+  }
   return filters as SearchFilters;
 }
 
