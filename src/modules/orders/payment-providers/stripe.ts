@@ -107,6 +107,7 @@ export function stripePayments(settings: StripeSettings): PaymentProvider {
 /** The fingerprint of the card a charge took money from, with the PaymentIntent it belongs to. */
 function cardOf(charge: Stripe.Charge): ProviderCard | undefined {
   const fingerprint = charge.payment_method_details?.card?.fingerprint;
-  const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+  const intent =
+    typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
   return fingerprint && intent ? { providerRef: intent, fingerprint } : undefined;
 }
