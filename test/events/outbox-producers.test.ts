@@ -35,6 +35,15 @@ async function eventsOf(subject: string, type?: EventType): Promise<Row[]> {
 
 const types = async (subject: string) => (await eventsOf(subject)).map((e) => e.type);
 
+/** How many events of the type the whole outbox holds: a refused change must not add one anywhere. */
+async function countOf(type: EventType): Promise<number> {
+  const rs = await app.deps.client.execute({
+    sql: "SELECT COUNT(*) AS n FROM outbox_events WHERE type = ?",
+    args: [type],
+  });
+  return Number(rs.rows[0]!.n);
+}
+
 describe("catalog", () => {
   test("create, update (naming the fields), price change, release; nothing for a no-op or a refused patch", async () => {
     const id = await shop.spirit({ status: "announced" });
@@ -108,6 +117,96 @@ describe("catalog", () => {
     expect((await moderate("approve")).status).toBe(200);
     expect((await moderate("approve")).status).toBe(200);
     expect(await types(review.id)).toEqual(["review.published"]);
+  });
+});
+
+describe("refused changes write no event", () => {
+  test("spirits: a bad or unauthorised create, price change or release", async () => {
+    const created = await countOf("spirit.created");
+    const bad = await app.call("POST", "/api/v1/spirits", {
+      headers: shop.staff.headers,
+      body: { name: "" },
+    });
+    expect(bad.status).toBe(422);
+    const c = await shop.customer();
+    const body = { name: "Not Yours", brand: "X", distillery: "X", type: "scotch", country: "GB", abv: 40 };
+    expect((await app.call("POST", "/api/v1/spirits", { headers: c.headers, body })).status).toBe(403);
+    expect(await countOf("spirit.created")).toBe(created);
+
+    const id = await shop.spirit({ status: "announced" });
+    const patch = (body: unknown, headers = shop.staff.headers) =>
+      app.call("PATCH", `/api/v1/spirits/${id}`, {
+        headers: { ...headers, "Content-Type": "application/merge-patch+json" },
+        body,
+      });
+    expect((await patch({ price: { amountMinor: -5, currency: "GBP" } })).status).toBe(422);
+    expect(
+      (await patch({ price: { amountMinor: 500, currency: "GBP" }, status: "available" }, c.headers)).status,
+    ).toBe(403);
+    expect((await patch({ price: { amountMinor: 500, currency: "GBP" }, status: "sideways" })).status).toBe(
+      422,
+    );
+    expect(await types(id)).toEqual(["spirit.created"]);
+  });
+
+  test("orders: a wrong payment, shipping unpaid, cancelling shipped, a refund with nothing paid, expiry early", async () => {
+    const s = await shop.spirit();
+    await shop.receive(s, 3);
+    const c = await shop.customer();
+    const place = async () =>
+      (await (await shop.order(c, [{ spiritId: s, quantity: 1 }])).json()) as {
+        id: string;
+        total: { amountMinor: number; currency: string };
+      };
+    const order = await place();
+    const wrong = await app.call("POST", `/api/v1/orders/${order.id}/payments`, {
+      headers: shop.staff.headers,
+      body: { ...order.total, amountMinor: order.total.amountMinor + 1, reference: "till 3" },
+    });
+    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    expect((await shop.act(c, order.id, "confirm")).status).toBe(403);
+    expect((await shop.act(shop.staff, order.id, "ship")).status).toBe(409);
+    // The reaper before the hold lapses expires nothing.
+    await app.services.orders.expireDue();
+    expect(await types(order.id)).toEqual(["order.placed"]);
+
+    // Cancelled unpaid: no refund; a repeated cancel (answered as the first) and the reaper add nothing.
+    expect((await shop.act(c, order.id, "cancel")).status).toBe(200);
+    expect((await shop.act(c, order.id, "cancel")).status).toBe(200);
+    clock.advance(60 * 60_000);
+    await app.services.orders.expireDue();
+    await shop.renewTokens();
+    expect(await types(order.id)).toEqual(["order.placed", "order.cancelled"]);
+
+    // Shipped: it cannot be cancelled (no cancellation, no refund); shipping it again adds no shipment.
+    const shipped = await place();
+    await app.call("POST", `/api/v1/orders/${shipped.id}/payments`, {
+      headers: shop.staff.headers,
+      body: { ...shipped.total, reference: "till 4" },
+    });
+    expect((await shop.act(shop.staff, shipped.id, "ship")).status).toBe(200);
+    expect((await shop.act(shop.staff, shipped.id, "cancel")).status).toBe(409);
+    expect((await shop.act(shop.staff, shipped.id, "ship")).status).toBe(200);
+    expect(await types(shipped.id)).toEqual(["order.placed", "order.paid", "order.shipped"]);
+  });
+
+  test("reviews: a rejected review is never published", async () => {
+    const id = await shop.spirit();
+    const c = await shop.customer();
+    const res = await app.call("POST", `/api/v1/spirits/${id}/reviews`, {
+      headers: c.headers,
+      body: { rating: 1, body: "Meh." },
+    });
+    const review = (await res.json()) as { id: string; status: string };
+    expect(review.status).toBe("pending");
+    const moderate = (decision: string, headers = shop.staff.headers) =>
+      app.call("POST", `/api/v1/spirits/${id}/reviews/${review.id}/moderation`, {
+        headers,
+        body: { decision },
+      });
+    expect((await moderate("approve", c.headers)).status).toBe(403);
+    expect((await moderate("reject")).status).toBe(200);
+    expect(await eventsOf(review.id)).toEqual([]);
   });
 });
 
