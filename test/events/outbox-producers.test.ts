@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { EVENT_PAYLOADS, type EventType } from "../../src/modules/events/domain-events.ts";
 import { flushStockMarks } from "../../src/stock/stock-outbox.ts";
-import { openShop, type Shop } from "../orders/shop.ts";
+import { openShop, type Shop, TEST_ADDRESS } from "../orders/shop.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 
 const clock = new TestClock();
@@ -309,4 +309,117 @@ describe("stock", () => {
     const versions = (await eventsOf(s, "stock.changed")).map((e) => Number(e.payload.version));
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
+});
+
+describe("releases", () => {
+  const HOUR = 3_600_000;
+  const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+  let street = 0;
+  const enter = (who: { headers: Record<string, string> }, releaseId: string) =>
+    app.call("POST", `/api/v1/releases/${releaseId}/entries`, {
+      headers: who.headers,
+      body: {
+        shipping: { ...TEST_ADDRESS, lines: [`${++street} Still Lane`], country: "GB", region: "GB-SCT" },
+      },
+    });
+  async function ballot(allocation = 1) {
+    const spiritId = await shop.spirit();
+    await shop.receive(spiritId, 3, shop.loc("a"));
+    const res = await app.call("POST", "/api/v1/releases", {
+      headers: shop.staff.headers,
+      body: {
+        spiritId,
+        name: "Event Ballot",
+        mode: "ballot",
+        allocation,
+        opensAt: at(-HOUR),
+        closesAt: at(HOUR),
+      },
+    });
+    expect(res.status).toBe(201);
+    return { spiritId, releaseId: ((await res.json()) as { id: string }).id };
+  }
+
+  test("created; none for a refused one", async () => {
+    const before = await countOf("release.created");
+    const spiritId = await shop.spirit();
+    const body = {
+      spiritId,
+      name: "Drop",
+      mode: "first_come",
+      allocation: 2,
+      opensAt: at(HOUR),
+      closesAt: at(2 * HOUR),
+    };
+    const c = await shop.customer();
+    expect((await app.call("POST", "/api/v1/releases", { headers: c.headers, body })).status).toBe(403);
+    const backwards = { ...body, opensAt: at(3 * HOUR) };
+    expect(
+      (await app.call("POST", "/api/v1/releases", { headers: shop.staff.headers, body: backwards })).status,
+    ).toBe(422);
+    const unknown = { ...body, spiritId: "spr_nope" };
+    expect(
+      (await app.call("POST", "/api/v1/releases", { headers: shop.staff.headers, body: unknown })).status,
+    ).toBe(422);
+    expect(await countOf("release.created")).toBe(before);
+    const res = await app.call("POST", "/api/v1/releases", { headers: shop.staff.headers, body });
+    const { id } = (await res.json()) as { id: string };
+    expect(await eventsOf(id)).toMatchObject([
+      { type: "release.created", payload: { releaseId: id, spiritId, mode: "first_come" } },
+    ]);
+  });
+
+  test("a ballot: drawn and won once each (none for an early or repeated draw), closed once when settled", async () => {
+    const { spiritId, releaseId } = await ballot(1);
+    const buyers = [await shop.customer(), await shop.customer()];
+    for (const b of buyers) expect((await enter(b, releaseId)).status).toBe(201);
+    const draw = () =>
+      app.call("POST", `/api/v1/releases/${releaseId}/draw`, { headers: shop.staff.headers });
+    expect((await draw()).status).toBe(409);
+    expect(await types(releaseId)).toEqual(["release.created"]);
+
+    clock.advance(2 * HOUR);
+    await shop.renewTokens();
+    expect((await draw()).status).toBe(200);
+    expect((await draw()).status).toBe(409);
+    await app.services.ballots.settleDue();
+    const events = await eventsOf(releaseId);
+    expect(events.map((e) => e.type)).toEqual(["release.created", "release.drawn", "release.won"]);
+    expect(events[1]!.payload).toEqual({ releaseId, spiritId, winners: 1 });
+    const won = events[2]!.payload as { customerId: string; orderId: string };
+    expect(buyers.map((b) => b.id)).toContain(won.customerId);
+
+    expect((await shop.act(shop.staff, won.orderId, "confirm")).status).toBe(200);
+    await app.services.ballots.settleDue();
+    await app.services.ballots.settleDue();
+    expect(await types(releaseId)).toEqual([
+      "release.created",
+      "release.drawn",
+      "release.won",
+      "release.closed",
+    ]);
+  }, 20_000);
+
+  test("settling is one batch with its release.closed: a failure on the way keeps neither", async () => {
+    const { releaseId } = await ballot(1);
+    const buyer = await shop.customer();
+    expect((await enter(buyer, releaseId)).status).toBe(201);
+    clock.advance(2 * HOUR);
+    await shop.renewTokens();
+    await app.services.ballots.settleDue();
+    const won = (await eventsOf(releaseId, "release.won"))[0]!.payload as { orderId: string };
+    expect((await shop.act(shop.staff, won.orderId, "confirm")).status).toBe(200);
+    // The event's write fails (as a crash between two batches would leave it): nothing may be settled.
+    await app.deps.client.execute(`CREATE TRIGGER fail_release_closed BEFORE INSERT ON outbox_events
+      WHEN NEW.type = 'release.closed' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    try {
+      await expect(app.services.ballots.settleDue()).rejects.toThrow();
+    } finally {
+      await app.deps.client.execute("DROP TRIGGER fail_release_closed");
+    }
+    const view = await (await app.call("GET", `/api/v1/releases/${releaseId}`)).json();
+    expect(view.ballot.settledAt).toBeNull();
+    await app.services.ballots.settleDue();
+    expect(await eventsOf(releaseId, "release.closed")).toHaveLength(1);
+  }, 20_000);
 });
