@@ -400,6 +400,43 @@ describe("releases", () => {
     ]);
   }, 20_000);
 
+  test("opened and closed when the window's edges pass, once each; a ballot closes when it settles", async () => {
+    const spiritId = await shop.spirit();
+    const res = await app.call("POST", "/api/v1/releases", {
+      headers: shop.staff.headers,
+      body: {
+        spiritId,
+        name: "Timed",
+        mode: "first_come",
+        allocation: 2,
+        opensAt: at(HOUR),
+        closesAt: at(2 * HOUR),
+      },
+    });
+    const { id } = (await res.json()) as { id: string };
+    const announce = () => app.services.releases.announceWindows();
+    await announce();
+    expect(await types(id)).toEqual(["release.created"]);
+    clock.advance(HOUR);
+    await announce();
+    await announce();
+    expect(await eventsOf(id)).toMatchObject([
+      { type: "release.created" },
+      { type: "release.opened", payload: { releaseId: id, spiritId } },
+    ]);
+    clock.advance(HOUR);
+    await announce();
+    await announce();
+    expect(await types(id)).toEqual(["release.created", "release.opened", "release.closed"]);
+
+    // A ballot past its close: opened, but closed only by its settling (the test above).
+    const { releaseId } = await ballot(1);
+    clock.advance(2 * HOUR);
+    await shop.renewTokens();
+    await announce();
+    expect(await types(releaseId)).toEqual(["release.created", "release.opened"]);
+  });
+
   test("settling is one batch with its release.closed: a failure on the way keeps neither", async () => {
     const { releaseId } = await ballot(1);
     const buyer = await shop.customer();
