@@ -80,7 +80,7 @@ export function buildServices(deps: Deps) {
   // Targeted notifications: another consumer, with the e-mail sender the runtimes run after each dispatch.
   const notifications = createNotificationsService(
     deps,
-    notificationsPortsFrom({ catalog: base.catalog, customers }),
+    notificationsPortsFrom({ catalog: base.catalog, customers, ballots }),
   );
   base.events.register(notifications.consumer);
   return {

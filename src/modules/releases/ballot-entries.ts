@@ -368,3 +368,12 @@ export async function drawableEntries(ctx: BallotContext, releaseId: string) {
     .where(and(eq(releaseEntries.releaseId, releaseId), eq(releaseEntries.status, "entered")))
     .orderBy(asc(releaseEntries.id));
 }
+
+/** The customers whose entries lost once the ballot settled (told so by notifications). */
+export async function losersOf(ctx: BallotContext, releaseId: string): Promise<string[]> {
+  const rows = await ctx.deps.db
+    .selectDistinct({ customerId: releaseEntries.customerId })
+    .from(releaseEntries)
+    .where(and(eq(releaseEntries.releaseId, releaseId), eq(releaseEntries.status, "lost")));
+  return rows.map((r) => r.customerId);
+}

@@ -12,6 +12,7 @@ import { ballotView, DEFAULT_CLAIM_MINUTES } from "./ballot.context.ts";
 import { commitmentOf, newSeed } from "./ballot-draw.ts";
 import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
 import { releaseState } from "./release-state.ts";
+import { announceReleaseWindows } from "./release-windows.ts";
 import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
 
 /** What releases need from other modules (built in releases.wiring.ts). */
@@ -215,7 +216,9 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     return live.perCustomerLimit;
   }
 
-  return { listPage, get, create, patch, eligibility, gateForOrder, findRow };
+  const announceWindows = () => announceReleaseWindows(deps);
+
+  return { listPage, get, create, patch, eligibility, gateForOrder, findRow, announceWindows };
 }
 
 export type ReleasesService = ReturnType<typeof createReleasesService>;
