@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { type FieldIssue, fieldErrors } from "../domain-error.ts";
+import { type FieldIssue, fieldErrors, invalidFieldsDetail } from "../domain-error.ts";
 import { ProblemError, ProblemSchema, problemResponse } from "./problem.ts";
 
 type ValidationResult = { success: boolean; target: string; error?: { issues: readonly ZodIssueLike[] } };
@@ -18,16 +18,7 @@ function validationProblem(c: Context<AppEnv>, result: ValidationResult, rules: 
   const faulted = errors.map((e) => e.path).filter((p) => p !== "(root)");
   errors.push(...rules.filter((r) => !faulted.some((p) => overlaps(p, r.path))));
   const where = result.target === "json" ? "request body" : result.target;
-  return problemResponse(
-    c,
-    new ProblemError(
-      422,
-      `The ${where} has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
-      {
-        errors,
-      },
-    ),
-  );
+  return problemResponse(c, new ProblemError(422, invalidFieldsDetail(`The ${where}`, errors), { errors }));
 }
 
 /** Every router is made here so validation errors have one shape everywhere (422 with `errors`). */
