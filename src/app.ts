@@ -8,6 +8,7 @@ import { corsForOrigins } from "./http/cors.ts";
 import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
 import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
+import { useApiMessages } from "./http/schema-messages.ts";
 import { accountsRouter } from "./modules/accounts/index.ts";
 import { auditRouter } from "./modules/audit/index.ts";
 import { authRouter } from "./modules/auth/index.ts";
@@ -42,6 +43,7 @@ export const API_PREFIX = "/api/v1";
  * it. The services are the runtime's one set (buildServices), shared with its background jobs and caches.
  */
 export function createApp(deps: Deps, services: Services) {
+  useApiMessages();
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
   app.use("*", async (c, next) => {

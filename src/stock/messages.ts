@@ -85,7 +85,7 @@ export const StockErrorMessageSchema = z
   .object({
     type: z.literal("error"),
     code: z.enum(ERROR_CODES).openapi({ example: "invalid-message" }),
-    detail: z.string().openapi({ example: "The message has 1 invalid field." }),
+    detail: z.string().openapi({ example: "The message has 1 invalid field: spiritIds." }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
