@@ -59,16 +59,21 @@ async function startServer(extra: Record<string, string> = {}) {
   const decoder = new TextDecoder();
   let out = "";
   const deadline = Date.now() + 30_000;
-  while (!/API on (http:\/\/\S+)\/api\/v1/.test(out)) {
-    if (Date.now() > deadline) throw new Error(`the server did not start:\n${out}`);
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the server exited:\n${out}\n${await new Response(proc.stderr).text()}`);
-    out += decoder.decode(value);
-  }
+  /** Reads the server's output until it says `pattern` (lines may come in several chunks). */
+  const readUntil = async (pattern: RegExp) => {
+    while (!pattern.test(out)) {
+      if (Date.now() > deadline) throw new Error(`the server did not say ${pattern}:\n${out}`);
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the server exited:\n${out}\n${await new Response(proc.stderr).text()}`);
+      out += decoder.decode(value);
+    }
+    return out;
+  };
+  await readUntil(/API on (http:\/\/\S+)\/api\/v1/);
   const base = out.match(/API on (http:\/\/\S+)\/api\/v1/)![1]!;
   return {
     base,
-    out: () => out,
+    readUntil,
     async stop() {
       proc.kill("SIGTERM");
       await proc.exited;
@@ -90,7 +95,7 @@ describe("the development JWT secret of the embedded default", () => {
 
     const server = await startServer();
     try {
-      expect(server.out()).toContain(`development secret in ${file}`);
+      expect(await server.readUntil(/JWT_SECRET is not set/)).toContain(`development secret in ${file}`);
       const me = await fetch(`${server.base}/api/v1/customers/me`, {
         headers: { Authorization: `Bearer ${minted.stdout}` },
       });
