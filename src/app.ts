@@ -15,7 +15,7 @@ import { authRouter } from "./modules/auth/index.ts";
 import { catalogRouter } from "./modules/catalog/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
 import { customersRouter } from "./modules/customers/index.ts";
-import { createDocsRouter } from "./modules/docs/index.ts";
+import { apiLinksRouter, createDocsRouter } from "./modules/docs/index.ts";
 import { eventsRouter } from "./modules/events/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { insightsRouter } from "./modules/insights/index.ts";
@@ -68,6 +68,7 @@ export function createApp(deps: Deps, services: Services) {
 
   app.route("/", healthRouter);
   app.route("/", createDocsRouter(deps.docsAssets));
+  app.route("/", apiLinksRouter);
   app.route(API_PREFIX, authRouter);
   app.route(API_PREFIX, accountsRouter);
   app.route(API_PREFIX, customersRouter);

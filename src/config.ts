@@ -205,6 +205,16 @@ export const configSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    // Without one each process would sign with its own random key: tokens die with it, and a second
+    // server (or the token CLI) refuses the first one's.
+    if (c.NODE_ENV === "production" && !c.JWT_SECRET && !c.JWT_PRIVATE_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message:
+          "is required with NODE_ENV=production: set JWT_SECRET (32+ characters) or JWT_PRIVATE_KEY with JWT_PUBLIC_KEY",
+      });
+    }
     if (c.JWT_PRIVATE_KEY && !c.JWT_PUBLIC_KEY) {
       ctx.addIssue({ code: "custom", path: ["JWT_PUBLIC_KEY"], message: "is required with JWT_PRIVATE_KEY" });
     }

@@ -167,7 +167,8 @@ export function buildOpenApiDocument(
       operation.operationId = unique(deriveOperationId(method, path, options.apiPrefix), usedIds);
       usedIds.add(operation.operationId);
     }
-    if (path.startsWith(`${options.apiPrefix}/`) && operation.responses && !operation.responses["429"]) {
+    const limited = path === options.apiPrefix || path.startsWith(`${options.apiPrefix}/`);
+    if (limited && operation.responses && !operation.responses["429"]) {
       operation.responses["429"] = structuredClone(RATE_LIMITED_RESPONSE);
     }
     moveQueryExamplesToSchemas(operation);

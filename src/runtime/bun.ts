@@ -12,7 +12,7 @@ import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunSockets } from "./bun-sockets.ts";
-import { withDevProvenanceKey } from "./dev-keys.ts";
+import { withDevJwtSecret, withDevProvenanceKey } from "./dev-keys.ts";
 import { deliverEvents } from "./event-work.ts";
 import { localDeps } from "./local-deps.ts";
 import { smtpMailer } from "./smtp-mailer.ts";
@@ -29,6 +29,9 @@ try {
 }
 
 config = await withDevProvenanceKey(config, jsonLogger(config.LOG_LEVEL));
+// The same development secret as `npm run token` on this data directory, so its tokens are accepted.
+const devJwt = withDevJwtSecret(config);
+config = devJwt.config;
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const localParts = localDeps(config, database);
@@ -132,7 +135,9 @@ const base = `http://${server.hostname}:${server.port}`;
 console.log(
   `Angel's Share API on ${base}/api/v1  (docs: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)`,
 );
-if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
+if (devJwt.file) {
+  console.log(`JWT_SECRET is not set: tokens are signed with the development secret in ${devJwt.file}.`);
+} else if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
   console.log("JWT_SECRET is not set: tokens are signed with a random key and die with this process.");
 }
 

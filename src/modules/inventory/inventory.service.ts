@@ -10,6 +10,7 @@ import {
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { auditStock, type StockAuditReport } from "../../stock/audit.ts";
+import { type Availability, readAvailability, stockStatusOf } from "../../stock/availability.ts";
 import type { StaffStockRequest, StockRefusal } from "../../stock/coordinator.ts";
 import type { StockChanged } from "../../stock/events.ts";
 import { readSnapshot } from "../../stock/ledger.ts";
@@ -101,6 +102,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       spiritId,
       status: event.status,
       available: event.available,
+      stockStatus: stockStatusOf(levels.length, event.available),
       byLocation: event.byLocation
         .map((l) => ({ ...l, locationName: names.get(l.locationId) ?? null }))
         .sort((a, b) => place(a.locationId).localeCompare(place(b.locationId))),
@@ -117,6 +119,11 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
   async function getInventory(spiritId: string, staff: boolean): Promise<Inventory> {
     if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
     return view(spiritId, staff);
+  }
+
+  /** Bottles available and stock status of each spirit, for a listed page: one query, whatever its size. */
+  async function availability(spiritIds: string[]): Promise<Map<string, Availability>> {
+    return readAvailability(client, spiritIds, clock.now().toISOString());
   }
 
   /** The spirit's current stock message (what the coordinator publishes), for broadcasters that join late. */
@@ -315,6 +322,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
 
   return {
     getInventory,
+    availability,
     stockSnapshot,
     applyChange,
     listMovements,

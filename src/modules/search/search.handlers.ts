@@ -5,6 +5,7 @@ import type { SearchHistoryFilters } from "../../db/schema/search.ts";
 import { isStaff, principalOf, resolveCustomerId } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { personalizeListing } from "../recommendations/index.ts";
+import { withAvailability } from "./list-availability.ts";
 import type { GetSearchHistoryRoute, ListSpiritsRoute } from "./search.routes.ts";
 import { FILTER_ALIASES, type SearchQuery } from "./search.schemas.ts";
 import type { FacetName, SearchFilters } from "./search-filters.ts";
@@ -88,7 +89,8 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
       limit,
       cursor,
     });
-    return c.json(await personalizeListing(c, query.personalize, page), 200);
+    const listed = await personalizeListing(c, query.personalize, page);
+    return c.json(await withAvailability(c, listed), 200);
   }
   const filters = filtersOf(query);
   const timings: Record<string, number> = {};
@@ -116,7 +118,8 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
     );
   }
   c.header("Server-Timing", serverTiming(timings));
-  return c.json(await personalizeListing(c, query.personalize, result), 200);
+  const found = await personalizeListing(c, query.personalize, result);
+  return c.json(await withAvailability(c, found), 200);
 };
 
 /** `index;dur=0.05, match;dur=2.40, ...`: where the time of a search went, for browsers' dev tools and logs. */

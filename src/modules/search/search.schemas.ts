@@ -2,7 +2,12 @@ import { z } from "@hono/zod-openapi";
 import { MEDALS, SPIRIT_STATUSES, SPIRIT_TYPES } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { asArray, csvList, type ItemDoc, MAX_VALUES, queryFlag } from "../../http/query-lists.ts";
-import { checkPriceRange, SpiritListSchema, SpiritSchema, spiritListQueryShape } from "../catalog/index.ts";
+import {
+  checkPriceRange,
+  SpiritListItemSchema,
+  SpiritListSchema,
+  spiritListQueryShape,
+} from "../catalog/index.ts";
 import { AGE_BUCKETS, CASK_FAMILIES, FACET_NAMES, PRICE_BUCKETS } from "./search-filters.ts";
 import { PRICE_SORTS, SEARCH_SORTS, type SearchSort } from "./sort.ts";
 
@@ -278,7 +283,7 @@ export const SearchQueryReportSchema = z
   })
   .openapi("SearchQueryReport");
 
-export const SpiritHitSchema = SpiritSchema.extend({
+export const SpiritHitSchema = SpiritListItemSchema.extend({
   highlights: z
     .object({
       name: z.string().optional().openapi({ example: "<mark>Lagavullan</mark> 16 Year Old" }),
