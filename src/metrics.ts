@@ -56,7 +56,7 @@ export const METRICS = {
   },
   angelshare_stock_refusals_total: {
     type: "counter",
-    help: "Stock operations refused, by reason (sold-out, limit-exceeded, stale-version, ...).",
+    help: "Stock operations refused, by reason (sold-out, limit-exceeded, stale-version, ...); sold-out includes orders refused early on the coordinator's last known figure.",
     labels: ["code"],
   },
   angelshare_stock_watchers: {
