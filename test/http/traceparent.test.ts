@@ -75,7 +75,7 @@ describe("traceparent", () => {
       });
       expect(res.status).toBe(500);
       const lines = silentLogger.lines.filter((l) => l.requestId === "trace-boom");
-      expect(lines.map((l) => l.msg).toSorted()).toEqual(["request", "unhandled error"]);
+      expect(lines.map((l) => String(l.msg)).sort()).toEqual(["request", "unhandled error"]);
       expect(lines.map((l) => l.traceId)).toEqual([TRACE, TRACE]);
     } finally {
       app.close();
