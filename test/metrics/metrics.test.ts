@@ -84,11 +84,12 @@ describe("who may read /metrics", () => {
   test("with METRICS_TOKEN: 401 problem without it or with a wrong one, 200 with it", async () => {
     const t = await createTestApp({ env: { METRICS_TOKEN: TOKEN }, deps: { metrics: createPromMetrics() } });
     try {
-      for (const headers of [
+      const refused: Record<string, string>[] = [
         {},
         { Authorization: "Bearer wrong-token-0123456789" },
         { Authorization: TOKEN },
-      ]) {
+      ];
+      for (const headers of refused) {
         const res = await t.call("GET", "/metrics", { headers });
         expect(res.status).toBe(401);
         expect(res.headers.get("Content-Type")).toBe("application/problem+json");
