@@ -53,9 +53,14 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const metrics = c.var.deps.metrics;
   if (metrics) {
     const labels = httpLabels(c.req.method, route, status);
-    metrics.inc("angelshare_http_requests_total", labels);
-    if (status >= 500) metrics.inc("angelshare_http_request_errors_total", labels);
-    metrics.observe("angelshare_http_request_duration_seconds", seconds, labels);
+    // Inside the trace: where metrics are log lines (Workers), these carry the trace id too.
+    const count = () => {
+      metrics.inc("angelshare_http_requests_total", labels);
+      if (status >= 500) metrics.inc("angelshare_http_request_errors_total", labels);
+      metrics.observe("angelshare_http_request_duration_seconds", seconds, labels);
+    };
+    if (traces) traces.run(trace, count);
+    else count();
   }
 });
 
