@@ -22,6 +22,7 @@ import { insightsRouter } from "./modules/insights/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
+import { metricsRouter } from "./modules/metrics/index.ts";
 import { notificationsRouter } from "./modules/notifications/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { pollsRouter } from "./modules/polls/index.ts";
@@ -67,6 +68,7 @@ export function createApp(deps: Deps, services: Services) {
   );
 
   app.route("/", healthRouter);
+  app.route("/", metricsRouter({ dedicatedPort: false }));
   app.route("/", createDocsRouter(deps.docsAssets));
   app.route("/", apiLinksRouter);
   app.route(API_PREFIX, authRouter);

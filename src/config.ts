@@ -42,6 +42,17 @@ export const configSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535").default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * Bearer token for `GET /metrics` (Prometheus text, Bun) on the API's port. Without it, and without
+     * METRICS_PORT, /metrics answers 404: metrics are never public by default.
+     */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /**
+     * Serve /metrics on this port instead (Bun: a second listener on METRICS_HOST), where only the
+     * scraper can reach it; the API's port then answers 404. METRICS_TOKEN, when set, is asked there too.
+     */
+    METRICS_PORT: wholeNumber(1, 65535, "must be a whole number from 1 to 65535").optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|libsql:|https?:|wss?:|:memory:)/, "must be a libSQL URL (file:, libsql:, https:, ws:)")

@@ -1,12 +1,16 @@
 // Bun entry: builds the deps for a single server on the embedded libSQL file and serves the app.
 import { lookup } from "node:dns/promises";
+import { Hono } from "hono";
 import { createApp } from "../app.ts";
+import type { AppEnv } from "../app-env.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, logMailer, systemTimers } from "../deps.ts";
+import { handleError } from "../http/errors.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startDispatchLoop } from "../modules/events/dispatch-loop.ts";
+import { metricsRouter } from "../modules/metrics/index.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
@@ -131,6 +135,23 @@ const server = Bun.serve({
   websocket: sockets.websocket,
 });
 sockets.attach(server);
+// METRICS_PORT: /metrics on a listener of its own (bind it where only the scraper reaches), nothing else.
+const metricsServer =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : Bun.serve({
+        port: config.METRICS_PORT,
+        hostname: config.METRICS_HOST,
+        fetch: new Hono<AppEnv>()
+          .use("*", async (c, next) => {
+            c.set("deps", deps);
+            c.set("services", services);
+            await next();
+          })
+          .route("/", metricsRouter({ dedicatedPort: true }))
+          .onError(handleError).fetch,
+      });
+if (metricsServer) console.log(`Metrics on http://${metricsServer.hostname}:${metricsServer.port}/metrics`);
 const base = `http://${server.hostname}:${server.port}`;
 console.log(
   `Angel's Share API on ${base}/api/v1  (docs: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)`,
@@ -143,6 +164,7 @@ if (devJwt.file) {
 
 const shutdown = async () => {
   server.stop();
+  metricsServer?.stop();
   stopDailyAudit();
   stopDailyCheckpoint();
   clearInterval(provenanceSealing);

@@ -10,14 +10,16 @@
  */
 import { createApp } from "../app.ts";
 import { ConfigError } from "../config.ts";
-import { type Deps, type Logger, logMailer, systemClock } from "../deps.ts";
+import { type Deps, type Logger, logMailer, systemClock, withTraceIds } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
 import { createMemoryRateLimiter } from "../http/rate-limit.ts";
+import { logMetrics } from "../metrics.ts";
 import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import type { ProblemCode } from "../problem-codes.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
+import { asyncTraceScope } from "./trace-scope.ts";
 import { turnstileCheck } from "./turnstile.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
@@ -82,13 +84,18 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
 function buildWorkerDeps(env: WorkerEnv): Deps {
   const { config, stockNamespace } = parseWorkerEnv(env);
   const database = openWorkerDatabase(config);
-  const logger = workerLogger(config);
+  const traces = asyncTraceScope();
+  const logger = withTraceIds(workerLogger(config), traces);
   return {
     config,
     ...database,
     clock: systemClock,
     passwords: passwordsFor(logger),
     logger,
+    traces,
+    // No scrape endpoint on Workers: each count is a structured log line (`msg: "metric"`), for Workers
+    // Logs or Logpush to sum. Database calls are not timed here (a line per query would drown the rest).
+    metrics: logMetrics(logger),
     // Broadcasts happen in the spirits' Durable Objects; this isolate's bus only serves in-process listeners.
     stockEvents: createStockEventBus((err) =>
       logger.log("error", { msg: "stock listener failed", err: String(err) }),
@@ -98,6 +105,7 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       client: database.client,
       clock: systemClock,
       logger,
+      traces,
     }),
     // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
     rateLimiter: createMemoryRateLimiter(systemClock),
