@@ -7,11 +7,11 @@
  *
  *   flock /tmp/angelshare-heavy.lock bun bench/worker-rate-limit.ts [--requests 2000] [--concurrency 20]
  *
- * Measured 2026-12-07 on a shared 2-core machine (Xeon, load average 7-17 from other work, so the figures
- * are rough): limit off 938 req/s (p50 16 ms); limit on, 50 clients under budget, 34 req/s (0.04×, p50
- * 569 ms); one client over budget, 1,454 req/s (1.55×, the refusals come from the isolate's memory). The
- * object call is the cost, most likely its SQLite write confirmed before it answers (local workerd writes
- * a file per object); not yet measured apart, nor on Cloudflare.
+ * Measured 2026-12-07 on a shared 2-core machine (Xeon, other work running, so the figures are rough), 1,000
+ * requests: limit off 2,044 req/s (p50 7.9 ms); limit on, 50 clients under budget, 1,445 req/s (0.71×,
+ * p50 12.1 ms); one client over budget 1,770 req/s (0.87×, refusals from the isolate's memory). With
+ * every budget written to the object's SQLite storage before it answered, the second case was 0.04×: per-
+ * minute budgets now stay in the object's memory (worker-rate-limit-object.ts says why that is safe).
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";

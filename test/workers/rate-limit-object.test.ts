@@ -51,8 +51,9 @@ onWorker("the Durable Object rate limiter", () => {
   });
 
   test("an alarm forgets the keys whose budget is whole again, and then the whole storage", async () => {
-    const key = `short-${Date.now()}`;
-    await durable(systemClock).take(key, { limit: 2, windowMs: 200 });
+    // A budget longer than a minute is stored; 1,000 a two minutes is whole again 120 ms after one take.
+    const key = `stored-${Date.now()}`;
+    await durable(systemClock).take(key, { limit: 1000, windowMs: 120_000 });
     const before = await objectOf(key).status();
     expect(before.keys).toBe(1);
     expect(before.alarmAt).not.toBeNull();
@@ -66,6 +67,14 @@ onWorker("the Durable Object rate limiter", () => {
     // The object still works after clearing its storage.
     expect(await durable(systemClock).take(key, perMinute(2))).toMatchObject({ allowed: true, remaining: 1 });
   }, 10_000);
+
+  test("a budget of a minute or less is kept in memory: no storage, no alarm", async () => {
+    const key = `memory-${Date.now()}`;
+    expect(await durable(systemClock).take(key, perMinute(2))).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await durable(systemClock).take(key, perMinute(2))).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await durable(systemClock).take(key, perMinute(2))).toMatchObject({ allowed: false });
+    expect(await objectOf(key).status()).toEqual({ keys: 0, alarmAt: null });
+  });
 
   test("a refusal is remembered for a second: a flood costs the object one call, with the same answers", async () => {
     let calls = 0;
