@@ -105,6 +105,9 @@ export const configSchema = z
       100_000,
       "must be a whole number (0 turns it off)",
     ).default(30),
+    /** Orders placed a minute per account, and per client address; 0 turns either off. */
+    ORDERS_PER_MINUTE_ACCOUNT: wholeNumber(0, 10_000, "must be a whole number (0 turns it off)").default(10),
+    ORDERS_PER_MINUTE_CLIENT: wholeNumber(0, 100_000, "must be a whole number (0 turns it off)").default(60),
     /** Cloudflare Turnstile's secret: when set, drop entries need a `humanToken` Turnstile accepts. */
     TURNSTILE_SECRET: z.string().min(1).optional(),
     /** Milliseconds between heartbeats of the stock streams (WebSocket pings, SSE comment lines). */

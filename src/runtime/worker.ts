@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers entry: the same app as on Bun (createApp), over Turso/libSQL through HTTP, with one
- * Durable Object per spirit as the stock coordinator (SpiritStockObject, exported below for wrangler).
+ * Durable Object per spirit as the stock coordinator (SpiritStockObject) and one per rate-limit key for
+ * the budgets all isolates share (RateLimitObject), both exported below for wrangler.
  *
  * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
  * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers do what the
@@ -13,7 +14,6 @@ import { ConfigError } from "../config.ts";
 import { type Deps, type Logger, logMailer, systemClock, withTraceIds } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
-import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { logMetrics } from "../metrics.ts";
 import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import type { ProblemCode } from "../problem-codes.ts";
@@ -32,10 +32,12 @@ import {
   workerLogger,
 } from "./worker-env.ts";
 import { drainEvents, nudgeAfter } from "./worker-events.ts";
+import { createDurableRateLimiter } from "./worker-rate-limiter.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 import { durableSpiritWatchers } from "./worker-stock-sockets.ts";
 
 export { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+export { RateLimitObject } from "./worker-rate-limit-object.ts";
 
 type Built = { deps: Deps; app: ReturnType<typeof createApp>; services: Services } | { error: ConfigError };
 
@@ -82,7 +84,7 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
 
 // Only handlers and classes may be exported from a Worker's main module.
 function buildWorkerDeps(env: WorkerEnv): Deps {
-  const { config, stockNamespace } = parseWorkerEnv(env);
+  const { config, stockNamespace, rateLimitNamespace } = parseWorkerEnv(env);
   const database = openWorkerDatabase(config);
   const traces = asyncTraceScope();
   const logger = withTraceIds(workerLogger(config), traces);
@@ -107,8 +109,12 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       logger,
       traces,
     }),
-    // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
-    rateLimiter: createMemoryRateLimiter(systemClock),
+    // One RateLimitObject per key: every isolate counts against the same budgets.
+    rateLimiter: createDurableRateLimiter(
+      (key) => rateLimitNamespace.get(rateLimitNamespace.idFromName(key)),
+      systemClock,
+      logger,
+    ),
     payments: paymentProviderFrom(config),
     ...(config.TURNSTILE_SECRET ? { humanCheck: turnstileCheck(config.TURNSTILE_SECRET) } : {}),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,

@@ -61,6 +61,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     SEED_GENERATED_SPIRITS: "0",
     // In-process requests all count as one client on a clock that stands still: tests opt in to the limit.
     RATE_LIMIT_PER_MINUTE: "0",
+    ORDERS_PER_MINUTE_ACCOUNT: "0",
+    ORDERS_PER_MINUTE_CLIENT: "0",
     ...options.env,
   });
   const clock = options.clock ?? new TestClock();

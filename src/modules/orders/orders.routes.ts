@@ -3,6 +3,7 @@ import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
+import { orderBudgets, routeRateLimit } from "../../http/route-rate-limit.ts";
 import {
   CreateOrderSchema,
   OrderIdParamsSchema,
@@ -31,9 +32,12 @@ export const createOrder = createRoute({
     "otherwise). All items or none. A spirit that is announced with a pre-order allocation takes a pre-order " +
     "instead (status `preordered`). Sold out: 409 `sold-out` naming the spirit and what is left. Over a " +
     "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule. " +
-    "With an `Idempotency-Key`, a retry gets the first answer and places nothing more.",
+    "With an `Idempotency-Key`, a retry gets the first answer and places nothing more. Rate-limited per " +
+    "account and per client (`ORDERS_PER_MINUTE_*`); a 429 keeps nothing under the `Idempotency-Key`.",
   ...access("owner"),
-  middleware: [...signedIn, idempotent("orders.create")],
+  // Before the idempotency check: a refusal must not become the key's stored answer (it would be replayed
+  // to the retry that waited as told). A replay therefore costs budget, as any request does.
+  middleware: [...signedIn, routeRateLimit("order", orderBudgets), idempotent("orders.create")],
   request: { headers: IdempotencyKeyHeader, ...jsonBody(CreateOrderSchema) },
   responses: {
     201: {
