@@ -15,7 +15,15 @@ const GOOD = "Peat smoke and iodine up front, then smoked pear and sea salt. A l
 
 type Read = { status: number; etag: string | null; headers: Headers; body: Record<string, unknown> };
 
-async function read(t: Pick<Target, "call">, path: string, headers: Record<string, string> = {}) {
+type Caller = {
+  call(
+    method: string,
+    path: string,
+    init?: { headers?: Record<string, string> },
+  ): Response | Promise<Response>;
+};
+
+async function read(t: Caller, path: string, headers: Record<string, string> = {}) {
   const res = await t.call("GET", path, { headers });
   const text = await res.text();
   return {
