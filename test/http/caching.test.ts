@@ -8,8 +8,8 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { openShop, type Shop } from "../orders/shop.ts";
-import { describeTargets, type Target } from "../support/targets.ts";
-import { createTestApp } from "../support/test-app.ts";
+import { describeTargets } from "../support/targets.ts";
+import { createTestApp, TestClock } from "../support/test-app.ts";
 
 const GOOD = "Peat smoke and iodine up front, then smoked pear and sea salt. A long, drying finish.";
 
@@ -327,7 +327,8 @@ describeTargets("HTTP caching", (t) => {
 // Moving the clock (holds lapsing) and configuration: the in-process app only.
 describe("HTTP caching [bun]", () => {
   test("a hold that lapses shows as released at once, before the reaper and after it", async () => {
-    const t = await createTestApp();
+    const clock = new TestClock();
+    const t = await createTestApp({ clock });
     try {
       const shop = await openShop(t);
       const id = await shop.spirit({ holdMinutes: 5 });
@@ -338,7 +339,7 @@ describe("HTTP caching [bun]", () => {
       const held = await read(t, path);
       expect(held.body.available).toBe(1);
       expect((await read(t, path)).etag).toBe(held.etag);
-      t.clock.advance(6 * 60_000);
+      clock.advance(6 * 60_000);
       const lapsed = await read(t, path);
       expect(lapsed.body.available).toBe(4);
       expect(lapsed.etag).not.toBe(held.etag);
