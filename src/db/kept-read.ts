@@ -11,6 +11,35 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client.ts";
 import { keptRowsFor } from "./ledger-port.ts";
 
+/** Maps rows of a whole-table select (columns in the table's order) as drizzle would. */
+function tableRowMapper<T extends SQLiteTable>(table: T) {
+  const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
+  return (values: unknown[]): T["$inferSelect"] => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const [name, column] = columns[i]!;
+      const stored = values[i];
+      row[name] = stored === null || stored === undefined ? null : column.mapFromDriverValue(stored);
+    }
+    return row as T["$inferSelect"];
+  };
+}
+
+/**
+ * Runs a whole-table select (`db.select().from(table)...`) on a kept statement when there is one: a list's
+ * SQL is the same text for the same filters, so its statement is prepared once. Else drizzle runs it.
+ */
+export function selectRows<T extends SQLiteTable>(
+  client: Client,
+  table: T,
+  query: PromiseLike<T["$inferSelect"][]> & { toSQL(): { sql: string; params: unknown[] } },
+): Promise<T["$inferSelect"][]> {
+  const kept = keptRowsFor(client);
+  if (!kept) return Promise.resolve(query);
+  const { sql: text, params } = query.toSQL();
+  return Promise.resolve(kept(text, params as InValue[]).map(tableRowMapper(table)));
+}
+
 export function rowByKey<T extends SQLiteTable>(
   db: Database,
   client: Client,
@@ -29,17 +58,9 @@ export function rowByKey<T extends SQLiteTable>(
   }
   const { sql: text, params } = query.toSQL();
   const argsFor = (value: string) => params.map((p) => (is(p, Placeholder) ? value : p)) as InValue[];
-  // The select lists the table's columns in this order; each maps its stored value as drizzle would.
-  const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
+  const toRow = tableRowMapper(table);
   return async (value) => {
     const [values] = kept(text, argsFor(value));
-    if (!values) return undefined;
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const [name, column] = columns[i]!;
-      const stored = values[i];
-      row[name] = stored === null || stored === undefined ? null : column.mapFromDriverValue(stored);
-    }
-    return row as T["$inferSelect"];
+    return values && toRow(values);
   };
 }

@@ -1,6 +1,6 @@
 import { and, count, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
-import { rowByKey } from "../../db/kept-read.ts";
+import { rowByKey, selectRows } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
 import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
@@ -258,12 +258,16 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
       sort,
       params.limit,
       (limit) =>
-        db
-          .select()
-          .from(spirits)
-          .where(and(...where))
-          .orderBy(...orderByOf(sort))
-          .limit(limit),
+        selectRows(
+          deps.client,
+          spirits,
+          db
+            .select()
+            .from(spirits)
+            .where(and(...where))
+            .orderBy(...orderByOf(sort))
+            .limit(limit),
+        ),
       toSpirit,
     );
   }
