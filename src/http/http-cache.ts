@@ -40,13 +40,31 @@ export function cacheControl(config: CacheConfig, freshness: Freshness, personal
     : `public, max-age=${maxAge}, must-revalidate`;
 }
 
-const BASE64URL = /[+/=]/g;
-const toUrlSafe = (ch: string) => (ch === "+" ? "-" : ch === "/" ? "_" : "");
-
-/** A strong entity tag for these bytes: the first 128 bits of their SHA-256, quoted. */
-export async function entityTag(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes), 0, 16);
-  return `"${btoa(String.fromCharCode(...digest)).replace(BASE64URL, toUrlSafe)}"`;
+/**
+ * A strong entity tag for these bytes: their length and a 64-bit hash of them (two 32-bit multiply-xor
+ * lanes over 32-bit words, cyrb53's finaliser), quoted. Not cryptographic, and need not be: a tag only has to
+ * change when the bytes do, and the length plus 64 bits make an unnoticed change out of reach. SHA-256
+ * through crypto.subtle cost about a sixth of a list of 20 spirits' CPU time (the README's profile).
+ */
+export function entityTag(bytes: ArrayBuffer): string {
+  const length = bytes.byteLength;
+  const words = new Uint32Array(bytes, 0, length >>> 2);
+  let h1 = 0xdeadbeef ^ length;
+  let h2 = 0x41c6ce57 ^ length;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    h1 = Math.imul(h1 ^ w, 2654435761);
+    h2 = Math.imul(h2 ^ w, 1597334677);
+  }
+  const tail = new Uint8Array(bytes, words.length * 4);
+  for (let i = 0; i < tail.length; i++) {
+    h1 = Math.imul(h1 ^ tail[i]!, 2654435761);
+    h2 = Math.imul(h2 ^ tail[i]!, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  return `"${length.toString(36)}-${hex(h2)}${hex(h1)}"`;
 }
 
 /**
@@ -78,7 +96,7 @@ export function httpCache(freshness: Freshness): MiddlewareHandler<AppEnv> {
     const res = c.res;
     if (res.status !== 200 || (c.req.method !== "GET" && c.req.method !== "HEAD")) return;
     const bytes = await res.arrayBuffer();
-    const tag = await entityTag(bytes);
+    const tag = entityTag(bytes);
     const headers = new Headers(res.headers);
     headers.set("ETag", tag);
     headers.set(
@@ -101,7 +119,7 @@ export function httpCache(freshness: Freshness): MiddlewareHandler<AppEnv> {
 export const CACHE_HEADERS = z.object({
   ETag: z.string().openapi({
     description: "A strong entity tag of this answer; send it back in `If-None-Match` to revalidate.",
-    example: '"q1Xb0m2Yw8m7n3kH5dJ9pA"',
+    example: '"1ab-9f86d081884c7d65"',
   }),
   "Cache-Control": z.string().openapi({
     description:
@@ -116,7 +134,7 @@ export const IfNoneMatchHeader = z.object({
   "if-none-match": z.string().max(8192).optional().openapi({
     description:
       "Entity tags from earlier answers (`ETag`); when one is current the answer is `304 Not Modified` with no body.",
-    example: '"q1Xb0m2Yw8m7n3kH5dJ9pA"',
+    example: '"1ab-9f86d081884c7d65"',
   }),
 });
 
