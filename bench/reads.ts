@@ -35,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), "angelshare-bench-reads-"));
 const helloFile = join(dir, "hello.ts");
 writeFileSync(
   helloFile,
-  'const s = Bun.serve({ port: Number(process.env.PORT), hostname: "127.0.0.1", fetch: () => new Response("Hello, world!") });\nconsole.log(`ready ${s.port}`);\n',
+  'const s = Bun.serve({ port: Number(process.env.PORT), hostname: "127.0.0.1", fetch: () => new Response("Hello, world!") });\nconsole.log("ready", s.port);\n',
 );
 
 async function waitFor(url: string, child: Subprocess, ms = 60_000) {
