@@ -129,14 +129,19 @@ export const CACHE_HEADERS = z.object({
   Vary: z.string().openapi({ description: "Authorization, Accept-Encoding.", example: VARY }),
 });
 
-/** `If-None-Match`, named in lower case as the header validator sees it (see idempotency.ts). */
-export const IfNoneMatchHeader = z.object({
-  "if-none-match": z.string().max(8192).optional().openapi({
-    description:
-      "Entity tags from earlier answers (`ETag`); when one is current the answer is `304 Not Modified` with no body.",
-    example: '"1ab-9f86d081884c7d65"',
-  }),
-});
+/**
+ * `If-None-Match` as a documented parameter of every operation that can answer 304 (added by
+ * buildOpenApiDocument). Not a zod header schema on the routes: validating headers costs every read
+ * building an object of all of them, and the middleware reads this one itself.
+ */
+export const IF_NONE_MATCH_PARAMETER = {
+  name: "If-None-Match",
+  in: "header",
+  required: false,
+  description:
+    "Entity tags from earlier answers (`ETag`); when one is current the answer is `304 Not Modified` with no body.",
+  schema: { type: "string", example: '"1ab-9f86d081884c7d65"' },
+} as const;
 
 /** The 200 of a cached read: its JSON plus the caching headers. */
 export const cachedContent = <T>(schema: T, description: string) => ({

@@ -1,11 +1,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { RATE_LIMITED_RESPONSE } from "./api-rate-limit.ts";
+import { IF_NONE_MATCH_PARAMETER } from "./http-cache.ts";
 
 type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type Operation = {
   operationId?: string;
   tags?: string[];
   responses?: Record<string, unknown>;
+  parameters?: unknown[];
   [key: string]: unknown;
 };
 
@@ -164,6 +166,9 @@ export function buildOpenApiDocument(
     if (!operation.operationId) {
       operation.operationId = unique(deriveOperationId(method, path, options.apiPrefix), usedIds);
       usedIds.add(operation.operationId);
+    }
+    if (operation.responses?.["304"]) {
+      operation.parameters = [...(operation.parameters ?? []), structuredClone(IF_NONE_MATCH_PARAMETER)];
     }
     if (path.startsWith(`${options.apiPrefix}/`) && operation.responses && !operation.responses["429"]) {
       operation.responses["429"] = structuredClone(RATE_LIMITED_RESPONSE);

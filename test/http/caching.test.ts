@@ -120,6 +120,35 @@ describeTargets("HTTP caching", (t) => {
     });
   });
 
+  test("the document shows If-None-Match, the caching headers and the 304 on the cached reads", async () => {
+    const doc = (await (await t.call("GET", "/api/v1/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string }[];
+            responses: Record<string, { headers?: Record<string, unknown> }>;
+          }
+        >
+      >;
+    };
+    for (const [path, method] of [
+      ["/api/v1/spirits/{id}", "get"],
+      ["/api/v1/spirits", "get"],
+      ["/api/v1/spirits/{id}/reviews", "get"],
+      ["/api/v1/inventory/{spiritId}", "get"],
+    ] as const) {
+      const op = doc.paths[path]![method]!;
+      expect([path, op.parameters?.some((p) => p.name === "If-None-Match")]).toEqual([path, true]);
+      expect(Object.keys(op.responses["200"]!.headers ?? {})).toEqual(
+        expect.arrayContaining(["ETag", "Cache-Control", "Vary"]),
+      );
+      expect(op.responses["304"]).toBeDefined();
+    }
+    expect(doc.paths["/api/v1/spirits/{id}"]!.put!.responses["304"]).toBeUndefined();
+  });
+
   describe("Cache-Control and Vary", () => {
     test("public catalog reads: short max-age with stale-while-revalidate; stock: short, never stale", async () => {
       const id = await shop.spirit();

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import { cachedContent, cachedRead, IfNoneMatchHeader, NOT_MODIFIED } from "../../http/http-cache.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   BatchIdParamsSchema,
@@ -44,7 +44,7 @@ export const getSpirit = createRoute({
   summary: "Read a spirit (archived ones too)",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { params: SpiritIdParamsSchema, headers: IfNoneMatchHeader },
+  request: { params: SpiritIdParamsSchema },
   responses: {
     200: cachedContent(SpiritSchema, "The spirit."),
     ...NOT_MODIFIED,
@@ -118,7 +118,7 @@ export const listBatches = createRoute({
   summary: "List the batches of a spirit",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { params: SpiritIdParamsSchema, query: PageQuerySchema, headers: IfNoneMatchHeader },
+  request: { params: SpiritIdParamsSchema, query: PageQuerySchema },
   responses: {
     200: cachedContent(BatchListSchema, "One page of batches, in the order they were recorded."),
     ...NOT_MODIFIED,
@@ -147,7 +147,7 @@ export const getBatch = createRoute({
   summary: "Read a batch",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { params: BatchIdParamsSchema, headers: IfNoneMatchHeader },
+  request: { params: BatchIdParamsSchema },
   responses: {
     200: cachedContent(BatchSchema, "The batch."),
     ...NOT_MODIFIED,

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import { cachedContent, cachedRead, IfNoneMatchHeader, NOT_MODIFIED } from "../../http/http-cache.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
@@ -28,7 +28,7 @@ export const getInventory = createRoute({
   description: "Holds past their expiry count as released here even before the reaper has run.",
   ...access("public", { readsToken: true }),
   ...cachedRead("stock"),
-  request: { params: SpiritIdParamsSchema, headers: IfNoneMatchHeader },
+  request: { params: SpiritIdParamsSchema },
   responses: {
     200: cachedContent(InventorySchema, "The spirit's stock."),
     ...NOT_MODIFIED,

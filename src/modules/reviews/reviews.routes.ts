@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
-import { cachedContent, cachedRead, IfNoneMatchHeader, NOT_MODIFIED } from "../../http/http-cache.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   ModerationInputSchema,
@@ -25,7 +25,7 @@ export const listReviews = createRoute({
   description: "Approved reviews for everyone; staff can list `pending` or `rejected` ones to moderate them.",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { params: SpiritParamsSchema, query: ReviewListQuerySchema, headers: IfNoneMatchHeader },
+  request: { params: SpiritParamsSchema, query: ReviewListQuerySchema },
   responses: {
     200: cachedContent(ReviewListSchema, "One page of reviews."),
     ...NOT_MODIFIED,
@@ -73,7 +73,7 @@ export const getReview = createRoute({
   summary: "Read a review (unapproved ones only by their author and staff)",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { params: ReviewParamsSchema, headers: IfNoneMatchHeader },
+  request: { params: ReviewParamsSchema },
   responses: {
     200: cachedContent(ReviewSchema, "The review."),
     ...NOT_MODIFIED,

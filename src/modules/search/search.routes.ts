@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
-import { CACHE_HEADERS, cachedRead, IfNoneMatchHeader, NOT_MODIFIED } from "../../http/http-cache.ts";
+import { CACHE_HEADERS, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
@@ -24,7 +24,7 @@ export const listSpirits = createRoute({
     "`status=archived`. A signed-in customer's searches are kept in their search history.",
   ...access("public", { readsToken: true }),
   ...cachedRead("catalog"),
-  request: { query: SearchQuerySchema, headers: IfNoneMatchHeader },
+  request: { query: SearchQuerySchema },
   responses: {
     200: {
       ...jsonContent(SpiritSearchResultSchema, "One page of spirits, with facets and stats when asked for."),
