@@ -108,6 +108,33 @@ export const configSchema = z
     /** Orders placed a minute per account, and per client address; 0 turns either off. */
     ORDERS_PER_MINUTE_ACCOUNT: wholeNumber(0, 10_000, "must be a whole number (0 turns it off)").default(10),
     ORDERS_PER_MINUTE_CLIENT: wholeNumber(0, 100_000, "must be a whole number (0 turns it off)").default(60),
+    /**
+     * Seconds shared caches and browsers may keep a public catalog, search or review answer (`max-age`);
+     * 0 sends `no-cache` (every use revalidated with its ETag).
+     */
+    HTTP_CACHE_MAX_AGE: wholeNumber(0, 86_400, "must be a whole number of seconds from 0 to 86400").default(
+      10,
+    ),
+    /** Seconds past `max-age` a public catalog answer may still be served while it is revalidated; 0: none. */
+    HTTP_CACHE_STALE_WHILE_REVALIDATE: wholeNumber(
+      0,
+      86_400,
+      "must be a whole number of seconds from 0 to 86400",
+    ).default(30),
+    /** `max-age` of public stock answers (never served stale); 0 sends `no-cache`. */
+    HTTP_CACHE_STOCK_MAX_AGE: wholeNumber(
+      0,
+      3600,
+      "must be a whole number of seconds from 0 to 3600",
+    ).default(1),
+    /**
+     * Milliseconds this process keeps hot spirit and stock reads in memory (Bun; 0 turns it off). Its own
+     * writes drop what they change at once; this bounds what another process writing the same database
+     * can leave stale. Always off on Workers (isolates do not see each other's writes).
+     */
+    READ_CACHE_MS: wholeNumber(0, 60_000, "must be a whole number of milliseconds from 0 to 60000").default(
+      1000,
+    ),
     /** Cloudflare Turnstile's secret: when set, drop entries need a `humanToken` Turnstile accepts. */
     TURNSTILE_SECRET: z.string().min(1).optional(),
     /** Milliseconds between heartbeats of the stock streams (WebSocket pings, SSE comment lines). */

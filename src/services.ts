@@ -67,6 +67,7 @@ export function buildServices(deps: Deps) {
     confirmPassword: auth.confirmPassword,
     catchUpSignals: interactions.syncServerSignals,
     recountRating: reviews.recountRating,
+    forgetSpirit: base.catalog.forgetSpirit,
   });
   // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.
   const webhooks = createWebhooksService(deps);

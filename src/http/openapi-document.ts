@@ -1,12 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { RATE_LIMITED_RESPONSE } from "./api-rate-limit.ts";
 import { moveQueryExamplesToSchemas } from "./openapi-examples.ts";
+import { IF_NONE_MATCH_PARAMETER } from "./http-cache.ts";
 
 type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type Operation = {
   operationId?: string;
   tags?: string[];
   responses?: Record<string, unknown>;
+  parameters?: unknown[];
   [key: string]: unknown;
 };
 
@@ -166,6 +168,9 @@ export function buildOpenApiDocument(
     if (!operation.operationId) {
       operation.operationId = unique(deriveOperationId(method, path, options.apiPrefix), usedIds);
       usedIds.add(operation.operationId);
+    }
+    if (operation.responses?.["304"]) {
+      operation.parameters = [...(operation.parameters ?? []), structuredClone(IF_NONE_MATCH_PARAMETER)];
     }
     const limited = path === options.apiPrefix || path.startsWith(`${options.apiPrefix}/`);
     if (limited && operation.responses && !operation.responses["429"]) {

@@ -84,7 +84,12 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
 
 // Only handlers and classes may be exported from a Worker's main module.
 function buildWorkerDeps(env: WorkerEnv): Deps {
-  const { config, stockNamespace, rateLimitNamespace } = parseWorkerEnv(env);
+  const parsed = parseWorkerEnv(env);
+  const { stockNamespace, rateLimitNamespace } = parsed;
+  // No in-isolate read cache: another isolate's write (a hold in a spirit's Durable Object, a catalog
+  // edit) never reaches this isolate's memory, so a cached stock figure could be served stale. The HTTP
+  // caching headers (ETag, 304, short max-age) still apply; see the README's "HTTP caching".
+  const config = { ...parsed.config, READ_CACHE_MS: 0 };
   const database = openWorkerDatabase(config);
   const traces = asyncTraceScope();
   const logger = withTraceIds(workerLogger(config), traces);
