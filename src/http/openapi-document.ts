@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { RATE_LIMITED_RESPONSE } from "./api-rate-limit.ts";
-import { moveQueryExamplesToSchemas } from "./openapi-examples.ts";
 import { IF_NONE_MATCH_PARAMETER } from "./http-cache.ts";
+import { moveQueryExamplesToSchemas } from "./openapi-examples.ts";
 
 type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type Operation = {
