@@ -73,7 +73,11 @@ const QUERIES: Query[] = [
     maxAge: "18",
     facets: FACETS,
   }),
-  Q("text+filters+facets", "cognac, gold medal", { q: "cognac ", medal: "gold,double_gold", facets: FACETS }),
+  Q("text+filters+facets", "cognac, gold medal", {
+    q: "cognac ",
+    medals: "gold,double_gold",
+    facets: FACETS,
+  }),
   Q("text+filters+facets", "speyside, sherry casks, price", {
     q: "speyside ",
     caskType: "sherry",
@@ -86,6 +90,7 @@ const QUERIES: Query[] = [
     q: "rum ",
     limited: "true",
     sort: "price_desc",
+    currency: "GBP",
     facets: FACETS,
   }),
   Q("browse+facets", "everything", { facets: FACETS }),
@@ -329,7 +334,7 @@ function miniSearch(params: Record<string, string>) {
   const disj: [string, (d: Doc) => boolean][] = [];
   if (types) disj.push(["type", (d) => types.includes(d.type)]);
   if (params.region) disj.push(["region", (d) => d.region === params.region]);
-  if (params.medal) disj.push(["medals", (d) => d.medals.some((m) => list("medal")!.includes(m))]);
+  if (params.medals) disj.push(["medals", (d) => d.medals.some((m) => list("medals")!.includes(m))]);
   if (params.caskType) disj.push(["caskType", (d) => d.casks.some((c) => list("caskType")!.includes(c))]);
   const facetNames = list("facets") ?? [];
   const counts = new Map<string, Map<string, number>>(facetNames.map((f) => [f, new Map()]));

@@ -38,7 +38,8 @@ export async function buildWorker(
     target: "es2023",
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*"],
+    // node:async_hooks is AsyncLocalStorage (the nodejs_als flag, not nodejs_compat): request traces.
+    external: ["cloudflare:*", "node:async_hooks"],
     minify: true,
     keepNames: true,
     sourcemap: "external",

@@ -1,5 +1,6 @@
 import type { Deps } from "./deps.ts";
 import type { Principal } from "./http/auth.ts";
+import type { TraceContext } from "./http/trace-context.ts";
 import type { Services } from "./services.ts";
 
 /** The one Hono environment type every router and handler shares. */
@@ -8,6 +9,8 @@ export type AppEnv = {
     deps: Deps;
     services: Services;
     requestId: string;
+    /** The request's W3C trace (src/http/trace-context.ts). */
+    trace: TraceContext;
     principal: Principal | undefined;
   };
 };

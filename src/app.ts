@@ -8,19 +8,21 @@ import { corsForOrigins } from "./http/cors.ts";
 import { handleError, notFoundOrMethodNotAllowed } from "./http/errors.ts";
 import { buildOpenApiDocument } from "./http/openapi-document.ts";
 import { requestContext } from "./http/request-context.ts";
+import { useApiMessages } from "./http/schema-messages.ts";
 import { accountsRouter } from "./modules/accounts/index.ts";
 import { auditRouter } from "./modules/audit/index.ts";
 import { authRouter } from "./modules/auth/index.ts";
 import { catalogRouter } from "./modules/catalog/index.ts";
 import { complianceRouter } from "./modules/compliance/index.ts";
 import { customersRouter } from "./modules/customers/index.ts";
-import { createDocsRouter } from "./modules/docs/index.ts";
+import { apiLinksRouter, createDocsRouter } from "./modules/docs/index.ts";
 import { eventsRouter } from "./modules/events/index.ts";
 import { healthRouter } from "./modules/health/index.ts";
 import { insightsRouter } from "./modules/insights/index.ts";
 import { interactionsRouter } from "./modules/interactions/index.ts";
 import { inventoryRouter } from "./modules/inventory/index.ts";
 import { locationsRouter } from "./modules/locations/index.ts";
+import { metricsRouter } from "./modules/metrics/index.ts";
 import { notificationsRouter } from "./modules/notifications/index.ts";
 import { ordersRouter } from "./modules/orders/index.ts";
 import { pollsRouter } from "./modules/polls/index.ts";
@@ -42,6 +44,7 @@ export const API_PREFIX = "/api/v1";
  * it. The services are the runtime's one set (buildServices), shared with its background jobs and caches.
  */
 export function createApp(deps: Deps, services: Services) {
+  useApiMessages();
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
   app.use("*", async (c, next) => {
@@ -65,7 +68,9 @@ export function createApp(deps: Deps, services: Services) {
   );
 
   app.route("/", healthRouter);
+  app.route("/", metricsRouter({ dedicatedPort: false }));
   app.route("/", createDocsRouter(deps.docsAssets));
+  app.route("/", apiLinksRouter);
   app.route(API_PREFIX, authRouter);
   app.route(API_PREFIX, accountsRouter);
   app.route(API_PREFIX, customersRouter);

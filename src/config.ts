@@ -42,6 +42,17 @@ export const configSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: wholeNumber(0, 65535, "must be a whole number from 0 to 65535").default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * Bearer token for `GET /metrics` (Prometheus text, Bun) on the API's port. Without it, and without
+     * METRICS_PORT, /metrics answers 404: metrics are never public by default.
+     */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /**
+     * Serve /metrics on this port instead (Bun: a second listener on METRICS_HOST), where only the
+     * scraper can reach it; the API's port then answers 404. METRICS_TOKEN, when set, is asked there too.
+     */
+    METRICS_PORT: wholeNumber(1, 65535, "must be a whole number from 1 to 65535").optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|libsql:|https?:|wss?:|:memory:)/, "must be a libSQL URL (file:, libsql:, https:, ws:)")
@@ -94,6 +105,36 @@ export const configSchema = z
       100_000,
       "must be a whole number (0 turns it off)",
     ).default(30),
+    /** Orders placed a minute per account, and per client address; 0 turns either off. */
+    ORDERS_PER_MINUTE_ACCOUNT: wholeNumber(0, 10_000, "must be a whole number (0 turns it off)").default(10),
+    ORDERS_PER_MINUTE_CLIENT: wholeNumber(0, 100_000, "must be a whole number (0 turns it off)").default(60),
+    /**
+     * Seconds shared caches and browsers may keep a public catalog, search or review answer (`max-age`);
+     * 0 sends `no-cache` (every use revalidated with its ETag).
+     */
+    HTTP_CACHE_MAX_AGE: wholeNumber(0, 86_400, "must be a whole number of seconds from 0 to 86400").default(
+      10,
+    ),
+    /** Seconds past `max-age` a public catalog answer may still be served while it is revalidated; 0: none. */
+    HTTP_CACHE_STALE_WHILE_REVALIDATE: wholeNumber(
+      0,
+      86_400,
+      "must be a whole number of seconds from 0 to 86400",
+    ).default(30),
+    /** `max-age` of public stock answers (never served stale); 0 sends `no-cache`. */
+    HTTP_CACHE_STOCK_MAX_AGE: wholeNumber(
+      0,
+      3600,
+      "must be a whole number of seconds from 0 to 3600",
+    ).default(1),
+    /**
+     * Milliseconds this process keeps hot spirit and stock reads in memory (Bun; 0 turns it off). Its own
+     * writes drop what they change at once; this bounds what another process writing the same database
+     * can leave stale. Always off on Workers (isolates do not see each other's writes).
+     */
+    READ_CACHE_MS: wholeNumber(0, 60_000, "must be a whole number of milliseconds from 0 to 60000").default(
+      1000,
+    ),
     /** Cloudflare Turnstile's secret: when set, drop entries need a `humanToken` Turnstile accepts. */
     TURNSTILE_SECRET: z.string().min(1).optional(),
     /** Milliseconds between heartbeats of the stock streams (WebSocket pings, SSE comment lines). */
@@ -205,6 +246,16 @@ export const configSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    // Without one each process would sign with its own random key: tokens die with it, and a second
+    // server (or the token CLI) refuses the first one's.
+    if (c.NODE_ENV === "production" && !c.JWT_SECRET && !c.JWT_PRIVATE_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message:
+          "is required with NODE_ENV=production: set JWT_SECRET (32+ characters) or JWT_PRIVATE_KEY with JWT_PUBLIC_KEY",
+      });
+    }
     if (c.JWT_PRIVATE_KEY && !c.JWT_PUBLIC_KEY) {
       ctx.addIssue({ code: "custom", path: ["JWT_PUBLIC_KEY"], message: "is required with JWT_PRIVATE_KEY" });
     }

@@ -1,7 +1,9 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
-import type { WebSocketPort } from "./http/web-sockets.ts";
+import type { TraceContext } from "./http/trace-context.ts";
+import type { SocketSession, WebSocketPort } from "./http/web-sockets.ts";
+import type { CounterName, GaugeName, HistogramName, MetricLabels } from "./metrics.ts";
 import type { StockCoordinator } from "./stock/coordinator.ts";
 import type { StockEventBus } from "./stock/events.ts";
 
@@ -27,6 +29,29 @@ export interface PasswordHasher {
 
 export interface Logger {
   log(level: "debug" | "info" | "warn" | "error", fields: Record<string, unknown>): void;
+}
+
+/**
+ * Where the app's counters, gauges and histograms go (the names are the catalog in src/metrics.ts). Bun
+ * keeps them in a prom-client registry and serves them on /metrics (src/runtime/prom-metrics.ts); Workers
+ * write each one as a structured log line (logMetrics). Calls are cheap and never throw.
+ */
+export interface Metrics {
+  inc(name: CounterName, labels?: MetricLabels, by?: number): void;
+  set(name: GaugeName, value: number, labels?: MetricLabels): void;
+  /** One observation; durations in seconds. */
+  observe(name: HistogramName, value: number, labels?: MetricLabels): void;
+  /** The Prometheus text exposition of everything recorded; absent where nothing can be scraped. */
+  render?(): Promise<{ contentType: string; body: string }>;
+}
+
+/**
+ * The trace of the request being served, wherever its work goes (services, the stock queue, log lines),
+ * without passing it through every call: AsyncLocalStorage in the runtimes (src/runtime/trace-scope.ts).
+ */
+export interface TraceScope {
+  run<T>(trace: TraceContext, fn: () => T): T;
+  current(): TraceContext | undefined;
 }
 
 /** `limit` requests at once, and one more every `windowMs / limit`: the budget is whole again after `windowMs`. */
@@ -86,6 +111,19 @@ export interface SpiritWatchers {
     audience: "public" | "staff",
     owner: { client?: string | undefined; account?: string | undefined },
   ): Promise<Response>;
+  /**
+   * The isolate's own watch of one spirit, for the streams the Worker serves itself (the multi-spirit
+   * socket, Server-Sent Events): the object's messages (a snapshot, then one per change) as their text.
+   * `ended` is called once if the object closes the watch. Over the owner's stream caps it throws the 429.
+   */
+  watch(
+    spiritId: string,
+    audience: "public" | "staff",
+    owner: { client?: string | undefined; account?: string | undefined } | undefined,
+    handlers: { message(text: string): void; ended(): void },
+  ): Promise<{ close(): void }>;
+  /** Answers a WebSocket handshake with a socket this isolate serves itself, run by the session. */
+  serve(session: SocketSession): Response;
 }
 
 /** The files of Swagger UI the docs page loads. */
@@ -116,8 +154,20 @@ export type ProviderPayment = {
   outcome: "succeeded" | "failed" | "canceled";
 };
 
-/** A provider's webhook event once its signature checked out. `payment` is absent for types we do not act on. */
-export type ProviderEvent = { id: string; type: string; payment?: ProviderPayment; payload: string };
+/** The card that paid for a payment, as the provider fingerprints it (never the card's number). */
+export type ProviderCard = { providerRef: string; fingerprint: string };
+
+/**
+ * A provider's webhook event once its signature checked out. `payment` (an outcome) or `card` (who paid)
+ * is absent for types we do not act on.
+ */
+export type ProviderEvent = {
+  id: string;
+  type: string;
+  payment?: ProviderPayment;
+  card?: ProviderCard;
+  payload: string;
+};
 
 /**
  * Where money is taken and given back, one adapter per provider (src/modules/orders/payment-providers/),
@@ -191,8 +241,8 @@ export interface Deps {
   sockets?: WebSocketPort;
   /**
    * Cloudflare Workers: each spirit's watchers live in its Durable Object (src/runtime/worker-stock-sockets.ts).
-   * When set, the per-spirit socket is handed there, and the streams Workers do not serve (the multi-spirit
-   * socket, Server-Sent Events) answer 501.
+   * When set, the per-spirit socket is handed there, and the multi-spirit socket and Server-Sent Events
+   * relay the objects' messages (src/modules/stock-stream/relay-hub.ts, relayed-event-stream.ts).
    */
   spiritWatchers?: SpiritWatchers;
   /**
@@ -207,6 +257,10 @@ export interface Deps {
    * literals and local names are checked.
    */
   resolveHost?: (hostname: string) => Promise<string[]>;
+  /** Where metrics go (default: none recorded); Bun's is scraped at /metrics, Workers' are log lines. */
+  metrics?: Metrics;
+  /** Carries each request's trace into its work (default: the request log line only knows it). */
+  traces?: TraceScope;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -230,6 +284,16 @@ export function jsonLogger(level: Config["LOG_LEVEL"]): Logger {
     log(lvl, fields) {
       if (LEVELS[lvl] < min) return;
       console.log(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...fields }));
+    },
+  };
+}
+
+/** Adds the current request's trace id to each line (so a trace's lines can be found across runtimes). */
+export function withTraceIds(logger: Logger, traces: TraceScope): Logger {
+  return {
+    log(level, fields) {
+      const trace = traces.current();
+      logger.log(level, trace && !("traceId" in fields) ? { ...fields, traceId: trace.traceId } : fields);
     },
   };
 }

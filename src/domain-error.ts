@@ -28,12 +28,16 @@ export class DomainError extends Error {
   }
 }
 
+/** `The request body has 2 invalid fields: email, dateOfBirth.`: the detail names the fields, not just a count. */
+export function invalidFieldsDetail(what: string, errors: readonly FieldIssue[]): string {
+  const paths = [...new Set(errors.map((e) => e.path))];
+  const named =
+    paths.length > 5 ? `${paths.slice(0, 5).join(", ")} and ${paths.length - 5} more` : paths.join(", ");
+  return `${what} has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}: ${named}.`;
+}
+
 export const invalidFields = (errors: FieldIssue[], what = "The request body") =>
-  new DomainError(
-    "validation",
-    `${what} has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
-    { errors },
-  );
+  new DomainError("validation", invalidFieldsDetail(what, errors), { errors });
 
 /** Zod issues as our `{ path, message }` list. */
 export function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]): FieldIssue[] {

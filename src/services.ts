@@ -69,6 +69,7 @@ export function buildServices(deps: Deps) {
     confirmPassword: auth.confirmPassword,
     catchUpSignals: interactions.syncServerSignals,
     recountRating: reviews.recountRating,
+    forgetSpirit: base.catalog.forgetSpirit,
   });
   // Outbound webhooks: one consumer of the outbox, and the sender the runtimes run after each dispatch.
   const webhooks = createWebhooksService(deps);
@@ -83,7 +84,7 @@ export function buildServices(deps: Deps) {
   // Targeted notifications: another consumer, with the e-mail sender the runtimes run after each dispatch.
   const notifications = createNotificationsService(
     deps,
-    notificationsPortsFrom({ catalog: base.catalog, customers }),
+    notificationsPortsFrom({ catalog: base.catalog, customers, ballots }),
   );
   base.events.register(notifications.consumer);
   // The waiting room pushes places over the notifications socket, so it comes after notifications.

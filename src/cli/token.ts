@@ -10,12 +10,14 @@ import { TokenService } from "../http/tokens.ts";
 import { createAccountsService } from "../modules/accounts/accounts.service.ts";
 import { createAuditService } from "../modules/audit/audit.service.ts";
 import { createBunPasswords } from "../runtime/bun-passwords.ts";
+import { withDevJwtSecret } from "../runtime/dev-keys.ts";
 
 const ROLES: readonly Role[] = ["customer", "staff", "admin"];
 const USAGE = `Usage: npm run token -- --role <customer|staff|admin> [--email <address>] [--ttl <15m|8h|7d>]
 
 Finds or creates the account (without a password) in DATABASE_URL and prints an access token for it.
-The server must use the same JWT_SECRET (or JWT key pair) to accept the token.`;
+The server must use the same JWT_SECRET (or JWT key pair) to accept the token. Without one, on a local
+database file both use the development secret kept beside it (jwt-secret in the data directory).`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -53,11 +55,14 @@ try {
   fail(`--ttl ${args.ttl} must be a number of seconds or a number followed by s, m, h or d.`);
 }
 
+// On the embedded default, the development secret the server on this data directory uses too.
+const devJwt = withDevJwtSecret(config);
+config = devJwt.config;
 if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
   console.error(
-    "WARNING: JWT_SECRET is not set. This token is signed with a throwaway key, and a server without\n" +
-      "JWT_SECRET signs with its own random key, so the server will REFUSE this token. Set the same\n" +
-      "JWT_SECRET (32+ characters) for this command and for the server.\n",
+    "WARNING: JWT_SECRET is not set and the database is not a local file, so there is no data directory\n" +
+      "to share a development secret through: this token is signed with a throwaway key and the server\n" +
+      "will REFUSE it. Set the same JWT_SECRET (32+ characters) for this command and for the server.\n",
   );
 }
 
@@ -90,7 +95,8 @@ try {
   );
   console.error(
     `${existing ? "Found" : "Created"} ${role} account ${account.id} <${account.email}> in ${config.DATABASE_URL}.\n` +
-      `The token expires at ${expiresAt.toISOString()}. Use it as:  Authorization: Bearer <token>\n`,
+      `The token expires at ${expiresAt.toISOString()}. Use it as:  Authorization: Bearer <token>\n` +
+      (devJwt.file ? `Signed with the development secret in ${devJwt.file} (the server uses it too).\n` : ""),
   );
   console.log(token);
 } finally {

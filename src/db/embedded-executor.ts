@@ -18,6 +18,12 @@ type Statement = ReturnType<InstanceType<typeof Database>["prepare"]>;
 
 export type BatchExecutor = {
   batch(statements: InStatement[], mode: "write" | "read"): Promise<ResultSet[]>;
+  /**
+   * One read on a kept statement, outside any transaction (a single statement reads one snapshot),
+   * answering the rows as arrays of column values in select order. For hot point reads (a spirit by id),
+   * where preparing the statement again costs more than running it.
+   */
+  rows(sql: string, args: InValue[]): unknown[][];
   /** Statements prepared so far (tests count them). */
   readonly prepares: number;
   close(): void;
@@ -63,18 +69,22 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
     return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
   };
 
+  const checkSchema = () => {
+    const version = Number((readSchemaVersion.get([]) as unknown[])[0]);
+    if (version !== schemaVersion) {
+      statements.clear();
+      // The connection parses the new schema only when a statement runs into the change; prepare
+      // (which names the columns) would otherwise still see the old one.
+      refreshSchema.all([]);
+      schemaVersion = version;
+    }
+  };
+
   return {
     async batch(list, mode) {
       db.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
       try {
-        const version = Number((readSchemaVersion.get([]) as unknown[])[0]);
-        if (version !== schemaVersion) {
-          statements.clear();
-          // The connection parses the new schema only when a statement runs into the change; prepare
-          // (which names the columns) would otherwise still see the old one.
-          refreshSchema.all([]);
-          schemaVersion = version;
-        }
+        checkSchema();
         const results = list.map(run);
         db.exec("COMMIT");
         return results;
@@ -82,6 +92,15 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
         if (db.inTransaction) db.exec("ROLLBACK");
         throw error;
       }
+    },
+    rows(sql, args) {
+      // batch() runs start to end without yielding, so this connection is never inside one of its
+      // transactions here; the schema check costs one kept statement.
+      checkSchema();
+      const statement = prepare(sql);
+      statement.safeIntegers(true);
+      statement.raw(true);
+      return (statement.all(args.map(toSql)) as unknown[][]).map((values) => values.map(fromSql));
     },
     get prepares() {
       return prepares;

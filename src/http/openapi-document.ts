@@ -1,11 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { RATE_LIMITED_RESPONSE } from "./api-rate-limit.ts";
+import { IF_NONE_MATCH_PARAMETER } from "./http-cache.ts";
+import { moveQueryExamplesToSchemas } from "./openapi-examples.ts";
 
 type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type Operation = {
   operationId?: string;
   tags?: string[];
   responses?: Record<string, unknown>;
+  parameters?: unknown[];
   [key: string]: unknown;
 };
 
@@ -138,8 +141,9 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 /**
  * Builds the published OpenAPI 3.1 document from the routes registered on the app, and adds what is
- * cross-cutting: the product metadata, tag descriptions, an operationId for every operation, and the
- * rate limit's 429 on every operation under the API prefix. Call it once and cache the result: it walks
+ * cross-cutting: the product metadata, tag descriptions, an operationId for every operation, the
+ * rate limit's 429 on every operation under the API prefix, and optional query parameters' examples
+ * where "Try it out" does not send them. Call it once and cache the result: it walks
  * every zod schema.
  */
 export function buildOpenApiDocument(
@@ -165,9 +169,14 @@ export function buildOpenApiDocument(
       operation.operationId = unique(deriveOperationId(method, path, options.apiPrefix), usedIds);
       usedIds.add(operation.operationId);
     }
-    if (path.startsWith(`${options.apiPrefix}/`) && operation.responses && !operation.responses["429"]) {
+    if (operation.responses?.["304"]) {
+      operation.parameters = [...(operation.parameters ?? []), structuredClone(IF_NONE_MATCH_PARAMETER)];
+    }
+    const limited = path === options.apiPrefix || path.startsWith(`${options.apiPrefix}/`);
+    if (limited && operation.responses && !operation.responses["429"]) {
       operation.responses["429"] = structuredClone(RATE_LIMITED_RESPONSE);
     }
+    moveQueryExamplesToSchemas(operation);
   }
 
   const known = API_TAGS.filter((t) => usedTags.has(t.name));

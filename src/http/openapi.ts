@@ -1,28 +1,47 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { fieldErrors } from "../domain-error.ts";
+import { type FieldIssue, fieldErrors, invalidFieldsDetail } from "../domain-error.ts";
 import { ProblemError, ProblemSchema, problemResponse } from "./problem.ts";
+
+type ValidationResult = { success: boolean; target: string; error?: { issues: readonly ZodIssueLike[] } };
+type ZodIssueLike = { path: PropertyKey[]; message: string };
+
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
+/**
+ * The 422 for input that failed its schema. `rules` are what a service checks beside the schema (today's
+ * date, stored values): they join the list, except on a field the schema already faulted.
+ */
+function validationProblem(c: Context<AppEnv>, result: ValidationResult, rules: FieldIssue[] = []) {
+  const errors = fieldErrors(result.error?.issues ?? []);
+  const faulted = errors.map((e) => e.path).filter((p) => p !== "(root)");
+  errors.push(...rules.filter((r) => !faulted.some((p) => overlaps(p, r.path))));
+  const where = result.target === "json" ? "request body" : result.target;
+  return problemResponse(c, new ProblemError(422, invalidFieldsDetail(`The ${where}`, errors), { errors }));
+}
 
 /** Every router is made here so validation errors have one shape everywhere (422 with `errors`). */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) {
-        const errors = fieldErrors(result.error.issues);
-        const where = result.target === "json" ? "request body" : result.target;
-        return problemResponse(
-          c,
-          new ProblemError(
-            422,
-            `The ${where} has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
-            {
-              errors,
-            },
-          ),
-        );
-      }
+      if (!result.success) return validationProblem(c, result);
     },
   });
+}
+
+/**
+ * A route's hook for a body whose service checks rules a schema cannot: when the body fails its schema,
+ * `rules` run over the body as sent, so one answer lists every problem (a bad e-mail and a date of birth in
+ * the future together) instead of the second only after the first is fixed. When the body passes, the
+ * service checks the same rules itself.
+ */
+export function withBodyRules(rules: (c: Context<AppEnv>, body: unknown) => Promise<FieldIssue[]>) {
+  // biome-ignore lint/suspicious/noExplicitAny: the hook's typed signature differs per route; this one serves any
+  return async (result: ValidationResult & { data?: unknown }, c: Context<AppEnv, any>): Promise<any> => {
+    if (result.success) return undefined;
+    return validationProblem(c, result, result.target === "json" ? await rules(c, result.data) : []);
+  };
 }
 
 const DESCRIPTIONS: Record<number, string> = {

@@ -8,7 +8,7 @@ export const PROBLEM_TYPE_BASE = "https://angelshare.dev/problems/";
 export const FieldErrorSchema = z
   .object({
     path: z.string().openapi({ example: "priceMinor" }),
-    message: z.string().openapi({ example: "Expected an integer" }),
+    message: z.string().openapi({ example: "must be a whole number" }),
   })
   .openapi("FieldError");
 
@@ -18,7 +18,7 @@ export const ProblemSchema = z
     code: ProblemCodeSchema,
     title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 422 }),
-    detail: z.string().optional().openapi({ example: "The request body has 1 invalid field." }),
+    detail: z.string().optional().openapi({ example: "The request body has 1 invalid field: priceMinor." }),
     instance: z.string().optional().openapi({ example: "/api/v1/spirits" }),
     requestId: z.string().optional(),
     errors: z.array(FieldErrorSchema).optional(),

@@ -1,10 +1,10 @@
-import type { Clock, RateDecision, RateLimiter, RatePolicy } from "../deps.ts";
+import type { Clock, RateLimiter, RatePolicy } from "../deps.ts";
+import { gcraDecide } from "./gcra.ts";
 
 /**
- * The in-memory RateLimiter: GCRA (the generic cell rate algorithm, a token bucket kept as one number per
- * key). Each key has a "theoretical arrival time" that moves forward by `windowMs / limit` per request, so
- * a key may burst up to `limit` requests and then gets one every `windowMs / limit`. Memory is one number
- * per active key, whatever its policy, and a key whose budget is whole again is forgotten.
+ * The in-memory RateLimiter (GCRA, src/http/gcra.ts): exact on one server, per isolate on Workers (where
+ * src/runtime/worker-rate-limiter.ts shares the budgets through Durable Objects instead). Memory is one
+ * number per active key, whatever its policy, and a key whose budget is whole again is forgotten.
  */
 export function createMemoryRateLimiter(clock: Clock, maxKeys = 100_000) {
   const arrival = new Map<string, number>();
@@ -23,26 +23,7 @@ export function createMemoryRateLimiter(clock: Clock, maxKeys = 100_000) {
     }
   };
 
-  /** What a request for `key` at `now` gets, and the arrival time to keep when it is allowed. */
-  const decide = (key: string, { limit, windowMs }: RatePolicy, now: number) => {
-    const interval = windowMs / limit;
-    const tat = Math.max(arrival.get(key) ?? now, now);
-    const next = tat + interval;
-    const allowAt = next - windowMs;
-    if (now < allowAt) {
-      const decision: RateDecision = {
-        allowed: false,
-        remaining: 0,
-        retryAfterMs: allowAt - now,
-        resetMs: tat - now,
-      };
-      return { decision, next: undefined };
-    }
-    // The small epsilon keeps float rounding of `interval` from costing a whole request.
-    const remaining = Math.floor((windowMs - (next - now)) / interval + 1e-9);
-    const decision: RateDecision = { allowed: true, remaining, retryAfterMs: 0, resetMs: next - now };
-    return { decision, next };
-  };
+  const decide = (key: string, policy: RatePolicy, now: number) => gcraDecide(arrival.get(key), policy, now);
 
   const limiter: RateLimiter & { readonly size: number } = {
     async take(key, policy) {

@@ -9,7 +9,7 @@ const WINDOW_MS = 60_000;
 type Budgets = { perAccount: number; perClient: number };
 
 /**
- * A stricter budget on one kind of request (drop entries, queue joins) than the API's general one: per
+ * A stricter budget on one kind of request (drop entries, orders) than the API's general one: per
  * account and per client address, each a minute long, from the runtime's shared `deps.rateLimiter`. Put
  * after authentication: an anonymous request counts only against its client. 0 turns a budget off.
  */
@@ -39,8 +39,14 @@ export function routeRateLimit(policy: string, budgets: (config: Config) => Budg
   });
 }
 
-/** Drop entries and queue joins: DROP_ENTRIES_PER_MINUTE_ACCOUNT and _CLIENT. */
+/** Ballot entries (drops): DROP_ENTRIES_PER_MINUTE_ACCOUNT and _CLIENT. */
 export const dropEntryBudgets = (config: Config): Budgets => ({
   perAccount: config.DROP_ENTRIES_PER_MINUTE_ACCOUNT,
   perClient: config.DROP_ENTRIES_PER_MINUTE_CLIENT,
+});
+
+/** Orders placed: ORDERS_PER_MINUTE_ACCOUNT and _CLIENT (each holds stock until it is paid or lapses). */
+export const orderBudgets = (config: Config): Budgets => ({
+  perAccount: config.ORDERS_PER_MINUTE_ACCOUNT,
+  perClient: config.ORDERS_PER_MINUTE_CLIENT,
 });

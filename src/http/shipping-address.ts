@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { isSubdivisionCode, subdivisionOf } from "./destinations.ts";
 import { isCountryCode } from "./iso-codes.ts";
+import { RegionCodeSchema, regionInCountry, withFullRegion } from "./region-code.ts";
 
 /**
  * A shipping address as customers give it: for an order, and for a ballot entry (the winner's order goes
@@ -31,26 +31,10 @@ export const ShippingSchema = z
       .transform((v) => v.toUpperCase())
       .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code")
       .openapi({ example: "GB", description: "ISO 3166-1 alpha-2." }),
-    region: z.string().trim().min(1).max(6).optional().openapi({
-      example: "GB-SCT",
-      description:
-        "ISO 3166-2 subdivision of the country (`GB-SCT`, or just `SCT`); some rules depend on it.",
-    }),
+    region: RegionCodeSchema.optional(),
   })
-  .transform((v, ctx) => {
-    if (v.region === undefined) return { ...v, region: undefined };
-    // Stored and matched as the full ISO 3166-2 code, whichever way it was written.
-    const region = subdivisionOf(v);
-    if (!region || !isSubdivisionCode(region) || !region.startsWith(`${v.country}-`)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["region"],
-        message: `must be an ISO 3166-2 subdivision of ${v.country}`,
-      });
-      return z.NEVER;
-    }
-    return { ...v, region };
-  })
+  .check(regionInCountry)
+  .transform(withFullRegion)
   .openapi("Shipping");
 
 export type Shipping = z.output<typeof ShippingSchema>;

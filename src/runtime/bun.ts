@@ -1,18 +1,22 @@
 // Bun entry: builds the deps for a single server on the embedded libSQL file and serves the app.
 import { lookup } from "node:dns/promises";
+import { Hono } from "hono";
 import { createApp } from "../app.ts";
+import type { AppEnv } from "../app-env.ts";
 import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, logMailer, systemTimers } from "../deps.ts";
+import { handleError } from "../http/errors.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startDispatchLoop } from "../modules/events/dispatch-loop.ts";
+import { metricsRouter } from "../modules/metrics/index.ts";
 import { startRecommendationWorker } from "../modules/recommendations/index.ts";
 import { buildServices } from "../services.ts";
 import { prepareDatabase } from "../startup.ts";
 import { createReaper, everyDayAt } from "../stock/reaper.ts";
 import { createBunSockets } from "./bun-sockets.ts";
-import { withDevProvenanceKey } from "./dev-keys.ts";
+import { withDevJwtSecret, withDevProvenanceKey } from "./dev-keys.ts";
 import { deliverEvents } from "./event-work.ts";
 import { localDeps } from "./local-deps.ts";
 import { smtpMailer } from "./smtp-mailer.ts";
@@ -29,6 +33,9 @@ try {
 }
 
 config = await withDevProvenanceKey(config, jsonLogger(config.LOG_LEVEL));
+// The same development secret as `npm run token` on this data directory, so its tokens are accepted.
+const devJwt = withDevJwtSecret(config);
+config = devJwt.config;
 const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const localParts = localDeps(config, database);
@@ -134,16 +141,36 @@ const server = Bun.serve({
   websocket: sockets.websocket,
 });
 sockets.attach(server);
+// METRICS_PORT: /metrics on a listener of its own (bind it where only the scraper reaches), nothing else.
+const metricsServer =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : Bun.serve({
+        port: config.METRICS_PORT,
+        hostname: config.METRICS_HOST,
+        fetch: new Hono<AppEnv>()
+          .use("*", async (c, next) => {
+            c.set("deps", deps);
+            c.set("services", services);
+            await next();
+          })
+          .route("/", metricsRouter({ dedicatedPort: true }))
+          .onError(handleError).fetch,
+      });
+if (metricsServer) console.log(`Metrics on http://${metricsServer.hostname}:${metricsServer.port}/metrics`);
 const base = `http://${server.hostname}:${server.port}`;
 console.log(
   `Angel's Share API on ${base}/api/v1  (docs: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)`,
 );
-if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
+if (devJwt.file) {
+  console.log(`JWT_SECRET is not set: tokens are signed with the development secret in ${devJwt.file}.`);
+} else if (!config.JWT_SECRET && !config.JWT_PRIVATE_KEY) {
   console.log("JWT_SECRET is not set: tokens are signed with a random key and die with this process.");
 }
 
 const shutdown = async () => {
   server.stop();
+  metricsServer?.stop();
   stopDailyAudit();
   stopDailyCheckpoint();
   clearInterval(provenanceSealing);

@@ -8,10 +8,15 @@ import { type Config, ConfigError, parseConfig } from "../config.ts";
 import { type DatabaseHandle, wrapClient } from "../db/client.ts";
 import { jsonLogger, type Logger } from "../deps.ts";
 import type { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+import type { RateLimitObject } from "./worker-rate-limit-object.ts";
 
-/** What wrangler.toml binds: variables and secrets are strings; SPIRIT_STOCK is the Durable Object namespace. */
+/**
+ * What wrangler.toml binds: variables and secrets are strings; SPIRIT_STOCK and RATE_LIMITS are the
+ * Durable Object namespaces (the stock coordinators, the shared rate-limit budgets).
+ */
 export interface WorkerEnv {
   SPIRIT_STOCK: DurableObjectNamespace<SpiritStockObject>;
+  RATE_LIMITS: DurableObjectNamespace<RateLimitObject>;
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   JWT_SECRET?: string;
@@ -28,14 +33,25 @@ export interface WorkerEnv {
 /** What goes on EVENTS_QUEUE: only a nudge; the events themselves stay in the outbox, in order. */
 export type EventsNudge = { kind: "outbox"; at: string };
 
+const isNamespace = (v: unknown) =>
+  typeof (v as { idFromName?: unknown } | undefined)?.idFromName === "function";
+const namespaceOf = (className: string) =>
+  `must be the Durable Object namespace binding of ${className} ([[durable_objects.bindings]] in wrangler.toml)`;
+
 const bindingsSchema = z.object({
   SPIRIT_STOCK: z.custom<DurableObjectNamespace<SpiritStockObject>>(
-    (v) => typeof (v as { idFromName?: unknown } | undefined)?.idFromName === "function",
-    "must be the Durable Object namespace binding of SpiritStockObject ([[durable_objects.bindings]] in wrangler.toml)",
+    isNamespace,
+    namespaceOf("SpiritStockObject"),
   ),
+  // Without it each isolate would count alone, and the limits would be as many times looser as there are isolates.
+  RATE_LIMITS: z.custom<DurableObjectNamespace<RateLimitObject>>(isNamespace, namespaceOf("RateLimitObject")),
 });
 
-export type WorkerSetup = { config: Config; stockNamespace: DurableObjectNamespace<SpiritStockObject> };
+export type WorkerSetup = {
+  config: Config;
+  stockNamespace: DurableObjectNamespace<SpiritStockObject>;
+  rateLimitNamespace: DurableObjectNamespace<RateLimitObject>;
+};
 
 /** Every problem at once, each naming its variable (never its value). */
 export function parseWorkerEnv(env: WorkerEnv): WorkerSetup {
@@ -65,7 +81,11 @@ export function parseWorkerEnv(env: WorkerEnv): WorkerSetup {
     }
   }
   if (problems.length || !config || !bindings.success) throw new ConfigError(problems);
-  return { config, stockNamespace: bindings.data.SPIRIT_STOCK };
+  return {
+    config,
+    stockNamespace: bindings.data.SPIRIT_STOCK,
+    rateLimitNamespace: bindings.data.RATE_LIMITS,
+  };
 }
 
 /**

@@ -15,7 +15,8 @@
  * an order's holds, the next expiry) need no serialising and go straight to the database.
  */
 import type { Client } from "@libsql/client";
-import type { Clock, Logger } from "../deps.ts";
+import type { Clock, Logger, TraceScope } from "../deps.ts";
+import { formatTraceparent } from "../http/trace-context.ts";
 import { commitCounts } from "../stock/bulk-count.ts";
 import type { OrderStockRequest, StockCoordinator, StockOutcome } from "../stock/coordinator.ts";
 import { readSnapshot } from "../stock/ledger.ts";
@@ -34,10 +35,16 @@ export type DurableCoordinatorOptions = {
   client: Client;
   clock: Clock;
   logger: Logger;
+  /** The request's trace goes along to the object (its `traceparent` argument) for its log lines. */
+  traces?: TraceScope;
 };
 
 export function createDurableStockCoordinator(options: DurableCoordinatorOptions): StockCoordinator {
-  const { namespace, client, clock, logger } = options;
+  const { namespace, client, clock, logger, traces } = options;
+  const traceparent = () => {
+    const trace = traces?.current();
+    return trace ? formatTraceparent(trace) : undefined;
+  };
   const objectOf = (spiritId: string) => namespace.get(namespace.idFromName(spiritId));
   const holdListeners = new Set<(expiresAt: string) => void>();
   const nowIso = () => clock.now().toISOString();
@@ -49,7 +56,7 @@ export function createDurableStockCoordinator(options: DurableCoordinatorOptions
    */
   async function afterOrderCommit(commit: OrderCommit): Promise<StockOutcome> {
     const refreshed = await Promise.allSettled(
-      commit.spiritIds.map((spiritId) => objectOf(spiritId).refresh(spiritId)),
+      commit.spiritIds.map((spiritId) => objectOf(spiritId).refresh(spiritId, traceparent())),
     );
     refreshed.forEach((r, i) => {
       if (r.status === "rejected")
@@ -69,7 +76,7 @@ export function createDurableStockCoordinator(options: DurableCoordinatorOptions
 
   return {
     async submit(op) {
-      const outcome = (await objectOf(op.spiritId).submit(op)) as StockOutcome;
+      const outcome = (await objectOf(op.spiritId).submit(op, traceparent())) as StockOutcome;
       if (outcome.ok) for (const h of outcome.holds) for (const l of holdListeners) l(h.expiresAt);
       return outcome;
     },

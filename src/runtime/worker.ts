@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers entry: the same app as on Bun (createApp), over Turso/libSQL through HTTP, with one
- * Durable Object per spirit as the stock coordinator (SpiritStockObject, exported below for wrangler).
+ * Durable Object per spirit as the stock coordinator (SpiritStockObject) and one per rate-limit key for
+ * the budgets all isolates share (RateLimitObject), both exported below for wrangler.
  *
  * Deps are built once per isolate from the bindings (checked with zod: a bad value answers every request
  * with a problem+json 500 and logs which variable is wrong, never its value). Cron triggers do what the
@@ -10,14 +11,15 @@
  */
 import { createApp } from "../app.ts";
 import { ConfigError } from "../config.ts";
-import { type Deps, type Logger, logMailer, systemClock } from "../deps.ts";
+import { type Deps, type Logger, logMailer, systemClock, withTraceIds } from "../deps.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { PROBLEM_TYPE_BASE } from "../http/problem.ts";
-import { createMemoryRateLimiter } from "../http/rate-limit.ts";
+import { logMetrics } from "../metrics.ts";
 import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import type { ProblemCode } from "../problem-codes.ts";
 import { buildServices, type Services } from "../services.ts";
 import { createStockEventBus } from "../stock/events.ts";
+import { asyncTraceScope } from "./trace-scope.ts";
 import { turnstileCheck } from "./turnstile.ts";
 import { createWebCryptoPasswords, PBKDF2_MAX_ITERATIONS } from "./webcrypto-passwords.ts";
 import { CRON_EVERY_MINUTE, CRON_HOURLY, CRON_NIGHTLY } from "./worker-crons.ts";
@@ -30,10 +32,12 @@ import {
   workerLogger,
 } from "./worker-env.ts";
 import { drainEvents, nudgeAfter } from "./worker-events.ts";
+import { createDurableRateLimiter } from "./worker-rate-limiter.ts";
 import { createDurableStockCoordinator } from "./worker-stock-coordinator.ts";
 import { durableSpiritWatchers } from "./worker-stock-sockets.ts";
 
 export { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+export { RateLimitObject } from "./worker-rate-limit-object.ts";
 
 type Built = { deps: Deps; app: ReturnType<typeof createApp>; services: Services } | { error: ConfigError };
 
@@ -82,15 +86,25 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
 
 // Only handlers and classes may be exported from a Worker's main module.
 function buildWorkerDeps(env: WorkerEnv): Deps {
-  const { config, stockNamespace } = parseWorkerEnv(env);
+  const parsed = parseWorkerEnv(env);
+  const { stockNamespace, rateLimitNamespace } = parsed;
+  // No in-isolate read cache: another isolate's write (a hold in a spirit's Durable Object, a catalog
+  // edit) never reaches this isolate's memory, so a cached stock figure could be served stale. The HTTP
+  // caching headers (ETag, 304, short max-age) still apply; see the README's "HTTP caching".
+  const config = { ...parsed.config, READ_CACHE_MS: 0 };
   const database = openWorkerDatabase(config);
-  const logger = workerLogger(config);
+  const traces = asyncTraceScope();
+  const logger = withTraceIds(workerLogger(config), traces);
   return {
     config,
     ...database,
     clock: systemClock,
     passwords: passwordsFor(logger),
     logger,
+    traces,
+    // No scrape endpoint on Workers: each count is a structured log line (`msg: "metric"`), for Workers
+    // Logs or Logpush to sum. Database calls are not timed here (a line per query would drown the rest).
+    metrics: logMetrics(logger),
     // Broadcasts happen in the spirits' Durable Objects; this isolate's bus only serves in-process listeners.
     stockEvents: createStockEventBus((err) =>
       logger.log("error", { msg: "stock listener failed", err: String(err) }),
@@ -100,9 +114,14 @@ function buildWorkerDeps(env: WorkerEnv): Deps {
       client: database.client,
       clock: systemClock,
       logger,
+      traces,
     }),
-    // Each isolate counts alone until a Durable Object limiter shares the budgets (the operability issue).
-    rateLimiter: createMemoryRateLimiter(systemClock),
+    // One RateLimitObject per key: every isolate counts against the same budgets.
+    rateLimiter: createDurableRateLimiter(
+      (key) => rateLimitNamespace.get(rateLimitNamespace.idFromName(key)),
+      systemClock,
+      logger,
+    ),
     payments: paymentProviderFrom(config),
     ...(config.TURNSTILE_SECRET ? { humanCheck: turnstileCheck(config.TURNSTILE_SECRET) } : {}),
     clientAddress: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,

@@ -22,7 +22,7 @@
  */
 import type { Client } from "@libsql/client";
 import { nextTurn } from "../db/coalesce.ts";
-import type { Clock, Logger } from "../deps.ts";
+import type { Clock, Logger, Metrics } from "../deps.ts";
 import { commitCounts } from "./bulk-count.ts";
 import type {
   OrderHold,
@@ -61,6 +61,8 @@ export type LocalCoordinatorOptions = {
   clock: Clock;
   events: StockEventBus;
   logger?: Logger;
+  /** Queue depth, group sizes, commit times, holds placed and lapsed, refusals by reason. */
+  metrics?: Metrics;
   /** Most operations committed in one batch (bounds the time one batch holds the write lock). */
   maxGroup?: number;
   /** How often an operation is planned again after the database disagreed with the plan. */
@@ -81,7 +83,7 @@ const REASON_CODES: Record<string, StockRefusalCode> = {
 const isRefusal = (p: Plan): p is StockRefusal => "ok" in p && p.ok === false;
 
 export function createLocalStockCoordinator(options: LocalCoordinatorOptions): StockCoordinator {
-  const { client, clock, events, logger } = options;
+  const { client, clock, events, logger, metrics } = options;
   const maxGroup = options.maxGroup ?? 256;
   const maxAttempts = options.maxAttempts ?? 4;
   const queues = new Map<string, Queue>();
@@ -95,6 +97,12 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
    */
   const known = new Map<string, { available: number; until: number }>();
   let closed = false;
+  /** Operations waiting in all queues (the queue-depth gauge). */
+  let queued = 0;
+  const queueDepth = (delta: number) => {
+    queued += delta;
+    metrics?.set("angelshare_stock_queue_depth", queued);
+  };
 
   function remember(snap: { event: StockChanged; nextExpiry: string | null }) {
     known.set(snap.event.spiritId, {
@@ -127,6 +135,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
         queues.set(op.spiritId, q);
       }
       q.jobs.push({ op, attempts: 0, refresh, resolve, reject });
+      queueDepth(1);
       kick(op.spiritId, q);
     });
   }
@@ -150,10 +159,12 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       // commits": without this pause each buyer of a drop would get a batch of their own.
       await nextTurn();
       const group = q.jobs.splice(0, maxGroup);
+      queueDepth(-group.length);
       try {
         const again = await runGroup(spiritId, group);
         // Operations to plan again keep their place ahead of everything that arrived later.
         q.jobs.unshift(...again);
+        queueDepth(again.length);
       } catch (err) {
         known.delete(spiritId);
         for (const job of group) job.reject(err);
@@ -208,7 +219,10 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     let version: number | undefined;
     let outcomes: (UnitOutcome | { ok: false; error: unknown })[] = [];
     if (units.length) {
+      const started = performance.now();
       const res = await commitOrOneByOne(units, spiritId, now);
+      metrics?.observe("angelshare_stock_commit_duration_seconds", (performance.now() - started) / 1000);
+      metrics?.observe("angelshare_stock_group_size", group.length);
       outcomes = res.outcomes;
       const snap = snapshotFrom(spiritId, now, res.reads);
       version = snap.event.version;
@@ -223,6 +237,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
 
     const surprised = outcomes.some((o, i) => !o.ok && (i < expiries.length || !("error" in o)));
     const expired = expiries.reduce((n, e, i) => n + (outcomes[i]?.ok ? e.released : 0), 0);
+    if (metrics && expiries.length) countExpiredHolds(state.dueHolds, outcomes);
     let expiryReported = false;
     const again: Job[] = [];
     for (const [i, plan] of plans.entries()) {
@@ -234,7 +249,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       if (isRefusal(plan)) {
         // A refusal planned after the database surprised us may rest on a wrong picture: plan it again.
         if (surprised && job.attempts < maxAttempts) retry();
-        else job.resolve(plan);
+        else answer(job, plan);
         continue;
       }
       const at = unitOf[i];
@@ -247,12 +262,36 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
           released = expired;
           expiryReported = true;
         }
-        job.resolve(success(plan, released, version ?? 0));
+        answer(job, success(plan, released, version ?? 0));
       } else if ("error" in outcome) job.reject(outcome.error);
       else if (job.attempts < maxAttempts) retry();
-      else job.resolve(refusalOf(outcome.reason));
+      else answer(job, refusalOf(outcome.reason));
     }
     return again;
+  }
+
+  function answer(job: Job, outcome: StockOutcome) {
+    if (metrics) {
+      if (!outcome.ok) metrics.inc("angelshare_stock_refusals_total", { code: outcome.code });
+      else if (outcome.holds.length)
+        metrics.inc("angelshare_stock_holds_placed_total", {}, outcome.holds.length);
+    }
+    job.resolve(outcome);
+  }
+
+  /** planExpiries makes one unit per order, in the order its lapsed holds come: count those that committed. */
+  function countExpiredHolds(
+    due: readonly { orderId: string; status: string }[],
+    outcomes: readonly { ok: boolean }[],
+  ) {
+    const perOrder = new Map<string, number>();
+    for (const h of due)
+      if (h.status === "active") perOrder.set(h.orderId, (perOrder.get(h.orderId) ?? 0) + 1);
+    let holds = 0;
+    [...perOrder.values()].forEach((n, i) => {
+      if (outcomes[i]?.ok) holds += n;
+    });
+    if (holds) metrics?.inc("angelshare_stock_holds_expired_total", {}, holds);
   }
 
   const success = (plan: Planned, released: number, version: number): StockOutcome => ({

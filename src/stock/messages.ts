@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   "invalid-message",
   "unknown-spirit",
   "too-many-subscriptions",
+  "too-many-streams",
   "unavailable",
 ] as const;
 
@@ -84,13 +85,17 @@ export const StockErrorMessageSchema = z
   .object({
     type: z.literal("error"),
     code: z.enum(ERROR_CODES).openapi({ example: "invalid-message" }),
-    detail: z.string().openapi({ example: "The message has 1 invalid field." }),
+    detail: z.string().openapi({ example: "The message has 1 invalid field: spiritIds." }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: "For invalid-message: each invalid field." }),
     spiritIds: z.array(z.string()).optional().openapi({ description: "The spirits the error is about." }),
-    limit: z.number().int().optional().openapi({ description: "For too-many-subscriptions: the limit." }),
+    limit: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "For too-many-subscriptions and too-many-streams: the limit." }),
   })
   .openapi("StockErrorMessage", {
     description:

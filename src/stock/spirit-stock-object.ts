@@ -12,7 +12,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Client } from "@libsql/client";
-import { systemClock } from "../deps.ts";
+import { systemClock, type TraceScope, withTraceIds } from "../deps.ts";
+import { traceFromHeader } from "../http/trace-context.ts";
+import { logMetrics } from "../metrics.ts";
+import { asyncTraceScope } from "../runtime/trace-scope.ts";
 import { openWorkerDatabase, parseWorkerEnv, type WorkerEnv, workerLogger } from "../runtime/worker-env.ts";
 import type { SpiritOperation, StockCoordinator, StockOutcome } from "./coordinator.ts";
 import { createStockEventBus, type StockChanged } from "./events.ts";
@@ -27,13 +30,14 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
   private readonly client: Client;
   private readonly coordinator: StockCoordinator;
   private readonly sockets: SpiritSockets;
+  private readonly traces: TraceScope = asyncTraceScope();
   private spiritId: string | undefined;
   private readonly wokeAt = new Date().toISOString();
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
     const { config } = parseWorkerEnv(env);
-    const logger = workerLogger(config);
+    const logger = withTraceIds(workerLogger(config), this.traces);
     this.client = openWorkerDatabase(config).client;
     this.sockets = spiritSockets(ctx, logger, {
       perClient: config.STOCK_STREAMS_PER_CLIENT,
@@ -48,14 +52,22 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
       clock: systemClock,
       events,
       logger,
+      metrics: logMetrics(logger),
     });
     ctx.blockConcurrencyWhile(async () => {
       this.spiritId = await ctx.storage.get<string>(SPIRIT_KEY);
     });
   }
 
-  /** Queues one operation on this spirit; answers once it is committed (or refused), never before. */
-  async submit(op: SpiritOperation): Promise<StockOutcome> {
+  /**
+   * Queues one operation on this spirit; answers once it is committed (or refused), never before.
+   * `traceparent` is the calling request's (W3C): this object's log lines carry its trace id.
+   */
+  async submit(op: SpiritOperation, traceparent?: string): Promise<StockOutcome> {
+    return this.traces.run(traceFromHeader(traceparent), () => this.submitTraced(op));
+  }
+
+  private async submitTraced(op: SpiritOperation): Promise<StockOutcome> {
     await this.claim(op.spiritId);
     const outcome = await this.coordinator.submit(op);
     if (outcome.ok && outcome.holds.length) {
@@ -65,7 +77,11 @@ export class SpiritStockObject extends DurableObject<WorkerEnv> {
   }
 
   /** After an order-wide batch touched this spirit: release what lapsed, then broadcast the state. */
-  async refresh(spiritId: string): Promise<void> {
+  async refresh(spiritId: string, traceparent?: string): Promise<void> {
+    return this.traces.run(traceFromHeader(traceparent), () => this.refreshTraced(spiritId));
+  }
+
+  private async refreshTraced(spiritId: string): Promise<void> {
     await this.claim(spiritId);
     await this.coordinator.submit({ type: "expire", spiritId });
     this.sockets.broadcast(await this.coordinator.snapshot(spiritId));

@@ -90,8 +90,10 @@ describe("npm run token", () => {
     expect(claims.exp! - claims.iat!).toBe(7200);
   });
 
-  test("warns clearly when JWT_SECRET is not set", async () => {
-    const run = await token(["--role", "customer", "--email", "nosecret@example.com"], {});
+  test("warns clearly when JWT_SECRET is not set and there is no data directory to keep one in", async () => {
+    const run = await token(["--role", "customer", "--email", "nosecret@example.com"], {
+      DATABASE_URL: ":memory:",
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("WARNING: JWT_SECRET is not set");
     const t = await serverApp();

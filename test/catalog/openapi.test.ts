@@ -16,7 +16,8 @@ describe("the catalog in the OpenAPI document", () => {
   test("every catalog route is there with the statuses it can answer", () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     // 429: the API rate limit, declared on every /api/v1 operation by the document builder.
-    expect(statuses("/api/v1/spirits", "get")).toEqual(["200", "401", "403", "422", "429", "500"]);
+    // 304: a cached read's answer to a current If-None-Match (src/http/http-cache.ts).
+    expect(statuses("/api/v1/spirits", "get")).toEqual(["200", "304", "401", "403", "422", "429", "500"]);
     expect(statuses("/api/v1/spirits", "post")).toEqual(
       ["201", "400", "401", "403", "413", "415", "422", "429", "500"].sort(),
     );

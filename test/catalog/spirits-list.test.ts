@@ -98,6 +98,49 @@ describeTargets("listing spirits", (t) => {
       expect(paths(await validationErrors(upsideDown))).toEqual(["maxPrice"]);
     });
 
+    test("a price sort without a currency is a 422 problem naming `currency`, list and search alike", async () => {
+      for (const query of [
+        "?sort=price_asc",
+        "?sort=price_desc",
+        "?sort=price_asc&q=islay",
+        "?sort=price_desc&type=scotch&facets=type",
+      ]) {
+        const res = await t.call("GET", `/api/v1/spirits${query}`);
+        expect(res.status).toBe(422);
+        expect(res.headers.get("Content-Type")).toStartWith("application/problem+json");
+        const { errors } = (await res.json()) as { errors: { path: string; message: string }[] };
+        expect(errors).toEqual([
+          {
+            path: "currency",
+            message: expect.stringContaining("price_asc and price_desc"),
+          },
+        ]);
+      }
+      // Sorts that are not by price need no currency.
+      expect((await t.call("GET", "/api/v1/spirits?sort=newest")).status).toBe(200);
+    });
+
+    test("a price sort with a currency orders by the price in it and leaves the others out", async () => {
+      const priced = (currency: string) =>
+        ROWS.filter((r) => r[5] === currency && r[3] !== "archived").sort((a, b) => a[4] - b[4]);
+      for (const currency of ["GBP", "EUR", "USD"]) {
+        const asc = await list(`?sort=price_asc&currency=${currency}`);
+        expect(names(asc.items)).toEqual(priced(currency).map((r) => r[0]));
+        expect(asc.items.every((s) => s.price.currency === currency)).toBe(true);
+        const desc = await list(`?sort=price_desc&currency=${currency}&limit=2`);
+        expect(names(desc.items)).toEqual(
+          priced(currency)
+            .reverse()
+            .slice(0, 2)
+            .map((r) => r[0]),
+        );
+      }
+      // Across all three currencies the raw amounts interleave (3000 EUR < 3500 GBP < 4000 USD), so an
+      // order over all of them would put amounts of different money side by side.
+      const scotch = await list("?sort=price_desc&currency=GBP&q=islay");
+      expect(names(scotch.items)).toEqual(["Islay B", "Islay A"]);
+    });
+
     test("bad filter values are 422 naming the parameter", async () => {
       for (const [query, path] of [
         ["?type=beer", "type"],

@@ -127,6 +127,10 @@ describe("one clear line per bad value", () => {
       [{ DATABASE_URL: "./data/x.db" }, "DATABASE_URL: must be a libSQL URL (file:, libsql:, https:, ws:)"],
       [{ JWT_SECRET: "too-short" }, "JWT_SECRET: must be at least 32 characters"],
       [
+        { NODE_ENV: "production" },
+        "JWT_SECRET: is required with NODE_ENV=production: set JWT_SECRET (32+ characters) or JWT_PRIVATE_KEY with JWT_PUBLIC_KEY",
+      ],
+      [
         { ADMIN_EMAIL: "admin@shop.example" },
         "ADMIN_PASSWORD: is required with ADMIN_EMAIL (the admin account needs both)",
       ],

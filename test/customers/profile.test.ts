@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { customers } from "../../src/db/schema/accounts.ts";
 import { auditLog } from "../../src/db/schema/http.ts";
 import { CustomerSchema } from "../../src/modules/customers/customers.schemas.ts";
 import { describeTargets, letTimePass, type Target, todayOn } from "../support/targets.ts";
@@ -17,7 +18,7 @@ const profile = {
   name: "Ada Lovelace",
   dateOfBirth: "1985-04-12",
   country: "GB",
-  region: "Scotland",
+  region: "GB-SCT",
   preferences: {
     favouriteTypes: ["scotch", "rye"],
     favouriteRegions: ["Islay"],
@@ -213,7 +214,7 @@ describeTargets("customer profiles", (t) => {
       const set = await patch(ada, { displayName: "  Ada of Islay " });
       expect(set.status).toBe(200);
       expect(CustomerSchema.parse(await set.json()).displayName).toBe("Ada of Islay");
-      expect((await patch(ada, { region: "Islay" })).status).toBe(200);
+      expect((await patch(ada, { region: "GB-WLS" })).status).toBe(200);
       expect((await stored(ada)).displayName).toBe("Ada of Islay");
       expect((await (await patch(ada, { displayName: null })).json()).displayName).toBeNull();
       expect((await (await put(ada, { ...profile, displayName: "A".repeat(40) })).json()).displayName).toBe(
@@ -224,9 +225,110 @@ describeTargets("customer profiles", (t) => {
 
     test("staff may patch any customer; another customer may not (404)", async () => {
       const staff = await t.signIn("staff");
-      expect((await patch(staff, { region: "Wales" }, ada.id)).status).toBe(200);
-      expect((await patch(bea, { region: "Mars" }, ada.id)).status).toBe(404);
-      expect((await stored(ada)).region).toBe("Wales");
+      expect((await patch(staff, { region: "GB-WLS" }, ada.id)).status).toBe(200);
+      expect((await patch(bea, { region: "GB-NIR" }, ada.id)).status).toBe(404);
+      expect((await stored(ada)).region).toBe("GB-WLS");
+    });
+  });
+
+  describe("regions are ISO 3166-2 codes, checked as orders check them", () => {
+    test("a region written as a name is refused with what is expected", async () => {
+      const res = await put(ada, { ...profile, region: "Scotland" });
+      expect(res.status).toBe(422);
+      expect((await res.json()).errors).toEqual([
+        { path: "region", message: expect.stringContaining("such as GB-SCT") },
+      ]);
+    });
+
+    test("a code is stored whole, however it was written", async () => {
+      expect((await (await put(ada, { ...profile, region: " sct " })).json()).region).toBe("GB-SCT");
+      expect((await (await patch(ada, { region: "wls" })).json()).region).toBe("GB-WLS");
+      expect((await (await put(ada, { name: "Ada", region: "US-KY" })).json()).region).toBe("US-KY");
+      expect((await stored(ada)).region).toBe("US-KY");
+    });
+
+    test("the region must lie in the country, the stored one too", async () => {
+      await put(ada, profile);
+      const other = await put(ada, { ...profile, region: "US-KY" });
+      expect(other.status).toBe(422);
+      expect((await other.json()).errors).toEqual([
+        { path: "region", message: expect.stringContaining("subdivision of GB") },
+      ]);
+      const moved = await patch(ada, { country: "US" });
+      expect(moved.status).toBe(422);
+      expect((await moved.json()).errors).toEqual([
+        { path: "region", message: expect.stringContaining("GB-SCT") },
+      ]);
+      expect((await patch(ada, { region: "US-KY" })).status).toBe(422);
+      expect(await (await patch(ada, { country: "US", region: "KY" })).json()).toMatchObject({
+        country: "US",
+        region: "US-KY",
+      });
+    });
+
+    test("a name stored before codes were required reads as no region and does not block other edits", async () => {
+      await put(ada, profile);
+      await t.deps.db.update(customers).set({ region: "Scotland" }).where(eq(customers.id, ada.id));
+      const res = await get(ada);
+      expect(res.status).toBe(200);
+      expect(CustomerSchema.parse(await res.json()).region).toBeNull();
+      const renamed = await patch(ada, { name: "Ada L.", country: "GB" });
+      expect(renamed.status).toBe(200);
+      expect((await renamed.json()).region).toBeNull();
+    });
+  });
+
+  describe("one answer lists every problem, the schema's and the rules checked beside it", () => {
+    const future = "2999-01-01";
+    const paths = async (res: Response) => {
+      expect(res.status).toBe(422);
+      return ((await res.json()).errors as { path: string }[]).map((e) => e.path).sort();
+    };
+
+    test("a bad e-mail and a date of birth in the future, in a replacement and in a patch", async () => {
+      await put(ada, profile);
+      const before = await stored(ada);
+      for (const body of [
+        { ...profile, email: 42, dateOfBirth: future },
+        { ...profile, email: "mallory@example.com", dateOfBirth: future },
+      ]) {
+        expect(await paths(await put(ada, body))).toEqual(["dateOfBirth", "email"]);
+      }
+      expect(await paths(await patch(ada, { email: 42, dateOfBirth: future }))).toEqual([
+        "dateOfBirth",
+        "email",
+      ]);
+      expect(await stored(ada)).toEqual(before);
+    });
+
+    test("a date of birth in the future beside an unknown field, a bad country or a region in the wrong country", async () => {
+      await put(ada, profile);
+      expect(await paths(await put(ada, { ...profile, nickname: "A", dateOfBirth: future }))).toEqual([
+        "(root)",
+        "dateOfBirth",
+      ]);
+      expect(
+        await paths(await put(ada, { ...profile, name: "", dateOfBirth: future, region: "US-KY" })),
+      ).toEqual(["dateOfBirth", "name", "region"]);
+      expect(
+        await paths(
+          await patch(ada, {
+            name: 7,
+            dateOfBirth: future,
+            country: "US",
+            preferences: { priceRange: { maxMinor: 1 } },
+          }),
+        ),
+      ).toEqual(["dateOfBirth", "name", "preferences.priceRange.maxMinor", "region"]);
+    });
+
+    test("a field the schema faults is not faulted twice", async () => {
+      expect(
+        (await (await put(ada, { ...profile, email: 42, dateOfBirth: "29990101" })).json()).errors,
+      ).toEqual([
+        { path: "email", message: expect.any(String) },
+        { path: "dateOfBirth", message: expect.any(String) },
+      ]);
     });
   });
 
@@ -251,6 +353,9 @@ describeTargets("customer profiles", (t) => {
       ["a display name that is not text", { displayName: 42 }, "displayName"],
       ["a lower-case country", { country: "gb" }, "country"],
       ["a country that is not ISO 3166-1", { country: "XX" }, "country"],
+      ["a region written as a name", { region: "Scotland" }, "region"],
+      ["a region of another country", { region: "US-KY" }, "region"],
+      ["a region that is not text", { region: 7 }, "region"],
       ["an unknown field", { nickname: "Ada" }, "(root)"],
       [
         "an unknown spirit type",

@@ -130,4 +130,46 @@ describe("GET /docs in headless Chromium", () => {
     },
     90_000,
   );
+
+  test.skipIf(!hasChromium)(
+    '"Try it out" then "Execute" on listSpirits, with every field as the page fills it, lists the catalog',
+    async () => {
+      const staff = await t.signIn("staff");
+      const made = await t.call("POST", "/api/v1/spirits", {
+        headers: staff.headers,
+        body: {
+          name: "Docs Page Gin",
+          brand: "Docs",
+          distillery: "Docs Distillery",
+          type: "gin",
+          country: "DE",
+          abv: 40,
+          bottleSizeMl: 500,
+          price: { amountMinor: 2900, currency: "EUR" },
+        },
+      });
+      expect(made.status).toBe(201);
+      const page = await context.newPage();
+      // Deep linking opens the operation and scrolls to it.
+      await page.goto(`${base}/docs#/Catalog/listSpirits`, { waitUntil: "load" });
+      const operation = page.locator("#operations-Catalog-listSpirits");
+      await operation.locator(".try-out__btn").waitFor({ timeout: 60_000 });
+      await operation.locator(".try-out__btn").click();
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/spirits", { timeout: 30_000 }),
+        operation.locator("button.execute").click(),
+      ]);
+      const sent = new URL(response.url()).searchParams;
+      const listed = ((await response.json()) as { items?: { name: string }[] }).items?.map((s) => s.name);
+      // Only defaults go out (limit, facetLimit): no example narrows the list.
+      expect({ status: response.status(), sent: [...sent.keys()].sort(), listed }).toEqual({
+        status: 200,
+        sent: [...sent.keys()].filter((k) => k === "limit" || k === "facetLimit").sort(),
+        listed: ["Docs Page Gin"],
+      });
+      await operation.locator(".live-responses-table", { hasText: "Docs Page Gin" }).waitFor();
+      await page.close();
+    },
+    150_000,
+  );
 });

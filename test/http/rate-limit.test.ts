@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { API_PREFIX, createApp } from "../../src/app.ts";
 import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
+import { rateLimiterContract } from "../support/rate-limiter-contract.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 import { serve } from "./test-routes.ts";
 
@@ -118,7 +119,11 @@ describe("configuration", () => {
   });
 });
 
-describe("the limiter", () => {
+describe("the in-memory limiter keeps the RateLimiter contract", () => {
+  rateLimiterContract((clock) => createMemoryRateLimiter(clock));
+});
+
+describe("the in-memory limiter", () => {
   const perMinute = (limit: number) => ({ limit, windowMs: 60_000 });
   /** A limiter on its own clock; `at(ms)` takes one request for `key` at that instant. */
   const limiterAt = (maxKeys?: number) => {
@@ -130,27 +135,6 @@ describe("the limiter", () => {
     };
     return { limiter, at };
   };
-
-  test("allows a burst of the whole budget, then one per interval", async () => {
-    const { at } = limiterAt();
-    expect([await at(0), await at(0), await at(0)].map((d) => d.allowed)).toEqual([true, true, true]);
-    const denied = await at(0);
-    expect(denied).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 20_000 });
-    expect((await at(19_999)).allowed).toBe(false);
-    expect(await at(20_000)).toMatchObject({ allowed: true, remaining: 0 });
-  });
-
-  test("peek answers what take would, counting nothing; reset gives the whole budget back", async () => {
-    const { limiter, at } = limiterAt();
-    for (let i = 0; i < 3; i++) expect((await limiter.peek("k", perMinute(3))).allowed).toBe(true);
-    await at(0);
-    await at(0);
-    expect(await limiter.peek("k", perMinute(3))).toMatchObject({ allowed: true, remaining: 0 });
-    await at(0);
-    expect(await limiter.peek("k", perMinute(3))).toMatchObject({ allowed: false, retryAfterMs: 20_000 });
-    await limiter.reset("k");
-    expect(await at(0)).toMatchObject({ allowed: true, remaining: 2 });
-  });
 
   test("keeps memory bounded under many distinct clients", async () => {
     const { limiter, at } = limiterAt(1000);

@@ -16,6 +16,7 @@ const NOT_IN_OPENAPI: Record<string, string> = {
   [`GET ${API_PREFIX}/openapi.json`]: "the document itself",
   [`GET ${API_PREFIX}/asyncapi.json`]: "the real-time (AsyncAPI) document",
   "GET /.well-known/provenance-keys.json": "the well-known copy of GET /api/v1/provenance/keys",
+  "GET /metrics": "the Prometheus scrape endpoint (operators, text format, off by default)",
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document is walked freely here.

@@ -2,9 +2,12 @@
  * A real Bun.serve on port 0 around the whole app (the same Bun WebSocket wiring as src/runtime/bun.ts),
  * with WebSocket and Server-Sent Events clients that record every message they receive.
  */
+
+import { afterAll, beforeAll, describe } from "bun:test";
 import net from "node:net";
 import type { Clock, Timers } from "../../src/deps.ts";
 import { createBunSockets } from "../../src/runtime/bun-sockets.ts";
+import { openTarget, selectedTargets, type TargetName } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -365,3 +368,60 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when the versions only grow. */
 export const increasing = (versions: number[]) => versions.every((v, i) => i === 0 || v > versions[i - 1]!);
+
+/** A server the stream clients reach: Bun.serve around the app, or the Worker build in workerd. */
+export type StreamHost = Pick<TestApp, "signIn" | "call" | "deps" | "services"> & {
+  target: TargetName;
+  base: string;
+  wsBase: string;
+  /** Bun's hub (the Worker has none in the test process). */
+  hub: StockServer["hub"] | undefined;
+  stop(): Promise<void>;
+};
+
+export async function openStreamHost(
+  target: TargetName,
+  env: Record<string, string> = {},
+): Promise<StreamHost> {
+  if (target === "bun") {
+    const srv = await startStockServer({ env });
+    return { ...srv, target };
+  }
+  const t = await openTarget("worker", { env: { STOCK_STREAM_HEARTBEAT_MS: "60000", ...env } });
+  const base = await t.baseUrl();
+  return {
+    target,
+    call: t.call,
+    signIn: t.signIn,
+    deps: t.deps,
+    services: t.services,
+    base,
+    wsBase: base.replace("http:", "ws:"),
+    hub: undefined,
+    stop: () => t.close(),
+  };
+}
+
+/**
+ * Registers `name [bun]` and `name [worker]` (narrowed by TEST_TARGETS), each with its own host; `body`
+ * reaches the host of the block being run.
+ */
+export function describeStreamTargets(
+  name: string,
+  body: (host: () => StreamHost) => void,
+  env: Record<string, string> = {},
+) {
+  for (const target of selectedTargets()) {
+    describe(`${name} [${target}]`, () => {
+      let host: StreamHost | undefined;
+      beforeAll(async () => {
+        host = await openStreamHost(target, env);
+      }, 60_000);
+      afterAll(() => host?.stop());
+      body(() => {
+        if (!host) throw new Error(`the ${target} host is not started`);
+        return host;
+      });
+    });
+  }
+}

@@ -23,11 +23,11 @@ const FACET_PARAM: Record<string, string> = {
   region: "region",
   tags: "anyTags",
   caskType: "caskType",
-  medals: "medal",
+  medals: "medals",
   ageBucket: "ageBucket",
   priceBucket: "priceBucket",
   status: "status",
-  awards: "award",
+  awards: "awards",
 };
 const FACETS = Object.keys(FACET_PARAM).join(",");
 const WHISKY = ["whisky", "scotch", "bourbon", "rye", "irish", "japanese"];
@@ -59,7 +59,7 @@ const paramsArb = () =>
       anyTags: some("tags", 3),
       tags: some("tags", 1),
       caskType: some("caskType"),
-      medal: some("medals", 2),
+      medals: some("medals", 2),
       ageBucket: some("ageBucket", 3),
       priceBucket: some("priceBucket", 3),
       limited: rarely(fc.boolean()),
@@ -71,6 +71,8 @@ const paramsArb = () =>
     .map((r) => {
       const p: Params = {};
       for (const [k, v] of Object.entries(r)) if (v !== undefined) p[k] = v;
+      // A price order needs its currency; the generated catalog is priced in pounds.
+      if (p.sort === "price_asc") p.currency = "GBP";
       return p;
     });
 
@@ -115,7 +117,7 @@ function passes(s: SearchPage["items"][number], p: Params): boolean {
   if (list("region").length && !list("region").includes(s.region ?? "")) return false;
   if (list("anyTags").length && !list("anyTags").some((t) => s.tags.includes(t))) return false;
   if (!list("tags").every((t) => s.tags.includes(t))) return false;
-  if (list("medal").length && !s.awards.some((a) => list("medal").includes(a.medal))) return false;
+  if (list("medals").length && !s.awards.some((a) => list("medals").includes(a.medal))) return false;
   if (list("ageBucket").length && !list("ageBucket").includes(ageBucketOf(s.ageYears))) return false;
   if (list("priceBucket").length && !list("priceBucket").includes(priceBucketOf(s.price.amountMinor)))
     return false;

@@ -123,7 +123,7 @@ describeTargets("hostile search input", (t) => {
           fc.constantFrom(
             "",
             "&facets=type,tags",
-            "&sort=price_asc",
+            "&sort=price_asc&currency=GBP",
             "&sort=relevance&type=scotch",
             "&limit=3",
           ),
@@ -152,6 +152,7 @@ describeTargets("hostile search input", (t) => {
         ["releasedFrom=yesterday", "releasedFrom"],
         ["inStock=maybe", "inStock"],
         ["minPrice=100", "currency"],
+        ["medals=tin", "medals"],
         ["medal=tin", "medal"],
         ["caskType=plastic", "caskType"],
         [`anyTags=${Array.from({ length: 31 }, (_, i) => `t${i}`).join(",")}`, "anyTags"],

@@ -28,8 +28,8 @@ describeTargets("search pages", (t) => {
       ["relevance", { q: "islay" }],
       ["relevance with filters", { q: "sherry", type: "scotch", minAge: 12 }],
       ["newest", { type: "rum,cognac", facets: "type" }],
-      ["price_asc", { q: "smoke", sort: "price_asc" }],
-      ["price_desc", { region: "Speyside", sort: "price_desc" }],
+      ["price_asc", { q: "smoke", sort: "price_asc", currency: "GBP" }],
+      ["price_desc", { region: "Speyside", sort: "price_desc", currency: "GBP" }],
       ["age_desc", { q: "glen", sort: "age_desc" }],
       ["age_asc", { region: ["Islay", "Islands"], sort: "age_asc" }],
       ["rating", { type: "scotch", sort: "rating" }],
@@ -64,7 +64,7 @@ describeTargets("search pages", (t) => {
       for (const other of [
         { q: "speyside", limit: 5 },
         { q: "islay", type: "rum", limit: 5 },
-        { q: "islay", sort: "price_asc", limit: 5 },
+        { q: "islay", sort: "price_asc", currency: "GBP", limit: 5 },
         { type: "scotch", limit: 5 },
       ]) {
         const res = await app.t.call(

@@ -46,7 +46,7 @@ describeTargets("search history", (t) => {
       );
       await letTimePass(t, 1000);
       const second = await app.search(
-        { region: ["Speyside", "Highlands"], sort: "price_asc" },
+        { region: ["Speyside", "Highlands"], sort: "price_asc", currency: "GBP" },
         alice.headers,
       );
       const { items } = await historyOnceWritten("/api/v1/customers/me/search-history", alice.headers, 2);
@@ -55,7 +55,7 @@ describeTargets("search history", (t) => {
       ).toEqual([
         {
           query: "",
-          filters: { region: ["Speyside", "Highlands"] },
+          filters: { region: ["Speyside", "Highlands"], currency: "GBP" },
           sort: "price_asc",
           resultCount: second.total!,
         },

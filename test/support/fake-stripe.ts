@@ -66,6 +66,16 @@ export async function startFakeStripe() {
     },
   });
   const sdk = new Stripe(STRIPE_TEST_KEY);
+  /** An event's body and its Stripe-Signature header, made with the SDK's own test helper. */
+  async function signed(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
+    const payload = JSON.stringify(event);
+    const signature = await sdk.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: options.secret ?? STRIPE_WEBHOOK_SECRET,
+      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    });
+    return { payload, headers: { "Content-Type": "application/json", "Stripe-Signature": signature } };
+  }
 
   return {
     url: `http://127.0.0.1:${server.port}`,
@@ -82,35 +92,50 @@ export async function startFakeStripe() {
         STRIPE_API_BASE: `http://127.0.0.1:${server.port}`,
       };
     },
+    /** A `charge.succeeded` event: the charge of a PaymentIntent, with its card's fingerprint. */
+    charge(intentId: string, fingerprint: string) {
+      return signed({
+        id: `evt_fake_${++n}`,
+        object: "event",
+        type: "charge.succeeded",
+        api_version: "2026-01-01",
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: `ch_fake_${++n}`,
+            object: "charge",
+            payment_intent: intentId,
+            payment_method_details: { type: "card", card: { brand: "visa", last4: "4242", fingerprint } },
+          },
+        },
+      });
+    },
     /** A PaymentIntent event as Stripe sends it, with its Stripe-Signature header. */
     async event(
       type: string,
       intent: { id: string; amount: number; currency: string; orderId?: string },
       options: { id?: string; secret?: string; timestamp?: number } = {},
     ) {
-      const payload = JSON.stringify({
-        id: options.id ?? `evt_fake_${++n}`,
-        object: "event",
-        type,
-        api_version: "2026-01-01",
-        created: Math.floor(Date.now() / 1000),
-        data: {
-          object: {
-            id: intent.id,
-            object: "payment_intent",
-            amount: intent.amount,
-            amount_received: type === "payment_intent.succeeded" ? intent.amount : 0,
-            currency: intent.currency.toLowerCase(),
-            metadata: intent.orderId ? { orderId: intent.orderId } : {},
+      return signed(
+        {
+          id: options.id ?? `evt_fake_${++n}`,
+          object: "event",
+          type,
+          api_version: "2026-01-01",
+          created: Math.floor(Date.now() / 1000),
+          data: {
+            object: {
+              id: intent.id,
+              object: "payment_intent",
+              amount: intent.amount,
+              amount_received: type === "payment_intent.succeeded" ? intent.amount : 0,
+              currency: intent.currency.toLowerCase(),
+              metadata: intent.orderId ? { orderId: intent.orderId } : {},
+            },
           },
         },
-      });
-      const signature = await sdk.webhooks.generateTestHeaderStringAsync({
-        payload,
-        secret: options.secret ?? STRIPE_WEBHOOK_SECRET,
-        ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-      });
-      return { payload, headers: { "Content-Type": "application/json", "Stripe-Signature": signature } };
+        options,
+      );
     },
     stop: () => server.stop(true),
   };

@@ -5,6 +5,7 @@ import { createApp } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
 import { openLocalDatabase } from "../../src/db/local.ts";
 import type { Role } from "../../src/db/schema/accounts.ts";
+import { timeClient } from "../../src/db/timed-client.ts";
 import type { Clock, Deps, Logger } from "../../src/deps.ts";
 import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
@@ -60,10 +61,15 @@ export async function createTestApp(options: TestAppOptions = {}) {
     SEED_GENERATED_SPIRITS: "0",
     // In-process requests all count as one client on a clock that stands still: tests opt in to the limit.
     RATE_LIMIT_PER_MINUTE: "0",
+    ORDERS_PER_MINUTE_ACCOUNT: "0",
+    ORDERS_PER_MINUTE_CLIENT: "0",
     ...options.env,
   });
   const clock = options.clock ?? new TestClock();
   const database = await openLocalDatabase(config.DATABASE_URL);
+  // A test that brings a metrics registry gets the database and the stock engine counted into it too.
+  const metrics = options.deps?.metrics;
+  if (metrics) timeClient(database.client, metrics);
   const stockEvents = createStockEventBus((err) => {
     throw err;
   });
@@ -79,6 +85,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       clock,
       events: stockEvents,
       logger: silentLogger,
+      metrics,
     }),
     rateLimiter: createMemoryRateLimiter(clock),
     payments: paymentProviderFrom(config),

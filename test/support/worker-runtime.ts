@@ -75,8 +75,13 @@ export type WorkerRuntimeOptions = {
   databasePath: string;
   /** Variables and secrets, on top of the test defaults. */
   vars?: Record<string, string>;
-  /** Leave out the Durable Object binding (to test the configuration check). */
-  withoutStockBinding?: boolean;
+  /** Durable Object bindings to leave out (to test the configuration check). */
+  withoutBindings?: string[];
+  /**
+   * How many instances of the Worker to run (default 1): each is its own isolate with its own module
+   * state, all bound to the first one's Durable Object namespaces, as isolates on Cloudflare are.
+   */
+  instances?: number;
   /** Opens workerd's V8 inspector on this port (0: any free one; see `miniflare.getInspectorURL()`). */
   inspectorPort?: number;
 };
@@ -89,6 +94,8 @@ export type WorkerRuntime = {
   /** What the Worker wrote to its console, in order. */
   logs: { level: string; message: string }[];
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A request to one instance (0 is the first, the one `fetch` and `url` reach). */
+  fetchVia(instance: number, path: string, init?: RequestInit): Promise<Response>;
   /** Evicts a spirit's Durable Object; its WebSockets hibernate instead of closing. */
   evictSpirit(spiritId: string): Promise<void>;
   /** Runs the Worker's `scheduled` handler for a cron expression from wrangler.toml. */
@@ -103,17 +110,58 @@ const SCRIPT_NAME = "angelshare";
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { path } = await workerBundle();
   const hrana = startHranaServer({ path: options.databasePath, authToken: DATABASE_TOKEN });
-  const binding = wranglerConfig.durable_objects.bindings[0]!;
+  const binding = wranglerConfig.durable_objects.bindings.find((b) => b.name === "SPIRIT_STOCK")!;
   const logs: { level: string; message: string }[] = [];
+  const bindings = {
+    ...wranglerConfig.vars,
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    // Every test request comes from one address on a real clock: tests opt in to the API rate limit
+    // and to the per-route limits that every test placing orders would otherwise meet.
+    RATE_LIMIT_PER_MINUTE: "0",
+    ORDERS_PER_MINUTE_ACCOUNT: "0",
+    ORDERS_PER_MINUTE_CLIENT: "0",
+    DATABASE_URL: hrana.url,
+    DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
+    JWT_SECRET: TEST_JWT_SECRET,
+    PROVENANCE_SIGNING_KEY: TEST_PROVENANCE_KEY,
+    ...options.vars,
+  };
+  const doBindings = wranglerConfig.durable_objects.bindings.filter(
+    (b) => !options.withoutBindings?.includes(b.name),
+  );
+  const worker = (name: string, scriptName?: string) => ({
+    name,
+    modules: true,
+    scriptPath: path,
+    modulesRoot: dirname(path),
+    compatibilityDate: wranglerConfig.compatibility_date,
+    compatibilityFlags: wranglerConfig.compatibility_flags ?? [],
+    bindings,
+    assets: {
+      directory: join(dirname(path), "assets"),
+      binding: wranglerConfig.assets.binding,
+      // What wrangler derives from `run_worker_first = true`.
+      routerConfig: {
+        has_user_worker: true,
+        invoke_user_worker_ahead_of_assets: wranglerConfig.assets.run_worker_first,
+      },
+    },
+    // The events queue, as wrangler.toml declares it (Miniflare runs Queues in process).
+    queueProducers: Object.fromEntries(
+      (wranglerConfig.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+    ),
+    // The Durable Objects live in the first instance; the others bind the same namespaces.
+    durableObjects: Object.fromEntries(
+      doBindings.map((b) => [b.name, { className: b.class_name, useSQLite: true, scriptName }]),
+    ),
+  });
+  const instances = Array.from({ length: options.instances ?? 1 }, (_, i) =>
+    i === 0 ? SCRIPT_NAME : `${SCRIPT_NAME}-${i + 1}`,
+  );
   // Miniflare 5 takes wrangler-style worker configs; the v4 shape converts to one.
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
-      name: SCRIPT_NAME,
-      modules: true,
-      scriptPath: path,
-      modulesRoot: dirname(path),
-      compatibilityDate: wranglerConfig.compatibility_date,
-      compatibilityFlags: wranglerConfig.compatibility_flags ?? [],
       host: "127.0.0.1",
       port: 0,
       inspectorPort: options.inspectorPort,
@@ -123,40 +171,24 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         logs.push({ level, message });
         if (process.env.DEBUG_WORKER) console.log(`[workerd ${level}] ${message}`);
       },
-      bindings: {
-        ...wranglerConfig.vars,
-        NODE_ENV: "test",
-        LOG_LEVEL: "silent",
-        // Every test request comes from one address on a real clock: tests opt in to the API rate limit.
-        RATE_LIMIT_PER_MINUTE: "0",
-        DATABASE_URL: hrana.url,
-        DATABASE_AUTH_TOKEN: DATABASE_TOKEN,
-        JWT_SECRET: TEST_JWT_SECRET,
-        PROVENANCE_SIGNING_KEY: TEST_PROVENANCE_KEY,
-        ...options.vars,
-      },
-      assets: {
-        directory: join(dirname(path), "assets"),
-        binding: wranglerConfig.assets.binding,
-        // What wrangler derives from `run_worker_first = true`.
-        routerConfig: {
-          has_user_worker: true,
-          invoke_user_worker_ahead_of_assets: wranglerConfig.assets.run_worker_first,
-        },
-      },
-      // The events queue, as wrangler.toml declares it (Miniflare runs Queues in process).
-      queueProducers: Object.fromEntries(
-        (wranglerConfig.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+      workers: instances.map((name, i) =>
+        i === 0
+          ? {
+              ...worker(name),
+              // One consumer of the events queue, as on Cloudflare (max_concurrency = 1).
+              queueConsumers: Object.fromEntries(
+                (wranglerConfig.queues?.consumers ?? []).map((c) => [
+                  c.queue,
+                  {
+                    maxBatchSize: c.max_batch_size,
+                    maxBatchTimeout: c.max_batch_timeout,
+                    maxRetries: c.max_retries,
+                  },
+                ]),
+              ),
+            }
+          : worker(name, SCRIPT_NAME),
       ),
-      queueConsumers: Object.fromEntries(
-        (wranglerConfig.queues?.consumers ?? []).map((c) => [
-          c.queue,
-          { maxBatchSize: c.max_batch_size, maxBatchTimeout: c.max_batch_timeout, maxRetries: c.max_retries },
-        ]),
-      ),
-      durableObjects: options.withoutStockBinding
-        ? {}
-        : { [binding.name]: { className: binding.class_name, useSQLite: true } },
     }),
   );
   let url: URL;
@@ -174,6 +206,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     hrana,
     logs,
     fetch: (p, init) => fetch(new URL(p, base), { redirect: "manual", ...init }),
+    async fetchVia(instance, p, init) {
+      const name = instances[instance];
+      if (!name) throw new Error(`there is no instance ${instance} (${instances.length} started)`);
+      const target = await miniflare.getWorker(name);
+      const res = await target.fetch(new URL(p, base), { redirect: "manual", ...init } as never);
+      return res as unknown as Response;
+    },
     async evictSpirit(spiritId) {
       await miniflare.unsafeEvictDurableObject(SCRIPT_NAME, binding.class_name, {
         name: spiritId,

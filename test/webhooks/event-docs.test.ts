@@ -19,8 +19,12 @@ afterAll(() => app.close());
 
 test("the OpenAPI document's webhooks: one per event type (and the test event), with its payload schema", () => {
   expect(Object.keys(openapi.webhooks).sort()).toEqual([...EVENT_TYPES, "webhook.test"].sort());
+  const summaries = new Set<string>();
   for (const type of EVENT_TYPES) {
     const post = openapi.webhooks[type].post;
+    // Each type says what it means, in its own words.
+    expect(post.summary.length).toBeGreaterThan(20);
+    summaries.add(post.summary);
     expect(post.requestBody.content["application/json"].schema.$ref).toBe(
       `#/components/schemas/${webhookComponentName(type)}`,
     );
@@ -33,6 +37,7 @@ test("the OpenAPI document's webhooks: one per event type (and the test event), 
     expect(schema.properties.type).toMatchObject({ type: "string", enum: [type] });
     expect(schema.properties.data.type).toBe("object");
   }
+  expect(summaries.size).toBe(EVENT_TYPES.length);
   const price = openapi.components.schemas.SpiritPriceChangedWebhook.properties.data;
   expect(Object.keys(price.properties).sort()).toEqual(["previous", "price", "spiritId"]);
 });

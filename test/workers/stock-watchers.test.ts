@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openShop, type Shop } from "../orders/shop.ts";
-import { WatchClient } from "../realtime/support.ts";
+import { SseClient, WatchClient } from "../realtime/support.ts";
 import { openTarget, selectedTargets, type Target } from "../support/targets.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -110,14 +110,32 @@ onWorker("stock watchers on the Worker build", () => {
     expect((await plain.json()).type).toEndWith("/upgrade-required");
   });
 
-  test("the multi-spirit socket and Server-Sent Events answer 501 with a problem on Workers", async () => {
-    const s = await shop.spirit();
-    for (const path of ["/api/v1/stock/ws", `/api/v1/spirits/${s}/stock/events`]) {
-      const res = await t.call("GET", path, { headers: { Upgrade: "websocket" } });
-      expect(res.status).toBe(501);
-      expect(res.headers.get("Content-Type")).toBe("application/problem+json");
-      expect((await res.json()).detail).toContain("/api/v1/spirits/{id}/stock/ws");
-    }
+  test("the multi-spirit socket and Server-Sent Events watch the objects, and let them go when done", async () => {
+    const [a, b] = [await shop.spirit(), await shop.spirit()];
+    await shop.receive(a, 3);
+    await shop.receive(b, 5);
+    const multi = await watch("/api/v1/stock/ws");
+    multi.send({ type: "subscribe", spiritIds: [a, b] });
+    await multi.until((c) => c.of("snapshot").length === 2, "two snapshots");
+    const sse = await SseClient.open(`${await t.baseUrl()}/api/v1/spirits/${a}/stock/events`);
+    await sse.until((c) => c.states().length === 1, "the event stream's snapshot");
+    // Each is one more watcher of the spirit's object.
+    expect((await (await object(a)).status()).watchers).toBe(2);
+
+    // (Miniflare will not evict an object that a live Worker request still holds a socket to.)
+    await shop.order(await shop.customer(), [{ spiritId: a, quantity: 2 }]);
+    await multi.until((c) => c.states(a).at(-1)?.available === 1, "the order, on the socket");
+    await sse.until((c) => c.states().at(-1)?.data?.available === 1, "the order, on the stream");
+    expect(sse.states().map((e) => e.data!.type)).toEqual(["snapshot", "stock"]);
+
+    // Unsubscribing and closing let the objects' sockets go.
+    multi.send({ type: "unsubscribe", spiritIds: [a] });
+    sse.close();
+    const released = async () => (await (await object(a)).status()).watchers === 0;
+    expect(await waitFor(released, { what: "the object's watchers to close" })).toBe(true);
+    await shop.receive(b, 1);
+    await multi.until((c) => c.states(b).at(-1)?.available === 6, "b's receipt");
+    expect(multi.states(a).map((m) => m.available)).toEqual([3, 1]);
   });
 
   test("fifty watchers all get the change; one that leaves does not stop the others", async () => {

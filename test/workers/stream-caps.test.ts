@@ -1,11 +1,12 @@
 /**
  * Stream caps on the Worker build: the spirit's Durable Object counts its sockets per client address and
  * per account (by their hibernation tags) and refuses one over a cap; the Worker answers that as the
- * app's 429 problem. Each object counts only its own spirit's sockets.
+ * app's 429 problem. Each object counts only its own spirit's sockets, including those the Worker opens to
+ * it for an event stream.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openShop, type Shop } from "../orders/shop.ts";
-import { handshake, WatchClient } from "../realtime/support.ts";
+import { handshake, SseClient, WatchClient } from "../realtime/support.ts";
 import { openTarget, selectedTargets, type Target } from "../support/targets.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -61,5 +62,49 @@ onWorker("stream caps on the Worker build", () => {
     await waitFor(async () => (await handshake(base, `/api/v1/spirits/${s}/stock/ws`)).status === 101, {
       what: "the closed socket's slot back",
     });
+  });
+
+  test("an event stream is one more stream of the spirit's object: past the cap it is a 429 before any byte", async () => {
+    const s = await shop.spirit();
+    const customer = await shop.customer();
+    const stream = (query = "") => `${base}/api/v1/spirits/${s}/stock/events${query}`;
+    const first = await SseClient.open(stream(), customer.headers);
+    await first.until((c) => c.states().length === 1, "the snapshot");
+    await watch(`/api/v1/spirits/${s}/stock/ws?token=${customer.token}`);
+    const refused = await fetch(stream(), { headers: customer.headers });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await refused.json()).toMatchObject({
+      code: "too-many-streams",
+      scope: "account",
+      limit: PER_ACCOUNT,
+    });
+    first.close();
+    await waitFor(
+      async () =>
+        (await handshake(base, `/api/v1/spirits/${s}/stock/ws?token=${customer.token}`)).status === 101,
+      {
+        what: "the closed stream's slot back",
+      },
+    );
+  });
+
+  test("a multi-spirit socket's subscription counts too: over the cap it is a too-many-streams error", async () => {
+    const s = await shop.spirit();
+    const customer = await shop.customer();
+    for (let i = 0; i < PER_ACCOUNT; i++)
+      await watch(`/api/v1/spirits/${s}/stock/ws?token=${customer.token}`);
+    const multi = await WatchClient.open(
+      `${base.replace("http:", "ws:")}/api/v1/stock/ws?token=${customer.token}`,
+    );
+    open.push(multi);
+    multi.send({ type: "subscribe", spiritIds: [s] });
+    await multi.until((c) => c.of("error").length === 1, "the refusal");
+    expect(multi.of("error")[0]).toMatchObject({
+      code: "too-many-streams",
+      limit: PER_ACCOUNT,
+      spiritIds: [s],
+    });
+    expect(multi.states()).toEqual([]);
   });
 });

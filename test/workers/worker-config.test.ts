@@ -15,10 +15,15 @@ describe("wrangler.toml", () => {
     migrations: { tag: string; new_sqlite_classes?: string[] }[];
   };
 
-  test("the Durable Object binding has a new_sqlite_classes migration", () => {
-    const [binding] = wranglerConfig.durable_objects.bindings;
-    expect(binding).toEqual({ name: "SPIRIT_STOCK", class_name: "SpiritStockObject" });
-    expect(raw.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("SpiritStockObject");
+  test("each Durable Object binding has a new_sqlite_classes migration, each class in one tag", () => {
+    expect(wranglerConfig.durable_objects.bindings).toEqual([
+      { name: "SPIRIT_STOCK", class_name: "SpiritStockObject" },
+      { name: "RATE_LIMITS", class_name: "RateLimitObject" },
+    ]);
+    expect(raw.migrations.map((m) => [m.tag, m.new_sqlite_classes])).toEqual([
+      ["v1", ["SpiritStockObject"]],
+      ["v2", ["RateLimitObject"]],
+    ]);
   });
 
   test("the cron triggers are the ones the Worker's scheduled handler knows", () => {
@@ -49,7 +54,7 @@ onWorker("the Worker checks its bindings and secrets", () => {
   });
   afterAll(() => app.close());
 
-  async function answerWith(vars: Record<string, string>, options: { withoutStockBinding?: boolean } = {}) {
+  async function answerWith(vars: Record<string, string>, options: { withoutBindings?: string[] } = {}) {
     const worker = await startWorkerRuntime({ databasePath, vars, ...options });
     try {
       const res = await worker.fetch("/healthz");
@@ -88,7 +93,13 @@ onWorker("the Worker checks its bindings and secrets", () => {
   });
 
   test("without the SPIRIT_STOCK Durable Object binding the Worker refuses to serve", async () => {
-    expectMisconfigured(await answerWith({}, { withoutStockBinding: true }), "SPIRIT_STOCK");
+    expectMisconfigured(await answerWith({}, { withoutBindings: ["SPIRIT_STOCK"] }), "SPIRIT_STOCK");
+  });
+
+  test("without the RATE_LIMITS binding too (each isolate counting alone is not a quiet fallback)", async () => {
+    const answer = await answerWith({}, { withoutBindings: ["RATE_LIMITS"] });
+    expectMisconfigured(answer, "RATE_LIMITS");
+    expect(answer.logged).toContain("RateLimitObject");
   });
 
   test("the database token is sent: a wrong one makes readiness fail, not a 500", async () => {

@@ -36,6 +36,11 @@ export const payments = sqliteTable(
     /** Why it was refunded, or why a refund failed. */
     note: text("note"),
     refundRef: text("refund_ref"),
+    /**
+     * The provider's fingerprint of the card that paid (Stripe's, from `charge.succeeded`): equal for one
+     * card across accounts, so staff can see one card behind many drop entries. Never the card number.
+     */
+    cardFingerprint: text("card_fingerprint"),
     recordedBy: text("recorded_by"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -43,6 +48,7 @@ export const payments = sqliteTable(
   (t) => [
     index("payments_order_idx").on(t.orderId, t.createdAt),
     uniqueIndex("payments_provider_ref_idx").on(t.provider, t.providerRef),
+    index("payments_card_idx").on(t.cardFingerprint),
     check("payments_amount_nonneg", sql`${t.amountMinor} >= 0`),
   ],
 );

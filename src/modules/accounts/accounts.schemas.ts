@@ -23,7 +23,8 @@ export const PasswordSchema = z
 
 export const RoleSchema = z
   .enum(ROLES, must(`one of ${ROLES.join(", ")}`))
-  .openapi("Role", { description: "What the account may do.", example: "staff" });
+  // `examples`, not `example`: the role is also a filter of listAccounts, which "Try it out" would pre-fill.
+  .openapi("Role", { description: "What the account may do.", examples: ["staff"] });
 
 const at = "2026-05-20T09:30:00.000Z";
 

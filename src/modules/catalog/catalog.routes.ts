@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   BatchIdParamsSchema,
@@ -42,9 +43,11 @@ export const getSpirit = createRoute({
   tags,
   summary: "Read a spirit (archived ones too)",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { params: SpiritIdParamsSchema },
   responses: {
-    200: jsonContent(SpiritSchema, "The spirit."),
+    200: cachedContent(SpiritSchema, "The spirit."),
+    ...NOT_MODIFIED,
     ...problemResponses(401, 404),
   },
 });
@@ -114,9 +117,11 @@ export const listBatches = createRoute({
   tags,
   summary: "List the batches of a spirit",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { params: SpiritIdParamsSchema, query: PageQuerySchema },
   responses: {
-    200: jsonContent(BatchListSchema, "One page of batches, in the order they were recorded."),
+    200: cachedContent(BatchListSchema, "One page of batches, in the order they were recorded."),
+    ...NOT_MODIFIED,
     ...problemResponses(401, 404, 422),
   },
 });
@@ -141,9 +146,11 @@ export const getBatch = createRoute({
   tags,
   summary: "Read a batch",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { params: BatchIdParamsSchema },
   responses: {
-    200: jsonContent(BatchSchema, "The batch."),
+    200: cachedContent(BatchSchema, "The batch."),
+    ...NOT_MODIFIED,
     ...problemResponses(401, 404),
   },
 });

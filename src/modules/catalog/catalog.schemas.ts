@@ -9,6 +9,7 @@ import {
 } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { StockStatusSchema } from "../../stock/availability.ts";
 
 export { FLAVOUR_DIMENSIONS, MEDALS, MEDIA_KINDS, SPIRIT_STATUSES, SPIRIT_TYPES };
 
@@ -388,6 +389,49 @@ export const RatingSchema = z
 
 const nowExample = "2026-05-20T09:30:00.000Z";
 
+const SPIRIT_EXAMPLE = {
+  id: "spr_01hx4k7m2qa9c3r5t7v9wxyz",
+  name: "Port Ardnahoe 12 Year Old Cask Strength",
+  brand: "Port Ardnahoe",
+  distillery: "Ardnahoe Bay Distillery",
+  type: "scotch",
+  country: "GB",
+  region: "Islay",
+  vintage: 2012,
+  ageYears: 12,
+  abv: 56.4,
+  caskType: "First-fill bourbon barrels",
+  bottleSizeMl: 700,
+  description: "Heavily peated Islay malt bottled at natural strength from a single parcel of casks.",
+  tastingNotes: {
+    nose: "Peat smoke, iodine, a little lemon peel.",
+    palate: "Oily; tarry rope, smoked pear, sea salt.",
+    finish: "Long, drying, embers.",
+  },
+  flavourProfile: { body: 3, smoky: 4, medicinal: 3, sweetness: 1, fruity: 1 },
+  awards: [{ name: "International Spirits Challenge", year: 2024, medal: "gold" }],
+  price: { amountMinor: 18500, currency: "GBP" },
+  releaseDate: "2025-11-14",
+  status: "available",
+  limitedEdition: true,
+  totalOutturn: 1800,
+  tags: ["peated", "islay", "cask-strength"],
+  media: [
+    {
+      url: "https://cdn.example.com/spirits/ardnahoe-12.jpg",
+      kind: "image",
+      alt: "A squat green bottle with a black label",
+    },
+  ],
+  attributes: { "chill-filtered": false, bottler: "distillery" },
+  maxPerCustomer: 2,
+  holdMinutes: 15,
+  preorderAllocation: 200,
+  rating: { average: 4.4, count: 37 },
+  createdAt: nowExample,
+  updatedAt: nowExample,
+};
+
 export const SpiritSchema = z
   .object({
     id: z.string().openapi({ example: "spr_01hx4k7m2qa9c3r5t7v9wxyz" }),
@@ -421,56 +465,25 @@ export const SpiritSchema = z
     createdAt: z.string().openapi({ example: nowExample }),
     updatedAt: z.string().openapi({ example: nowExample }),
   })
-  .openapi("Spirit", {
-    example: {
-      id: "spr_01hx4k7m2qa9c3r5t7v9wxyz",
-      name: "Port Ardnahoe 12 Year Old Cask Strength",
-      brand: "Port Ardnahoe",
-      distillery: "Ardnahoe Bay Distillery",
-      type: "scotch",
-      country: "GB",
-      region: "Islay",
-      vintage: 2012,
-      ageYears: 12,
-      abv: 56.4,
-      caskType: "First-fill bourbon barrels",
-      bottleSizeMl: 700,
-      description: "Heavily peated Islay malt bottled at natural strength from a single parcel of casks.",
-      tastingNotes: {
-        nose: "Peat smoke, iodine, a little lemon peel.",
-        palate: "Oily; tarry rope, smoked pear, sea salt.",
-        finish: "Long, drying, embers.",
-      },
-      flavourProfile: { body: 3, smoky: 4, medicinal: 3, sweetness: 1, fruity: 1 },
-      awards: [{ name: "International Spirits Challenge", year: 2024, medal: "gold" }],
-      price: { amountMinor: 18500, currency: "GBP" },
-      releaseDate: "2025-11-14",
-      status: "available",
-      limitedEdition: true,
-      totalOutturn: 1800,
-      tags: ["peated", "islay", "cask-strength"],
-      media: [
-        {
-          url: "https://cdn.example.com/spirits/ardnahoe-12.jpg",
-          kind: "image",
-          alt: "A squat green bottle with a black label",
-        },
-      ],
-      attributes: { "chill-filtered": false, bottler: "distillery" },
-      maxPerCustomer: 2,
-      holdMinutes: 15,
-      preorderAllocation: 200,
-      rating: { average: 4.4, count: 37 },
-      createdAt: nowExample,
-      updatedAt: nowExample,
-    },
-  });
+  .openapi("Spirit", { example: SPIRIT_EXAMPLE });
 
 export type Spirit = z.infer<typeof SpiritSchema>;
 
+/** A spirit as lists and searches show it: with its availability, so a shop front needs no second call. */
+export const SpiritListItemSchema = SpiritSchema.extend({
+  available: z.number().int().min(0).openapi({
+    description:
+      "Bottles available to sell now: on hand and not held, over every location; the same figure as `GET /inventory/{spiritId}`.",
+    example: 42,
+  }),
+  stockStatus: StockStatusSchema,
+}).openapi("SpiritListItem", { example: { ...SPIRIT_EXAMPLE, available: 42, stockStatus: "in_stock" } });
+
+export type SpiritListItem = z.infer<typeof SpiritListItemSchema>;
+
 export const SpiritListSchema = z
   .object({
-    items: z.array(SpiritSchema),
+    items: z.array(SpiritListItemSchema),
     nextCursor: z
       .string()
       .nullable()

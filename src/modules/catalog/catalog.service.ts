@@ -1,5 +1,6 @@
 import { and, count, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
+import { rowByKey, selectRows } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
 import { batches as batchesTable, type SpiritRow, spirits } from "../../db/schema/catalog.ts";
@@ -57,18 +58,12 @@ const spiritNotFound = (id: string) => new DomainError("not-found", `Spirit ${id
 export function createCatalogService(deps: Deps, audit: AuditService) {
   const { db, clock } = deps;
 
-  const findRow = (id: string) => db.query.spirits.findFirst({ where: eq(spirits.id, id) });
+  const findRow = rowByKey(db, deps.client, spirits, spirits.id);
 
   async function requireRow(id: string): Promise<SpiritRow> {
     const row = await findRow(id);
     if (!row) throw spiritNotFound(id);
     return row;
-  }
-
-  /** The spirit as the API shows it, or undefined. Archived spirits are found too. */
-  async function findSpirit(id: string): Promise<Spirit | undefined> {
-    const row = await findRow(id);
-    return row && toSpirit(row);
   }
 
   /**
@@ -83,7 +78,50 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     keep: (spirit) => spirit !== undefined,
   });
   function findSpiritForOrdering(id: string): Promise<Spirit | undefined> {
-    return orderingFacts.get(id, () => findSpirit(id));
+    return orderingFacts.get(id, () => loadSpirit(id));
+  }
+
+  /**
+   * Hot reads of spirits (READ_CACHE_MS; off at 0 and on Workers). Exact within this process: every write
+   * of a spirit's row drops it before the write answers (this service's own, and reviews' rating recounts
+   * through `forgetSpirit`); the lifetime bounds only what another process writing the database leaves.
+   * "Not found" is never kept, so a spirit created elsewhere is seen at once.
+   */
+  const hotSpirits =
+    deps.config.READ_CACHE_MS > 0
+      ? readCache<string, Spirit | undefined>({
+          shareLoads: deps.sharedReads ?? false,
+          ttlMs: deps.config.READ_CACHE_MS,
+          maxEntries: 10_000,
+          keep: (spirit) => spirit !== undefined,
+        })
+      : undefined;
+  const changeListeners = new Set<(spiritId: string) => void>();
+
+  /** After a committed write of the spirit's row: drops every copy of it held in memory, here and by listeners. */
+  function forgetSpirit(id: string) {
+    hotSpirits?.delete(id);
+    orderingFacts.delete(id);
+    for (const listener of changeListeners) listener(id);
+  }
+
+  /** Calls `listener` with the id of each spirit whose row was written (caches of views built on it). */
+  function onSpiritChange(listener: (spiritId: string) => void): () => void {
+    changeListeners.add(listener);
+    return () => changeListeners.delete(listener);
+  }
+
+  const loadSpirit = async (id: string) => {
+    const row = await findRow(id);
+    return row && toSpirit(row);
+  };
+
+  /**
+   * The spirit as the API shows it, or undefined. Archived spirits are found too. Shared with every caller
+   * when cached: treat it as read-only.
+   */
+  function findSpirit(id: string): Promise<Spirit | undefined> {
+    return hotSpirits ? hotSpirits.get(id, () => loadSpirit(id)) : loadSpirit(id);
   }
 
   async function createSpirit(input: SpiritInput, actor?: Actor): Promise<Spirit> {
@@ -129,7 +167,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
       audit.entry({ actorId: actor?.id, action, subject: id, detail: { name: input.name } }),
       ...spiritUpdateEvents(db, current, columns, at),
     ]);
-    orderingFacts.delete(id);
+    forgetSpirit(id);
     const row = updated[0];
     if (!row) throw spiritNotFound(id);
     return toSpirit(row);
@@ -172,7 +210,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
         }),
         outboxInsert(db, "spirit.updated", row.id, { spiritId: row.id, fields: ["status"] }, at),
       ]);
-      orderingFacts.delete(row.id);
+      forgetSpirit(row.id);
       archived = updated[0] ?? { ...row, status: "archived" };
     }
     return {
@@ -201,7 +239,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
             detail: { name: row.name },
           }),
         ]);
-        orderingFacts.delete(id);
+        forgetSpirit(id);
         return { outcome: "deleted" };
       } catch (err) {
         // Something came to refer to it between the count and the delete: archive after all.
@@ -220,12 +258,16 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
       sort,
       params.limit,
       (limit) =>
-        db
-          .select()
-          .from(spirits)
-          .where(and(...where))
-          .orderBy(...orderByOf(sort))
-          .limit(limit),
+        selectRows(
+          deps.client,
+          spirits,
+          db
+            .select()
+            .from(spirits)
+            .where(and(...where))
+            .orderBy(...orderByOf(sort))
+            .limit(limit),
+        ),
       toSpirit,
     );
   }
@@ -254,11 +296,13 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
 
   /** CSV import (catalog-bulk.ts); the ordering facts of every spirit it updates are dropped. */
   const importCsv = (text: string, options: { dryRun: boolean; actorId: string | undefined }) =>
-    importSpiritsCsv(deps, audit, text, { ...options, forget: (id) => orderingFacts.delete(id) });
+    importSpiritsCsv(deps, audit, text, { ...options, forget: (id) => forgetSpirit(id) });
 
   return {
     findSpirit,
     findSpiritForOrdering,
+    forgetSpirit,
+    onSpiritChange,
     createSpirit,
     replaceSpirit,
     patchSpirit,

@@ -21,6 +21,7 @@ export const catalogRouter = createRouter()
 
 export {
   checkPriceRange,
+  SpiritListItemSchema,
   SpiritListQuerySchema,
   SpiritListSchema,
   SpiritSchema,

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env.ts";
 import { principalOf, resolveCustomerId } from "../../http/auth.ts";
+import { withBodyRules } from "../../http/openapi.ts";
 import { ProblemError } from "../../http/problem.ts";
 import type {
   AddToWishlistRoute,
@@ -30,6 +31,13 @@ export const patchCustomer: RouteHandler<PatchCustomerRoute, AppEnv> = async (c)
   const id = customerIdOf(c, c.req.valid("param").id);
   return c.json(await c.var.services.customers.patchCustomer(id, c.req.valid("json"), principalOf(c)), 200);
 };
+
+/** Profile rules beside the schema's errors, in one answer (see withBodyRules). */
+export const profileRules = (mode: "replace" | "patch") =>
+  withBodyRules(async (c, body) => {
+    const id = customerIdOf(c, c.req.param("id") ?? "me");
+    return c.var.services.customers.profileProblems(id, body, mode);
+  });
 
 export const listWishlist: RouteHandler<ListWishlistRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);

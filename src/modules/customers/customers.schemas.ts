@@ -9,6 +9,7 @@ import {
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { LINK_OR_EMAIL } from "../../http/links.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { RegionCodeSchema, regionInCountry, withFullRegion } from "../../http/region-code.ts";
 import { must, strictFields } from "../../http/schema-messages.ts";
 
 export const MAX_WISHLIST_ITEMS = 500;
@@ -200,11 +201,13 @@ export const CustomerReplaceSchema = z
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
-      region: orNull(text(100).openapi({ example: "Scotland" })),
+      region: orNull(RegionCodeSchema),
       preferences: PreferencesSchema.optional(),
     },
     strictFields("a customer profile"),
   )
+  .check(regionInCountry)
+  .transform(withFullRegion)
   .openapi("CustomerReplace", {
     description: "The whole profile: fields left out are cleared (preferences become empty).",
     example: {
@@ -212,7 +215,7 @@ export const CustomerReplaceSchema = z
       displayName: "Ada L.",
       dateOfBirth: "1985-04-12",
       country: "GB",
-      region: "Scotland",
+      region: "GB-SCT",
       preferences: { favouriteTypes: ["scotch"], flavourProfile: { smoky: 4 } },
     },
   });
@@ -227,7 +230,7 @@ export const CustomerPatchSchema = z
       email: readOnlyEmail,
       dateOfBirth: orNull(DateOfBirthSchema),
       country: orNull(CountryCodeSchema),
-      region: orNull(text(100)),
+      region: orNull(RegionCodeSchema),
       preferences: orNull(PreferencesPatchSchema),
     },
     strictFields("a customer profile patch"),
@@ -235,7 +238,7 @@ export const CustomerPatchSchema = z
   .openapi("CustomerPatch", {
     description:
       "A JSON merge patch (RFC 7396): fields left out stay, `null` clears one, and `preferences` merges member by member.",
-    example: { region: "Kentucky", preferences: { favouriteTypes: ["bourbon", "rye"] } },
+    example: { region: "GB-WLS", preferences: { favouriteTypes: ["bourbon", "rye"] } },
   });
 
 export type CustomerPatch = z.output<typeof CustomerPatchSchema>;
@@ -255,7 +258,11 @@ export const CustomerSchema = z
     }),
     dateOfBirth: z.string().nullable().openapi({ example: "1985-04-12" }),
     country: z.string().nullable().openapi({ example: "GB" }),
-    region: z.string().nullable().openapi({ example: "Scotland" }),
+    region: z.string().nullable().openapi({
+      example: "GB-SCT",
+      description:
+        "ISO 3166-2 subdivision (`GB-SCT`). Null when none was given, or when the profile holds a region written before codes were required (a name such as `Scotland`): send a code to set it again.",
+    }),
     preferences: PreferencesSchema,
     createdAt: z.string().openapi({ example: "2026-05-20T09:30:00.000Z" }),
     updatedAt: z.string().openapi({ example: "2026-05-20T09:30:00.000Z" }),

@@ -3,9 +3,9 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { accounts, customers, wishlistItems } from "../../db/schema/accounts.ts";
 import type { SpiritStatus } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
-import { DomainError, type FieldIssue, fieldErrors, invalidFields } from "../../domain-error.ts";
+import { DomainError, type FieldIssue, invalidFields } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
-import { mergePatch } from "../../http/merge-patch.ts";
+import { regionCodeIn } from "../../http/region-code.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { emailsOf, matchingPreferences, type SpiritProfile, wishersOf } from "./audience.ts";
 import {
@@ -14,10 +14,10 @@ import {
   type CustomerReplace,
   MAX_WISHLIST_ITEMS,
   type Preferences,
-  PreferencesSchema,
   type WishlistItem,
   type WishlistSpirit,
 } from "./customers.schemas.ts";
+import { mergedPreferences, type ProfileBody, patchedRegion, profileRuleErrors } from "./profile-rules.ts";
 
 /** What the wishlist needs of the catalog: a spirit by id, as the catalog service answers it. */
 export type CatalogPort = {
@@ -39,6 +39,13 @@ const NEWEST: Sort<WishlistRow> = {
     { column: wishlistItems.spiritId, direction: "desc", value: (r) => r.spiritId },
   ],
 };
+
+/**
+ * Profiles written before regions were ISO 3166-2 codes may hold a name ("Scotland"): the row keeps it, the
+ * API reads it as no region (never a value the field's contract does not allow), and the next write replaces it.
+ */
+const storedRegion = (country: string | null, region: string | null) =>
+  region === null ? null : (regionCodeIn(country, region).code ?? null);
 
 const customerNotFound = () => new DomainError("not-found", "Customer was not found.");
 
@@ -86,7 +93,7 @@ export function createCustomersService(
     displayName: row.customer.displayName,
     dateOfBirth: row.customer.dateOfBirth,
     country: row.customer.country,
-    region: row.customer.region,
+    region: storedRegion(row.customer.country, row.customer.region),
     preferences: row.customer.preferences as Preferences,
     createdAt: row.customer.createdAt,
     updatedAt: row.customer.updatedAt,
@@ -97,22 +104,24 @@ export function createCustomersService(
     return row ? toCustomer(row) : undefined;
   }
 
-  /** Rules a schema cannot check alone: the date of birth against today's date, the e-mail against the stored one. */
-  function checkRules(current: { email: string }, input: { email?: string; dateOfBirth?: string | null }) {
-    const errors: FieldIssue[] = [];
-    if (input.email !== undefined && input.email.trim().toLowerCase() !== current.email) {
-      errors.push({
-        path: "email",
-        message:
-          "is read-only here: it is the e-mail the account signs in with (send it unchanged or leave it out)",
-      });
-    }
-    if (input.dateOfBirth) {
-      const today = clock.now().toISOString().slice(0, 10);
-      if (input.dateOfBirth >= today) errors.push({ path: "dateOfBirth", message: "must be in the past" });
-      else if (input.dateOfBirth < "1900-01-01")
-        errors.push({ path: "dateOfBirth", message: "must be 1900 or later" });
-    }
+  const today = () => clock.now().toISOString().slice(0, 10);
+
+  /**
+   * The profile rules a schema cannot check (profile-rules.ts), over the body as sent: the route's
+   * validation hook lists them beside the schema's errors when the body fails its schema.
+   */
+  async function profileProblems(
+    id: string,
+    body: unknown,
+    mode: "replace" | "patch",
+  ): Promise<FieldIssue[]> {
+    const row = await load(id);
+    if (!row || typeof body !== "object" || body === null) return [];
+    return profileRuleErrors(toCustomer(row), body as ProfileBody, mode, today());
+  }
+
+  function checkRules(current: Customer, input: ProfileBody, mode: "replace" | "patch") {
+    const errors = profileRuleErrors(current, input, mode, today());
     if (errors.length) throw invalidFields(errors);
   }
 
@@ -161,7 +170,7 @@ export function createCustomersService(
   async function replaceCustomer(id: string, input: CustomerReplace, actor: Principal): Promise<Customer> {
     const row = await load(id);
     if (!row) throw customerNotFound();
-    checkRules(row, input);
+    checkRules(toCustomer(row), input, "replace");
     return save(
       row,
       {
@@ -181,32 +190,24 @@ export function createCustomersService(
   async function patchCustomer(id: string, patch: CustomerPatch, actor: Principal): Promise<Customer> {
     const row = await load(id);
     if (!row) throw customerNotFound();
-    checkRules(row, patch);
     const current = toCustomer(row);
-    let preferences = current.preferences;
-    if (patch.preferences === null) preferences = {};
-    else if (patch.preferences !== undefined) {
-      const merged = PreferencesSchema.safeParse(mergePatch(current.preferences, patch.preferences));
-      if (!merged.success) {
-        throw invalidFields(
-          fieldErrors(merged.error.issues).map((e) => ({
-            path: e.path === "(root)" ? "preferences" : `preferences.${e.path}`,
-            message: e.message,
-          })),
-        );
-      }
-      preferences = merged.data;
-    }
+    checkRules(current, patch, "patch");
+    const merged =
+      patch.preferences === undefined
+        ? { value: current.preferences }
+        : mergedPreferences(current.preferences, patch.preferences);
+    if (merged.errors) throw invalidFields(merged.errors);
     const pick = <T>(value: T | null | undefined, old: T | null) => (value === undefined ? old : value);
+    const country = pick(patch.country, current.country);
     return save(
       row,
       {
         name: patch.name ?? current.name,
         displayName: pick(patch.displayName, current.displayName),
         dateOfBirth: pick(patch.dateOfBirth, current.dateOfBirth),
-        country: pick(patch.country, current.country),
-        region: pick(patch.region, current.region),
-        preferences,
+        country,
+        region: patchedRegion(country, pick(patch.region, current.region)),
+        preferences: merged.value,
       },
       actor,
       "customer.updated",
@@ -335,6 +336,7 @@ export function createCustomersService(
     getCustomer,
     replaceCustomer,
     patchCustomer,
+    profileProblems,
     listWishlist,
     addToWishlist,
     removeFromWishlist,

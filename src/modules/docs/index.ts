@@ -5,6 +5,8 @@ import { ProblemError } from "../../http/problem.ts";
 import { isVendorFile, VENDOR_FILES } from "./asset-source.ts";
 import { DOCS_CSP, docsFallbackHtml, docsPageHtml, OWN_FILES } from "./docs-page.ts";
 
+export { apiLinksRouter } from "./api-links.ts";
+
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
 const PAGE_HEADERS = {

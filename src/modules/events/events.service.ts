@@ -6,6 +6,7 @@ import { createConsumerRegistry } from "./consumer-registry.ts";
 import { type DispatchOptions, dispatchOnce } from "./dispatcher.ts";
 import type { EventType } from "./domain-events.ts";
 import type { Event, EventListQuery } from "./events.schemas.ts";
+import { outboxLag } from "./outbox-lag.ts";
 
 type OutboxRow = typeof outboxEvents.$inferSelect;
 
@@ -31,6 +32,13 @@ export function createEventsService(deps: Deps) {
     consumers: registry.list,
     /** One dispatcher run over every registered consumer (the runtimes schedule it). */
     dispatch: (options?: DispatchOptions) => dispatchOnce(deps, registry.list(), options),
+    /** How far the slowest consumer is behind (the outbox-lag metric). */
+    lag: () =>
+      outboxLag(
+        deps.client,
+        registry.list().map((c) => c.name),
+        deps.clock.now(),
+      ),
     async listEvents(query: EventListQuery) {
       const where: SQL[] = [];
       if (query.type?.length) where.push(inArray(outboxEvents.type, query.type));

@@ -3,12 +3,14 @@
  * the change, never a write of its own, so an event exists exactly when its change committed.
  *
  * - `outboxInsert` for drizzle batches (`db.batch([change, audit.entry(...), outboxInsert(db, ...)])`);
+ * - `outboxInsertIfChanged` right after a guarded drizzle statement, when the batch may find its work done;
  * - `outboxWrite` for the stock ledger's guarded units (conditioned on `$ok`, src/stock/ledger.ts);
  * - `outboxWriteFrom` when the payload's facts are in the rows the batch is writing (an order's customer).
  *
  * Payloads built here are checked against the contract (domain-events.ts) before they are written.
  */
 
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { newId } from "../../db/ids.ts";
 import { outboxEvents } from "../../db/schema/events.ts";
@@ -37,6 +39,23 @@ export const outboxInsert = <T extends EventType>(
 ) => db.insert(outboxEvents).values(eventRow(type, subject, payload, at));
 
 const INSERT = "INSERT INTO outbox_events (id, type, subject, occurred_at, payload)";
+
+/**
+ * The event, written only if the statement just before it in the batch changed a row: put it straight
+ * after the guarded UPDATE whose change it announces (a repeat, or a second process that lost the race,
+ * then writes no event for a change it did not make).
+ */
+export function outboxInsertIfChanged<T extends EventType>(
+  db: Database,
+  type: T,
+  subject: string,
+  payload: EventPayload<T>,
+  at: string,
+) {
+  const row = eventRow(type, subject, payload, at);
+  return db.run(sql`INSERT INTO outbox_events (id, type, subject, occurred_at, payload)
+    SELECT ${row.id}, ${type}, ${subject}, ${at}, ${row.payload} WHERE changes() > 0`);
+}
 
 /** A new event id made by SQL, for events written in bulk by one statement (as opaque as `newId`'s). */
 export const SQL_EVENT_ID = "'evt_' || lower(hex(randomblob(12)))";

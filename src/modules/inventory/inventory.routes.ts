@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
@@ -26,9 +27,11 @@ export const getInventory = createRoute({
   summary: "Availability of a spirit: total and per location (staff: per batch × location, with versions)",
   description: "Holds past their expiry count as released here even before the reaper has run.",
   ...access("public", { readsToken: true }),
+  ...cachedRead("stock"),
   request: { params: SpiritIdParamsSchema },
   responses: {
-    200: jsonContent(InventorySchema, "The spirit's stock."),
+    200: cachedContent(InventorySchema, "The spirit's stock."),
+    ...NOT_MODIFIED,
     ...problemResponses(401, 404),
   },
 });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../../db/schema/inventory.ts";
 import { pageQueryShape } from "../../http/pagination.ts";
+import { StockStatusSchema } from "../../stock/availability.ts";
 
 const at = "2026-06-01T12:00:00.000Z";
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
@@ -51,7 +52,11 @@ export const InventorySchema = z
   .object({
     spiritId: z.string(),
     status: z.string().openapi({ description: "The spirit's catalog status." }),
-    available: z.number().int(),
+    available: z
+      .number()
+      .int()
+      .openapi({ description: "Bottles on hand and not held, over every location." }),
+    stockStatus: StockStatusSchema,
     byLocation: z.array(LocationStockSchema),
     version: z
       .number()
@@ -65,6 +70,7 @@ export const InventorySchema = z
       spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz",
       status: "available",
       available: 42,
+      stockStatus: "in_stock",
       byLocation: [
         { locationId: "loc_edinburgh", locationName: "Edinburgh warehouse", available: 30 },
         { locationId: "loc_london", locationName: "London shop", available: 12 },
@@ -195,6 +201,7 @@ export const StockChangeResultSchema = InventorySchema.extend({
     spiritId: "spr_01hx4k7m2qa9c3r5t7v9wxyz",
     status: "available",
     available: 54,
+    stockStatus: "in_stock",
     byLocation: [{ locationId: "loc_edinburgh", locationName: "Edinburgh warehouse", available: 54 }],
     version: 8,
     levels: [

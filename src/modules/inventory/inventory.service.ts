@@ -1,6 +1,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
+import { readCache } from "../../db/read-cache.ts";
 import {
   type InventoryAuditRow,
   inventoryAudits,
@@ -10,6 +11,7 @@ import {
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { auditStock, type StockAuditReport } from "../../stock/audit.ts";
+import { type Availability, readAvailability, stockStatusOf } from "../../stock/availability.ts";
 import type { StaffStockRequest, StockRefusal } from "../../stock/coordinator.ts";
 import type { StockChanged } from "../../stock/events.ts";
 import { readSnapshot } from "../../stock/ledger.ts";
@@ -25,6 +27,10 @@ export interface InventoryPorts {
   locationExists(id: string): Promise<boolean>;
   /** Names of locations by id, for display (unknown ones are simply left out). */
   locationNames(): Promise<Map<string, string>>;
+  /** Calls back with each spirit whose row was written (its status is part of the stock view). */
+  onSpiritChange(listener: (spiritId: string) => void): () => void;
+  /** Calls back after each write of a location (their names are part of the stock view). */
+  onLocationsChange(listener: () => void): () => void;
 }
 
 const MOVEMENTS: Sort<StockMovementRow> = {
@@ -87,9 +93,13 @@ function auditView(row: InventoryAuditRow): Audit {
 export function createInventoryService(deps: Deps, ports: InventoryPorts) {
   const { db, clock, stock, client } = deps;
 
-  async function view(spiritId: string, staff: boolean): Promise<Inventory> {
+  /** The view, and when the spirit's next active hold lapses (the view changes then without a write). */
+  async function readView(
+    spiritId: string,
+    staff: boolean,
+  ): Promise<{ inventory: Inventory; nextExpiry: string | null }> {
     const now = clock.now().toISOString();
-    const { event, levels } = snapshotFrom(
+    const { event, levels, nextExpiry } = snapshotFrom(
       spiritId,
       now,
       await readSnapshot(client, snapshotReads(spiritId, now)),
@@ -101,22 +111,68 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       spiritId,
       status: event.status,
       available: event.available,
+      stockStatus: stockStatusOf(levels.length, event.available),
       byLocation: event.byLocation
         .map((l) => ({ ...l, locationName: names.get(l.locationId) ?? null }))
         .sort((a, b) => place(a.locationId).localeCompare(place(b.locationId))),
     };
-    if (!staff) return inventory;
+    if (!staff) return { inventory, nextExpiry };
     const sorted = [...levels].sort(
       (a, b) =>
         place(a.locationId).localeCompare(place(b.locationId)) ||
         (a.batchId ?? "").localeCompare(b.batchId ?? ""),
     );
-    return { ...inventory, version: event.version, levels: sorted };
+    return { inventory: { ...inventory, version: event.version, levels: sorted }, nextExpiry };
+  }
+
+  const view = async (spiritId: string, staff: boolean) => (await readView(spiritId, staff)).inventory;
+
+  /**
+   * Hot stock views (READ_CACHE_MS; off at 0 and always on Workers, where holds commit in other isolates'
+   * Durable Objects). Exact within this process: the coordinator publishes every committed change of a
+   * spirit's stock (holds, orders, cancellations, receipts, counts, expiries) before the write answers, and
+   * that drops the spirit's views; so do writes of the spirit (its status) and of locations (their names).
+   * A view also ends when the spirit's next hold lapses, since readers count a lapsed hold as released
+   * before the reaper has run.
+   */
+  const hotStock =
+    deps.config.READ_CACHE_MS > 0
+      ? readCache<string, { inventory: Inventory; until: number }>({
+          shareLoads: deps.sharedReads ?? false,
+          ttlMs: deps.config.READ_CACHE_MS,
+          maxEntries: 10_000,
+        })
+      : undefined;
+  if (hotStock) {
+    const forgetSpirit = (spiritId: string) =>
+      hotStock.deleteWhere((key) => key === `${spiritId}|public` || key === `${spiritId}|staff`);
+    deps.stockEvents.subscribeAll((event) => forgetSpirit(event.spiritId));
+    ports.onSpiritChange(forgetSpirit);
+    ports.onLocationsChange(() => hotStock.clear());
+  }
+
+  async function loadInventory(spiritId: string, staff: boolean) {
+    if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
+    return readView(spiritId, staff);
   }
 
   async function getInventory(spiritId: string, staff: boolean): Promise<Inventory> {
-    if (!(await ports.spiritExists(spiritId))) throw spiritNotFound(spiritId);
-    return view(spiritId, staff);
+    if (!hotStock) return (await loadInventory(spiritId, staff)).inventory;
+    const key = `${spiritId}|${staff ? "staff" : "public"}`;
+    const load = async () => {
+      const { inventory, nextExpiry } = await loadInventory(spiritId, staff);
+      return { inventory, until: nextExpiry ? Date.parse(nextExpiry) : Number.POSITIVE_INFINITY };
+    };
+    // The clock is the service's (tests move it); the cache's own lifetime runs on real time.
+    const hit = await hotStock.get(key, load);
+    if (hit.until > clock.now().getTime()) return hit.inventory;
+    hotStock.delete(key);
+    return (await hotStock.get(key, load)).inventory;
+  }
+
+  /** Bottles available and stock status of each spirit, for a listed page: one query, whatever its size. */
+  async function availability(spiritIds: string[]): Promise<Map<string, Availability>> {
+    return readAvailability(client, spiritIds, clock.now().toISOString());
   }
 
   /** The spirit's current stock message (what the coordinator publishes), for broadcasters that join late. */
@@ -315,6 +371,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
 
   return {
     getInventory,
+    availability,
     stockSnapshot,
     applyChange,
     listMovements,

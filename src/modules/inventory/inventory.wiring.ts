@@ -4,10 +4,12 @@ import type { InventoryPorts } from "./inventory.service.ts";
 type CatalogLike = {
   findSpirit(id: string): Promise<unknown>;
   findBatch(spiritId: string, batchId: string): Promise<unknown>;
+  onSpiritChange(listener: (spiritId: string) => void): () => void;
 };
 type LocationsLike = {
   list(): Promise<readonly { id: string; name: string }[]>;
   find(id: string): Promise<unknown>;
+  onChange(listener: () => void): () => void;
 };
 
 export function inventoryPortsFrom(s: { catalog: CatalogLike; locations: LocationsLike }): InventoryPorts {
@@ -18,5 +20,7 @@ export function inventoryPortsFrom(s: { catalog: CatalogLike; locations: Locatio
     async locationNames() {
       return new Map((await s.locations.list()).map((l) => [l.id, l.name]));
     },
+    onSpiritChange: (listener) => s.catalog.onSpiritChange(listener),
+    onLocationsChange: (listener) => s.locations.onChange(listener),
   };
 }

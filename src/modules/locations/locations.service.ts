@@ -61,6 +61,18 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
   });
 
   /** Every location (or only active or inactive ones), by name: a shop has a handful, so this reads them all. */
+  const changeListeners = new Set<() => void>();
+  /** After a committed write of a location: the cached list goes, and so do views built on its names. */
+  function forget() {
+    allRows.clear();
+    for (const listener of changeListeners) listener();
+  }
+  /** Calls `listener` after each write of a location (caches of views that show location names). */
+  function onChange(listener: () => void): () => void {
+    changeListeners.add(listener);
+    return () => changeListeners.delete(listener);
+  }
+
   async function list(filter: { active?: boolean } = {}): Promise<Location[]> {
     const rows = await allRows.get("all", () => allByName.all());
     return rows.filter((r) => filter.active === undefined || r.active === filter.active).map(toLocation);
@@ -109,7 +121,7 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
       db.insert(locations).values(row),
       audit.entry({ actorId, action: "location.created", subject: row.id, detail: { ...input } }),
     ]);
-    allRows.clear();
+    forget();
     return toLocation(row);
   }
 
@@ -133,7 +145,7 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
         .returning(),
       audit.entry({ actorId, action: "location.replaced", subject: id, detail: { ...input } }),
     ]);
-    allRows.clear();
+    forget();
     if (!updated[0]) throw notFound(id);
     return toLocation(updated[0]);
   }
@@ -143,7 +155,7 @@ export function createLocationsService(deps: Deps, audit: AuditService) {
     return (await list({ active: true })).filter((l) => servesDestination(l, destination));
   }
 
-  return { list, listPage, find, get, create, replace, servesDestination, serving };
+  return { list, listPage, find, get, create, replace, servesDestination, serving, onChange };
 }
 
 export type LocationsService = ReturnType<typeof createLocationsService>;

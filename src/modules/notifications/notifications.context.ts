@@ -23,6 +23,8 @@ export type NotificationsPorts = {
   /** Where to e-mail each customer (enabled accounts only). */
   emailsOf(customerIds: string[]): Promise<Map<string, string>>;
   customerExists(customerId: string): Promise<boolean>;
+  /** Customers whose ballot entries lost (none for a release that is not a ballot). */
+  ballotLosers(releaseId: string): Promise<string[]>;
 };
 
 export type NotificationsContext = {

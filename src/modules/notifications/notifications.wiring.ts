@@ -1,11 +1,13 @@
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { CustomersService } from "../customers/customers.service.ts";
+import type { BallotsService } from "../releases/ballot.service.ts";
 import type { NotificationsPorts } from "./notifications.context.ts";
 
-/** Notifications read spirits through the catalog and audiences through the customers' service. */
+/** Notifications read spirits through the catalog and audiences through the customers' and ballots' services. */
 export function notificationsPortsFrom(s: {
   catalog: Pick<CatalogService, "findSpirit">;
   customers: Pick<CustomersService, "wishersOf" | "matchingPreferences" | "emailsOf" | "customerExists">;
+  ballots: Pick<BallotsService, "losersOf">;
 }): NotificationsPorts {
   return {
     async spirit(spiritId) {
@@ -25,5 +27,6 @@ export function notificationsPortsFrom(s: {
     matchingPreferences: (spirit) => s.customers.matchingPreferences(spirit),
     emailsOf: (ids) => s.customers.emailsOf(ids),
     customerExists: (id) => s.customers.customerExists(id),
+    ballotLosers: (releaseId) => s.ballots.losersOf(releaseId),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Which events are news, for whom, and what they say. Always targeted by profile, never a broadcast:
  * a new release reaches the customers whose preferences or wishlist it matches; a price drop and a return
- * to stock reach the spirit's wishers; holds, orders and ballot results reach the customer they are about.
+ * to stock reach the spirit's wishers; holds, orders and ballot results reach the customer they are about
+ * (a settled ballot's losers too, not only its winners).
  */
 import type { DomainEvent, EventPayload, EventType } from "../events/domain-events.ts";
 import type { NotificationsContext, SpiritFacts } from "./notifications.context.ts";
@@ -166,6 +167,26 @@ export async function noticeOf(ctx: NotificationsContext, event: DomainEvent): P
           `Your turn: ${name}`,
           `You are admitted to order ${name} until ${formatInstant(p.expiresAt)}; your place in the waiting room holds the admission token to order with.`,
         ),
+      };
+    }
+    case "release.closed": {
+      // A settled ballot: the entries that did not win are told (winners heard with release.won).
+      const p = e.payload;
+      const losers = await ctx.ports.ballotLosers(p.releaseId);
+      if (!losers.length) return null;
+      const spirit = await ctx.ports.spirit(p.spiritId);
+      const name = spirit?.name ?? "the release";
+      return {
+        topic: "ballot_result",
+        link: `${API}/releases/${p.releaseId}/draw`,
+        subjectId: p.releaseId,
+        messages: [
+          {
+            customerIds: losers,
+            title: `The ballot for ${name} is over`,
+            body: `Your entry for ${name} was not drawn this time; every bottle has gone to other entries. The draw is published for you to check.`,
+          },
+        ],
       };
     }
     case "order.placed":

@@ -3,6 +3,7 @@ import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
 import { IdempotencyKeyHeader, IdempotentReplayedHeader, idempotent } from "../../http/idempotency.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
+import { orderBudgets, routeRateLimit } from "../../http/route-rate-limit.ts";
 import {
   AdmissionTokenHeader,
   CreateOrderSchema,
@@ -34,9 +35,12 @@ export const createOrder = createRoute({
     "spirit's per-customer limit: 422 `per-customer-limit`. Age and shipping rules: 403/422 naming the rule. " +
     "A spirit sold through an open queue release needs the `Admission-Token` of the caller's admitted place " +
     "(403 `admission-required`, `admission-expired`, `admission-invalid`). " +
-    "With an `Idempotency-Key`, a retry gets the first answer and places nothing more.",
+    "With an `Idempotency-Key`, a retry gets the first answer and places nothing more. Rate-limited per " +
+    "account and per client (`ORDERS_PER_MINUTE_*`); a 429 keeps nothing under the `Idempotency-Key`.",
   ...access("owner"),
-  middleware: [...signedIn, idempotent("orders.create")],
+  // Before the idempotency check: a refusal must not become the key's stored answer (it would be replayed
+  // to the retry that waited as told). A replay therefore costs budget, as any request does.
+  middleware: [...signedIn, routeRateLimit("order", orderBudgets), idempotent("orders.create")],
   request: { headers: IdempotencyKeyHeader.merge(AdmissionTokenHeader), ...jsonBody(CreateOrderSchema) },
   responses: {
     201: {

@@ -4,8 +4,13 @@
  */
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
-import { type PaymentProviderName, paymentEvents } from "../../db/schema/payments.ts";
-import { type ProviderEvent, type ProviderPayment, WebhookSignatureError } from "../../deps.ts";
+import { type PaymentProviderName, paymentEvents, payments } from "../../db/schema/payments.ts";
+import {
+  type ProviderCard,
+  type ProviderEvent,
+  type ProviderPayment,
+  WebhookSignatureError,
+} from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { nowIso, type OrdersContext } from "./orders.context.ts";
 import { commitOrderChange, effectiveStatus, together, transition } from "./orders.records.ts";
@@ -54,7 +59,7 @@ export async function receiveWebhook(
     eventId: event.id,
     type: event.type,
     orderId,
-    providerRef: event.payment?.providerRef ?? null,
+    providerRef: event.payment?.providerRef ?? event.card?.providerRef ?? null,
     payload: event.payload,
     verdict,
     receivedAt: nowIso(ctx),
@@ -75,11 +80,27 @@ export async function receiveWebhook(
   return { received: true as const, eventId: event.id, verdict, replayed: false };
 }
 
+/** Which card paid: kept on the payment, so staff see one card behind several accounts' drop entries. */
+async function recordCard(
+  ctx: OrdersContext,
+  provider: PaymentProviderName,
+  card: ProviderCard,
+): Promise<Decision> {
+  const known = await paymentByRef(ctx.deps.db, provider, card.providerRef);
+  if (!known) return { verdict: "ignored", orderId: null };
+  await ctx.deps.db
+    .update(payments)
+    .set({ cardFingerprint: card.fingerprint })
+    .where(eq(payments.id, known.id));
+  return { verdict: "card-recorded", orderId: known.orderId };
+}
+
 async function decide(
   ctx: OrdersContext,
   provider: PaymentProviderName,
   event: ProviderEvent,
 ): Promise<Decision> {
+  if (event.card) return recordCard(ctx, provider, event.card);
   const p = event.payment;
   if (!p) return { verdict: "ignored", orderId: null };
   const known = await paymentByRef(ctx.deps.db, provider, p.providerRef);

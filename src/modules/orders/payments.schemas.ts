@@ -87,7 +87,8 @@ export const WebhookReceiptSchema = z
     eventId: z.string(),
     verdict: z.string().openapi({
       description:
-        "What the event did: `confirmed`, `payment-failed`, `already-applied`, `ignored`, or `refunded:<why>` " +
+        "What the event did: `confirmed`, `payment-failed`, `already-applied`, `card-recorded` (the paying card's " +
+        "fingerprint kept, from `charge.succeeded`), `ignored`, or `refunded:<why>` " +
         "(a payment that could not be kept: `refunded:hold-expired`, `refunded:payment-mismatch`, …).",
     }),
     replayed: z.boolean().openapi({ description: "The event id was seen before; nothing changed." }),

@@ -99,6 +99,8 @@ function refuseKnownSoldOut(
     if (known === undefined) continue;
     const wanted = input.items.filter((i) => i.spiritId === spirit.id).reduce((n, i) => n + i.quantity, 0);
     if (known < wanted) {
+      // Counted as the coordinator counts its own refusals: a sold-out answer is one either way.
+      deps.metrics?.inc("angelshare_stock_refusals_total", { code: "sold-out" });
       throw refusalProblem(
         {
           ok: false,

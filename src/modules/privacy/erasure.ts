@@ -100,6 +100,7 @@ export async function eraseCustomer(
     }),
   );
   await db.batch(statements as [Statement, ...Statement[]]);
+  for (const r of reviewed) ctx.ports.forgetSpirit(r.spiritId);
   // Its tokens are refused from the next request on (the account is disabled and its generation moved on).
   ctx.ports.accounts.forgetCachedCallers(customerId);
 

@@ -21,6 +21,8 @@ export type PrivacyPorts = {
   catchUpSignals(): Promise<unknown>;
   /** The statement that counts a spirit's rating again from its approved reviews (reviews). */
   recountRating(spiritId: string): Statement;
+  /** After the recount committed: the spirit's cached copies go (catalog). */
+  forgetSpirit(spiritId: string): void;
 };
 
 export type PrivacyContext = { deps: Deps; ports: PrivacyPorts };

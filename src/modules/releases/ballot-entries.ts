@@ -274,7 +274,7 @@ export async function entriesOf(
   return { items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null };
 }
 
-/** Staff: a ballot's entries in id order, each with how many others share its building or its address. */
+/** Staff: a ballot's entries in id order, each with how many others share its building, address or card. */
 export async function listEntries(ctx: BallotContext, releaseId: string, q: StaffEntryQuery) {
   const { db } = ctx.deps;
   const release = await ctx.ports.release(releaseId);
@@ -286,25 +286,35 @@ export async function listEntries(ctx: BallotContext, releaseId: string, q: Staf
       AND o.id <> release_entries.id AND o.status NOT IN ('withdrawn', 'void'))`;
   const usedByOthers = sql<number>`(SELECT count(DISTINCT o.customer_id) FROM release_entries o
     WHERE o.address_key = release_entries.address_key AND o.customer_id <> release_entries.customer_id)`;
+  // Other customers who paid with a card this entrant paid with (payments.card_fingerprint, indexed).
+  const cardSharedWith = sql<number>`(SELECT count(DISTINCT theirs.customer_id)
+    FROM orders mine_o JOIN payments mine ON mine.order_id = mine_o.id
+    JOIN payments p2 ON p2.card_fingerprint = mine.card_fingerprint
+    JOIN orders theirs ON theirs.id = p2.order_id
+    WHERE mine_o.customer_id = release_entries.customer_id AND mine.card_fingerprint IS NOT NULL
+      AND theirs.customer_id <> release_entries.customer_id)`;
   const where = and(
     eq(e.releaseId, releaseId),
     q.cursor ? gt(e.id, q.cursor) : undefined,
     q.status ? eq(e.status, q.status) : undefined,
-    q.flagged ? sql`(${sameBuilding} > 0 OR ${usedByOthers} > 0)` : undefined,
+    q.flagged ? sql`(${sameBuilding} > 0 OR ${usedByOthers} > 0 OR ${cardSharedWith} > 0)` : undefined,
   );
   const rows = await db
-    .select({ row: e, sameBuilding, usedByOthers })
+    .select({ row: e, sameBuilding, usedByOthers, cardSharedWith })
     .from(e)
     .where(where)
     .orderBy(asc(e.id))
     .limit(q.limit + 1);
-  const items: StaffEntry[] = rows.slice(0, q.limit).map(({ row, sameBuilding, usedByOthers }) => ({
-    ...entryView(row),
-    customerId: row.customerId,
-    note: row.note,
-    sameBuildingEntries: Number(sameBuilding),
-    addressUsedByOthers: Number(usedByOthers),
-  }));
+  const items: StaffEntry[] = rows
+    .slice(0, q.limit)
+    .map(({ row, sameBuilding, usedByOthers, cardSharedWith }) => ({
+      ...entryView(row),
+      customerId: row.customerId,
+      note: row.note,
+      sameBuildingEntries: Number(sameBuilding),
+      addressUsedByOthers: Number(usedByOthers),
+      cardUsedByOthers: Number(cardSharedWith),
+    }));
   return { items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null };
 }
 
@@ -357,4 +367,13 @@ export async function drawableEntries(ctx: BallotContext, releaseId: string) {
     .from(releaseEntries)
     .where(and(eq(releaseEntries.releaseId, releaseId), eq(releaseEntries.status, "entered")))
     .orderBy(asc(releaseEntries.id));
+}
+
+/** The customers whose entries lost once the ballot settled (told so by notifications). */
+export async function losersOf(ctx: BallotContext, releaseId: string): Promise<string[]> {
+  const rows = await ctx.deps.db
+    .selectDistinct({ customerId: releaseEntries.customerId })
+    .from(releaseEntries)
+    .where(and(eq(releaseEntries.releaseId, releaseId), eq(releaseEntries.status, "lost")));
+  return rows.map((r) => r.customerId);
 }

@@ -65,7 +65,7 @@ export const listBallotEntries = createRoute({
   tags,
   summary: "A ballot's entries (staff)",
   description:
-    "In id order, each with its customer, how many other live entries share its building (postcode and house number) and how many other customers used its exact address in any ballot. `flagged=true` keeps only those.",
+    "In id order, each with its customer, how many other live entries share its building (postcode and house number), how many other customers used its exact address in any ballot, and how many other customers paid with a card the entrant paid with (the provider's card fingerprint). `flagged=true` keeps only those.",
   ...access("staff"),
   middleware: staffOnly,
   request: { params: ReleaseIdParamsSchema, query: StaffEntryQuerySchema },

@@ -69,6 +69,10 @@ export const StaffEntrySchema = EntrySchema.extend({
   addressUsedByOthers: z.number().int().openapi({
     description: "Other customers who entered any ballot with this exact (normalised) address.",
   }),
+  cardUsedByOthers: z.number().int().openapi({
+    description:
+      "Other customers who paid for an order with a card this entrant paid with (the payment provider's card fingerprint; Stripe only).",
+  }),
 }).openapi("BallotEntryForStaff");
 export type StaffEntry = z.infer<typeof StaffEntrySchema>;
 
@@ -82,7 +86,7 @@ export const StaffEntryListSchema = z
 
 export const StaffEntryQuerySchema = z.object({
   ...pageQueryShape({ defaultLimit: 50, maxLimit: 500 }),
-  flagged: queryFlag("Only entries that share a building or an address with others."),
+  flagged: queryFlag("Only entries that share a building, an address or a paying card with others."),
   status: z.enum(ENTRY_STATUSES, `must be one of ${ENTRY_STATUSES.join(", ")}`).optional(),
 });
 export type StaffEntryQuery = z.output<typeof StaffEntryQuerySchema>;

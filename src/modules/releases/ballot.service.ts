@@ -7,7 +7,7 @@ import type { Deps } from "../../deps.ts";
 import type { BallotContext, BallotPorts } from "./ballot.context.ts";
 import type { EntryInput, EntryListQuery, StaffEntryQuery } from "./ballot.schemas.ts";
 import { drawBallot, isSettled, publishedDraw, settleBallot, settleDueBallots } from "./ballot.ts";
-import { enterBallot, entriesOf, listEntries, voidEntry, withdrawEntry } from "./ballot-entries.ts";
+import { enterBallot, entriesOf, listEntries, losersOf, voidEntry, withdrawEntry } from "./ballot-entries.ts";
 
 export function createBallotsService(deps: Deps, ports: BallotPorts) {
   const ctx: BallotContext = { deps, ports };
@@ -29,6 +29,7 @@ export function createBallotsService(deps: Deps, ports: BallotPorts) {
     settle: (releaseId: string) => settleBallot(ctx, releaseId),
     settleDue: () => settleDueBallots(ctx),
     isSettled: (releaseId: string) => isSettled(ctx, releaseId),
+    losersOf: (releaseId: string) => losersOf(ctx, releaseId),
   };
 }
 

@@ -13,7 +13,7 @@ import { type ReleaseEntryRow, releaseBallots, releaseEntries } from "../../db/s
 import type { OrderStatus } from "../../db/schema/orders.ts";
 import { releases } from "../../db/schema/releases.ts";
 import { DomainError } from "../../domain-error.ts";
-import { outboxInsert } from "../events/outbox.ts";
+import { outboxInsertIfChanged } from "../events/outbox.ts";
 import type { BallotContext } from "./ballot.context.ts";
 import type { Draw, DrawResult } from "./ballot.schemas.ts";
 import { DRAW_ALGORITHM, drawOrder, entriesDigest, firstWinners } from "./ballot-draw.ts";
@@ -99,19 +99,20 @@ async function completeDraw(ctx: BallotContext, releaseId: string, actorId: stri
         drawnAllocation: release.allocation,
       })
       .where(and(eq(releaseBallots.releaseId, releaseId), isNull(releaseBallots.entriesDigest))),
-    ctx.ports.audit.entry({
-      actorId: actorId ?? undefined,
-      action: "ballot.drawn",
-      subject: releaseId,
-      detail: { entries: entries.length, winners: winners.length, allocation: release.allocation },
-    }),
-    outboxInsert(
+    // Only the run that wrote the digest announces the draw (a staff draw and the settle loop may race).
+    outboxInsertIfChanged(
       db,
       "release.drawn",
       releaseId,
       { releaseId, spiritId: release.spiritId, winners: winners.length },
       at,
     ),
+    ctx.ports.audit.entry({
+      actorId: actorId ?? undefined,
+      action: "ballot.drawn",
+      subject: releaseId,
+      detail: { entries: entries.length, winners: winners.length, allocation: release.allocation },
+    }),
   ]);
   return winners.length;
 }
@@ -270,7 +271,7 @@ async function recordOffer(
       .set({ status: "won", updatedAt: at })
       .where(and(eq(releaseEntries.id, entry.id), eq(releaseEntries.status, "awarding")))
       .returning({ id: releaseEntries.id }),
-    outboxInsert(
+    outboxInsertIfChanged(
       db,
       "release.won",
       release.id,
@@ -304,12 +305,19 @@ async function mark(
 async function settle(ctx: BallotContext, release: { id: string; spiritId: string }) {
   const { db, clock } = ctx.deps;
   const at = clock.now().toISOString();
-  const [settled] = await db.batch([
+  await db.batch([
     db
       .update(releaseBallots)
       .set({ settledAt: at })
-      .where(and(eq(releaseBallots.releaseId, release.id), isNull(releaseBallots.settledAt)))
-      .returning({ id: releaseBallots.releaseId }),
+      .where(and(eq(releaseBallots.releaseId, release.id), isNull(releaseBallots.settledAt))),
+    // In the same batch as the settling, so it is never settled without the event (nor announced twice).
+    outboxInsertIfChanged(
+      db,
+      "release.closed",
+      release.id,
+      { releaseId: release.id, spiritId: release.spiritId },
+      at,
+    ),
     db
       .update(releaseEntries)
       .set({ status: "lost", updatedAt: at })
@@ -317,17 +325,6 @@ async function settle(ctx: BallotContext, release: { id: string; spiritId: strin
         and(eq(releaseEntries.releaseId, release.id), inArray(releaseEntries.status, ["waiting", "entered"])),
       ),
   ]);
-  if (settled.length) {
-    await db.batch([
-      outboxInsert(
-        db,
-        "release.closed",
-        release.id,
-        { releaseId: release.id, spiritId: release.spiritId },
-        at,
-      ),
-    ]);
-  }
 }
 
 /** The settle loop's work (Bun's timer, the Worker's minute cron): draw what has closed, settle what is drawn. */

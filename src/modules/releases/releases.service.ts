@@ -15,6 +15,7 @@ import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
 import { DEFAULT_ADMISSION_MINUTES, queueView } from "./queue.context.ts";
 import { type AdmissionPass, claimAdmission } from "./queue-admissions.ts";
 import { releaseState } from "./release-state.ts";
+import { announceReleaseWindows } from "./release-windows.ts";
 import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
 
 /** What releases need from other modules (built in releases.wiring.ts). */
@@ -236,7 +237,9 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     return live.perCustomerLimit;
   }
 
-  return { listPage, get, create, patch, eligibility, gateForOrder, findRow };
+  const announceWindows = () => announceReleaseWindows(deps);
+
+  return { listPage, get, create, patch, eligibility, gateForOrder, findRow, announceWindows };
 }
 
 export type ReleasesService = ReturnType<typeof createReleasesService>;

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
 import { requireRole } from "../../http/auth.ts";
+import { cachedContent, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, BODY_ERRORS, jsonBody, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   ModerationInputSchema,
@@ -23,9 +24,11 @@ export const listReviews = createRoute({
   summary: "List a spirit's reviews, newest first",
   description: "Approved reviews for everyone; staff can list `pending` or `rejected` ones to moderate them.",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { params: SpiritParamsSchema, query: ReviewListQuerySchema },
   responses: {
-    200: jsonContent(ReviewListSchema, "One page of reviews."),
+    200: cachedContent(ReviewListSchema, "One page of reviews."),
+    ...NOT_MODIFIED,
     ...problemResponses(...AUTH_ERRORS, 404, 422),
   },
 });
@@ -69,9 +72,11 @@ export const getReview = createRoute({
   tags,
   summary: "Read a review (unapproved ones only by their author and staff)",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { params: ReviewParamsSchema },
   responses: {
-    200: jsonContent(ReviewSchema, "The review."),
+    200: cachedContent(ReviewSchema, "The review."),
+    ...NOT_MODIFIED,
     ...problemResponses(401, 404),
   },
 });

@@ -91,6 +91,9 @@ export function createReviewsService(
       })
       .where(eq(spirits.id, spiritId));
 
+  /** After a batch with `recountRating`: the spirit's rating moved, so cached copies of it go. */
+  const ratingChanged = (spiritId: string) => ports.catalog.forgetSpirit(spiritId);
+
   const authorColumns = { review: reviews, name: customers.name, displayName: customers.displayName };
   const withAuthor = () =>
     db.select(authorColumns).from(reviews).leftJoin(customers, eq(customers.id, reviews.customerId));
@@ -250,6 +253,7 @@ export function createReviewsService(
       if (String((err as Error)?.message).includes("UNIQUE")) throw duplicate(undefined);
       throw err;
     }
+    ratingChanged(spiritId);
     return getReview(spiritId, row.id, author);
   }
 
@@ -300,6 +304,7 @@ export function createReviewsService(
           ]
         : []),
     ]);
+    ratingChanged(spiritId);
     return getReview(spiritId, reviewId, actor);
   }
 
@@ -321,6 +326,7 @@ export function createReviewsService(
           ]
         : []),
     ]);
+    ratingChanged(spiritId);
   }
 
   async function moderateReview(
@@ -353,6 +359,7 @@ export function createReviewsService(
         detail: { spiritId, previousStatus: row.status, note: decision.note ?? null },
       }),
     ]);
+    ratingChanged(spiritId);
     return getReview(spiritId, reviewId, staff);
   }
 

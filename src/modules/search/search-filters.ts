@@ -19,8 +19,8 @@ export type SearchFilters = {
   /** Spirits with all of these tags. */
   tags?: string[];
   /** Award (competition) names. */
-  award?: string[];
-  medal?: string[];
+  awards?: string[];
+  medals?: string[];
   caskType?: string[];
   hasAwards?: boolean;
   minAge?: number;
@@ -74,8 +74,8 @@ export const COLUMN_FACETS = {
 /** Facets over search_terms, several values per spirit. */
 export const TERM_FACETS = {
   tags: { term: "tag", filter: "anyTags" },
-  awards: { term: "award", filter: "award" },
-  medals: { term: "medal", filter: "medal" },
+  awards: { term: "award", filter: "awards" },
+  medals: { term: "medal", filter: "medals" },
   caskType: { term: "cask", filter: "caskType" },
 } as const;
 

@@ -5,8 +5,9 @@ import type { SearchHistoryFilters } from "../../db/schema/search.ts";
 import { isStaff, principalOf, resolveCustomerId } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { personalizeListing } from "../recommendations/index.ts";
+import { withAvailability } from "./list-availability.ts";
 import type { GetSearchHistoryRoute, ListSpiritsRoute } from "./search.routes.ts";
-import type { SearchQuery } from "./search.schemas.ts";
+import { FILTER_ALIASES, type SearchQuery } from "./search.schemas.ts";
 import type { FacetName, SearchFilters } from "./search-filters.ts";
 import { ALL_STATUSES, VISIBLE_STATUSES } from "./search-filters.ts";
 
@@ -21,6 +22,8 @@ const SEARCH_ONLY: (keyof SearchQuery)[] = [
   "tags",
   "anyTags",
   "hasAwards",
+  "awards",
+  "medals",
   "award",
   "medal",
   "caskType",
@@ -49,9 +52,17 @@ function isPlainListing(q: SearchQuery): boolean {
   );
 }
 
+/** The filters under their one name each: a deprecated name's values join the current name's. */
 function filtersOf(q: SearchQuery): SearchFilters {
   const filters: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(q)) if (!NOT_FILTERS.has(k) && v !== undefined) filters[k] = v;
+  for (const [k, v] of Object.entries(q)) {
+    if (NOT_FILTERS.has(k) || v === undefined || k in FILTER_ALIASES) continue;
+    filters[k] = v;
+  }
+  for (const [old, current] of Object.entries(FILTER_ALIASES)) {
+    const values = q[old as keyof typeof FILTER_ALIASES];
+    if (values) filters[current] = [...new Set([...((filters[current] as string[]) ?? []), ...values])];
+  }
   return filters as SearchFilters;
 }
 
@@ -78,7 +89,8 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
       limit,
       cursor,
     });
-    return c.json(await personalizeListing(c, query.personalize, page), 200);
+    const listed = await personalizeListing(c, query.personalize, page);
+    return c.json(await withAvailability(c, listed), 200);
   }
   const filters = filtersOf(query);
   const timings: Record<string, number> = {};
@@ -106,7 +118,8 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
     );
   }
   c.header("Server-Timing", serverTiming(timings));
-  return c.json(await personalizeListing(c, query.personalize, result), 200);
+  const found = await personalizeListing(c, query.personalize, result);
+  return c.json(await withAvailability(c, found), 200);
 };
 
 /** `index;dur=0.05, match;dur=2.40, ...`: where the time of a search went, for browsers' dev tools and logs. */

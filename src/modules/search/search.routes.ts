@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../../http/access.ts";
+import { CACHE_HEADERS, cachedRead, NOT_MODIFIED } from "../../http/http-cache.ts";
 import { AUTH_ERRORS, jsonContent, problemResponses } from "../../http/openapi.ts";
 import {
   CustomerIdParamsSchema,
@@ -22,11 +23,12 @@ export const listSpirits = createRoute({
     "narrow its counts), numeric stats, and stable cursor pages. Archived spirits are left out unless staff ask for " +
     "`status=archived`. A signed-in customer's searches are kept in their search history.",
   ...access("public", { readsToken: true }),
+  ...cachedRead("catalog"),
   request: { query: SearchQuerySchema },
   responses: {
     200: {
       ...jsonContent(SpiritSearchResultSchema, "One page of spirits, with facets and stats when asked for."),
-      headers: z.object({
+      headers: CACHE_HEADERS.extend({
         "Server-Timing": z.string().optional().openapi({
           description:
             "Searches only: milliseconds per stage (index, match, facets, rank or sort, fetch, highlight).",
@@ -35,6 +37,7 @@ export const listSpirits = createRoute({
         }),
       }),
     },
+    ...NOT_MODIFIED,
     ...problemResponses(...AUTH_ERRORS, 422),
   },
 });

@@ -2,9 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { MEDALS, SPIRIT_STATUSES, SPIRIT_TYPES } from "../../db/schema/catalog.ts";
 import { isCountryCode, isCurrencyCode } from "../../http/iso-codes.ts";
 import { asArray, csvList, type ItemDoc, MAX_VALUES, queryFlag } from "../../http/query-lists.ts";
-import { checkPriceRange, SpiritListSchema, SpiritSchema, spiritListQueryShape } from "../catalog/index.ts";
+import {
+  checkPriceRange,
+  SpiritListItemSchema,
+  SpiritListSchema,
+  spiritListQueryShape,
+} from "../catalog/index.ts";
 import { AGE_BUCKETS, CASK_FAMILIES, FACET_NAMES, PRICE_BUCKETS } from "./search-filters.ts";
-import { SEARCH_SORTS } from "./sort.ts";
+import { PRICE_SORTS, SEARCH_SORTS, type SearchSort } from "./sort.ts";
 
 /**
  * Query parameters of `GET /spirits` with search, and what it answers. A list parameter may be repeated
@@ -63,6 +68,26 @@ const date = (description: string) =>
     .optional()
     .openapi({ description, example: "2024-01-01" });
 
+const medalList = (description: string) =>
+  csvList(z.enum(MEDALS, { error: `must be one of ${MEDALS.join(", ")}` }), description);
+
+/**
+ * An old name of a filter, kept working for clients written against it. Marked deprecated, so generated
+ * clients flag it; its values join the new name's (see FILTER_ALIASES).
+ */
+const deprecatedAlias = <T extends z.ZodType>(
+  schema: T,
+  current: string,
+  param: { style: "form"; explode: boolean },
+) =>
+  schema.openapi({
+    description: `Deprecated: use \`${current}\`, the name of its facet; this is the same filter under its old name.`,
+    param: { ...param, deprecated: true },
+  });
+
+/** Deprecated filter names and the names they stand for (the facets' names). */
+export const FILTER_ALIASES = { award: "awards", medal: "medals" } as const;
+
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 const tag = z
   .string()
@@ -107,8 +132,17 @@ export const searchQueryShape = {
     TAG_DOC,
   ),
   hasAwards: flag("Only spirits with (true) or without (false) awards."),
-  award: textList("Award names (competitions).", "International Spirits Challenge"),
-  medal: csvList(z.enum(MEDALS, { error: `must be one of ${MEDALS.join(", ")}` }), "Medals won."),
+  awards: textList(
+    "Award names (competitions), as the `awards` facet lists them.",
+    "International Spirits Challenge",
+  ),
+  medals: medalList("Medals won, as the `medals` facet lists them."),
+  award: deprecatedAlias(
+    textList("Award names (competitions).", "International Spirits Challenge"),
+    "awards",
+    { style: "form", explode: true },
+  ),
+  medal: deprecatedAlias(medalList("Medals won."), "medals", { style: "form", explode: false }),
   caskType: csvList(
     z.enum(CASK_FAMILIES, { error: `must be one of ${CASK_FAMILIES.join(", ")}` }),
     "Cask families, read from the cask description (a finish counts).",
@@ -124,7 +158,9 @@ export const searchQueryShape = {
     .refine(isCurrencyCode, "must be an ISO 4217 code in upper case, such as GBP")
     .optional()
     .openapi({
-      description: "Required with minPrice or maxPrice; only spirits priced in it are listed.",
+      description:
+        "Required with minPrice or maxPrice and with the price sorts (`price_asc`, `price_desc`); only spirits " +
+        "priced in it are listed, so a spirit without a price in this currency is left out.",
       example: "GBP",
     }),
   minPrice: spiritListQueryShape.minPrice,
@@ -149,7 +185,8 @@ export const searchQueryShape = {
     .optional()
     .openapi({
       description:
-        "`relevance` (the default with `q`), `newest` (added to the catalog; the default without `q`), `release` (newest release date), `price_asc`, `price_desc`, `age_desc`, `age_asc`, `rating`.",
+        "`relevance` (the default with `q`), `newest` (added to the catalog; the default without `q`), `release` (newest release date), `price_asc`, `price_desc`, `age_desc`, `age_asc`, `rating`. " +
+        "The price sorts need `currency`: they order by the price in that currency and leave out spirits not priced in it.",
     }),
   limit: spiritListQueryShape.limit,
   cursor: spiritListQueryShape.cursor,
@@ -173,8 +210,24 @@ function checkRanges(q: Ranged, ctx: z.RefinementCtx) {
   }
 }
 
+/** Amounts in different currencies do not compare, so a price order is only ever within one currency. */
+function checkPriceSort(
+  q: { sort?: SearchSort | undefined; currency?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (q.sort && PRICE_SORTS.includes(q.sort) && !q.currency) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["currency"],
+      message:
+        "is required with sort=price_asc and price_desc: prices in different currencies cannot be ordered together",
+    });
+  }
+}
+
 export const SearchQuerySchema = z.object(searchQueryShape).superRefine((q, ctx) => {
   checkPriceRange(q, ctx);
+  checkPriceSort(q, ctx);
   checkRanges(q, ctx);
 });
 
@@ -230,7 +283,7 @@ export const SearchQueryReportSchema = z
   })
   .openapi("SearchQueryReport");
 
-export const SpiritHitSchema = SpiritSchema.extend({
+export const SpiritHitSchema = SpiritListItemSchema.extend({
   highlights: z
     .object({
       name: z.string().optional().openapi({ example: "<mark>Lagavullan</mark> 16 Year Old" }),

@@ -16,6 +16,9 @@ export const SEARCH_SORTS = [
   "rating",
 ] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+/** Sorts by amount: amounts only compare within one currency, so these need one. */
+export const PRICE_SORTS: readonly SearchSort[] = ["price_asc", "price_desc"];
 export type MemorySort = Exclude<SearchSort, "relevance">;
 
 export type SortValue = string | number;

@@ -157,9 +157,9 @@ const tokenQuery = {
 const HEARTBEAT =
   "The server pings every socket periodically (30 seconds by default) and terminates one that has not answered by the next ping; clients that cannot answer pings themselves may also send `ping` messages.";
 
-/** Cloudflare Workers serve only the per-spirit socket, from the spirit's Durable Object. */
-const BUN_ONLY =
-  "Served by Bun deployments only: on Cloudflare Workers the request is answered `501` (a problem), and each spirit is watched on its own socket, `spiritStock`.";
+/** Where the caps on open streams are counted differs by deployment; say so where it matters. */
+const ON_WORKERS =
+  "On Cloudflare Workers the stream watches each spirit's Durable Object, and the caps on open streams hold per spirit.";
 
 /** The document without its servers (they depend on the host the client reached). */
 export function buildAsyncApiDocument(apiPrefix: string) {
@@ -192,7 +192,7 @@ export function buildAsyncApiDocument(apiPrefix: string) {
       stock: {
         address: "/stock/ws",
         title: "Many spirits' stock (WebSocket)",
-        description: `Subscribe to up to ${MAX_SUBSCRIPTIONS} spirits; each new subscription starts with its snapshot. A subscribe naming an unknown spirit, or going over the limit, subscribes nothing and is answered with an \`error\`; too many invalid messages close the socket with code 1008. ${HEARTBEAT} ${BUN_ONLY}`,
+        description: `Subscribe to up to ${MAX_SUBSCRIPTIONS} spirits; each new subscription starts with its snapshot. A subscribe naming an unknown spirit, or going over the limit, subscribes nothing and is answered with an \`error\`; too many invalid messages close the socket with code 1008. ${HEARTBEAT} ${ON_WORKERS}`,
         servers: [ref("#/servers/websocket")],
         messages: channelMessages("subscribe", "unsubscribe", "ping", "snapshot", "stock", "error", "pong"),
         bindings: { ws: { method: "GET", query: tokenQuery, bindingVersion: "0.1.0" } },
@@ -200,7 +200,7 @@ export function buildAsyncApiDocument(apiPrefix: string) {
       spiritStockEvents: {
         address: "/spirits/{spiritId}/stock/events",
         title: "One spirit's stock (Server-Sent Events)",
-        description: `The same messages as \`spiritStock\`, as \`text/event-stream\`: each event's \`data\` is one message and its \`id\` the version. An EventSource that reconnects sends \`Last-Event-ID\` and gets the current state only if it is newer. Comment lines keep an idle stream alive; a stream whose client stopped reading is ended. ${BUN_ONLY}`,
+        description: `The same messages as \`spiritStock\`, as \`text/event-stream\`: each event's \`data\` is one message and its \`id\` the version. An EventSource that reconnects sends \`Last-Event-ID\` and gets the current state only if it is newer. Comment lines keep an idle stream alive; a stream whose client stopped reading is ended. ${ON_WORKERS}`,
         servers: [ref("#/servers/http")],
         parameters: spiritIdParameter,
         messages: channelMessages("snapshot", "stock", "error"),

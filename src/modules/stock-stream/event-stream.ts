@@ -9,6 +9,8 @@ import type { Audience } from "../../stock/messages.ts";
 import { type Channel, type EventSink, encodeText } from "./channel.ts";
 
 const KEEP_ALIVE = encodeText(": keep-alive\n\n");
+/** The reconnection delay a browser's EventSource is told (`retry:`), in milliseconds. */
+export const SSE_RETRY_MS = 2000;
 /** Heartbeats in a row that found the client not reading: then the stream is given up. */
 const MAX_STALLED_BEATS = 2;
 

@@ -18,8 +18,9 @@ import type { WebSocketPort } from "../../http/web-sockets.ts";
 import type { StockChanged, StockEventBus } from "../../stock/events.ts";
 import { type Audience, errorText, MAX_SUBSCRIPTIONS } from "../../stock/messages.ts";
 import { Channel, encodeText, type Subscription, sseFrame, topicOf } from "./channel.ts";
-import { StockEventSink } from "./event-stream.ts";
+import { SSE_RETRY_MS, StockEventSink } from "./event-stream.ts";
 import { type StreamLease, StreamQuota } from "./stream-quota.ts";
+import { tooManySubscriptions, UNAVAILABLE, unavailable, unknownSpirits } from "./subscription-errors.ts";
 import { POLICY_VIOLATION, type SocketHub, WatchedSocket } from "./watched-socket.ts";
 
 /** The spirit's current stock, or undefined when there is no such spirit. */
@@ -55,8 +56,6 @@ export type StockHubStats = {
 };
 
 export type StockHub = ReturnType<typeof createStockHub>;
-
-const UNAVAILABLE = "The stock of the spirit cannot be read right now; try again.";
 
 export function createStockHub(options: StockHubOptions) {
   const { sockets: port, snapshot, logger, backlogBytes } = options;
@@ -191,12 +190,7 @@ export function createStockHub(options: StockHubOptions) {
       const fresh = [...new Set(spiritIds)].filter((id) => !socket.subscriptions.has(id));
       if (!fresh.length) return;
       if (socket.subscriptions.size + fresh.length > MAX_SUBSCRIPTIONS) {
-        return socket.error({
-          code: "too-many-subscriptions",
-          detail: `A socket watches at most ${MAX_SUBSCRIPTIONS} spirits; it watches ${socket.subscriptions.size} and asked for ${fresh.length} more. Unsubscribe first, or open another socket.`,
-          limit: MAX_SUBSCRIPTIONS,
-          spiritIds: fresh,
-        });
+        return socket.error(tooManySubscriptions(socket.subscriptions.size, fresh));
       }
       // Registered before the reads start, so no event published meanwhile is missed.
       const subs = fresh.map((id) => {
@@ -213,7 +207,7 @@ export function createStockHub(options: StockHubOptions) {
       } catch (err) {
         logger.log("error", { msg: "stock snapshot failed", err: String(err), spiritIds: fresh });
         for (const sub of subs) removeSubscription(sub);
-        socket.error({ code: "unavailable", detail: UNAVAILABLE, spiritIds: fresh });
+        socket.error(unavailable(fresh));
         if (socket.spiritId !== undefined) socket.close(1011, "Stock unavailable.");
         return;
       }
@@ -221,11 +215,7 @@ export function createStockHub(options: StockHubOptions) {
       if (unknown.length) {
         // All or nothing: a subscribe that names an unknown spirit subscribes none of them.
         for (const sub of subs) removeSubscription(sub);
-        socket.error({
-          code: "unknown-spirit",
-          detail: `No spirit has the id${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}; nothing was subscribed.`,
-          spiritIds: unknown,
-        });
+        socket.error(unknownSpirits(unknown));
         if (socket.spiritId !== undefined) socket.close(POLICY_VIOLATION, "Unknown spirit.");
         return;
       }
@@ -350,7 +340,7 @@ export function createStockHub(options: StockHubOptions) {
       ch.sinks.add(sink);
       sinks.add(sink);
       ensureTimer();
-      const stream = sink.stream(backlogBytes, 2000);
+      const stream = sink.stream(backlogBytes, SSE_RETRY_MS);
       readSnapshot(ch).then(
         (state) => {
           if (!state) {

@@ -8,6 +8,7 @@ import { principalWithQueryToken } from "../../http/query-token.ts";
 import type { SocketSession } from "../../http/web-sockets.ts";
 import type { Audience } from "../../stock/messages.ts";
 import { buildAsyncApiDocument, withServers } from "./asyncapi.ts";
+import { relayedEventStream } from "./relayed-event-stream.ts";
 import type {
   GetAsyncApiRoute,
   StreamSpiritStockRoute,
@@ -15,6 +16,7 @@ import type {
   WatchStockRoute,
 } from "./stock-stream.routes.ts";
 import type { StreamLease, StreamOwner } from "./stream-quota.ts";
+import { WatchedSocket } from "./watched-socket.ts";
 
 type Watcher = { audience: Audience; owner: StreamOwner };
 
@@ -48,16 +50,6 @@ const upgradeRequired = () =>
     code: "upgrade-required",
     headers: { Upgrade: "websocket", Connection: "Upgrade" },
   });
-
-/** On Cloudflare Workers (deps.spiritWatchers) only the per-spirit socket is served. */
-function notOnWorkers(c: Context<AppEnv>, what: string) {
-  if (c.var.deps.spiritWatchers) {
-    throw new ProblemError(
-      501,
-      `${what} is not served by this deployment (Cloudflare Workers); watch each spirit on /api/v1/spirits/{id}/stock/ws.`,
-    );
-  }
-}
 
 /**
  * Hands the request to the runtime's WebSocket upgrade, or says why it cannot be one. The session is made
@@ -95,23 +87,31 @@ export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = asy
 
 export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
-  notOnWorkers(c, "The multi-spirit socket");
-  const hub = c.var.services.stockStream.hub;
+  const { hub, relayHub } = c.var.services.stockStream;
+  const watchers = c.var.deps.spiritWatchers;
+  if (watchers && relayHub) {
+    // Workers: the isolate holds the socket and watches each subscribed spirit's Durable Object. No
+    // isolate sees every socket of a client, so the stream caps count in the objects, per spirit.
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
+    return watchers.serve(new WatchedSocket(relayHub(owner), audience));
+  }
   return upgrade(c, owner, (lease) => hub.multiSession(audience, lease));
 };
 
 export const streamSpiritStock: RouteHandler<StreamSpiritStockRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const lastEventId = c.req.valid("header")["last-event-id"];
+  const header = c.req.valid("header")["last-event-id"];
+  const lastEventId = header === undefined ? undefined : Number(header);
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
-  notOnWorkers(c, "The Server-Sent Events stream");
-  const stream = c.var.services.stockStream.hub.eventStream(
-    id,
-    audience,
-    lastEventId === undefined ? undefined : Number(lastEventId),
-    takeStreamSlot(c, owner),
-  );
+  const { config, spiritWatchers } = c.var.deps;
+  const stream = spiritWatchers
+    ? // Workers: the stream watches the spirit's Durable Object, which counts it against the stream caps.
+      await relayedEventStream(spiritWatchers, id, audience, lastEventId, owner, {
+        heartbeatMs: config.STOCK_STREAM_HEARTBEAT_MS,
+        backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES,
+      })
+    : c.var.services.stockStream.hub.eventStream(id, audience, lastEventId, takeStreamSlot(c, owner));
   return new Response(stream, {
     status: 200,
     headers: {

@@ -52,9 +52,6 @@ const upgradeResponses = {
       "Switching Protocols: the connection is now a WebSocket carrying JSON text messages, described in the AsyncAPI document at `/api/v1/asyncapi.json`.",
   },
   426: problem("Upgrade Required: this path only takes a WebSocket handshake (`Upgrade: websocket`)."),
-  501: problem(
-    "Not Implemented: this deployment does not serve this socket: a runtime without WebSockets (use the Server-Sent Events stream), or, for the multi-spirit socket, Cloudflare Workers (watch each spirit on its own socket).",
-  ),
 };
 
 export const watchSpiritStock = createRoute({
@@ -114,9 +111,6 @@ export const streamSpiritStock = createRoute({
     },
     ...problemResponses(401, 404, 422),
     ...tooManyStreams,
-    501: problem(
-      "Not Implemented: Server-Sent Events are served by Bun deployments only; on Cloudflare Workers watch the spirit on its WebSocket.",
-    ),
   },
 });
 

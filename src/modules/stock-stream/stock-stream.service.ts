@@ -1,6 +1,8 @@
 import type { Deps } from "../../deps.ts";
 import type { StockChanged } from "../../stock/events.ts";
+import { createRelayHub } from "./relay-hub.ts";
 import { createStockHub, type StockHub } from "./stock-hub.ts";
+import type { StreamOwner } from "./stream-quota.ts";
 
 /** What the stock streams need from other modules (passed in by services.ts, never imported). */
 export type StockStreamPorts = {
@@ -56,7 +58,16 @@ export function createStockStreamService(deps: Deps, ports: StockStreamPorts) {
     });
     hubs.set(deps.stockEvents, hub);
   }
-  return { hub, spiritExists };
+  // Workers: the multi-spirit socket relays the spirits' Durable Objects (no stock events in the isolate).
+  const watchers = deps.spiritWatchers;
+  const relayHub =
+    watchers &&
+    ((owner: StreamOwner) =>
+      createRelayHub(
+        { watchers, spiritExists, logger: deps.logger, now: () => deps.clock.now().getTime() },
+        owner,
+      ));
+  return { hub, relayHub, spiritExists };
 }
 
 export type StockStreamService = ReturnType<typeof createStockStreamService>;

@@ -5,7 +5,7 @@
  * messages at all, come faster than a well-behaved client ever sends them.
  */
 
-import { fieldErrors } from "../../domain-error.ts";
+import { fieldErrors, invalidFieldsDetail } from "../../domain-error.ts";
 import type { ServerSocket, SocketSession } from "../../http/web-sockets.ts";
 import {
   type Audience,
@@ -101,10 +101,7 @@ export class WatchedSocket implements SocketSession {
     const parsed = StockClientMessageSchema.safeParse(json);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error.issues);
-      return this.reject(
-        `The message has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`,
-        errors,
-      );
+      return this.reject(invalidFieldsDetail("The message", errors), errors);
     }
     const msg = parsed.data;
     if (msg.type === "ping") this.send(PONG_TEXT);

@@ -7,8 +7,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import { EVENT_PAYLOADS, EVENT_TYPES, type EventType } from "../events/domain-events.ts";
 
-/** What each type means, in a line (a type without one still gets documented). */
-const SAYS: Partial<Record<EventType, string>> = {
+/** What each type means, in a line: every type has one (the compiler holds a new type to it). */
+const SAYS: Record<EventType, string> = {
   "spirit.created": "A spirit was added to the catalog.",
   "spirit.updated": "A spirit changed; `fields` names what (`batches` for its batches).",
   "spirit.price_changed": "A spirit's price or currency changed (`previous`, `price`).",
@@ -23,6 +23,16 @@ const SAYS: Partial<Record<EventType, string>> = {
   "order.shipped": "Some or all of the order's lines left in a shipment.",
   "order.refunded": "Money taken for the order went back (`refund`).",
   "review.published": "A review became public (approved).",
+  "release.created": "Staff scheduled a release (drop) of a spirit: its mode and window.",
+  "release.opened": "A release's window opened (written within a dispatcher round of `opensAt`).",
+  "release.closed":
+    "A release is over: a first-come release's window closed, or a ballot settled (every bottle paid for or no entry left).",
+  "release.drawn": "A ballot was drawn: its seed is published and `winners` entries were offered bottles.",
+  "release.admitted":
+    "A queued buyer was let in to buy. Not sent yet: releases in `queue` mode (the waiting room) are not built.",
+  "release.won":
+    "A ballot entry won (or was next when a winner's allocation rolled over): its order is reserved until `payBy`.",
+  "hold.expiring": "A customer's reserved order lapses soon (`expiresAt`) unless it is paid.",
 };
 
 /** `webhook.test`: sent only by "send a test event"; never in the event log. */
@@ -32,9 +42,7 @@ type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
 const payloadOf = (type: WebhookType) => (type === "webhook.test" ? TEST_PAYLOAD : EVENT_PAYLOADS[type]);
 const saysOf = (type: WebhookType) =>
-  type === "webhook.test"
-    ? "A test event staff sent to check the endpoint."
-    : (SAYS[type] ?? `A ${type} event.`);
+  type === "webhook.test" ? "A test event staff sent to check the endpoint." : SAYS[type];
 
 /** `spirit.price_changed` is `SpiritPriceChangedWebhook`. */
 export const webhookComponentName = (type: string) =>

@@ -1,5 +1,10 @@
 import Stripe from "stripe";
-import { type PaymentProvider, type ProviderEvent, WebhookSignatureError } from "../../../deps.ts";
+import {
+  type PaymentProvider,
+  type ProviderCard,
+  type ProviderEvent,
+  WebhookSignatureError,
+} from "../../../deps.ts";
 
 export type StripeSettings = {
   secretKey: string;
@@ -67,6 +72,10 @@ export function stripePayments(settings: StripeSettings): PaymentProvider {
       } catch (err) {
         throw new WebhookSignatureError(err instanceof Error ? err.message : "The signature does not match.");
       }
+      if (event.type === "charge.succeeded") {
+        const card = cardOf(event.data.object);
+        return { id: event.id, type: event.type, payload: rawBody, ...(card ? { card } : {}) };
+      }
       const outcome = OUTCOMES[event.type as keyof typeof OUTCOMES];
       if (!outcome) return { id: event.id, type: event.type, payload: rawBody };
       const intent = event.data.object as Stripe.PaymentIntent;
@@ -93,4 +102,12 @@ export function stripePayments(settings: StripeSettings): PaymentProvider {
       return { refundRef: refund.id };
     },
   };
+}
+
+/** The fingerprint of the card a charge took money from, with the PaymentIntent it belongs to. */
+function cardOf(charge: Stripe.Charge): ProviderCard | undefined {
+  const fingerprint = charge.payment_method_details?.card?.fingerprint;
+  const intent =
+    typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+  return fingerprint && intent ? { providerRef: intent, fingerprint } : undefined;
 }

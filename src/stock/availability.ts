@@ -1,0 +1,65 @@
+/**
+ * How many bottles of a spirit can be sold now, and the stock status that says so in a word: one
+ * derivation for the inventory read of one spirit and for a page of listed spirits, so the two agree.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Client, InStatement } from "@libsql/client";
+import { num, str } from "./ledger.ts";
+
+/**
+ * `in_stock`: some bottles are on hand and not held. `sold_out`: the spirit has stock levels, but every
+ * bottle is sold or held for an order (a hold that lapses puts bottles back). `not_stocked`: no stock was
+ * ever received at any location. About bottles only: whether the spirit is on sale is its catalog status.
+ */
+export const STOCK_STATUSES = ["in_stock", "sold_out", "not_stocked"] as const;
+export type StockStatus = (typeof STOCK_STATUSES)[number];
+
+/** The one description of the stock status, shared by the inventory read and the spirit listings. */
+export const StockStatusSchema = z.enum(STOCK_STATUSES).openapi("StockStatus", {
+  description:
+    "`in_stock`: bottles are on hand and not held for anyone. `sold_out`: stock was received, but every bottle is sold or held for an order (a lapsing hold puts bottles back). `not_stocked`: no stock was ever received. About bottles only: whether the spirit is on sale is its catalog `status`.",
+});
+
+export type Availability = { available: number; stockStatus: StockStatus };
+
+export function stockStatusOf(levels: number, available: number): StockStatus {
+  if (available > 0) return "in_stock";
+  return levels > 0 ? "sold_out" : "not_stocked";
+}
+
+/**
+ * One statement for any number of spirits: their levels summed per spirit, lapsed holds the reaper has not
+ * released yet counted as released, as the inventory read counts them (snapshotReads).
+ */
+export function availabilityRead(spiritIds: string[], now: string): InStatement {
+  return {
+    sql: `SELECT l.spirit_id, count(*) AS levels,
+            sum(l.on_hand - l.reserved)
+              + coalesce((SELECT sum(h.quantity) FROM stock_holds h
+                          WHERE h.spirit_id = l.spirit_id AND h.status = 'active' AND h.expires_at <= ?), 0)
+              AS available
+          FROM inventory_levels l
+          WHERE l.spirit_id IN (SELECT value FROM json_each(?))
+          GROUP BY l.spirit_id`,
+    args: [now, JSON.stringify(spiritIds)],
+  };
+}
+
+/** The availability of each of the spirits, in one query; a spirit without levels is `not_stocked`. */
+export async function readAvailability(
+  client: Client,
+  spiritIds: string[],
+  now: string,
+): Promise<Map<string, Availability>> {
+  const found = new Map<string, Availability>();
+  if (spiritIds.length) {
+    const rs = await client.execute(availabilityRead(spiritIds, now));
+    for (const r of rs.rows) {
+      const available = num(r.available);
+      found.set(str(r.spirit_id), { available, stockStatus: stockStatusOf(num(r.levels), available) });
+    }
+  }
+  return new Map(
+    spiritIds.map((id) => [id, found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) }]),
+  );
+}
