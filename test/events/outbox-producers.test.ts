@@ -464,7 +464,7 @@ describe("releases", () => {
 /** Types whose producer is tested elsewhere, or that nothing produces yet (say why). */
 const NOT_HERE: Partial<Record<EventType, string>> = {
   "hold.expiring": "test/notifications/hold-expiring.test.ts",
-  "release.admitted": "no producer: the queue mode (waiting room) of issue 12 is not built",
+  "release.admitted": "test/releases/queue.test.ts (the admission's inbox entry comes through the outbox)",
 };
 
 test("every event type was produced by a real change above (a new type needs its test here)", async () => {

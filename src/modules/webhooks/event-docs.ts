@@ -29,7 +29,7 @@ const SAYS: Record<EventType, string> = {
     "A release is over: a first-come release's window closed, or a ballot settled (every bottle paid for or no entry left).",
   "release.drawn": "A ballot was drawn: its seed is published and `winners` entries were offered bottles.",
   "release.admitted":
-    "A queued buyer was let in to buy. Not sent yet: releases in `queue` mode (the waiting room) are not built.",
+    "A buyer in a `queue` release's waiting room was let in: their admission (to order with its token) lasts until `expiresAt`.",
   "release.won":
     "A ballot entry won (or was next when a winner's allocation rolled over): its order is reserved until `payBy`.",
   "hold.expiring": "A customer's reserved order lapses soon (`expiresAt`) unless it is paid.",
