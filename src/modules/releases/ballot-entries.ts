@@ -13,6 +13,7 @@ import { isUniqueViolation } from "../accounts/index.ts";
 import type { BallotContext } from "./ballot.context.ts";
 import type { Entry, EntryInput, StaffEntry, StaffEntryQuery } from "./ballot.schemas.ts";
 import { entryHash } from "./ballot-draw.ts";
+import { requireEntrant } from "./entrant-checks.ts";
 
 /** Words that mean the same in an address line, so "12 Rose Street, Flat 3" and "12 rose st. apt 3" match. */
 const SAME_WORD: Record<string, string> = {
@@ -135,23 +136,13 @@ export async function enterBallot(
       { path: "quantity", message: `must be at most ${release.perCustomerLimit} (the release's limit)` },
     ]);
   }
-  if (deps.humanCheck) {
-    const human = await deps.humanCheck.verify(input.humanToken, {
-      action: "ballot-entry",
-      clientAddress: client.address,
-    });
-    if (!human)
-      throw new DomainError(
-        "human-check-failed",
-        "The anti-bot check did not pass: send a fresh humanToken.",
-      );
-  }
-  const eligibility = await ports.eligibility(releaseId, customerId);
-  if (!eligibility.eligible) {
-    throw new DomainError("not-eligible", eligibility.detail ?? "You may not take part.", {
-      extra: { rule: eligibility.rule, releaseId },
-    });
-  }
+  await requireEntrant(deps, ports, {
+    action: "ballot-entry",
+    releaseId,
+    customerId,
+    humanToken: input.humanToken,
+    clientAddress: client.address,
+  });
   await ports.checkDestination(customerId, input.shipping, now);
 
   const shipping: EntryShipping = input.shipping;

@@ -1,23 +1,15 @@
 import { and, count, eq, notInArray } from "drizzle-orm";
 import { type ReleaseBallotRow, releaseEntries } from "../../db/schema/ballots.ts";
 import type { OrderStatus } from "../../db/schema/orders.ts";
-import type { ReleaseRow } from "../../db/schema/releases.ts";
 import type { Deps } from "../../deps.ts";
 import type { Shipping } from "../../http/shipping-address.ts";
-import type { AuditService } from "../audit/audit.service.ts";
+import type { EntrantPorts } from "./entrant-checks.ts";
 
 /** A winner's payment window unless the release says otherwise: two days. */
 export const DEFAULT_CLAIM_MINUTES = 2_880;
 
 /** What ballots need from other modules (built in releases.wiring.ts from their services). */
-export type BallotPorts = {
-  audit: AuditService;
-  release(id: string): Promise<ReleaseRow>;
-  /** The release's rules applied to the customer now (the same check as GET /releases/{id}/eligibility). */
-  eligibility(
-    releaseId: string,
-    customerId: string,
-  ): Promise<{ eligible: boolean; rule: string | null; detail: string | null }>;
+export type BallotPorts = EntrantPorts & {
   /** Throws a DomainError when the customer may not receive spirits there (age, blocked region, no location). */
   checkDestination(customerId: string, shipping: Shipping, at: Date): Promise<void>;
   /** Places the winner's order through the orders module (its holds through the stock engine). */

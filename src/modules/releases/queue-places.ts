@@ -9,6 +9,7 @@ import { type QueuePlaceRow, releaseQueuePlaces } from "../../db/schema/queues.t
 import type { ReleaseRow } from "../../db/schema/releases.ts";
 import { DomainError } from "../../domain-error.ts";
 import { isUniqueViolation } from "../accounts/index.ts";
+import { requireEntrant } from "./entrant-checks.ts";
 import type { QueueContext } from "./queue.context.ts";
 import type { QueueJoin, StaffQueueQuery } from "./queue.schemas.ts";
 import { advanceQueue } from "./queue-advance.ts";
@@ -60,24 +61,13 @@ export async function joinQueue(
   const now = deps.clock.now();
   const at = now.toISOString();
   if (at >= release.closesAt) throw queueClosed(release);
-  if (deps.humanCheck) {
-    const human = await deps.humanCheck.verify(input.humanToken, {
-      action: "queue-join",
-      clientAddress: client.address,
-    });
-    if (!human) {
-      throw new DomainError(
-        "human-check-failed",
-        "The anti-bot check did not pass: send a fresh humanToken.",
-      );
-    }
-  }
-  const eligibility = await ports.eligibility(releaseId, customerId);
-  if (!eligibility.eligible) {
-    throw new DomainError("not-eligible", eligibility.detail ?? "You may not take part.", {
-      extra: { rule: eligibility.rule, releaseId },
-    });
-  }
+  await requireEntrant(deps, ports, {
+    action: "queue-join",
+    releaseId,
+    customerId,
+    humanToken: input.humanToken,
+    clientAddress: client.address,
+  });
   const mine = await livePlace(ctx, releaseId, customerId);
   if (mine) throw alreadyQueued(mine);
 

@@ -1,9 +1,8 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { OrderStatus } from "../../db/schema/orders.ts";
 import { type ReleaseQueueRow, releaseQueuePlaces } from "../../db/schema/queues.ts";
-import type { ReleaseRow } from "../../db/schema/releases.ts";
 import type { Deps } from "../../deps.ts";
-import type { AuditService } from "../audit/audit.service.ts";
+import type { EntrantPorts } from "./entrant-checks.ts";
 import type { QueueMessage } from "./queue.schemas.ts";
 import { type AdmissionKey, admissionKey } from "./queue-tokens.ts";
 
@@ -11,14 +10,7 @@ import { type AdmissionKey, admissionKey } from "./queue-tokens.ts";
 export const DEFAULT_ADMISSION_MINUTES = 10;
 
 /** What the waiting room needs from other modules (built in releases.wiring.ts from their services). */
-export type QueuePorts = {
-  audit: AuditService;
-  release(id: string): Promise<ReleaseRow>;
-  /** The release's rules applied to the customer now (the same check as GET /releases/{id}/eligibility). */
-  eligibility(
-    releaseId: string,
-    customerId: string,
-  ): Promise<{ eligible: boolean; rule: string | null; detail: string | null }>;
+export type QueuePorts = EntrantPorts & {
   /** Bottles the stock engine can still sell of the spirit. */
   available(spiritId: string): Promise<number>;
   orderStatuses(ids: string[]): Promise<Map<string, { status: OrderStatus; expiresAt: string | null }>>;
