@@ -174,6 +174,30 @@ describeTargets("releases", (t) => {
       expect((await shop.inventory(drop)).available).toBe(4);
     });
 
+    test("a first-come release sells its allocation and no more, though the shop holds more stock", async () => {
+      const spirit = await shop.spirit();
+      await shop.receive(spirit, 10, shop.loc("a"));
+      const { release } = await schedule({ spiritId: spirit, allocation: 2 });
+      const buyers = await Promise.all([1, 2, 3, 4].map(() => shop.customer()));
+      // Together, as a drop's buyers arrive: exactly two holds, whatever the order they land in.
+      const answers = await Promise.all(
+        buyers.map((b) => shop.order(b, [{ spiritId: spirit, quantity: 1 }])),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 201, 409, 409]);
+      const refused = answers.find((r) => r.status === 409)!;
+      expect((await refused.json()).code).toBe("sold-out");
+      const view = ReleaseSchema.parse(await (await t.call("GET", `/api/v1/releases/${release.id}`)).json());
+      expect(view).toMatchObject({ remaining: 0, state: "sold_out" });
+
+      // A cancelled order gives its bottle back to the release.
+      const i = answers.findIndex((r) => r.status === 201);
+      const placed = (await answers[i]!.json()) as { id: string };
+      expect((await shop.act(buyers[i]!, placed.id, "cancel")).status).toBe(200);
+      const late = buyers[answers.findIndex((r) => r.status === 409)]!;
+      expect((await shop.order(late, [{ spiritId: spirit, quantity: 1 }])).status).toBe(201);
+    });
+
     test("the release's per-customer limit binds its orders; after the window it does not", async () => {
       const drop = await shop.spirit();
       await shop.receive(drop, 6, shop.loc("a"));

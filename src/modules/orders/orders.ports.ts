@@ -2,6 +2,8 @@
  * What the orders module needs from other modules, as a small interface: services.ts builds it from their
  * services, and the orders service never imports another module's internals.
  */
+import type { Guard } from "../../stock/ledger.ts";
+
 export type SpiritForOrder = {
   id: string;
   name: string;
@@ -11,7 +13,15 @@ export type SpiritForOrder = {
   maxPerCustomer: number | null;
   holdMinutes: number | null;
   preorderAllocation: number | null;
+  /** Set for an order while a release governs the spirit: what its hold of `wanted` bottles must also pass. */
+  releaseGuard?: (wanted: number) => Guard;
 };
+
+/**
+ * What a live release asks of an order for its spirit: its per-customer limit (null: the spirit's own),
+ * and a guard the spirit's hold must pass in the stock engine's batch (the release's allocation).
+ */
+export type ReleaseGate = { limit: number | null; guard?: (wanted: number) => Guard };
 
 export type CustomerProfile = {
   dateOfBirth: string | null;
@@ -44,7 +54,7 @@ export interface OrdersPorts {
     at: Date,
     grant?: string,
     admission?: { token: string | undefined; orderId: string },
-  ): Promise<number | null>;
+  ): Promise<ReleaseGate | null>;
   /**
    * After an order that brought an admission token: placed (with its quantities per spirit), the queue
    * admission it claimed is used; refused, the admission is the customer's again.

@@ -1,6 +1,7 @@
 import { newId } from "../../db/ids.ts";
 import { DomainError, type FieldIssue } from "../../domain-error.ts";
 import type { Attachment, HoldView } from "../../stock/coordinator.ts";
+import type { Guard } from "../../stock/ledger.ts";
 import { readWaitingClaims } from "../../stock/order-stock.ts";
 import { type Actor, DEFAULT_HOLD_MINUTES, type OrdersContext } from "./orders.context.ts";
 import { isReleased, type SpiritForOrder } from "./orders.ports.ts";
@@ -125,12 +126,21 @@ async function applyReleaseGates(
 ) {
   if (!ports.releaseGate) return;
   for (const [id, spirit] of spirits) {
-    const limit = await ports.releaseGate(id, customerId, now, grant, admission);
-    if (limit !== null && (spirit.maxPerCustomer === null || limit < spirit.maxPerCustomer)) {
-      spirits.set(id, { ...spirit, maxPerCustomer: limit });
-    }
+    const gate = await ports.releaseGate(id, customerId, now, grant, admission);
+    if (!gate) continue;
+    const { limit, guard } = gate;
+    const tighter = limit !== null && (spirit.maxPerCustomer === null || limit < spirit.maxPerCustomer);
+    spirits.set(id, {
+      ...spirit,
+      ...(tighter ? { maxPerCustomer: limit } : {}),
+      ...(guard ? { releaseGuard: guard } : {}),
+    });
   }
 }
+
+/** The spirit's attachment with the release's guard (its allocation) added, when there is one. */
+const withGuard = (attach: Attachment | undefined, guard: Guard | undefined): Attachment | undefined =>
+  guard ? { guards: [...(attach?.guards ?? []), guard], writes: attach?.writes ?? [] } : attach;
 
 export type HoldPlan = {
   orderId: string;
@@ -156,20 +166,20 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
   try {
     for (const [i, spiritId] of ids.entries()) {
       const spirit = plan.spirits.get(spiritId)!;
+      const lines = plan.lines.filter((l) => l.spiritId === spiritId);
+      const wanted = lines.reduce((n, l) => n + l.quantity, 0);
       const outcome = await ctx.deps.stock.submit({
         type: "hold",
         spiritId,
         orderId: plan.orderId,
         customerId: plan.customerId,
         actorId: plan.actorId,
-        lines: plan.lines
-          .filter((l) => l.spiritId === spiritId)
-          .map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
+        lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
         expiresAt: plan.expiresAt,
         maxPerCustomer: spirit.maxPerCustomer,
         preferredLocationIds: [],
         onlyLocationIds: plan.shipFrom,
-        attach: i === ids.length - 1 ? plan.attach : undefined,
+        attach: withGuard(i === ids.length - 1 ? plan.attach : undefined, spirit.releaseGuard?.(wanted)),
       });
       if (!outcome.ok) throw refusalProblem(outcome, spirit);
       taken.push(spiritId);

@@ -14,6 +14,7 @@ import { commitmentOf, newSeed } from "./ballot-draw.ts";
 import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
 import { DEFAULT_ADMISSION_MINUTES, queueView } from "./queue.context.ts";
 import { type AdmissionPass, claimAdmission } from "./queue-admissions.ts";
+import { allocationGuard, type ReleaseGateAnswer, soldInRelease } from "./release-allocation.ts";
 import { releaseState } from "./release-state.ts";
 import { announceReleaseWindows } from "./release-windows.ts";
 import type { Release, ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
@@ -53,7 +54,8 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
   });
 
   async function toRelease(row: ReleaseRow): Promise<Release> {
-    const remaining = Math.max(0, Math.min(row.allocation, await ports.available(row.spiritId)));
+    const sold = row.mode === "first_come" ? await soldInRelease(deps.client, row) : 0;
+    const remaining = Math.max(0, Math.min(row.allocation - sold, await ports.available(row.spiritId)));
     const ballot = row.mode === "ballot" ? await ballotOf(row.id) : undefined;
     const queue = row.mode === "queue" ? await queueOf(row.id) : undefined;
     return {
@@ -212,7 +214,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     at: Date,
     grant?: string,
     admission?: AdmissionPass,
-  ): Promise<number | null> {
+  ): Promise<ReleaseGateAnswer | null> {
     const t = at.toISOString();
     const ofSpirit = await releasesOfSpirit.get(spiritId, () =>
       db.select().from(releases).where(eq(releases.spiritId, spiritId)),
@@ -233,8 +235,9 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
         extra: { rule: refusal.rule, releaseId: live.id },
       });
     }
-    if (live.mode === "queue") return claimAdmission(deps, live, customerId, admission, at);
-    return live.perCustomerLimit;
+    if (live.mode === "queue") return { limit: await claimAdmission(deps, live, customerId, admission, at) };
+    if (live.mode === "first_come") return { limit: live.perCustomerLimit, guard: allocationGuard(live) };
+    return { limit: live.perCustomerLimit };
   }
 
   const announceWindows = () => announceReleaseWindows(deps);
