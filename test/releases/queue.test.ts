@@ -211,6 +211,15 @@ describe("order of the line", () => {
     expect(await mine(third, release.id)).toMatchObject({ state: "waiting", position: 3, ahead: 0 });
     const last = late[2]!;
     expect(await mine(last, release.id)).toMatchObject({ state: "waiting", position: 11, ahead: 8 });
+    // Staff see the same count for every waiting place, and none for the admitted ones.
+    const listed = StaffQueueListSchema.parse(
+      await (
+        await server.call("GET", `/api/v1/releases/${release.id}/queue?limit=100`, {
+          headers: shop.staff.headers,
+        })
+      ).json(),
+    ).items;
+    for (const p of listed) expect(p.ahead).toBe(p.state === "waiting" ? p.position! - 3 : null);
   });
 });
 

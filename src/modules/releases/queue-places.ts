@@ -3,7 +3,7 @@
  * opening is an early arrival, shuffled at `opensAt`; after it, the back of the line), read by their owner,
  * left by them; staff list and void them.
  */
-import { and, asc, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
 import { type QueuePlaceRow, releaseQueuePlaces } from "../../db/schema/queues.ts";
 import type { ReleaseRow } from "../../db/schema/releases.ts";
@@ -13,7 +13,7 @@ import { requireEntrant } from "./entrant-checks.ts";
 import type { QueueContext } from "./queue.context.ts";
 import type { QueueJoin, StaffQueueQuery } from "./queue.schemas.ts";
 import { advanceQueue } from "./queue-advance.ts";
-import { aheadOf, placeView, staffPlaceView } from "./queue-view.ts";
+import { placeView, staffPlaceView } from "./queue-view.ts";
 
 export function requireQueue(release: ReleaseRow) {
   if (release.mode !== "queue") {
@@ -143,8 +143,13 @@ export async function leaveQueue(ctx: QueueContext, releaseId: string, customerI
 export async function listPlaces(ctx: QueueContext, releaseId: string, q: StaffQueueQuery) {
   requireQueue(await ctx.ports.release(releaseId));
   const p = releaseQueuePlaces;
+  // In the same statement as the page (plain SQL names: drizzle leaves a selected column unqualified).
+  const ahead = sql<number | null>`CASE WHEN release_queue_places.status = 'waiting'
+      AND release_queue_places.position IS NOT NULL THEN
+    (SELECT count(*) FROM release_queue_places o WHERE o.release_id = release_queue_places.release_id
+      AND o.status = 'waiting' AND o.position < release_queue_places.position) END`;
   const rows = await ctx.deps.db
-    .select()
+    .select({ row: p, ahead })
     .from(p)
     .where(
       and(
@@ -155,9 +160,9 @@ export async function listPlaces(ctx: QueueContext, releaseId: string, q: StaffQ
     )
     .orderBy(asc(p.id))
     .limit(q.limit + 1);
-  const items = await Promise.all(
-    rows.slice(0, q.limit).map(async (r) => staffPlaceView(r, await aheadOf(ctx, r))),
-  );
+  const items = rows
+    .slice(0, q.limit)
+    .map(({ row, ahead }) => staffPlaceView(row, ahead === null ? null : Number(ahead)));
   return { items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null };
 }
 
