@@ -15,7 +15,7 @@
  * Each buyer is a distinct customer with their own token and orders one bottle.
  *
  * Buyers arrive once, as in a real drop: every measured round has buyers no server has seen (new accounts,
- * new tokens, one new connection each, closed after the answer), the ceiling's included; the warm-up round
+ * new tokens, one new connection each), the ceiling's included; the warm-up round
  * (JIT) has buyers of its own. 'real warm' is the same round's buyers again, caches warm: printed beside
  * the cold figure, never instead of it. Crowd rounds (`--buyers 500,5000,20000`: the first is the full
  * comparison, the others crowds) reuse connections as a load balancer would, new buyers each round, real
@@ -96,6 +96,16 @@ if ((DB !== "file" && DB !== "remote") || !Number.isFinite(RTT_MS) || RTT_MS < 0
   process.exit(2);
 }
 const ROOT = new URL("..", import.meta.url).pathname;
+/**
+ * `--client wrk` (the default where Debian's wrk is installed) or `bun`: who sends a drop's one-connection-
+ * per-buyer requests. Crowd rounds (connections reused) always use Bun's fetch.
+ */
+const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
+const CLIENT = option("client", hasWrk ? "wrk" : "bun");
+if (CLIENT !== "wrk" && CLIENT !== "bun") {
+  console.error("--client must be wrk or bun");
+  process.exit(2);
+}
 /** `--profile <dir>`: the real server writes a CPU profile (.cpuprofile, Chrome DevTools) there on exit. */
 const profileAt = process.argv.indexOf("--profile");
 const PROFILE_DIR = profileAt === -1 ? undefined : process.argv[profileAt + 1];
@@ -323,9 +333,14 @@ for (const app of [real, naive]) {
 
 // ---------------------------------------------------------------------------------------------- a drop
 type Answer = { status: number; type: string | undefined; ms: number; endAt: number };
-type DropResult = {
+type Burst = {
   answers: Answer[];
   wallMs: number;
+  /** From wrk, which reports percentiles rather than each answer's time. */
+  latency?: { p50: number; p99: number };
+  lastHoldMs?: number;
+};
+type DropResult = Burst & {
   held: number;
   ok201: number;
   oversold: number;
@@ -350,13 +365,9 @@ const orderBody = (spiritId: string) =>
  * connection of their own, closed after the answer (a drop's buyers arrive once); otherwise connections
  * are kept and reused across buyers, as behind a load balancer.
  */
-async function burst(
-  base: string,
-  spiritId: string,
-  buyers: Person[],
-  fresh = true,
-): Promise<{ answers: Answer[]; wallMs: number }> {
+async function burst(base: string, spiritId: string, buyers: Person[], fresh = true): Promise<Burst> {
   const body = orderBody(spiritId);
+  if (CLIENT === "wrk" && fresh) return wrkBurst(base, body, buyers);
   const start = performance.now();
   const answers = await Promise.all(
     buyers.map(async (b) => {
@@ -385,12 +396,75 @@ async function burst(
   return { answers, wallMs: performance.now() - start };
 }
 
-function judge(answers: Answer[], wallMs: number, level: { onHand: number; reserved: number }): DropResult {
+let wrkRun = 0;
+/** The same burst sent by wrk (bench/flash-sale-wrk.lua): one new connection and one request per buyer. */
+async function wrkBurst(base: string, body: string, buyers: Person[]): Promise<Burst> {
+  const run = join(dir, `wrk-${++wrkRun}`);
+  const tokensFile = `${run}.tokens`;
+  const bodyFile = `${run}.body`;
+  await Bun.write(
+    tokensFile,
+    `${buyers.map((b) => b.headers.Authorization!.slice("Bearer ".length)).join("\n")}\n`,
+  );
+  await Bun.write(bodyFile, body);
+  const out = `${run}.json`;
+  const child = spawn(
+    "wrk",
+    [
+      "-t1",
+      `-c${buyers.length}`,
+      "-d120s",
+      "--timeout",
+      "60s",
+      "-s",
+      join(ROOT, "bench/flash-sale-wrk.lua"),
+      base,
+    ],
+    {
+      env: { ...process.env, WRK_OUT: out, WRK_TOKENS: tokensFile, WRK_BODY: bodyFile },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const deadline = performance.now() + 120_000;
+  while (!(await Bun.file(out).exists())) {
+    if (child.exitCode !== null || performance.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`wrk ended before every buyer had an answer: ${stderr}`);
+    }
+    await Bun.sleep(2);
+  }
+  child.kill("SIGINT");
+  await exited;
+  const res = JSON.parse(await Bun.file(out).text()) as {
+    wallMs: number;
+    lastHoldMs: number;
+    sent: number;
+    counts: Record<string, number>;
+  };
+  const latency = JSON.parse(await Bun.file(`${out}.latency`).text()) as { p50: number; p99: number };
+  if (res.sent !== buyers.length)
+    throw new Error(`wrk sent ${res.sent} requests for ${buyers.length} buyers`);
+  const answers: Answer[] = [];
+  for (const [kind, n] of Object.entries(res.counts)) {
+    const status = Number(kind.split(" ")[0]);
+    const type = kind === "409 sold-out" ? "sold-out" : status === 201 ? undefined : "not a sold-out problem";
+    for (let i = 0; i < n; i++) answers.push({ status, type, ms: Number.NaN, endAt: 0 });
+  }
+  return { answers, wallMs: res.wallMs, latency, lastHoldMs: res.lastHoldMs };
+}
+
+function judge(b: Burst, level: { onHand: number; reserved: number }): DropResult {
+  const { answers } = b;
   const ok201 = answers.filter((a) => a.status === 201).length;
   const unexpected = answers.filter((a) => a.status !== 201 && !(a.status === 409 && a.type === "sold-out"));
   // Oversold: more bottles promised than were there, by the answers or by the level itself.
   const oversold = Math.max(0, ok201 - BOTTLES, level.reserved - level.onHand, ok201 - level.reserved);
-  return { answers, wallMs, held: level.reserved, ok201, oversold, unexpected };
+  return { ...b, held: level.reserved, ok201, oversold, unexpected };
 }
 
 let dropNo = 0;
@@ -414,7 +488,7 @@ async function appDrop(base: string, buyers: Person[], fresh = true): Promise<Dr
     quantity: BOTTLES,
     reason: "flash sale bench",
   });
-  const { answers, wallMs } = await burst(base, spirit.id, buyers, fresh);
+  const sent = await burst(base, spirit.id, buyers, fresh);
   const inv = (await call("GET", `/api/v1/inventory/${spirit.id}`)) as {
     levels: { onHand: number; reserved: number }[];
   };
@@ -425,7 +499,7 @@ async function appDrop(base: string, buyers: Person[], fresh = true): Promise<Dr
       reserved: 0,
     },
   );
-  return judge(answers, wallMs, level);
+  return judge(sent, level);
 }
 
 async function baselineDrop(buyers: Person[]): Promise<DropResult> {
@@ -435,13 +509,13 @@ async function baselineDrop(buyers: Person[]): Promise<DropResult> {
     body: JSON.stringify({ onHand: BOTTLES }),
   });
   if (put.status !== 201) throw new Error(`baseline reset: ${put.status}`);
-  const { answers, wallMs } = await burst(baseline.base, spiritId, buyers);
+  const sent = await burst(baseline.base, spiritId, buyers);
   const level = (await (await fetch(`${baseline.base}/levels/${spiritId}`)).json()) as {
     onHand: number;
     reserved: number;
     heldBottles: number;
   };
-  return judge(answers, wallMs, {
+  return judge(sent, {
     onHand: level.onHand,
     reserved: Math.max(level.reserved, level.heldBottles),
   });
@@ -449,9 +523,9 @@ async function baselineDrop(buyers: Person[]): Promise<DropResult> {
 
 /** The ceiling: every answer is "sold out" at once; nothing is held, so nothing can be oversold. */
 async function ceilingDrop(buyers: Person[], fresh = true): Promise<DropResult> {
-  const { answers, wallMs } = await burst(ceiling.base, `spr_ceiling_${++dropNo}`, buyers, fresh);
-  const ok = answers.every((a) => a.status === 409 && a.type === "sold-out");
-  return { answers, wallMs, held: 0, ok201: 0, oversold: 0, unexpected: ok ? [] : answers };
+  const sent = await burst(ceiling.base, `spr_ceiling_${++dropNo}`, buyers, fresh);
+  const ok = sent.answers.every((a) => a.status === 409 && a.type === "sold-out");
+  return { ...sent, held: 0, ok201: 0, oversold: 0, unexpected: ok ? [] : sent.answers };
 }
 
 // ---------------------------------------------------------------------------------------------- figures
@@ -496,12 +570,13 @@ type Figures = {
 };
 function figures(r: DropResult, serverCpuSec: number): Figures {
   const ms = r.answers.map((a) => a.ms);
-  const lastHold = Math.max(0, ...r.answers.filter((a) => a.status === 201).map((a) => a.endAt));
+  const lastHold =
+    r.lastHoldMs ?? Math.max(0, ...r.answers.filter((a) => a.status === 201).map((a) => a.endAt));
   return {
     answersPerSec: (r.answers.length / r.wallMs) * 1000,
     holdsPerSec: lastHold > 0 ? (r.ok201 / lastHold) * 1000 : 0,
-    p50: quantile(ms, 0.5),
-    p99: quantile(ms, 0.99),
+    p50: r.latency?.p50 ?? quantile(ms, 0.5),
+    p99: r.latency?.p99 ?? quantile(ms, 0.99),
     held: r.held,
     oversold: r.oversold,
     serverBusy: (serverCpuSec * 1000) / r.wallMs,
@@ -547,7 +622,7 @@ function machine() {
     pin
       ? "pinning: servers on core 0 (taskset -c 0), load generator on core 1 (taskset -c 1)"
       : "pinning: none (needs taskset and two cores): servers and load share the cores",
-    "load generator: Bun's fetch (this process), the same for every server; 'srv cpu' is the server's CPU time over the bursts' wall time (10 ms ticks: read the medians' rows, summed over rounds)",
+    `load generator: ${CLIENT === "wrk" ? "wrk (native, bench/flash-sale-wrk.lua: one new connection and one request per buyer) on core 1" : "Bun's fetch (this process)"} for the drops, the same for every server; Bun's fetch for crowd rounds; 'srv cpu' is the server's CPU time over the bursts' wall time (10 ms ticks: read the medians' rows, summed over rounds)`,
   ].join("\n");
 }
 
@@ -580,7 +655,7 @@ try {
   );
   console.log(machine());
   console.log(
-    "buyers: every measured round has new buyers (new accounts, new tokens, one new connection each, closed after the answer), the ceiling's included; 'real warm' is the same round's buyers again (token and profile caches warm)",
+    "buyers: every measured round has new buyers (new accounts, new tokens, one new connection each), the ceiling's included; 'real warm' is the same round's buyers again (token and profile caches warm)",
   );
   // One unmeasured round each, on buyers of its own, so every server runs with its JIT warm.
   {
