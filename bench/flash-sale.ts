@@ -38,10 +38,12 @@
  *
  * Measured on the 2-core development machine (Xeon, bun 1.4.4), 500 buyers never seen, 100 bottles, medians
  * of 5 rounds, 2026-12-07 (the machine shared and drifting by a third between runs: read the ratios):
- *   file:   real 2,159 answers/s (p99 229 ms), warm 2,311 (p99 214 ms); naive-in-app 1,259 (p99 394 ms);
- *           bare baseline 4,647 (p99 104 ms); ceiling 17,892 (p99 22 ms, its server 23% busy: Bun's fetch
- *           is its limit) -> real/ceiling: 0.12x answers/s, p99 10.37x (before the release gate's read
- *           cache was fixed, the same day: real 1,657, ceiling 25,951 -> 0.06x, p99 17.00x)
+ *   file, sent by wrk: real 3,513 answers/s (p99 137 ms), warm 3,168 (p99 152 ms); naive-in-app 1,126
+ *           (p99 438 ms); bare baseline 5,630 (p99 83 ms); ceiling 51,182 (p99 6.0 ms)
+ *           -> real/ceiling: 0.07x answers/s, p99 22.77x (before the release gate's read cache was fixed
+ *           and guards merged, the same bench: real 1,683, p99 292 ms -> 0.03x, p99 49.12x)
+ *   file, sent by Bun's fetch: ceiling only 17,892 (its server 23% busy: the client was the limit), real
+ *           2,159 -> 0.12x, p99 10.37x: why the drops are sent by wrk where it is installed
  *   crowds (connections reused): 500 / 5,000 / 20,000 buyers -> real 2,013 / 2,440 / 3,751 answers/s,
  *           server RSS +282 MB over the crowd rounds; the ceiling's 4,396-9,103 there is the client's limit
  *   remote (5 ms RTT; 2026-12-03 with reused buyers, not re-measured): real 3,559 answers/s (p99 139 ms);
