@@ -75,7 +75,9 @@ export function readCache<K, V>(options: ReadCacheOptions<V>): ReadCache<K, V> {
       }
       if (hit) forget(key);
       const started = generation;
-      const value = load();
+      // A promise of its own: a lazy thenable (a drizzle query builder runs its query on every `then`)
+      // stored as it is would be run again by each reader, which is no cache at all.
+      const value = Promise.resolve(load());
       const entry: Entry<V> = { value, until: now() + options.ttlMs };
       entries.set(key, entry);
       while (entries.size > options.maxEntries) forget(entries.keys().next().value as K);

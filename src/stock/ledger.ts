@@ -7,9 +7,10 @@
  * sold-out buyer undo everybody else's hold. Instead every unit gets a scratch row in `stock_op_slots`:
  *
  *   1. `INSERT INTO stock_op_slots (id, ok) VALUES (<slot>, 1)`: the newest slot is the current unit's
- *   2. one `UPDATE stock_op_slots SET ok = 0, reason = <why> WHERE <newest slot> AND ok = 1 AND NOT (<guard>)`
- *      per guard, where a guard is a SQL condition over the current rows (`on_hand - reserved >= 3`, a
- *      version equals 7, a customer's total plus 2 stays within 4, ...). Guards all run before any of the
+ *   2. one `UPDATE stock_op_slots SET ok = 0, reason = <why> WHERE <newest slot> AND ok = 1 AND NOT (<guards>)`
+ *      for all the unit's guards (the reason is the first failing one's), where a guard is a SQL condition
+ *      over the current rows (`on_hand - reserved >= 3`, a version equals 7, a customer's total plus 2
+ *      stays within 4, ...). Guards all run before any of the
  *      unit's writes, so a unit is all or nothing.
  *   3. the unit's writes, each carrying the condition `$ok` (the newest slot still says ok) in its WHERE
  *      clause: `UPDATE ... WHERE ... AND $ok`, `INSERT ... SELECT ... WHERE $ok`
@@ -60,6 +61,9 @@ const nextSlotId = () => `s_${slotPrefix}_${(++slotCounter).toString(36)}`;
 /** The current unit's slot: units run one after another, each after inserting its own. */
 const CURRENT_SLOT = "rowid = (SELECT max(rowid) FROM stock_op_slots)";
 const GUARD_SQL = new Map<string, string>();
+const MERGED_GUARD_SQL = new Map<string, string>();
+/** Most guards in one merged statement: SQLite bounds an expression's depth and a statement's arguments. */
+const MERGED_GUARDS = 32;
 const WRITE_SQL = new Map<string, string>();
 const memo = (cache: Map<string, string>, key: string, make: () => string) => {
   let sql = cache.get(key);
@@ -70,11 +74,31 @@ const memo = (cache: Map<string, string>, key: string, make: () => string) => {
   return sql;
 };
 
+/**
+ * A unit's guards in ONE statement (up to MERGED_GUARDS; a statement each made a hold's unit longer):
+ * the slot fails if any guard fails, and the reason is the first failing guard's, in order, exactly as
+ * one statement per guard gave. Guards only read the stock rows, so evaluating them together is the same
+ * as one after another.
+ */
+function mergedGuards(guards: Guard[]): InStatement {
+  const key = guards.map((g) => g.sql).join("\u0000");
+  const sql = memo(MERGED_GUARD_SQL, key, () => {
+    const held = guards.map((g) => `COALESCE((${g.sql}), 0)`);
+    const reason = held.map((h) => `WHEN NOT ${h} THEN ?`).join(" ");
+    return `UPDATE stock_op_slots SET ok = 0, reason = CASE ${reason} END WHERE ${CURRENT_SLOT} AND ok = 1 AND NOT (${held.join(" AND ")})`;
+  });
+  const args: InValue[] = [];
+  for (const g of guards) args.push(...(g.args ?? []), g.reason);
+  for (const g of guards) args.push(...(g.args ?? []));
+  return { sql, args };
+}
+
 /** The statements of one unit; returns its slot id. */
 function unitStatements(unit: Unit, out: InStatement[]): string {
   const slot = nextSlotId();
   out.push({ sql: "INSERT INTO stock_op_slots (id, ok) VALUES (?, 1)", args: [slot] });
-  for (const g of unit.guards) {
+  if (unit.guards.length === 1) {
+    const g = unit.guards[0]!;
     // COALESCE: a guard over a missing row (NULL) fails instead of passing silently.
     const sql = memo(
       GUARD_SQL,
@@ -83,6 +107,10 @@ function unitStatements(unit: Unit, out: InStatement[]): string {
         `UPDATE stock_op_slots SET ok = 0, reason = ? WHERE ${CURRENT_SLOT} AND ok = 1 AND NOT COALESCE((${g.sql}), 0)`,
     );
     out.push({ sql, args: [g.reason, ...(g.args ?? [])] });
+  } else {
+    for (let i = 0; i < unit.guards.length; i += MERGED_GUARDS) {
+      out.push(mergedGuards(unit.guards.slice(i, i + MERGED_GUARDS)));
+    }
   }
   for (const w of unit.writes) {
     const sql = memo(WRITE_SQL, w.sql, () => {

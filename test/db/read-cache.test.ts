@@ -27,6 +27,22 @@ function setup(
 }
 
 describe("readCache", () => {
+  test("a lazy query (a drizzle builder runs on each `then`) is run once, not once per reader", async () => {
+    const cache = readCache<string, string>({ ttlMs: 1_000, maxEntries: 10, now: () => 0 });
+    let runs = 0;
+    // What `db.select()...` hands back: a thenable that runs its query every time it is awaited.
+    const lazyQuery = () =>
+      ({
+        // biome-ignore lint/suspicious/noThenProperty: the shape of drizzle's QueryPromise, on purpose
+        then: (ok: (v: string) => unknown, fail?: (e: unknown) => unknown) => {
+          runs++;
+          return Promise.resolve("row").then(ok, fail);
+        },
+      }) as unknown as Promise<string>;
+    for (let i = 0; i < 5; i++) expect(await cache.get("a", lazyQuery)).toBe("row");
+    expect(runs).toBe(1);
+  });
+
   test("a second read within the TTL is served from memory; after it the row is read again", async () => {
     const s = setup();
     expect(await s.cache.get("a", s.load("one"))).toBe("one");
