@@ -23,7 +23,7 @@ export const METRICS = {
   },
   angelshare_http_request_duration_seconds: {
     type: "histogram",
-    help: "Time from a request's arrival to its answer, by method, route template and status class.",
+    help: "Time from a request's arrival to the app's answer, by method, route template and status class (not the Bun server's front-cache hits, which answer in microseconds).",
     labels: ["method", "route", "status_class"],
     buckets: SECONDS,
   },

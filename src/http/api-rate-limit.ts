@@ -1,11 +1,21 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import type { RateLimiter } from "../deps.ts";
+import type { RateDecision, RateLimiter } from "../deps.ts";
 import { type ClientAddress, clientAddressOf } from "./client-address.ts";
 import { ProblemError } from "./problem.ts";
 
 const WINDOW_MS = 60_000;
 const POLICY = "api";
+
+/** The limiter's key of a client (shared with the front cache, src/http/front-cache.ts, so both count alike). */
+export const apiRateKey = (address: string | undefined) => `${POLICY}:client:${address ?? "unknown"}`;
+
+/** The `RateLimit-Policy` value for this budget. */
+export const API_RATE_POLICY = (perMinute: number) => `"${POLICY}";q=${perMinute};w=${WINDOW_MS / 1000}`;
+
+/** The `RateLimit` value: what is left of the budget and when it is whole again. */
+export const apiRateLimitHeader = (decision: RateDecision) =>
+  `"${POLICY}";r=${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`;
 
 /**
  * The general per-client limit on the API (`RATE_LIMIT_PER_MINUTE`, 0 turns it off). Every answer carries
@@ -21,16 +31,12 @@ export function apiRateLimit(options: {
   const { perMinute, limiter, clientAddress } = options;
   if (perMinute <= 0) return createMiddleware<AppEnv>((_c, next) => next());
   const budget = { limit: perMinute, windowMs: WINDOW_MS };
-  const policy = `"${POLICY}";q=${perMinute};w=${WINDOW_MS / 1000}`;
+  const policy = API_RATE_POLICY(perMinute);
   return createMiddleware<AppEnv>(async (c, next) => {
-    const decision = await limiter.take(
-      `${POLICY}:client:${clientAddressOf(c, clientAddress) ?? "unknown"}`,
-      budget,
-    );
-    const reset = Math.ceil(decision.resetMs / 1000);
+    const decision = await limiter.take(apiRateKey(clientAddressOf(c, clientAddress)), budget);
     // Set before the handler runs so that every answer, errors included, carries them.
     c.res.headers.set("RateLimit-Policy", policy);
-    c.res.headers.set("RateLimit", `"${POLICY}";r=${decision.remaining};t=${reset}`);
+    c.res.headers.set("RateLimit", apiRateLimitHeader(decision));
     if (!decision.allowed) {
       const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       throw new ProblemError(

@@ -7,6 +7,7 @@ import { ConfigError, parseConfig } from "../config.ts";
 import { openLocalDatabase } from "../db/local.ts";
 import { type Deps, jsonLogger, logMailer, systemTimers } from "../deps.ts";
 import { handleError } from "../http/errors.ts";
+import { withFrontCache } from "../http/front-cache.ts";
 import { purgeIdempotencyKeys } from "../http/idempotency.ts";
 import { bundledSwaggerUi } from "../modules/docs/bundled-swagger-ui.ts";
 import { startDispatchLoop } from "../modules/events/dispatch-loop.ts";
@@ -137,7 +138,8 @@ const eventDispatcher = startDispatchLoop({
 const server = Bun.serve({
   port: config.PORT,
   hostname: config.HOST,
-  fetch: app.fetch,
+  // Anonymous spirit reads answered from stored bytes ahead of the app (off with READ_CACHE_MS=0).
+  fetch: withFrontCache(app.fetch, { ...deps, onSpiritChange: services.catalog.onSpiritChange }),
   websocket: sockets.websocket,
 });
 sockets.attach(server);

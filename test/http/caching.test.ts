@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { openShop, type Shop } from "../orders/shop.ts";
-import { describeTargets } from "../support/targets.ts";
+import { describeTargets, type Target } from "../support/targets.ts";
 import { createTestApp, TestClock } from "../support/test-app.ts";
 
 const GOOD = "Peat smoke and iodine up front, then smoked pear and sea salt. A long, drying finish.";
@@ -34,7 +34,11 @@ async function read(t: Caller, path: string, headers: Record<string, string> = {
   } satisfies Read;
 }
 
-describeTargets("HTTP caching", (t) => {
+/**
+ * The suite, run on both targets, and once more on Bun through the Bun server's front cache
+ * (src/http/front-cache.ts): every write below must drop its stored answers too.
+ */
+function cachingSuite(t: Target) {
   let shop: Shop;
   beforeAll(async () => {
     shop = await openShop(t);
@@ -351,7 +355,10 @@ describeTargets("HTTP caching", (t) => {
       expect(announced.after.status).toBe("announced");
     });
   });
-});
+}
+
+describeTargets("HTTP caching", cachingSuite);
+describeTargets("HTTP caching, front cache", cachingSuite, { targets: ["bun"], frontCache: true });
 
 // Moving the clock (holds lapsing) and configuration: the in-process app only.
 describe("HTTP caching [bun]", () => {
@@ -379,31 +386,33 @@ describe("HTTP caching [bun]", () => {
     }
   });
 
-  test("erasing a reviewer recounts the rating, and the spirit shows it at once", async () => {
-    const t = await createTestApp();
-    try {
-      const shop = await openShop(t);
-      const admin = await t.signIn("admin");
-      const id = await shop.spirit();
-      const customer = await shop.customer();
-      await t.call("POST", `/api/v1/spirits/${id}/reviews`, {
-        headers: customer.headers,
-        body: { rating: 5, body: GOOD },
-      });
-      const before = await read(t, `/api/v1/spirits/${id}`);
-      expect(before.body.rating).toEqual({ average: 5, count: 1 });
-      const erased = await t.call("POST", `/api/v1/customers/${customer.id}/erase`, {
-        headers: admin.headers,
-        body: { confirm: customer.id },
-      });
-      expect(erased.status).toBe(200);
-      const after = await read(t, `/api/v1/spirits/${id}`);
-      expect(after.body.rating).toEqual({ average: null, count: 0 });
-      expect(after.etag).not.toBe(before.etag);
-    } finally {
-      t.close();
-    }
-  });
+  for (const frontCache of [false, true]) {
+    test(`erasing a reviewer recounts the rating, and the spirit shows it at once${frontCache ? " (front cache)" : ""}`, async () => {
+      const t = await createTestApp({ frontCache });
+      try {
+        const shop = await openShop(t);
+        const admin = await t.signIn("admin");
+        const id = await shop.spirit();
+        const customer = await shop.customer();
+        await t.call("POST", `/api/v1/spirits/${id}/reviews`, {
+          headers: customer.headers,
+          body: { rating: 5, body: GOOD },
+        });
+        const before = await read(t, `/api/v1/spirits/${id}`);
+        expect(before.body.rating).toEqual({ average: 5, count: 1 });
+        const erased = await t.call("POST", `/api/v1/customers/${customer.id}/erase`, {
+          headers: admin.headers,
+          body: { confirm: customer.id },
+        });
+        expect(erased.status).toBe(200);
+        const after = await read(t, `/api/v1/spirits/${id}`);
+        expect(after.body.rating).toEqual({ average: null, count: 0 });
+        expect(after.etag).not.toBe(before.etag);
+      } finally {
+        t.close();
+      }
+    });
+  }
 
   test("max-ages come from the configuration; 0 sends no-cache", async () => {
     const t = await createTestApp({

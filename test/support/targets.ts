@@ -64,14 +64,14 @@ async function bunTarget(options: TargetOptions): Promise<Target> {
   let server: ReturnType<typeof Bun.serve> | undefined;
   return {
     name: "bun",
-    call: async (method, path, init) => app.app.request(path, { method, ...encode(init) }),
-    request: async (path, init) => app.app.request(path, init),
+    call: async (method, path, init) => app.request(path, { method, ...encode(init) }),
+    request: async (path, init) => app.request(path, init),
     signIn: app.signIn,
     services: app.services,
     deps: app.deps,
     worker: undefined,
     async baseUrl() {
-      server ??= Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.app.fetch });
+      server ??= Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
       return `http://127.0.0.1:${server.port}`;
     },
     async close() {

@@ -7,6 +7,7 @@ import { openLocalDatabase } from "../../src/db/local.ts";
 import type { Role } from "../../src/db/schema/accounts.ts";
 import { timeClient } from "../../src/db/timed-client.ts";
 import type { Clock, Deps, Logger } from "../../src/deps.ts";
+import { withFrontCache } from "../../src/http/front-cache.ts";
 import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
 import { paymentProviderFrom } from "../../src/modules/orders/payment-providers/index.ts";
@@ -46,6 +47,8 @@ export type TestAppOptions = {
   seedDemo?: boolean;
   /** Runtime pieces to add or replace (e.g. `sockets` for a test on a real Bun.serve). */
   deps?: Partial<Deps>;
+  /** Serve through the Bun server's front cache (src/http/front-cache.ts), as src/runtime/bun.ts does. */
+  frontCache?: boolean;
 };
 
 /** A whole app over a fresh libSQL file in a temporary folder, migrated, with helpers to sign in. */
@@ -97,6 +100,12 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const services = buildServices(deps);
   await prepareDatabase(deps, services);
   const app = createApp(deps, services);
+  const fetch = options.frontCache
+    ? withFrontCache(app.fetch, { ...deps, onSpiritChange: services.catalog.onSpiritChange })
+    : app.fetch;
+  /** `app.request` through `fetch` (the front cache when asked for). */
+  const request = async (path: string, init?: RequestInit) =>
+    fetch(new Request(new URL(path, "http://localhost"), init), undefined);
   let n = 0;
 
   /** Makes an account with the role and returns its id and a bearer header for it. */
@@ -118,11 +127,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
       headers["Content-Type"] ??= "application/json";
       body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
     }
-    return app.request(path, { method, headers, body });
+    return request(path, { method, headers, body });
   }
 
   return {
     app,
+    fetch,
+    request,
     deps,
     services,
     clock,
