@@ -11,10 +11,14 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client.ts";
 import { keptRowsFor } from "./ledger-port.ts";
 
-/** Maps rows of a whole-table select (columns in the table's order) as drizzle would. */
-function tableRowMapper<T extends SQLiteTable>(table: T) {
+const mappers = new WeakMap<SQLiteTable, (values: unknown[]) => unknown>();
+
+/** Maps rows of a whole-table select (columns in the table's order) as drizzle would; one per table. */
+function tableRowMapper<T extends SQLiteTable>(table: T): (values: unknown[]) => T["$inferSelect"] {
+  const known = mappers.get(table);
+  if (known) return known as (values: unknown[]) => T["$inferSelect"];
   const columns = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
-  return (values: unknown[]): T["$inferSelect"] => {
+  const mapper = (values: unknown[]): T["$inferSelect"] => {
     const row: Record<string, unknown> = {};
     for (let i = 0; i < columns.length; i++) {
       const [name, column] = columns[i]!;
@@ -23,20 +27,42 @@ function tableRowMapper<T extends SQLiteTable>(table: T) {
     }
     return row as T["$inferSelect"];
   };
+  mappers.set(table, mapper);
+  return mapper;
+}
+
+/**
+ * Compiled SQL of whole-table selects by the caller's description of their parameters (`memoKey`): drizzle
+ * builds a list's SQL text again on every call (`toSQL`, about a tenth of a list of 20), though the same
+ * filters, sort, limit and cursor always give the same text and values. A pure memo, bounded.
+ */
+const compiled = new Map<string, { sql: string; params: unknown[] }>();
+const MAX_COMPILED = 512;
+
+function compiledSql(memoKey: string | undefined, query: { toSQL(): { sql: string; params: unknown[] } }) {
+  if (memoKey === undefined) return query.toSQL();
+  const known = compiled.get(memoKey);
+  if (known) return known;
+  const fresh = query.toSQL();
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(memoKey, fresh);
+  return fresh;
 }
 
 /**
  * Runs a whole-table select (`db.select().from(table)...`) on a kept statement when there is one: a list's
  * SQL is the same text for the same filters, so its statement is prepared once. Else drizzle runs it.
+ * `memoKey`, when given, must name everything the query's SQL and values depend on (and the table).
  */
 export function selectRows<T extends SQLiteTable>(
   client: Client,
   table: T,
   query: PromiseLike<T["$inferSelect"][]> & { toSQL(): { sql: string; params: unknown[] } },
+  memoKey?: string,
 ): Promise<T["$inferSelect"][]> {
   const kept = keptRowsFor(client);
   if (!kept) return Promise.resolve(query);
-  const { sql: text, params } = query.toSQL();
+  const { sql: text, params } = compiledSql(memoKey, query);
   return Promise.resolve(kept(text, params as InValue[]).map(tableRowMapper(table)));
 }
 

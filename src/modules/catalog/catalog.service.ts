@@ -254,6 +254,11 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     const sort = typeof params.sort === "object" ? params.sort : SPIRIT_SORTS[params.sort ?? "newest"];
     const where = [...spiritFilterConditions(params.filters ?? {}), ...(params.where ?? [])];
     if (params.cursor) where.push(afterCursor(sort, decodeCursor(sort, params.cursor)));
+    // A named sort and the simple filters: the SQL is theirs alone, so its compiled text can be reused.
+    const memoKey =
+      typeof params.sort === "object" || params.where?.length
+        ? undefined
+        : JSON.stringify(["spirits", sort.name, params.filters ?? {}, params.limit, params.cursor ?? null]);
     return page(
       sort,
       params.limit,
@@ -267,6 +272,7 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
             .where(and(...where))
             .orderBy(...orderByOf(sort))
             .limit(limit),
+          memoKey,
         ),
       toSpirit,
     );
