@@ -3,8 +3,11 @@
  * for the same spirit, read for the whole page in one query.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { keptRowsFor, ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { SpiritListSchema } from "../../src/modules/catalog/catalog.schemas.ts";
+import { availabilityOf } from "../../src/modules/inventory/kept-availability.ts";
 import { SpiritSearchResultSchema } from "../../src/modules/search/search.schemas.ts";
+import { readAvailability } from "../../src/stock/availability.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { createTestApp, type TestApp, type TestClock } from "../support/test-app.ts";
 
@@ -82,18 +85,38 @@ describe("availability on list and search items", () => {
   });
 
   test("the page's availability is one query, whatever the page's size", async () => {
+    // Through the client or, on the embedded file, on a kept statement (src/modules/inventory/kept-availability.ts).
     const statements: string[] = [];
     const execute = t.deps.client.execute.bind(t.deps.client);
     t.deps.client.execute = ((stmt: Parameters<typeof execute>[0]) => {
       statements.push(typeof stmt === "string" ? stmt : (stmt as { sql: string }).sql);
       return execute(stmt);
     }) as typeof execute;
+    const port = ledgerPortFor(t.deps.client);
+    const rows = port.rows;
+    if (rows) {
+      port.rows = (sql, args) => {
+        statements.push(sql);
+        return rows(sql, args);
+      };
+    }
     try {
       const res = await t.call("GET", "/api/v1/spirits?limit=50");
       expect(SpiritListSchema.parse(await res.json()).items.length).toBe(3);
     } finally {
       t.deps.client.execute = execute;
+      port.rows = rows;
     }
     expect(statements.filter((s) => s.includes("inventory_levels"))).toHaveLength(1);
+  });
+
+  test("the kept statement's figures are the client's", async () => {
+    const ids = [stocked, soldOut, never, "spr_missing"];
+    const now = t.deps.clock.now().toISOString();
+    expect(keptRowsFor(t.deps.client)).toBeDefined();
+    expect(await availabilityOf(t.deps.client, ids, now)).toEqual(
+      await readAvailability(t.deps.client, ids, now),
+    );
+    expect(await availabilityOf(t.deps.client, [], now)).toEqual(new Map());
   });
 });

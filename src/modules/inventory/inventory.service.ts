@@ -11,12 +11,13 @@ import {
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { auditStock, type StockAuditReport } from "../../stock/audit.ts";
-import { type Availability, readAvailability, stockStatusOf } from "../../stock/availability.ts";
+import { type Availability, stockStatusOf } from "../../stock/availability.ts";
 import type { StaffStockRequest, StockRefusal } from "../../stock/coordinator.ts";
 import type { StockChanged } from "../../stock/events.ts";
 import { readSnapshot } from "../../stock/ledger.ts";
 import { snapshotFrom, snapshotReads } from "../../stock/spirit-state.ts";
 import type { Audit, Inventory, MovementQuery, StockChange } from "./inventory.schemas.ts";
+import { availabilityOf } from "./kept-availability.ts";
 import { checkReceivingLimits } from "./receiving-limits.ts";
 import { importStockCsv, stockCsvPages } from "./stock-csv.ts";
 
@@ -172,7 +173,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
 
   /** Bottles available and stock status of each spirit, for a listed page: one query, whatever its size. */
   async function availability(spiritIds: string[]): Promise<Map<string, Availability>> {
-    return readAvailability(client, spiritIds, clock.now().toISOString());
+    return availabilityOf(client, spiritIds, clock.now().toISOString());
   }
 
   /** The spirit's current stock message (what the coordinator publishes), for broadcasters that join late. */
