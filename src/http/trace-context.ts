@@ -53,13 +53,20 @@ export const formatTraceparent = (t: TraceContext) => `00-${t.traceId}-${t.spanI
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** Random bytes drawn a few kilobytes at a time: one getRandomValues call per request was most of this. */
+const pool = new Uint8Array(4096);
+let drawn = pool.length;
+
 /** Random lowercase hex of `bytes` bytes. A table, not Array.from(...).map(...).join(): this runs twice a request. */
 function randomHex(bytes: number): string {
-  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  if (drawn + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    drawn = 0;
+  }
   let hex = "";
   let zero = true;
   for (let i = 0; i < bytes; i++) {
-    const x = b[i]!;
+    const x = pool[drawn++]!;
     if (x !== 0) zero = false;
     hex += HEX[x];
   }
