@@ -99,6 +99,11 @@ export const PROBLEM_CODES = {
     "403: the `Admission-Token` is not one we issued, names another customer or release, or its place is no longer admitted (used, left, voided).",
   "admission-expired":
     "403: the admission's window to order is over (`expiresAt`); it passed to the next in line.",
+  // Waitlists.
+  "in-stock":
+    "409: the spirit can be bought now (`available` bottles beyond what the waitlist has earmarked): order it instead of joining its waitlist.",
+  "already-waitlisted":
+    "409: the customer already has a live entry on this spirit's waitlist (`entryId`, `entryState`).",
   // Polls.
   "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
   "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",

@@ -77,6 +77,8 @@ export const STATUS_OF_CODE = {
   "admission-required": 403,
   "admission-invalid": 403,
   "admission-expired": 403,
+  "in-stock": 409,
+  "already-waitlisted": 409,
   "poll-closed": 409,
   "not-in-audience": 403,
   "unsubscribe-link-invalid": 400,

@@ -65,12 +65,23 @@ const CRON_JOBS: Record<string, (entry: Ready) => Promise<Record<string, unknown
     const ballots = await services.ballots.settleDue();
     // Queues open, expire unused admissions and admit the next in line (a minute apart on Workers).
     const queues = await services.queues.advanceDue();
+    // Lapsed waitlist offers pass on, and freed bottles go to the next entries in line.
+    const waitlists = await services.waitlists.advanceDue();
     const recommendations = await services.recommendations.drain({});
     // The fallback under the events queue: whatever no nudge woke the dispatcher for.
     const events = await drainEvents(services);
     const provenanceSealed = await services.provenance.sealPending();
     const auditSealed = await services.audit.seal();
-    return { ...stock, ...ballots, ...queues, recommendations, ...events, provenanceSealed, auditSealed };
+    return {
+      ...stock,
+      ...ballots,
+      ...queues,
+      ...waitlists,
+      recommendations,
+      ...events,
+      provenanceSealed,
+      auditSealed,
+    };
   },
   async [CRON_HOURLY]({ deps }) {
     return { idempotencyKeysPurged: await purgeIdempotencyKeys(deps) };
