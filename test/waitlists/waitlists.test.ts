@@ -71,6 +71,10 @@ describeTargets("waitlists", (t) => {
     expect(await inStock.json()).toMatchObject({ code: "in-stock", available: 3 });
     expect((await join(c, spiritId, 3)).status).toBe(422);
     expect((await join(c, "spr_nope")).status).toBe(404);
+    // Not on sale yet is not sold out: a line would earmark the launch's bottles.
+    const announced = await join(c, await shop.spirit({ status: "announced" }));
+    expect(announced.status).toBe(409);
+    expect(await announced.json()).toMatchObject({ code: "not-on-sale" });
 
     const { spiritId: gone } = await soldOut(1);
     const first = await join(c, gone);

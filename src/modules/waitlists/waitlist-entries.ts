@@ -82,6 +82,15 @@ export async function joinWaitlist(
   if (spirit.status === "archived") {
     throw new DomainError("not-on-sale", `${spirit.name} is no longer sold.`, { extra: { spiritId } });
   }
+  // Before its release a spirit is not sold out: a line then would earmark the launch's bottles.
+  const now = deps.clock.now();
+  if (spirit.status === "announced" && !(spirit.releaseDate && spirit.releaseDate <= now.toISOString())) {
+    throw new DomainError(
+      "not-on-sale",
+      `${spirit.name} is not on sale yet${spirit.releaseDate ? ` (release ${spirit.releaseDate})` : ""}: its waitlist opens once it sells out.`,
+      { extra: { spiritId, releaseDate: spirit.releaseDate } },
+    );
+  }
   if (spirit.maxPerCustomer !== null && input.quantity > spirit.maxPerCustomer) {
     throw invalidFields([
       {
@@ -94,14 +103,13 @@ export async function joinWaitlist(
   if (existing) throw alreadyWaitlisted(existing);
   // What a buyer could take now: the free bottles beyond what the line has earmarked.
   const purchasable = (await ports.available(spiritId)) - (await openDemand(deps.client, spiritId));
-  if (spirit.status !== "announced" && purchasable >= input.quantity) {
+  if (purchasable >= input.quantity) {
     throw new DomainError(
       "in-stock",
       `${spirit.name} can be bought now (${purchasable} available): order it instead of joining the waitlist.`,
       { extra: { spiritId, available: purchasable } },
     );
   }
-  const now = deps.clock.now();
   await ports.checkDestination(customerId, input.shipping, now);
   const at = now.toISOString();
   const id = newId("wle");

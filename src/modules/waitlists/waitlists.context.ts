@@ -11,6 +11,7 @@ export type WaitlistSpirit = {
   name: string;
   status: "announced" | "available" | "sold_out" | "archived";
   maxPerCustomer: number | null;
+  releaseDate: string | null;
 };
 
 /** What waitlists need from other modules (built in waitlists.wiring.ts from their services). */

@@ -57,6 +57,7 @@ export function waitlistPortsFrom(s: {
             name: spirit.name,
             status: spirit.status,
             maxPerCustomer: spirit.maxPerCustomer ?? null,
+            releaseDate: spirit.releaseDate ?? null,
           }
         : undefined;
     },
