@@ -88,6 +88,9 @@ export async function readVariantAvailability(
     found.set(str(r.variant_key), { available, stockStatus: stockStatusOf(num(r.levels), available) });
   }
   return new Map(
-    ["", ...variantIds].map((id) => [id, found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) }]),
+    ["", ...variantIds].map((id) => [
+      id,
+      found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) },
+    ]),
   );
 }

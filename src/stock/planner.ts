@@ -43,7 +43,8 @@ export const refuse = (
 const available = (l: LevelState) => l.onHand - l.reserved;
 
 /** Levels of one sellable unit only: a variant's stock is never sold or counted as another's. */
-const ofVariant = (l: LevelState, variantId: string | null | undefined) => l.variantId === (variantId ?? null);
+const ofVariant = (l: LevelState, variantId: string | null | undefined) =>
+  l.variantId === (variantId ?? null);
 
 function findLevel(
   state: SpiritState,
@@ -57,7 +58,11 @@ function findLevel(
 }
 
 /** A level that does not exist yet: created by the unit (guarded so a concurrent creation fails it). */
-function newLevel(locationId: string, batchId: string | null, variantId: string | null | undefined): LevelState {
+function newLevel(
+  locationId: string,
+  batchId: string | null,
+  variantId: string | null | undefined,
+): LevelState {
   return {
     id: newId("lvl"),
     batchId,

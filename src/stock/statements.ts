@@ -259,7 +259,17 @@ export type ClaimInput = {
 export const insertClaim = (c: ClaimInput): Write => ({
   sql: `INSERT INTO preorder_claims (spirit_id, order_id, line_id, customer_id, batch_id, variant_id, quantity, status, created_at, updated_at)
         SELECT ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ? WHERE $ok`,
-  args: [c.spiritId, c.orderId, c.lineId, c.customerId, c.batchId, c.variantId ?? null, c.quantity, c.now, c.now],
+  args: [
+    c.spiritId,
+    c.orderId,
+    c.lineId,
+    c.customerId,
+    c.batchId,
+    c.variantId ?? null,
+    c.quantity,
+    c.now,
+    c.now,
+  ],
 });
 
 export const setClaimStatus = (lineId: string, status: string, now: string): Write => ({

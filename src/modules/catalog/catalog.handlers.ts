@@ -12,6 +12,7 @@ import type {
   ReplaceBatchRoute,
   ReplaceSpiritRoute,
 } from "./catalog.routes.ts";
+import { activeVariants } from "./variants.service.ts";
 
 const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
 
@@ -27,7 +28,8 @@ export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const spirit = await c.var.services.catalog.findSpirit(id);
   if (!spirit) throw spiritNotFound(id);
-  return c.json(spirit, 200);
+  const variants = await activeVariants(c.var.deps, id);
+  return c.json(variants.length ? { ...spirit, variants } : spirit, 200);
 };
 
 export const replaceSpirit: RouteHandler<ReplaceSpiritRoute, AppEnv> = async (c) => {
