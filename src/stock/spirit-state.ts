@@ -150,7 +150,11 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
   ];
 }
 
-export type SnapshotLevel = BatchLevelView & { levelId: string; variantId: string | null; version: number };
+export type SnapshotLevel = Omit<BatchLevelView, "variantId"> & {
+  levelId: string;
+  variantId: string | null;
+  version: number;
+};
 
 /** The staff's view of the spirit's levels (with each level's version) and the public stock message. */
 export function snapshotFrom(
@@ -185,8 +189,9 @@ export function snapshotFrom(
     version: rows.reduce((n, l) => n + l.version, 0),
     available: rows.reduce((s, l) => s + l.available, 0),
     byLocation: locations,
-    byBatch: rows.map(({ batchId, locationId, onHand, reserved, available }) => ({
+    byBatch: rows.map(({ batchId, variantId, locationId, onHand, reserved, available }) => ({
       batchId,
+      ...(variantId ? { variantId } : {}),
       locationId,
       onHand,
       reserved,

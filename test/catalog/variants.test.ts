@@ -151,6 +151,16 @@ describeTargets("spirit variants", (t) => {
       expect((await t.call("GET", "/api/v1/spirits/spr_nope/variants")).status).toBe(404);
     });
 
+    test("a spirit with variants is archived, not deleted", async () => {
+      const s = await shop.spirit();
+      await variant(s);
+      const res = await t.call("DELETE", `/api/v1/spirits/${s}`, { headers: shop.staff.headers });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { outcome: string; detail: string }).detail).toContain(
+        "1 spirit variant",
+      );
+    });
+
     test("a variant of another spirit is not found under this one", async () => {
       const a = await shop.spirit();
       const b = await shop.spirit();
@@ -170,14 +180,29 @@ describeTargets("spirit variants", (t) => {
       const [listed] = await variants(s);
       expect([listed!.available, listed!.stockStatus]).toEqual([10, "in_stock"]);
       const levels = (await shop.inventory(s)).levels!.map((l) => ({
-        variantId: (l as { variantId: string | null }).variantId,
+        variantId: l.variantId,
         onHand: l.onHand,
       }));
       expect(levels).toEqual([
         { variantId: null, onHand: 4 },
         { variantId: v.id, onHand: 10 },
       ]);
+      // Staff watchers see which level is the variant's.
+      const event = await t.services.inventory.stockSnapshot(s);
+      expect(event.byBatch.map((b) => b.variantId ?? null)).toEqual([null, v.id]);
       expect((await shop.audit()).clean).toBe(true);
+    });
+
+    test("the stock sheet (CSV) is the standard unit's: a variant's levels are not in it", async () => {
+      const s = await shop.spirit();
+      const v = await variant(s);
+      await shop.receive(s, 4);
+      await shop.receive(s, 10, shop.loc("edinburgh"), { variantId: v.id });
+      const res = await t.call("GET", "/api/v1/inventory/export.csv", { headers: shop.staff.headers });
+      expect(res.status).toBe(200);
+      const rows = (await res.text()).split(/\r?\n/).filter((r) => r.startsWith(s));
+      expect(rows.length).toBe(1);
+      expect(rows[0]).toContain(",4,0,4");
     });
 
     test("a 5 cl sample sells while the 70 cl is sold out, at the sample's price", async () => {

@@ -168,6 +168,7 @@ export async function openShop(t: ShopHost) {
         levelId: string;
         locationId: string;
         batchId: string | null;
+        variantId?: string | null;
         onHand: number;
         reserved: number;
         version: number;

@@ -56,10 +56,10 @@ export const InventorySchema = z
   .object({
     spiritId: z.string(),
     status: z.string().openapi({ description: "The spirit's catalog status." }),
-    available: z
-      .number()
-      .int()
-      .openapi({ description: "Bottles on hand and not held, over every location." }),
+    available: z.number().int().openapi({
+      description:
+        "Units on hand and not held, over every location and variant; each variant's own figure is in `GET /spirits/{id}/variants`.",
+    }),
     stockStatus: StockStatusSchema,
     byLocation: z.array(LocationStockSchema),
     version: z
