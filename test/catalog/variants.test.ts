@@ -272,6 +272,53 @@ describeTargets("spirit variants", (t) => {
       expect((await shop.audit()).clean).toBe(true);
     });
 
+    test("a pre-ordered sample becomes a hold on the samples' stock at release, not on the bottles'", async () => {
+      const releaseDate = new Date(t.deps.clock.now().getTime() + 365 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const s = await shop.spirit({ status: "announced", releaseDate, preorderAllocation: 5 });
+      const sample = await variant(s);
+      const c = await shop.customer();
+      const pre = await shop.order(c, [{ spiritId: s, quantity: 2, variantId: sample.id }]);
+      expect(pre.status).toBe(201);
+      const placed = (await pre.json()) as OrderBody & { status: string };
+      expect([placed.status, placed.lines[0]!.unitPrice.amountMinor]).toEqual(["preordered", 900]);
+      await shop.receive(s, 3);
+      await shop.receive(s, 2, shop.loc("edinburgh"), { variantId: sample.id });
+      const released = await t.call("POST", `/api/v1/inventory/${s}/preorders/release`, {
+        headers: shop.staff.headers,
+      });
+      expect(await released.json()).toEqual({ spiritId: s, converted: 1, waiting: 0 });
+      const levels = (await shop.inventory(s)).levels!.map((l) => [l.variantId, l.reserved]);
+      expect(levels).toEqual([
+        [null, 0],
+        [sample.id, 2],
+      ]);
+    });
+
+    test("a returned sample goes back into the samples' stock", async () => {
+      const s = await shop.spirit();
+      const sample = await variant(s);
+      await shop.receive(s, 1, shop.loc("edinburgh"), { variantId: sample.id });
+      const c = await shop.customer();
+      const order = (await (
+        await shop.order(c, [{ spiritId: s, quantity: 1, variantId: sample.id }])
+      ).json()) as {
+        id: string;
+        lines: { id: string }[];
+      };
+      expect((await shop.act(shop.staff, order.id, "confirm")).status).toBe(200);
+      expect((await shop.act(shop.staff, order.id, "ship")).status).toBe(200);
+      const back = await t.call("POST", `/api/v1/orders/${order.id}/returns`, {
+        headers: shop.staff.headers,
+        body: { lineId: order.lines[0]!.id, quantity: 1, reason: "unopened" },
+      });
+      expect(back.status).toBe(200);
+      const levels = (await shop.inventory(s)).levels!.map((l) => [l.variantId, l.onHand]);
+      expect(levels).toEqual([[sample.id, 1]]);
+      expect((await variants(s))[0]!.available).toBe(1);
+    });
+
     test("the per-customer limit counts units of the spirit across its variants", async () => {
       const s = await shop.spirit({ maxPerCustomer: 3 });
       const sample = await variant(s);
