@@ -26,9 +26,12 @@ export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) =
 
 export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const spirit = await c.var.services.catalog.findSpirit(id);
+  // Side by side: at the edge each read is a round trip to the database, and most spirits have no variants.
+  const [spirit, variants] = await Promise.all([
+    c.var.services.catalog.findSpirit(id),
+    activeVariants(c.var.deps, id),
+  ]);
   if (!spirit) throw spiritNotFound(id);
-  const variants = await activeVariants(c.var.deps, id);
   return c.json(variants.length ? { ...spirit, variants } : spirit, 200);
 };
 
