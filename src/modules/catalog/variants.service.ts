@@ -3,8 +3,10 @@
  * with its own price and its own stock (inventory levels keyed by variant). Plain functions over the
  * database; no HTTP here.
  */
-import { and, eq, ne } from "drizzle-orm";
+import type { Client } from "@libsql/client";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { newId } from "../../db/ids.ts";
+import { rowsByKey } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type SpiritVariantRow, spiritVariants } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
@@ -137,14 +139,26 @@ export async function listVariants(
   );
 }
 
+/** One reader per database client: every read of a spirit asks, so its statement is prepared once. */
+const activeReaders = new WeakMap<Client, (spiritId: string) => Promise<SpiritVariantRow[]>>();
+
+function activeRows(deps: VariantDeps, spiritId: string): Promise<SpiritVariantRow[]> {
+  let read = activeReaders.get(deps.client);
+  if (!read) {
+    const query = deps.db
+      .select()
+      .from(spiritVariants)
+      .where(and(eq(spiritVariants.spiritId, sql.placeholder("key")), eq(spiritVariants.status, "active")))
+      .orderBy(...orderByOf(VARIANT_ORDER));
+    read = rowsByKey(deps.client, spiritVariants, query);
+    activeReaders.set(deps.client, read);
+  }
+  return read(spiritId);
+}
+
 /** The spirit's active variants with price and stock, for its public view (empty when it has none). */
 export async function activeVariants(deps: VariantDeps, spiritId: string): Promise<SpiritVariant[]> {
-  const rows = await deps.db
-    .select()
-    .from(spiritVariants)
-    .where(and(eq(spiritVariants.spiritId, spiritId), eq(spiritVariants.status, "active")))
-    .orderBy(...orderByOf(VARIANT_ORDER));
-  return withStock(deps, spiritId, rows);
+  return withStock(deps, spiritId, await activeRows(deps, spiritId));
 }
 
 // A spirit's variants are part of it for consumers: their change is the spirit's `variants` field.
