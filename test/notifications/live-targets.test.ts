@@ -145,6 +145,10 @@ describeStreamTargets("the notifications socket", (host) => {
     const who = await shop.customer();
     const client = await open(tokenOf(who));
     await client.until((c) => c.of("ready").length > 0, "ready");
+    // Nine invalid messages, one short of the close: the count lives in the object's memory, so after a
+    // real eviction a tenth does not close the socket (this is what shows the object was evicted).
+    for (let i = 0; i < 9; i++) client.send("nonsense");
+    await client.until((c) => c.of("error").length === 9, "nine errors");
     await h.worker.miniflare.unsafeEvictDurableObject("angelshare", "NotificationSocketsObject", {
       name: shardOf(who.id),
       webSockets: "hibernate",
@@ -153,6 +157,8 @@ describeStreamTargets("the notifications socket", (host) => {
     await deliver(h);
     await client.until((c) => c.of("notification").length > 0, "the notification after the eviction");
     expect((client.of("notification")[0] as unknown as Told).notification.subjectId).toBe(orderId);
+    client.send("nonsense");
+    await client.until((c) => c.of("error").length === 10, "the tenth error");
     client.send({ type: "ping" });
     await client.until((c) => c.of("pong").length > 0, "pong");
     expect(client.closed).toBeUndefined();

@@ -2,7 +2,8 @@
  * The waiting room on time on Workers, with no cron run at all: the release's ReleaseQueueObject sets its
  * alarm for the opening when the release is made, and its alarm admits the first in line within seconds;
  * an admission left unused passes to the next in line at its expiry (the object's next alarm). Each
- * change reaches the customers' notifications sockets on the Worker as a `queue` message.
+ * change reaches the customers' notifications sockets on the Worker as a `queue` message, and the
+ * admission's notification (through the events queue the object nudges) as a `notification`.
  *
  * The API's shortest admission is a minute; to see an expiry pass on in seconds, the test shortens the
  * admission in the database and wakes the object for the new expiry, as the advance step does after each
@@ -22,6 +23,7 @@ type QueueObjectRpc = {
   wake(releaseId: string, at: string): Promise<void>;
   status(): Promise<{ releaseId?: string; alarmAt: string | null }>;
 };
+type Told = { notification: { topic: string } };
 type Pushed = {
   type: "queue";
   place: {
@@ -105,6 +107,13 @@ onWorker("waiting room alarms [worker]", () => {
     });
     expect(await mine.json()).toMatchObject({ state: "admitted", admissionToken: admission.admissionToken });
     await second.until((c) => pushed(c, "waiting").some((m) => m.place.position === 2), "b's position");
+    // The admission is news in the inbox too: the object woke the events queue, so it arrives live as well.
+    await first.until(
+      (c) =>
+        c.of("notification").some((m) => (m as unknown as Told).notification.topic === "queue_admission"),
+      "the admission's notification",
+      5_000,
+    );
     // Once the alarm's run is over, the next alarm is the admission's expiry.
     const queueObject = await object(release.id);
     const next = await waitFor(async () => (await queueObject.status()).alarmAt, {
