@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { type Logger, systemTimers, type Timers } from "../../deps.ts";
-import { ProblemError } from "../../http/problem.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { ServerSocket, SocketSession, WebSocketPort } from "../../http/web-sockets.ts";
 import type { NotificationsContext } from "./notifications.context.ts";
 import { NotificationSchema } from "./notifications.schemas.ts";
@@ -38,11 +38,14 @@ export const INVALID_MESSAGE_DETAIL = 'This socket takes only {"type":"ping"}.';
 
 /** The 429 for a customer who already holds as many sockets as they may (the same on both runtimes). */
 export const tooManyNotificationSockets = () =>
-  new ProblemError(429, "This customer already holds as many notification sockets as they may.", {
-    code: "too-many-streams",
-    headers: { "Retry-After": "5" },
-    extra: { scope: "customer" },
-  });
+  new DomainError(
+    "too-many-streams",
+    "This customer already holds as many notification sockets as they may.",
+    {
+      headers: { "Retry-After": "5" },
+      extra: { scope: "customer" },
+    },
+  );
 
 /** A live message for one customer. */
 export type LiveMessage = { customerId: string; message: unknown };
