@@ -47,6 +47,11 @@ export const PROBLEM_CODES = {
   "serials-taken": "some bottle serials are already recorded.",
   "unknown-level": "no inventory level for that spirit, batch and location.",
   "stock-conflict": "a concurrent stock change won; retry the request.",
+  "unknown-variant":
+    "422: the variant named is not one of this spirit's (it belongs to another spirit, or does not exist); `errors` names the field.",
+  "variant-retired":
+    "422: the variant is retired: it is neither sold nor received any more (`variantId`); its past orders and stock stand.",
+  "duplicate-sku": "409: another variant already uses this SKU.",
   "over-limit":
     "a receive beyond what exists: serials outside 1..bottleCount, or more than the batch's bottle count or the edition's outturn (`limit` names which).",
   // Orders.

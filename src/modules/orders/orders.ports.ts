@@ -36,8 +36,18 @@ export type ComplianceCheck = {
   at: Date;
 };
 
+/** A variant of a spirit (a sample, a gift box) as orders see it: its own price, and whether it is sold. */
+export type VariantForOrder = {
+  id: string;
+  name: string;
+  status: "active" | "retired";
+  price: { amountMinor: number; currency: string };
+};
+
 export interface OrdersPorts {
   findSpirit(id: string): Promise<SpiritForOrder | undefined>;
+  /** The spirit's own variant (undefined when it is another spirit's or does not exist). */
+  findVariant?(spiritId: string, variantId: string): Promise<VariantForOrder | undefined>;
   batchExists(spiritId: string, batchId: string): Promise<boolean>;
   customerProfile(customerId: string): Promise<CustomerProfile | undefined>;
   /** Ids of the active locations whose `shipsTo` covers the place: only they may give an order bottles. */
