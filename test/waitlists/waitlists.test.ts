@@ -137,6 +137,33 @@ describeTargets("waitlists", (t) => {
     ]);
   });
 
+  test("the line waits for the standard unit: a variant's free stock neither blocks joining nor is earmarked", async () => {
+    const { spiritId, buyer, orderId } = await soldOut(1);
+    const added = await t.call("POST", `/api/v1/spirits/${spiritId}/variants`, {
+      headers: shop.staff.headers,
+      body: {
+        name: "5 cl sample",
+        sizeMl: 50,
+        packaging: "sample",
+        price: { amountMinor: 900, currency: "GBP" },
+      },
+    });
+    expect(added.status).toBe(201);
+    const sample = ((await added.json()) as { id: string }).id;
+    await shop.receive(spiritId, 5, shop.loc("a"), { variantId: sample });
+    const waiting = await shop.customer();
+    expect((await join(waiting, spiritId)).status).toBe(201);
+    expect((await shop.act(buyer, orderId, "cancel")).status).toBe(200);
+    // The freed 70 cl is the line's, but samples are not: an ordinary buyer still gets one.
+    const other = await shop.customer();
+    const samples = await shop.order(other, [{ spiritId, quantity: 2, variantId: sample }]);
+    expect(samples.status).toBe(201);
+    const bottle = await orderOf(other, spiritId);
+    expect(bottle.status).toBe(409);
+    expect(bottle.body.code).toBe("sold-out");
+    await noOversell(spiritId);
+  });
+
   test("race: ordinary buyers firing with the cancellation get none of the earmarked bottles (0 oversold)", async () => {
     const { spiritId, buyer, orderId } = await soldOut(3);
     const waiters = [await shop.customer(), await shop.customer()];

@@ -181,6 +181,7 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
       const spirit = plan.spirits.get(spiritId)!;
       const lines = plan.lines.filter((l) => l.spiritId === spiritId);
       const wanted = lines.reduce((n, l) => n + l.quantity, 0);
+      const standard = lines.reduce((n, l) => n + (l.variantId ? 0 : l.quantity), 0);
       const outcome = await ctx.deps.stock.submit({
         type: "hold",
         spiritId,
@@ -197,7 +198,10 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
         maxPerCustomer: spirit.maxPerCustomer,
         preferredLocationIds: [],
         onlyLocationIds: plan.shipFrom,
-        attach: withGuard(i === ids.length - 1 ? plan.attach : undefined, spirit.releaseGuard?.(wanted)),
+        attach: withGuard(
+          i === ids.length - 1 ? plan.attach : undefined,
+          spirit.releaseGuard?.(wanted, standard),
+        ),
       });
       if (!outcome.ok) throw refusalProblem(outcome, spirit);
       taken.push(spiritId);

@@ -11,21 +11,31 @@ import type { Guard } from "../../stock/ledger.ts";
 /** Entries whose bottles are owed but not yet held: waiting, or being offered right now. */
 const OPEN_DEMAND = `(SELECT coalesce(sum(quantity), 0) FROM waitlist_entries
   WHERE spirit_id = ? AND status IN ('waiting', 'offering'))`;
-const FREE = "(SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory_levels WHERE spirit_id = ?)";
+/** A waitlist waits for the spirit's standard unit (levels without a variant): samples and gift boxes are sold apart. */
+const FREE = `(SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory_levels
+  WHERE spirit_id = ? AND variant_key = '')`;
+/** A hold that takes none of the standard unit leaves the line's bottles alone. */
+const PASSES: Guard = { reason: "sold-out", sql: "1", args: [] };
 
 /** Waitlist entry ids (newId("wle")): a grant naming one marks the entry's own offer order. */
 export const isOfferGrant = (grant: string | undefined): grant is string =>
   Boolean(grant?.startsWith("wle_"));
 
-/** An ordinary hold of `wanted` bottles leaves the open demand untouched (no demand: passes at once). */
+/**
+ * An ordinary hold taking `standard` bottles of the standard unit leaves the open demand untouched (no
+ * demand: passes at once). Units of other variants (`_wanted` counts them too) are not the line's.
+ */
 export const earmarkGuard =
   (spiritId: string) =>
-  (wanted: number): Guard => ({
-    reason: "sold-out",
-    sql: `NOT EXISTS (SELECT 1 FROM waitlist_entries WHERE spirit_id = ? AND status IN ('waiting', 'offering'))
+  (_wanted: number, standard: number): Guard =>
+    standard === 0
+      ? PASSES
+      : {
+          reason: "sold-out",
+          sql: `NOT EXISTS (SELECT 1 FROM waitlist_entries WHERE spirit_id = ? AND status IN ('waiting', 'offering'))
       OR ${FREE} - ? >= ${OPEN_DEMAND}`,
-    args: [spiritId, spiritId, wanted, spiritId],
-  });
+          args: [spiritId, spiritId, standard, spiritId],
+        };
 
 /** Both guards in one: a refusal of either reads as sold out, as each one's alone does. */
 export const bothGuards = (a: Guard, b: Guard): Guard => ({

@@ -1,23 +1,16 @@
 import { DomainError } from "../../domain-error.ts";
-import type { Guard } from "../../stock/ledger.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { ComplianceService } from "../compliance/compliance.service.ts";
 import type { CustomersService } from "../customers/customers.service.ts";
 import type { InventoryService } from "../inventory/inventory.service.ts";
 import type { LocationsService } from "../locations/locations.service.ts";
+import type { OrdersPorts } from "../orders/orders.ports.ts";
 import type { OrdersService } from "../orders/orders.service.ts";
 import { bothGuards, earmarkGuard, isOfferGrant } from "./earmark.ts";
 import type { WaitlistPorts } from "./waitlists.context.ts";
 
-type Gate = { limit: number | null; guard?: (wanted: number) => Guard };
-type GateFn = (
-  spiritId: string,
-  customerId: string,
-  at: Date,
-  grant?: string,
-  admission?: { token: string | undefined; orderId: string },
-) => Promise<Gate | null>;
+type GateFn = NonNullable<OrdersPorts["releaseGate"]>;
 
 /**
  * The orders module's gate with the waitlist's earmark added to every hold but a waitlist offer's own
@@ -32,7 +25,9 @@ export function gateWithEarmark(releaseGate: GateFn): GateFn {
     const inner = gate?.guard;
     return {
       limit: gate?.limit ?? null,
-      guard: inner ? (wanted) => bothGuards(inner(wanted), earmark(wanted)) : earmark,
+      guard: inner
+        ? (wanted, standard) => bothGuards(inner(wanted, standard), earmark(wanted, standard))
+        : earmark,
     };
   };
 }
@@ -61,7 +56,11 @@ export function waitlistPortsFrom(s: {
           }
         : undefined;
     },
-    available: async (id) => (await s.inventory.stockSnapshot(id)).available,
+    // The line waits for the standard unit: a variant's free stock (a sample) does not make the spirit buyable.
+    available: async (id) =>
+      (await s.inventory.stockSnapshot(id)).byBatch
+        .filter((b) => b.variantId === undefined)
+        .reduce((n, b) => n + b.available, 0),
     async checkDestination(customerId, shipping, at) {
       const profile = await s.customers.getCustomer(customerId);
       const region = shipping.region ?? null;
