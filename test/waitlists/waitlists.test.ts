@@ -302,7 +302,16 @@ describeTargets("waitlists", (t) => {
       await flushStockMarks(t.deps.client);
       // Only the dispatcher runs: the waitlists consumer gets stock.changed and offers the bottle.
       while ((await t.services.events.dispatch()).more);
-      expect((await mine(w, spiritId)).state).toBe("offered");
+      const offered = await mine(w, spiritId);
+      expect(offered.state).toBe("offered");
+      // The next round tells the customer (the offer's event is written by the round that placed it).
+      while ((await t.services.events.dispatch()).more);
+      const inbox = await shop.get(w, "/api/v1/customers/me/notifications");
+      expect(inbox.status).toBe(200);
+      const told = ((await inbox.json()) as { items: { topic: string; title: string; link: string }[] })
+        .items;
+      expect(told.filter((n) => n.topic === "waitlist_offer")).toHaveLength(1);
+      expect(told.find((n) => n.topic === "waitlist_offer")?.link).toMatch(/^\/api\/v1\/orders\//);
     });
 
     test("a restart keeps the line and its earmark: a new process offers what the old one freed", async () => {
