@@ -33,6 +33,7 @@ import { releasesRouter } from "./modules/releases/index.ts";
 import { reviewsRouter } from "./modules/reviews/index.ts";
 import { searchRouter } from "./modules/search/index.ts";
 import { stockStreamRouter } from "./modules/stock-stream/index.ts";
+import { waitlistsRouter } from "./modules/waitlists/index.ts";
 import { registerEventWebhooks } from "./modules/webhooks/event-docs.ts";
 import { webhooksRouter } from "./modules/webhooks/index.ts";
 import type { Services } from "./services.ts";
@@ -87,6 +88,7 @@ export function createApp(deps: Deps, services: Services) {
   app.route(API_PREFIX, interactionsRouter);
   app.route(API_PREFIX, recommendationsRouter);
   app.route(API_PREFIX, releasesRouter);
+  app.route(API_PREFIX, waitlistsRouter);
   app.route(API_PREFIX, pollsRouter);
   app.route(API_PREFIX, insightsRouter);
   app.route(API_PREFIX, eventsRouter);

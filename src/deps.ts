@@ -126,6 +126,29 @@ export interface SpiritWatchers {
   serve(session: SocketSession): Response;
 }
 
+/**
+ * Customers' notification sockets where the runtime holds none itself (Cloudflare Workers: Durable
+ * Objects hold them with the hibernation API, src/runtime/worker-notification-sockets.ts).
+ */
+export interface CustomerSockets {
+  /**
+   * Takes an authenticated WebSocket handshake for the customer's notifications and answers it (101);
+   * the first message is `ready` with `unreadCount`. Over the per-customer cap it throws the 429.
+   */
+  forward(request: Request, customerId: string, unreadCount: number): Promise<Response>;
+  /** Sends each text to every socket of its customer (a customer without one gets nothing); never rejects. */
+  send(messages: { customerId: string; text: string }[]): Promise<void>;
+}
+
+/**
+ * Timely waiting rooms where no process runs a short timer (Cloudflare Workers: one Durable Object per
+ * queue release sets alarms, src/runtime/worker-release-queue-object.ts). The database stays the truth.
+ */
+export interface QueueAlarms {
+  /** Makes sure the release's queue is advanced at `at` (ISO-8601) or sooner, not only by the periodic job. */
+  wake(releaseId: string, at: string): Promise<void>;
+}
+
 /** The files of Swagger UI the docs page loads. */
 export type DocsVendorFile = "swagger-ui-bundle.js" | "swagger-ui.css";
 
@@ -245,6 +268,10 @@ export interface Deps {
    * relay the objects' messages (src/modules/stock-stream/relay-hub.ts, relayed-event-stream.ts).
    */
   spiritWatchers?: SpiritWatchers;
+  /** Cloudflare Workers: the notifications sockets, held by Durable Objects (without them and `sockets`, 501). */
+  customerSockets?: CustomerSockets;
+  /** Cloudflare Workers: each queue release's Durable Object advances it on time (Bun runs a 5-second round). */
+  queueAlarms?: QueueAlarms;
   /**
    * Whether a request may wait on I/O that another request started (src/db/coalesce.ts shares one read
    * among a drop's buyers). True on Bun. Not on Workers, where I/O belongs to the request that started

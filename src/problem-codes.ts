@@ -47,6 +47,11 @@ export const PROBLEM_CODES = {
   "serials-taken": "some bottle serials are already recorded.",
   "unknown-level": "no inventory level for that spirit, batch and location.",
   "stock-conflict": "a concurrent stock change won; retry the request.",
+  "unknown-variant":
+    "422: the variant named is not one of this spirit's (it belongs to another spirit, or does not exist); `errors` names the field.",
+  "variant-retired":
+    "422: the variant is retired: it is neither sold nor received any more (`variantId`); its past orders and stock stand.",
+  "duplicate-sku": "409: another variant already uses this SKU.",
   "over-limit":
     "a receive beyond what exists: serials outside 1..bottleCount, or more than the batch's bottle count or the edition's outturn (`limit` names which).",
   // Orders.
@@ -99,6 +104,11 @@ export const PROBLEM_CODES = {
     "403: the `Admission-Token` is not one we issued, names another customer or release, or its place is no longer admitted (used, left, voided).",
   "admission-expired":
     "403: the admission's window to order is over (`expiresAt`); it passed to the next in line.",
+  // Waitlists.
+  "in-stock":
+    "409: the spirit can be bought now (`available` bottles beyond what the waitlist has earmarked): order it instead of joining its waitlist.",
+  "already-waitlisted":
+    "409: the customer already has a live entry on this spirit's waitlist (`entryId`, `entryState`).",
   // Polls.
   "poll-closed": "409: the poll takes no answers now (`opensAt`, `closesAt` say when it does or did).",
   "not-in-audience": "403: the poll is meant for other customers (its audience rules leave the caller out).",

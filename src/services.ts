@@ -34,6 +34,8 @@ import { ballotPortsFrom, queuePortsFrom, releasesPortsFrom } from "./modules/re
 import { createReviewsService } from "./modules/reviews/reviews.service.ts";
 import { createSearchService } from "./modules/search/search.service.ts";
 import { createStockStreamService } from "./modules/stock-stream/stock-stream.service.ts";
+import { createWaitlistsService } from "./modules/waitlists/waitlists.service.ts";
+import { gateWithEarmark, waitlistPortsFrom } from "./modules/waitlists/waitlists.wiring.ts";
 import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
 
 /** Every module's service, built once per runtime from its deps; handlers reach them through `c.var.services`. */
@@ -76,11 +78,18 @@ export function buildServices(deps: Deps) {
   base.events.register(webhooks.consumer);
   const orders = createOrdersService(deps, {
     ...ordersPortsFrom(deps, base),
-    releaseGate: releases.gateForOrder,
+    // A spirit with a waitlist keeps freed bottles for it: every hold but an offer's own leaves them.
+    releaseGate: gateWithEarmark(releases.gateForOrder),
     settleAdmission: (orderId, outcome) => settleAdmission(deps, orderId, outcome),
   });
   // Ballots place their winners' orders through the orders service, so they come after it.
   const ballots = createBallotsService(deps, ballotPortsFrom({ ...base, releases, customers, orders }));
+  // Waitlists offer freed bottles through the orders service; their consumer moves them on stock events.
+  const waitlists = createWaitlistsService(
+    deps,
+    waitlistPortsFrom({ ...base, inventory, customers, orders }),
+  );
+  base.events.register(waitlists.consumer);
   // Targeted notifications: another consumer, with the e-mail sender the runtimes run after each dispatch.
   const notifications = createNotificationsService(
     deps,
@@ -100,6 +109,7 @@ export function buildServices(deps: Deps) {
     orders,
     ballots,
     queues,
+    waitlists,
     auth,
     privacy,
     customers,

@@ -90,3 +90,26 @@ export function rowByKey<T extends SQLiteTable>(
     return values && toRow(values);
   };
 }
+
+/**
+ * Every row of a whole-table select whose only placeholder is `key` (`sql.placeholder("key")`), as a
+ * reader built once: a kept statement on the embedded file, else drizzle's prepared query.
+ */
+export function rowsByKey<T extends SQLiteTable>(
+  client: Client,
+  table: T,
+  query: {
+    toSQL(): { sql: string; params: unknown[] };
+    prepare(): { all(values: { key: string }): unknown };
+  },
+): (value: string) => Promise<T["$inferSelect"][]> {
+  const kept = keptRowsFor(client);
+  if (!kept) {
+    const prepared = query.prepare();
+    return async (value) => (await prepared.all({ key: value })) as T["$inferSelect"][];
+  }
+  const { sql: text, params } = query.toSQL();
+  const argsFor = (value: string) => params.map((p) => (is(p, Placeholder) ? value : p)) as InValue[];
+  const toRow = tableRowMapper(table);
+  return async (value) => kept(text, argsFor(value)).map(toRow);
+}

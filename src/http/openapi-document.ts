@@ -70,6 +70,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     name: "Drops",
     description: "Timed releases of limited editions, with countdowns and per-customer limits.",
   },
+  {
+    name: "Waitlists",
+    description:
+      "Lines for sold-out spirits: freed bottles are kept for the line and offered to its entries in order, each as an order reserved for a payment window.",
+  },
   { name: "Reviews", description: "Customer reviews and ratings, with moderation." },
   {
     name: "Insights",

@@ -114,6 +114,11 @@ const queueAdvancing = setInterval(
   () => services.queues.advanceDue().catch(reportFailure("queue advancing")),
   5_000,
 );
+// Waitlist offers not paid in time pass to the next entry, and freed bottles are offered, within seconds.
+const waitlistAdvancing = setInterval(
+  () => services.waitlists.advanceDue().catch(reportFailure("waitlist advancing")),
+  5_000,
+);
 // Idempotency keys live 24 hours; reads already ignore older ones, so this hourly purge only frees disk.
 const idempotencyPurge = setInterval(
   () => purgeIdempotencyKeys(deps).catch(reportFailure("idempotency key purge")),
@@ -178,6 +183,7 @@ const shutdown = async () => {
   clearInterval(provenanceSealing);
   clearInterval(ballotSettling);
   clearInterval(queueAdvancing);
+  clearInterval(waitlistAdvancing);
   clearInterval(idempotencyPurge);
   await reaper.stop();
   await recommendationWorker?.stop();

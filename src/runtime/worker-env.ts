@@ -8,15 +8,20 @@ import { type Config, ConfigError, parseConfig } from "../config.ts";
 import { type DatabaseHandle, wrapClient } from "../db/client.ts";
 import { jsonLogger, type Logger } from "../deps.ts";
 import type { SpiritStockObject } from "../stock/spirit-stock-object.ts";
+import type { NotificationSocketsObject } from "./worker-notification-object.ts";
 import type { RateLimitObject } from "./worker-rate-limit-object.ts";
+import type { ReleaseQueueObject } from "./worker-release-queue-object.ts";
 
 /**
- * What wrangler.toml binds: variables and secrets are strings; SPIRIT_STOCK and RATE_LIMITS are the
- * Durable Object namespaces (the stock coordinators, the shared rate-limit budgets).
+ * What wrangler.toml binds: variables and secrets are strings; SPIRIT_STOCK, RATE_LIMITS,
+ * NOTIFICATION_SOCKETS and RELEASE_QUEUES are the Durable Object namespaces (the stock coordinators, the
+ * shared rate-limit budgets, the customers' notification sockets, the waiting rooms' timers).
  */
 export interface WorkerEnv {
   SPIRIT_STOCK: DurableObjectNamespace<SpiritStockObject>;
   RATE_LIMITS: DurableObjectNamespace<RateLimitObject>;
+  NOTIFICATION_SOCKETS: DurableObjectNamespace<NotificationSocketsObject>;
+  RELEASE_QUEUES: DurableObjectNamespace<ReleaseQueueObject>;
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   JWT_SECRET?: string;
@@ -45,12 +50,22 @@ const bindingsSchema = z.object({
   ),
   // Without it each isolate would count alone, and the limits would be as many times looser as there are isolates.
   RATE_LIMITS: z.custom<DurableObjectNamespace<RateLimitObject>>(isNamespace, namespaceOf("RateLimitObject")),
+  NOTIFICATION_SOCKETS: z.custom<DurableObjectNamespace<NotificationSocketsObject>>(
+    isNamespace,
+    namespaceOf("NotificationSocketsObject"),
+  ),
+  RELEASE_QUEUES: z.custom<DurableObjectNamespace<ReleaseQueueObject>>(
+    isNamespace,
+    namespaceOf("ReleaseQueueObject"),
+  ),
 });
 
 export type WorkerSetup = {
   config: Config;
   stockNamespace: DurableObjectNamespace<SpiritStockObject>;
   rateLimitNamespace: DurableObjectNamespace<RateLimitObject>;
+  notificationNamespace: DurableObjectNamespace<NotificationSocketsObject>;
+  queueNamespace: DurableObjectNamespace<ReleaseQueueObject>;
 };
 
 /** Every problem at once, each naming its variable (never its value). */
@@ -85,6 +100,8 @@ export function parseWorkerEnv(env: WorkerEnv): WorkerSetup {
     config,
     stockNamespace: bindings.data.SPIRIT_STOCK,
     rateLimitNamespace: bindings.data.RATE_LIMITS,
+    notificationNamespace: bindings.data.NOTIFICATION_SOCKETS,
+    queueNamespace: bindings.data.RELEASE_QUEUES,
   };
 }
 

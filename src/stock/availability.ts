@@ -63,3 +63,34 @@ export async function readAvailability(
     spiritIds.map((id) => [id, found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) }]),
   );
 }
+
+/**
+ * The availability of each of a spirit's variants, in one query, keyed by variant id; the standard unit
+ * (levels without a variant) under "". A variant without levels is `not_stocked`.
+ */
+export async function readVariantAvailability(
+  client: Client,
+  spiritId: string,
+  variantIds: string[],
+  now: string,
+): Promise<Map<string, Availability>> {
+  const rs = await client.execute({
+    sql: `SELECT l.variant_key, count(*) AS levels,
+            sum(l.on_hand - l.reserved
+                + coalesce((SELECT sum(h.quantity) FROM stock_holds h
+                            WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?), 0)) AS available
+          FROM inventory_levels l WHERE l.spirit_id = ? GROUP BY l.variant_key`,
+    args: [now, spiritId],
+  });
+  const found = new Map<string, Availability>();
+  for (const r of rs.rows) {
+    const available = num(r.available);
+    found.set(str(r.variant_key), { available, stockStatus: stockStatusOf(num(r.levels), available) });
+  }
+  return new Map(
+    ["", ...variantIds].map((id) => [
+      id,
+      found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) },
+    ]),
+  );
+}

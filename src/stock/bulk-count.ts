@@ -41,8 +41,9 @@ export async function readLevels(client: Client, spiritIds: string[]): Promise<M
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const rs = await client.execute({
+      // A stock-take counts the spirits' standard units; variants are counted through the inventory API.
       sql: `SELECT id, spirit_id, location_id, batch_id, on_hand, reserved, version FROM inventory_levels
-            WHERE spirit_id IN (${chunk.map(() => "?").join(", ")})`,
+            WHERE variant_key = '' AND spirit_id IN (${chunk.map(() => "?").join(", ")})`,
       args: chunk,
     });
     for (const r of rs.rows) {

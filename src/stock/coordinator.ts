@@ -15,7 +15,13 @@ import type { Guard, Write } from "./ledger.ts";
 /** Rows another module wants written atomically with a stock operation (and guards they depend on). */
 export type Attachment = { guards?: Guard[]; writes?: Write[] };
 
-export type HoldLine = { lineId: string; quantity: number; batchId: string | null };
+export type HoldLine = {
+  lineId: string;
+  quantity: number;
+  batchId: string | null;
+  /** The variant (sellable unit) asked for; absent or null: the spirit's standard unit. */
+  variantId?: string | null;
+};
 
 export type HoldRequest = {
   type: "hold";
@@ -66,6 +72,8 @@ type StaffChange = {
   expectedVersion?: number;
   /** An adjustment or count that corrects what this audit found: ledger kind `audit_correction`. */
   auditId?: string;
+  /** The variant whose stock changes; absent or null: the spirit's standard unit. */
+  variantId?: string | null;
 };
 
 export type ReceiveRequest = StaffChange & {
@@ -119,6 +127,7 @@ export type HoldView = {
   lineId: string;
   levelId: string;
   batchId: string | null;
+  variantId: string | null;
   locationId: string;
   quantity: number;
   expiresAt: string;
@@ -176,6 +185,7 @@ export type OrderHold = {
   spiritId: string;
   levelId: string;
   batchId: string | null;
+  variantId: string | null;
   locationId: string;
   lineId: string;
   customerId: string;

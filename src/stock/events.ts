@@ -6,6 +6,8 @@ export type StockLevelView = { locationId: string; available: number };
 
 export type BatchLevelView = {
   batchId: string | null;
+  /** Only on a variant's level (a sample, a gift box); absent for the spirit's standard unit. */
+  variantId?: string;
   locationId: string;
   onHand: number;
   reserved: number;

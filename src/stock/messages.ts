@@ -22,12 +22,18 @@ export const StockMessageLocationSchema = z
 export const StockMessageBatchSchema = z
   .object({
     batchId: z.string().nullable().openapi({ example: "bat_01hx5k3m2n8q7r6t5v4w3x" }),
+    variantId: z.string().optional().openapi({
+      example: "var_01hx4k9p3rb2d4s6u8w0yzab",
+      description: "Only on a variant's stock (a sample, a gift box); absent for the spirit's standard unit.",
+    }),
     locationId: z.string().openapi({ example: "edinburgh" }),
     onHand: z.number().int().openapi({ example: 14 }),
     reserved: z.number().int().openapi({ example: 2 }),
     available: z.number().int().openapi({ example: 12 }),
   })
-  .openapi("StockMessageBatch", { description: "Staff only: one inventory level (batch at a location)." });
+  .openapi("StockMessageBatch", {
+    description: "Staff only: one inventory level (a batch of one unit, standard or variant, at a location).",
+  });
 
 const stateFields = {
   spiritId: SpiritIdSchema,

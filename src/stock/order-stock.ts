@@ -21,7 +21,7 @@ export type OrderClaim = {
 export async function readOrderStock(client: Client, orderId: string) {
   const [holds, claims] = await readSnapshot(client, [
     {
-      sql: `SELECT h.id, h.spirit_id, h.level_id, h.batch_id, h.location_id, h.line_id, h.customer_id, h.quantity,
+      sql: `SELECT h.id, h.spirit_id, h.level_id, h.batch_id, h.variant_id, h.location_id, h.line_id, h.customer_id, h.quantity,
               h.status, h.expires_at,
               (SELECT group_concat(number) FROM (SELECT number FROM bottle_serials b WHERE b.hold_id = h.id ORDER BY number)) AS serials
             FROM stock_holds h WHERE h.order_id = ? ORDER BY h.spirit_id, h.id`,
@@ -39,6 +39,7 @@ export async function readOrderStock(client: Client, orderId: string) {
         spiritId: str(r.spirit_id),
         levelId: str(r.level_id),
         batchId: strOrNull(r.batch_id),
+        variantId: strOrNull(r.variant_id),
         locationId: str(r.location_id),
         lineId: str(r.line_id),
         customerId: str(r.customer_id),
@@ -258,13 +259,14 @@ export type WaitingClaim = {
   lineId: string;
   customerId: string;
   batchId: string | null;
+  variantId: string | null;
   quantity: number;
 };
 
 /** The spirit's waiting pre-order claims, first come first.  */
 export async function readWaitingClaims(client: Client, spiritId: string): Promise<WaitingClaim[]> {
   const rs = await client.execute({
-    sql: `SELECT seq, order_id, line_id, customer_id, batch_id, quantity FROM preorder_claims
+    sql: `SELECT seq, order_id, line_id, customer_id, batch_id, variant_id, quantity FROM preorder_claims
           WHERE spirit_id = ? AND status = 'waiting' ORDER BY seq`,
     args: [spiritId],
   });
@@ -274,6 +276,7 @@ export async function readWaitingClaims(client: Client, spiritId: string): Promi
     lineId: str(r.line_id),
     customerId: str(r.customer_id),
     batchId: strOrNull(r.batch_id),
+    variantId: strOrNull(r.variant_id),
     quantity: num(r.quantity),
   }));
 }

@@ -42,13 +42,36 @@ export const refuse = (
 
 const available = (l: LevelState) => l.onHand - l.reserved;
 
-function findLevel(state: SpiritState, locationId: string, batchId: string | null) {
-  return state.levels.find((l) => l.locationId === locationId && l.batchId === batchId);
+/** Levels of one sellable unit only: a variant's stock is never sold or counted as another's. */
+const ofVariant = (l: LevelState, variantId: string | null | undefined) =>
+  l.variantId === (variantId ?? null);
+
+function findLevel(
+  state: SpiritState,
+  locationId: string,
+  batchId: string | null,
+  variantId: string | null | undefined,
+) {
+  return state.levels.find(
+    (l) => l.locationId === locationId && l.batchId === batchId && ofVariant(l, variantId),
+  );
 }
 
 /** A level that does not exist yet: created by the unit (guarded so a concurrent creation fails it). */
-function newLevel(locationId: string, batchId: string | null): LevelState {
-  return { id: newId("lvl"), batchId, locationId, onHand: 0, reserved: 0, version: 0 };
+function newLevel(
+  locationId: string,
+  batchId: string | null,
+  variantId: string | null | undefined,
+): LevelState {
+  return {
+    id: newId("lvl"),
+    batchId,
+    variantId: variantId ?? null,
+    locationId,
+    onHand: 0,
+    reserved: 0,
+    version: 0,
+  };
 }
 
 function unitOf(guards: Guard[], writes: Write[], attach?: { guards?: Guard[]; writes?: Write[] }): Unit {
@@ -63,7 +86,10 @@ function allocate(state: SpiritState, op: HoldRequest) {
   const picks: { line: HoldRequest["lines"][number]; level: LevelState; quantity: number }[] = [];
   for (const line of op.lines) {
     const anywhere = state.levels.filter(
-      (l) => (line.batchId === null || l.batchId === line.batchId) && (free.get(l.id) ?? 0) > 0,
+      (l) =>
+        ofVariant(l, line.variantId) &&
+        (line.batchId === null || l.batchId === line.batchId) &&
+        (free.get(l.id) ?? 0) > 0,
     );
     const candidates = allowed ? anywhere.filter((l) => allowed.has(l.locationId)) : anywhere;
     const inStock = candidates.reduce((n, l) => n + free.get(l.id)!, 0);
@@ -75,6 +101,7 @@ function allocate(state: SpiritState, op: HoldRequest) {
         {
           spiritId: op.spiritId,
           batchId: line.batchId,
+          ...(line.variantId ? { variantId: line.variantId } : {}),
           available: inStock,
           elsewhere,
           requested: line.quantity,
@@ -85,7 +112,13 @@ function allocate(state: SpiritState, op: HoldRequest) {
       return refuse(
         "sold-out",
         `Only ${inStock} bottle${inStock === 1 ? " is" : "s are"} available${line.batchId ? ` in batch ${line.batchId}` : ""}; ${line.quantity} asked.`,
-        { spiritId: op.spiritId, batchId: line.batchId, available: inStock, requested: line.quantity },
+        {
+          spiritId: op.spiritId,
+          batchId: line.batchId,
+          ...(line.variantId ? { variantId: line.variantId } : {}),
+          available: inStock,
+          requested: line.quantity,
+        },
       );
     }
     const atLocation = new Map<string, number>();
@@ -155,6 +188,7 @@ function planHold(state: SpiritState, op: HoldRequest): Plan {
       lineId: p.line.lineId,
       levelId: p.level.id,
       batchId: p.level.batchId,
+      variantId: p.level.variantId,
       locationId: p.level.locationId,
       quantity: p.quantity,
       expiresAt: op.expiresAt,
@@ -310,6 +344,7 @@ function planPreorder(state: SpiritState, op: PreorderRequest): Plan {
         lineId: line.lineId,
         customerId: op.customerId,
         batchId: line.batchId,
+        variantId: line.variantId ?? null,
         quantity: line.quantity,
         now,
       }),
@@ -368,12 +403,14 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
       at: now,
     });
   /** The level at a key, created by this unit when missing. */
+  const variantId = op.variantId ?? null;
   const levelAt = (locationId: string, batchId: string | null) => {
-    const found = findLevel(state, locationId, batchId);
+    const found = findLevel(state, locationId, batchId, variantId);
     if (found) return { level: found, exists: true };
-    const level = newLevel(locationId, batchId);
-    guards.push(s.levelKeyFree({ spiritId: op.spiritId, locationId, batchId }));
-    writes.push(s.insertLevel(level.id, { spiritId: op.spiritId, locationId, batchId }, now));
+    const level = newLevel(locationId, batchId, variantId);
+    const key = { spiritId: op.spiritId, locationId, batchId, variantId };
+    guards.push(s.levelKeyFree(key));
+    writes.push(s.insertLevel(level.id, key, now));
     return { level, exists: false };
   };
   const touched: { level: LevelState; exists: boolean; onHandDelta: number }[] = [];
@@ -404,7 +441,7 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
     }
     case "adjust":
     case "count": {
-      const level = findLevel(state, op.locationId, op.batchId);
+      const level = findLevel(state, op.locationId, op.batchId, variantId);
       if (!level) {
         if (op.type === "count") {
           // Counting a place that never had this stock: a new level at the counted figure.
@@ -416,10 +453,11 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
           touched.push({ level: created.level, exists: false, onHandDelta: op.counted });
           break;
         }
-        return refuse("unknown-level", "There is no stock of this spirit at that location and batch.", {
-          locationId: op.locationId,
-          batchId: op.batchId,
-        });
+        return refuse(
+          "unknown-level",
+          `There is no stock of this spirit at that location and batch${variantId ? " in that variant" : ""}.`,
+          { locationId: op.locationId, batchId: op.batchId, ...(variantId ? { variantId } : {}) },
+        );
       }
       const delta = op.type === "adjust" ? op.delta : op.counted - level.onHand;
       if (level.onHand + delta < level.reserved) {
@@ -448,7 +486,7 @@ function planStaff(state: SpiritState, op: StaffStockRequest): Plan {
       break;
     }
     case "transfer": {
-      const from = findLevel(state, op.fromLocationId, op.batchId);
+      const from = findLevel(state, op.fromLocationId, op.batchId, variantId);
       if (!from || available(from) < op.quantity) {
         const free = from ? available(from) : 0;
         return refuse(

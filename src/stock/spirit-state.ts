@@ -10,6 +10,8 @@ import { num, readSnapshot, str, strOrNull } from "./ledger.ts";
 export type LevelState = {
   id: string;
   batchId: string | null;
+  /** Null: the spirit's standard unit. */
+  variantId: string | null;
   locationId: string;
   onHand: number;
   reserved: number;
@@ -41,13 +43,14 @@ export type SpiritState = {
   orderHolds: Map<string, HoldState[]>;
 };
 
-const levelColumns = "id, batch_id, location_id, on_hand, reserved, version";
+const levelColumns = "id, batch_id, variant_id, location_id, on_hand, reserved, version";
 const holdColumns =
   "id, level_id, batch_id, location_id, order_id, customer_id, quantity, status, expires_at";
 
 const levelOf = (r: Record<string, unknown>): LevelState => ({
   id: str(r.id),
   batchId: strOrNull(r.batch_id),
+  variantId: strOrNull(r.variant_id),
   locationId: str(r.location_id),
   onHand: num(r.on_hand),
   reserved: num(r.reserved),
@@ -78,7 +81,7 @@ export async function readSpiritState(
 ): Promise<SpiritState> {
   const reads: InStatement[] = [
     {
-      sql: `SELECT ${levelColumns} FROM inventory_levels WHERE spirit_id = ? ORDER BY location_id, batch_key`,
+      sql: `SELECT ${levelColumns} FROM inventory_levels WHERE spirit_id = ? ORDER BY location_id, batch_key, variant_key`,
       args: [spiritId],
     },
     {
@@ -133,10 +136,10 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
   return [
     {
       // Lapsed holds still in `reserved` (the reaper has not run yet) count as released for readers.
-      sql: `SELECT l.id, l.batch_id, l.location_id, l.on_hand, l.reserved, l.version,
+      sql: `SELECT l.id, l.batch_id, l.variant_id, l.location_id, l.on_hand, l.reserved, l.version,
               COALESCE((SELECT SUM(h.quantity) FROM stock_holds h
                         WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?), 0) AS lapsed
-            FROM inventory_levels l WHERE l.spirit_id = ? ORDER BY l.location_id, l.batch_key`,
+            FROM inventory_levels l WHERE l.spirit_id = ? ORDER BY l.location_id, l.batch_key, l.variant_key`,
       args: [now, spiritId],
     },
     { sql: "SELECT status FROM spirits WHERE id = ?", args: [spiritId] },
@@ -147,7 +150,11 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
   ];
 }
 
-export type SnapshotLevel = BatchLevelView & { levelId: string; version: number };
+export type SnapshotLevel = Omit<BatchLevelView, "variantId"> & {
+  levelId: string;
+  variantId: string | null;
+  version: number;
+};
 
 /** The staff's view of the spirit's levels (with each level's version) and the public stock message. */
 export function snapshotFrom(
@@ -161,6 +168,7 @@ export function snapshotFrom(
     return {
       levelId: str(r.id),
       batchId: strOrNull(r.batch_id),
+      variantId: strOrNull(r.variant_id),
       locationId: str(r.location_id),
       onHand,
       reserved,
@@ -181,8 +189,9 @@ export function snapshotFrom(
     version: rows.reduce((n, l) => n + l.version, 0),
     available: rows.reduce((s, l) => s + l.available, 0),
     byLocation: locations,
-    byBatch: rows.map(({ batchId, locationId, onHand, reserved, available }) => ({
+    byBatch: rows.map(({ batchId, variantId, locationId, onHand, reserved, available }) => ({
       batchId,
+      ...(variantId ? { variantId } : {}),
       locationId,
       onHand,
       reserved,

@@ -5,7 +5,13 @@
 import type { MovementKind } from "../db/schema/inventory.ts";
 import type { Guard, SqlArgs, Write } from "./ledger.ts";
 
-export type LevelKey = { spiritId: string; batchId: string | null; locationId: string };
+export type LevelKey = {
+  spiritId: string;
+  batchId: string | null;
+  locationId: string;
+  /** Absent or null: the spirit's standard unit (`variant_key` '', like `batch_key`). */
+  variantId?: string | null;
+};
 
 // ---- guards ---------------------------------------------------------------------------------------
 
@@ -42,8 +48,8 @@ export const levelExists = (levelId: string): Guard => ({
 
 export const levelKeyFree = (key: LevelKey): Guard => ({
   reason: "conflict",
-  sql: "SELECT NOT EXISTS (SELECT 1 FROM inventory_levels WHERE spirit_id = ? AND location_id = ? AND batch_key = ?)",
-  args: [key.spiritId, key.locationId, key.batchId ?? ""],
+  sql: "SELECT NOT EXISTS (SELECT 1 FROM inventory_levels WHERE spirit_id = ? AND location_id = ? AND batch_key = ? AND variant_key = ?)",
+  args: [key.spiritId, key.locationId, key.batchId ?? "", key.variantId ?? ""],
 });
 
 /** The customer's total of the spirit plus `adding` stays within `limit`. */
@@ -96,9 +102,19 @@ export const claimStatusIs = (lineId: string, status: string): Guard => ({
 // ---- writes ---------------------------------------------------------------------------------------
 
 export const insertLevel = (id: string, key: LevelKey, now: string): Write => ({
-  sql: `INSERT INTO inventory_levels (id, spirit_id, batch_id, batch_key, location_id, on_hand, reserved, version, created_at, updated_at)
-        SELECT ?, ?, ?, ?, ?, 0, 0, 0, ?, ? WHERE $ok`,
-  args: [id, key.spiritId, key.batchId, key.batchId ?? "", key.locationId, now, now],
+  sql: `INSERT INTO inventory_levels (id, spirit_id, batch_id, batch_key, variant_id, variant_key, location_id, on_hand, reserved, version, created_at, updated_at)
+        SELECT ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ? WHERE $ok`,
+  args: [
+    id,
+    key.spiritId,
+    key.batchId,
+    key.batchId ?? "",
+    key.variantId ?? null,
+    key.variantId ?? "",
+    key.locationId,
+    now,
+    now,
+  ],
 });
 
 export const changeLevel = (
@@ -154,6 +170,7 @@ export type HoldInput = {
   spiritId: string;
   levelId: string;
   batchId: string | null;
+  variantId: string | null;
   locationId: string;
   orderId: string;
   lineId: string;
@@ -164,14 +181,15 @@ export type HoldInput = {
 };
 
 export const insertHold = (h: HoldInput): Write => ({
-  sql: `INSERT INTO stock_holds (id, spirit_id, level_id, batch_id, location_id, order_id, line_id, customer_id, quantity,
-          status, created_at, expires_at)
-        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ? WHERE $ok`,
+  sql: `INSERT INTO stock_holds (id, spirit_id, level_id, batch_id, variant_id, location_id, order_id, line_id, customer_id,
+          quantity, status, created_at, expires_at)
+        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ? WHERE $ok`,
   args: [
     h.id,
     h.spiritId,
     h.levelId,
     h.batchId,
+    h.variantId,
     h.locationId,
     h.orderId,
     h.lineId,
@@ -233,14 +251,25 @@ export type ClaimInput = {
   lineId: string;
   customerId: string;
   batchId: string | null;
+  variantId?: string | null;
   quantity: number;
   now: string;
 };
 
 export const insertClaim = (c: ClaimInput): Write => ({
-  sql: `INSERT INTO preorder_claims (spirit_id, order_id, line_id, customer_id, batch_id, quantity, status, created_at, updated_at)
-        SELECT ?, ?, ?, ?, ?, ?, 'waiting', ?, ? WHERE $ok`,
-  args: [c.spiritId, c.orderId, c.lineId, c.customerId, c.batchId, c.quantity, c.now, c.now],
+  sql: `INSERT INTO preorder_claims (spirit_id, order_id, line_id, customer_id, batch_id, variant_id, quantity, status, created_at, updated_at)
+        SELECT ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ? WHERE $ok`,
+  args: [
+    c.spiritId,
+    c.orderId,
+    c.lineId,
+    c.customerId,
+    c.batchId,
+    c.variantId ?? null,
+    c.quantity,
+    c.now,
+    c.now,
+  ],
 });
 
 export const setClaimStatus = (lineId: string, status: string, now: string): Write => ({

@@ -461,6 +461,47 @@ describe("releases", () => {
   }, 20_000);
 });
 
+describe("waitlists", () => {
+  test("offered: one event per offer, with its order and window; none for a refused join or a repeat", async () => {
+    const spiritId = await shop.spirit();
+    await shop.receive(spiritId, 1, shop.loc("a"));
+    const buyer = await shop.customer();
+    const bought = (await (await shop.order(buyer, [{ spiritId, quantity: 1 }])).json()) as { id: string };
+    const join = (who: { headers: Record<string, string> }) =>
+      app.call("POST", `/api/v1/spirits/${spiritId}/waitlist`, {
+        headers: who.headers,
+        body: { quantity: 1, shipping: { ...TEST_ADDRESS, country: "GB", region: "GB-SCT" } },
+      });
+    const before = await countOf("waitlist.offered");
+    const w = await shop.customer();
+    const entry = (await (await join(w)).json()) as { id: string };
+    // Joining twice is refused, and nothing is offered while nothing is freed.
+    expect((await join(w)).status).toBe(409);
+    await app.services.waitlists.advanceDue();
+    expect(await countOf("waitlist.offered")).toBe(before);
+
+    expect((await shop.act(buyer, bought.id, "cancel")).status).toBe(200);
+    await app.services.waitlists.advanceDue();
+    await app.services.waitlists.advanceDue();
+    const events = await eventsOf(entry.id, "waitlist.offered");
+    expect(events).toHaveLength(1);
+    const mine = (await (
+      await app.call("GET", `/api/v1/spirits/${spiritId}/waitlist/me`, { headers: w.headers })
+    ).json()) as {
+      orderId: string;
+      offerExpiresAt: string;
+    };
+    expect(events[0]!.payload).toEqual({
+      entryId: entry.id,
+      spiritId,
+      customerId: w.id,
+      orderId: mine.orderId,
+      quantity: 1,
+      payBy: mine.offerExpiresAt,
+    });
+  });
+});
+
 /** Types whose producer is tested elsewhere, or that nothing produces yet (say why). */
 const NOT_HERE: Partial<Record<EventType, string>> = {
   "hold.expiring": "test/notifications/hold-expiring.test.ts",

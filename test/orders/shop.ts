@@ -140,7 +140,7 @@ export async function openShop(t: ShopHost) {
 
   async function order(
     who: Caller,
-    items: { spiritId: string; quantity: number; batchId?: string }[],
+    items: { spiritId: string; quantity: number; batchId?: string; variantId?: string }[],
     shipping: { country: string; region?: string } = { country: "GB", region: "GB-SCT" },
     headers: Record<string, string> = {},
   ) {
@@ -168,6 +168,7 @@ export async function openShop(t: ShopHost) {
         levelId: string;
         locationId: string;
         batchId: string | null;
+        variantId?: string | null;
         onHand: number;
         reserved: number;
         version: number;

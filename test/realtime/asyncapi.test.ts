@@ -102,11 +102,12 @@ describe("the AsyncAPI document", () => {
     expect(openapi.paths["/api/v1/asyncapi.json"].get.responses["200"]).toBeDefined();
     const ws = openapi.paths["/api/v1/spirits/{id}/stock/ws"].get;
     expect(Object.keys(ws.responses)).toEqual(expect.arrayContaining(["101", "404", "426"]));
-    // Both deployments serve every stream (Workers through the spirits' Durable Objects).
+    // Both deployments serve every stream and socket (Workers through Durable Objects).
     for (const path of [
       "/api/v1/spirits/{id}/stock/ws",
       "/api/v1/stock/ws",
       "/api/v1/spirits/{id}/stock/events",
+      "/api/v1/customers/{id}/notifications/ws",
     ]) {
       expect(Object.keys(openapi.paths[path].get.responses)).not.toContain("501");
     }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe } from "bun:test";
 import net from "node:net";
 import type { Clock, Timers } from "../../src/deps.ts";
 import { createBunSockets } from "../../src/runtime/bun-sockets.ts";
-import { openTarget, selectedTargets, type TargetName } from "../support/targets.ts";
+import { openTarget, selectedTargets, type Target, type TargetName } from "../support/targets.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -376,6 +376,8 @@ export type StreamHost = Pick<TestApp, "signIn" | "call" | "deps" | "services"> 
   wsBase: string;
   /** Bun's hub (the Worker has none in the test process). */
   hub: StockServer["hub"] | undefined;
+  /** The workerd runtime (worker target only). */
+  worker: Target["worker"];
   stop(): Promise<void>;
 };
 
@@ -385,7 +387,7 @@ export async function openStreamHost(
 ): Promise<StreamHost> {
   if (target === "bun") {
     const srv = await startStockServer({ env });
-    return { ...srv, target };
+    return { ...srv, target, worker: undefined };
   }
   const t = await openTarget("worker", { env: { STOCK_STREAM_HEARTBEAT_MS: "60000", ...env } });
   const base = await t.baseUrl();
@@ -398,6 +400,7 @@ export async function openStreamHost(
     base,
     wsBase: base.replace("http:", "ws:"),
     hub: undefined,
+    worker: t.worker,
     stop: () => t.close(),
   };
 }

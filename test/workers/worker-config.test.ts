@@ -19,10 +19,13 @@ describe("wrangler.toml", () => {
     expect(wranglerConfig.durable_objects.bindings).toEqual([
       { name: "SPIRIT_STOCK", class_name: "SpiritStockObject" },
       { name: "RATE_LIMITS", class_name: "RateLimitObject" },
+      { name: "NOTIFICATION_SOCKETS", class_name: "NotificationSocketsObject" },
+      { name: "RELEASE_QUEUES", class_name: "ReleaseQueueObject" },
     ]);
     expect(raw.migrations.map((m) => [m.tag, m.new_sqlite_classes])).toEqual([
       ["v1", ["SpiritStockObject"]],
       ["v2", ["RateLimitObject"]],
+      ["v3", ["NotificationSocketsObject", "ReleaseQueueObject"]],
     ]);
   });
 

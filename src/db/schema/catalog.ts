@@ -132,5 +132,41 @@ export const batches = sqliteTable(
   (t) => [uniqueIndex("batches_spirit_number_uq").on(t.spiritId, t.batchNumber)],
 );
 
+export const VARIANT_PACKAGINGS = ["bottle", "sample", "gift_box"] as const;
+export type VariantPackaging = (typeof VARIANT_PACKAGINGS)[number];
+export const VARIANT_STATUSES = ["active", "retired"] as const;
+export type VariantStatus = (typeof VARIANT_STATUSES)[number];
+
+/**
+ * A sellable unit of a spirit other than its standard one (a 5 cl sample, a gift box), with its own price
+ * and its own stock. The spirit's own size and price stay its standard unit: no variant means that unit.
+ * A retired variant is kept (orders and stock refer to it) but neither sold nor received any more.
+ */
+export const spiritVariants = sqliteTable(
+  "spirit_variants",
+  {
+    id: text("id").primaryKey(),
+    spiritId: text("spirit_id")
+      .notNull()
+      .references(() => spirits.id),
+    name: text("name").notNull(),
+    sizeMl: integer("size_ml").notNull(),
+    packaging: text("packaging", { enum: VARIANT_PACKAGINGS }).notNull(),
+    priceMinor: integer("price_minor").notNull(),
+    currency: text("currency").notNull(),
+    sku: text("sku"),
+    status: text("status", { enum: VARIANT_STATUSES }).notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("spirit_variants_spirit_idx").on(t.spiritId, t.createdAt, t.id),
+    uniqueIndex("spirit_variants_sku_uq").on(t.sku),
+    check("spirit_variants_price_nonneg", sql`${t.priceMinor} >= 0`),
+    check("spirit_variants_size_pos", sql`${t.sizeMl} > 0`),
+  ],
+);
+
 export type SpiritRow = typeof spirits.$inferSelect;
+export type SpiritVariantRow = typeof spiritVariants.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;

@@ -19,4 +19,5 @@ export * from "./releases.ts";
 export * from "./reviews.ts";
 export * from "./search.ts";
 export * from "./signals.ts";
+export * from "./waitlists.ts";
 export * from "./webhooks.ts";

@@ -3,7 +3,7 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 import { batches, spirits } from "./catalog.ts";
 
 /**
- * Stock of one spirit × batch × location. `reserved` counts bottles held for orders (active and
+ * Stock of one spirit × variant × batch × location. `reserved` counts bottles held for orders (active and
  * committed holds); the CHECK constraints are the last line of defence behind the ledger's guards.
  */
 export const inventoryLevels = sqliteTable(
@@ -17,6 +17,10 @@ export const inventoryLevels = sqliteTable(
     batchId: text("batch_id").references(() => batches.id),
     /** `batchId` or '' (SQLite treats NULLs as distinct in unique indexes, so the key needs a value). */
     batchKey: text("batch_key").notNull().default(""),
+    /** The spirit's variant (spirit_variants) this stock is of; null for the spirit's standard unit. */
+    variantId: text("variant_id"),
+    /** `variantId` or '' (the same trick as `batchKey`). */
+    variantKey: text("variant_key").notNull().default(""),
     locationId: text("location_id").notNull(),
     onHand: integer("on_hand").notNull().default(0),
     reserved: integer("reserved").notNull().default(0),
@@ -26,7 +30,7 @@ export const inventoryLevels = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
-    uniqueIndex("inventory_levels_key_uq").on(t.spiritId, t.locationId, t.batchKey),
+    uniqueIndex("inventory_levels_key_uq").on(t.spiritId, t.locationId, t.batchKey, t.variantKey),
     check("inventory_levels_on_hand_nonneg", sql`${t.onHand} >= 0`),
     check("inventory_levels_reserved_range", sql`${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
   ],
@@ -93,6 +97,8 @@ export const stockHolds = sqliteTable(
     spiritId: text("spirit_id").notNull(),
     levelId: text("level_id").notNull(),
     batchId: text("batch_id"),
+    /** The level's variant (null: the standard unit). */
+    variantId: text("variant_id"),
     locationId: text("location_id").notNull(),
     orderId: text("order_id").notNull(),
     lineId: text("line_id").notNull(),
@@ -162,6 +168,7 @@ export const preorderClaims = sqliteTable(
     lineId: text("line_id").notNull(),
     customerId: text("customer_id").notNull(),
     batchId: text("batch_id"),
+    variantId: text("variant_id"),
     quantity: integer("quantity").notNull(),
     status: text("status", { enum: PREORDER_CLAIM_STATUSES }).notNull(),
     createdAt: text("created_at").notNull(),

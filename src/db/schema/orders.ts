@@ -65,6 +65,8 @@ export const orderLines = sqliteTable(
     spiritId: text("spirit_id").notNull(),
     /** The batch the customer asked for, if any. */
     batchId: text("batch_id"),
+    /** The variant ordered (a sample, a gift box); null for the spirit's standard unit. */
+    variantId: text("variant_id"),
     quantity: integer("quantity").notNull(),
     unitPriceMinor: integer("unit_price_minor").notNull(),
     currency: text("currency").notNull(),

@@ -12,6 +12,7 @@ import type {
   ReplaceBatchRoute,
   ReplaceSpiritRoute,
 } from "./catalog.routes.ts";
+import { activeVariants } from "./variants.service.ts";
 
 const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was not found.`);
 
@@ -25,9 +26,13 @@ export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) =
 
 export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const spirit = await c.var.services.catalog.findSpirit(id);
+  // Side by side: at the edge each read is a round trip to the database, and most spirits have no variants.
+  const [spirit, variants] = await Promise.all([
+    c.var.services.catalog.findSpirit(id),
+    activeVariants(c.var.deps, id),
+  ]);
   if (!spirit) throw spiritNotFound(id);
-  return c.json(spirit, 200);
+  return c.json(variants.length ? { ...spirit, variants } : spirit, 200);
 };
 
 export const replaceSpirit: RouteHandler<ReplaceSpiritRoute, AppEnv> = async (c) => {

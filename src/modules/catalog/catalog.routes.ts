@@ -15,6 +15,7 @@ import {
   SpiritPatchSchema,
   SpiritSchema,
 } from "./catalog.schemas.ts";
+import { SpiritViewSchema } from "./variants.schemas.ts";
 
 const tags = ["Catalog"];
 const staffOnly = [requireRole("staff", "admin")];
@@ -46,7 +47,7 @@ export const getSpirit = createRoute({
   ...cachedRead("catalog"),
   request: { params: SpiritIdParamsSchema },
   responses: {
-    200: cachedContent(SpiritSchema, "The spirit."),
+    200: cachedContent(SpiritViewSchema, "The spirit, with its active variants when it has any."),
     ...NOT_MODIFIED,
     ...problemResponses(401, 404),
   },

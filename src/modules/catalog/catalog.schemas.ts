@@ -240,7 +240,11 @@ export const spiritInputShape = {
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .nullish()
-    .openapi({ description: "How many bottles one customer may buy in total.", example: 2 }),
+    .openapi({
+      description:
+        "How many units of the spirit one customer may buy in total, counted across its variants (a sample counts as one).",
+      example: 2,
+    }),
   holdMinutes: z
     .number(must("a whole number of minutes"))
     .int("must be a whole number of minutes")

@@ -28,6 +28,7 @@ import {
   type SpiritSortName,
   spiritFilterConditions,
 } from "./spirit-query.ts";
+import { findVariantRow } from "./variants.service.ts";
 
 /** Who made a change, for the audit log. */
 export type Actor = { id: string } | undefined;
@@ -319,6 +320,8 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
     seedIfEmpty,
     importCsv,
     exportCsvPages: () => spiritCsvPages(deps),
+    /** The spirit's own variant (undefined for another spirit's), for orders and inventory to check. */
+    findVariant: (spiritId: string, variantId: string) => findVariantRow(deps, spiritId, variantId),
     ...batches,
   };
 }

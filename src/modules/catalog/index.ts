@@ -3,8 +3,10 @@ import * as handlers from "./catalog.handlers.ts";
 import * as routes from "./catalog.routes.ts";
 import * as csvHandlers from "./catalog-csv.handlers.ts";
 import * as csvRoutes from "./catalog-csv.routes.ts";
+import * as variantHandlers from "./variants.handlers.ts";
+import * as variantRoutes from "./variants.routes.ts";
 
-/** The catalog's spirits and batches (`GET /spirits` is the search module's route). */
+/** The catalog's spirits, batches and variants (`GET /spirits` is the search module's route). */
 export const catalogRouter = createRouter()
   // Before `/spirits/{id}`, which would read `export.csv` as an id.
   .openapi(csvRoutes.exportSpirits, csvHandlers.exportSpirits)
@@ -17,7 +19,10 @@ export const catalogRouter = createRouter()
   .openapi(routes.listBatches, handlers.listBatches)
   .openapi(routes.createBatch, handlers.createBatch)
   .openapi(routes.getBatch, handlers.getBatch)
-  .openapi(routes.replaceBatch, handlers.replaceBatch);
+  .openapi(routes.replaceBatch, handlers.replaceBatch)
+  .openapi(variantRoutes.listVariants, variantHandlers.listVariants)
+  .openapi(variantRoutes.createVariant, variantHandlers.createVariant)
+  .openapi(variantRoutes.patchVariant, variantHandlers.patchVariant);
 
 export {
   checkPriceRange,

@@ -47,6 +47,15 @@ export const EVENT_PAYLOADS = {
     orderId: z.string(),
     payBy: z.string(),
   }),
+  /** A waitlist entry's turn came: bottles of the sold-out spirit are reserved for it in orderId until payBy. */
+  "waitlist.offered": z.object({
+    entryId: z.string(),
+    spiritId: z.string(),
+    customerId: z.string(),
+    orderId: z.string(),
+    quantity: z.number().int(),
+    payBy: z.string(),
+  }),
   "hold.expiring": z.object({ holdId: z.string(), customerId: z.string(), expiresAt: z.string() }),
 } as const;
 

@@ -35,6 +35,10 @@ export const LevelSchema = z
     levelId: z.string(),
     locationId: z.string(),
     batchId: z.string().nullable(),
+    variantId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The variant this stock is of; null for the spirit's standard unit." }),
     onHand: z.number().int(),
     reserved: z
       .number()
@@ -52,10 +56,10 @@ export const InventorySchema = z
   .object({
     spiritId: z.string(),
     status: z.string().openapi({ description: "The spirit's catalog status." }),
-    available: z
-      .number()
-      .int()
-      .openapi({ description: "Bottles on hand and not held, over every location." }),
+    available: z.number().int().openapi({
+      description:
+        "Units on hand and not held, over every location and variant; each variant's own figure is in `GET /spirits/{id}/variants`.",
+    }),
     stockStatus: StockStatusSchema,
     byLocation: z.array(LocationStockSchema),
     version: z
@@ -86,6 +90,10 @@ const quantity = z
   .max(100_000);
 const common = {
   batchId: id("bat_01hx4k7m2qa9c3r5t7v9wxyz").optional(),
+  variantId: id("var_01hx4k9p3rb2d4s6u8w0yzab").optional().openapi({
+    description:
+      "The spirit's variant (a sample, a gift box) whose stock this is; left out, the spirit's standard unit. Each variant's stock is its own.",
+  }),
   expectedVersion: z.number().int().min(0).optional().openapi({
     description: "Apply only if the level (the source, for a transfer) is still at this version.",
   }),
@@ -209,6 +217,7 @@ export const StockChangeResultSchema = InventorySchema.extend({
         levelId: "lvl_01hx4k7m2qa9c3r5t7v9wxyz",
         locationId: "loc_edinburgh",
         batchId: null,
+        variantId: null,
         onHand: 60,
         reserved: 6,
         available: 54,

@@ -25,6 +25,8 @@ import { importStockCsv, stockCsvPages } from "./stock-csv.ts";
 export interface InventoryPorts {
   spiritExists(id: string): Promise<boolean>;
   batchExists(spiritId: string, batchId: string): Promise<boolean>;
+  /** The status of the spirit's own variant (`active`, `retired`); undefined for another spirit's. */
+  variantStatus(spiritId: string, variantId: string): Promise<string | undefined>;
   locationExists(id: string): Promise<boolean>;
   /** Names of locations by id, for display (unknown ones are simply left out). */
   locationNames(): Promise<Map<string, string>>;
@@ -121,7 +123,8 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
     const sorted = [...levels].sort(
       (a, b) =>
         place(a.locationId).localeCompare(place(b.locationId)) ||
-        (a.batchId ?? "").localeCompare(b.batchId ?? ""),
+        (a.batchId ?? "").localeCompare(b.batchId ?? "") ||
+        (a.variantId ?? "").localeCompare(b.variantId ?? ""),
     );
     return { inventory: { ...inventory, version: event.version, levels: sorted }, nextExpiry };
   }
@@ -201,6 +204,21 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
     if (change.batchId && !(await ports.batchExists(spiritId, change.batchId))) {
       errors.push({ path: "batchId", message: `no batch ${change.batchId} of this spirit` });
     }
+    const variantStatus = change.variantId && (await ports.variantStatus(spiritId, change.variantId));
+    if (change.variantId && !variantStatus) {
+      throw new DomainError("unknown-variant", `Spirit ${spiritId} has no variant ${change.variantId}.`, {
+        errors: [{ path: "variantId", message: `no variant ${change.variantId} of this spirit` }],
+        extra: { variantId: change.variantId },
+      });
+    }
+    // Stock of a retired variant can still be counted, corrected, moved and given back; none comes in.
+    if (variantStatus === "retired" && change.type === "receive") {
+      throw new DomainError(
+        "variant-retired",
+        `Variant ${change.variantId} is retired: it takes no new stock. Reactivate it first.`,
+        { extra: { variantId: change.variantId } },
+      );
+    }
     if (change.type === "return" && change.orderId && !(await orderExists(change.orderId))) {
       errors.push({ path: "orderId", message: `no order ${change.orderId}` });
     }
@@ -228,6 +246,7 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       actorId,
       reason: change.reason ?? null,
       batchId: change.batchId ?? null,
+      variantId: change.variantId ?? null,
       ...(change.expectedVersion !== undefined ? { expectedVersion: change.expectedVersion } : {}),
     };
     let request: StaffStockRequest;

@@ -4,6 +4,7 @@ import type { InventoryPorts } from "./inventory.service.ts";
 type CatalogLike = {
   findSpirit(id: string): Promise<unknown>;
   findBatch(spiritId: string, batchId: string): Promise<unknown>;
+  findVariant(spiritId: string, variantId: string): Promise<{ status: string } | undefined>;
   onSpiritChange(listener: (spiritId: string) => void): () => void;
 };
 type LocationsLike = {
@@ -16,6 +17,7 @@ export function inventoryPortsFrom(s: { catalog: CatalogLike; locations: Locatio
   return {
     spiritExists: async (id) => Boolean(await s.catalog.findSpirit(id)),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
+    variantStatus: async (spiritId, variantId) => (await s.catalog.findVariant(spiritId, variantId))?.status,
     locationExists: async (id) => Boolean(await s.locations.find(id)),
     async locationNames() {
       return new Map((await s.locations.list()).map((l) => [l.id, l.name]));

@@ -24,14 +24,17 @@ const REQUIRED = ["spiritId", "locationId", "onHand"];
 const PAGE = 1000;
 const MAX_COUNT = 1_000_000;
 
-/** Every level, by spirit, location and batch, PAGE rows at a time (keyset on the level's unique key). */
+/**
+ * Every level of the spirits' standard units, by spirit, location and batch, PAGE rows at a time (keyset on
+ * the level's unique key). Variants' stock is not in the sheet: the import could not name it.
+ */
 export async function* stockCsvPages(client: Client): AsyncGenerator<string[][]> {
   let after: [string, string, string] | undefined;
   for (;;) {
     const rs = await client.execute({
       sql: `SELECT l.spirit_id, s.name, l.location_id, l.batch_id, l.batch_key, l.on_hand, l.reserved
             FROM inventory_levels l JOIN spirits s ON s.id = l.spirit_id
-            ${after ? "WHERE (l.spirit_id, l.location_id, l.batch_key) > (?, ?, ?)" : ""}
+            WHERE l.variant_key = '' ${after ? "AND (l.spirit_id, l.location_id, l.batch_key) > (?, ?, ?)" : ""}
             ORDER BY l.spirit_id, l.location_id, l.batch_key LIMIT ${PAGE}`,
       args: after ?? [],
     });

@@ -9,6 +9,7 @@ import { newId } from "../../db/ids.ts";
 import type { DomainEvent } from "../events/domain-events.ts";
 import { planEmail } from "./email-schedule.ts";
 import { type Settings, settingsOf, wantsEmail } from "./notification-settings.ts";
+import { publishLive } from "./notification-sockets.ts";
 import type { NotificationsContext } from "./notifications.context.ts";
 import type { Notification } from "./notifications.schemas.ts";
 import type { Message, Notice } from "./targeting.ts";
@@ -110,9 +111,13 @@ export async function deliverNotice(ctx: NotificationsContext, event: DomainEven
     for (let i = 0; i < customerIds.length; i += CHUNK) {
       const made = await deliverChunk(ctx, event, notice, message, customerIds.slice(i, i + CHUNK));
       created += made.length;
-      for (const { customerId, ...notification } of made) {
-        ctx.hub.publish(customerId, { type: "notification", notification });
-      }
+      await publishLive(
+        ctx,
+        made.map(({ customerId, ...notification }) => ({
+          customerId,
+          message: { type: "notification", notification },
+        })),
+      );
     }
   }
   return created;

@@ -6,7 +6,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { type Logger, systemTimers, type Timers } from "../../deps.ts";
+import { DomainError } from "../../domain-error.ts";
 import type { ServerSocket, SocketSession, WebSocketPort } from "../../http/web-sockets.ts";
+import type { NotificationsContext } from "./notifications.context.ts";
 import { NotificationSchema } from "./notifications.schemas.ts";
 
 export const customerTopic = (customerId: string) => `notifications:${customerId}`;
@@ -26,10 +28,46 @@ export const NotificationPongMessageSchema = z
 export const NotificationErrorMessageSchema = z
   .object({ type: z.literal("error"), detail: z.string() })
   .openapi("NotificationErrorMessage", { description: "A client message the server cannot act on." });
-const ClientMessageSchema = z.object({ type: z.literal("ping") });
+export const NotificationClientMessageSchema = z.object({ type: z.literal("ping") });
+const ClientMessageSchema = NotificationClientMessageSchema;
 
-const INVALID_BEFORE_CLOSE = 10;
+/** Invalid client messages a socket may send before it is closed with 1008 (the same on both runtimes). */
+export const INVALID_BEFORE_CLOSE = 10;
 const POLICY_VIOLATION = 1008;
+export const INVALID_MESSAGE_DETAIL = 'This socket takes only {"type":"ping"}.';
+
+/** The 429 for a customer who already holds as many sockets as they may (the same on both runtimes). */
+export const tooManyNotificationSockets = () =>
+  new DomainError(
+    "too-many-streams",
+    "This customer already holds as many notification sockets as they may.",
+    {
+      headers: { "Retry-After": "5" },
+      extra: { scope: "customer" },
+    },
+  );
+
+/** A live message for one customer. */
+export type LiveMessage = { customerId: string; message: unknown };
+
+/**
+ * Tells each customer's open sockets, wherever the runtime keeps them: this server's hub (Bun), or the
+ * Durable Objects that hold them (Workers, one call per shard for the whole list). Never throws: the
+ * inbox has the notification either way.
+ */
+export async function publishLive(ctx: NotificationsContext, messages: LiveMessage[]) {
+  const remote = ctx.deps.customerSockets;
+  if (!remote) {
+    for (const m of messages) ctx.hub.publish(m.customerId, m.message);
+    return;
+  }
+  if (!messages.length) return;
+  try {
+    await remote.send(messages.map((m) => ({ customerId: m.customerId, text: JSON.stringify(m.message) })));
+  } catch (err) {
+    ctx.deps.logger.log("warn", { msg: "live notifications not sent", err: String(err) });
+  }
+}
 
 type HubOptions = {
   sockets: WebSocketPort | undefined;
@@ -66,7 +104,7 @@ export class NotificationSocket implements SocketSession {
       json = typeof message === "string" ? JSON.parse(message) : undefined;
     } catch {}
     if (ClientMessageSchema.safeParse(json).success) return this.send({ type: "pong" });
-    this.send({ type: "error", detail: 'This socket takes only {"type":"ping"}.' });
+    this.send({ type: "error", detail: INVALID_MESSAGE_DETAIL });
     if (++this.invalid >= INVALID_BEFORE_CLOSE)
       this.ws?.close(POLICY_VIOLATION, "Too many invalid messages.");
   }
@@ -92,11 +130,6 @@ export class NotificationHub {
 
   constructor(private readonly options: HubOptions) {
     this.timers = options.timers ?? systemTimers;
-  }
-
-  /** Whether this runtime can hold customers' sockets (Bun); on Workers the route answers 501. */
-  get live() {
-    return this.options.sockets !== undefined;
   }
 
   socketsOf(customerId: string) {

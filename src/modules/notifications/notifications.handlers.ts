@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
 import { principalOf, resolveCustomerId } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
+import { tooManyNotificationSockets } from "./notification-sockets.ts";
 import type {
   GetNotificationSettingsRoute,
   ListNotificationsRoute,
@@ -51,22 +52,19 @@ const upgradeRequired = () =>
 
 export const watchNotifications: RouteHandler<WatchNotificationsRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  const sockets = c.var.deps.sockets;
+  const { sockets, customerSockets } = c.var.deps;
+  if (customerSockets) {
+    // Workers: a Durable Object holds the customer's sockets (hibernated), and counts them against the cap.
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
+    const unread = await c.var.services.notifications.unreadCount(id);
+    return customerSockets.forward(c.req.raw, id, unread);
+  }
   if (!sockets) {
-    throw new ProblemError(
-      501,
-      "This deployment has no notification sockets (Cloudflare Workers); read the inbox instead.",
-    );
+    throw new ProblemError(501, "This server has no WebSockets for notifications; read the inbox instead.");
   }
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
   const session = c.var.services.notifications.socketSession(id);
-  if (!session) {
-    throw new ProblemError(429, "This customer already holds as many notification sockets as they may.", {
-      code: "too-many-streams",
-      headers: { "Retry-After": "5" },
-      extra: { scope: "customer" },
-    });
-  }
+  if (!session) throw tooManyNotificationSockets();
   if (!sockets.upgrade(c.req.raw, session)) throw upgradeRequired();
   // The runtime has taken the connection over; this answer is never sent.
   return new Response(null);

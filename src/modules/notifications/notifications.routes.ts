@@ -118,7 +118,7 @@ export const watchNotifications = createRoute({
   operationId: "watchNotifications",
   tags,
   summary: "Receive a customer's notifications live over a WebSocket",
-  description: `Upgrades to a WebSocket. The first message is \`ready\` with the unread count; then one \`notification\` message per new notification, as the inbox lists it. A customer in a release's waiting room also gets a \`queue\` message (\`QueueMessage\`) whenever their place changes: its position at the opening, the line moving, the admission with its token, its expiry. The client may send \`{"type":"ping"}\` (answered \`pong\`); the server pings and drops a socket that does not answer. Served by Bun deployments; Cloudflare Workers answer 501 (read the inbox instead). ${who}`,
+  description: `Upgrades to a WebSocket. The first message is \`ready\` with the unread count; then one \`notification\` message per new notification, as the inbox lists it. A customer in a release's waiting room also gets a \`queue\` message (\`QueueMessage\`) whenever their place changes: its position at the opening, the line moving, the admission with its token, its expiry. The client may send \`{"type":"ping"}\` (answered \`pong\`); the server pings and drops a socket that does not answer. Served by Bun and by Cloudflare Workers (there a Durable Object holds the customer's sockets, hibernating while idle; it answers the ping itself and sends no pings of its own). ${who}`,
   ...access("owner"),
   middleware: [principalFromQueryToken, ...signedIn],
   request: { params: CustomerParamsSchema, query: SocketQuerySchema },
@@ -130,7 +130,6 @@ export const watchNotifications = createRoute({
       ...RATE_LIMITED_RESPONSE,
       description: `Too many requests from this client, or the customer already holds ${MAX_SOCKETS_PER_CUSTOMER} notification sockets (\`code\` \`too-many-streams\`): close one, or wait \`Retry-After\` seconds.`,
     },
-    501: problem("Not Implemented: this deployment (Cloudflare Workers) has no notification sockets."),
   },
 });
 

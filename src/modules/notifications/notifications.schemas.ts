@@ -7,7 +7,7 @@ export const NotificationTopicSchema = z
   .enum(NOTIFICATION_TOPICS as unknown as [NotificationTopic, ...NotificationTopic[]])
   .openapi("NotificationTopic", {
     description:
-      "What the news is about: `new_release` (a release or drop matching the customer's preferences or wishlist), `price_drop` (a wishlisted spirit got cheaper), `back_in_stock` (a wishlisted spirit can be bought again), `hold_expiring` (a reserved order is about to lapse), `order_status` (an order was placed, paid, shipped, cancelled, expired or refunded), `ballot_result` (the customer won a ballot), `queue_admission` (the customer's turn came in a release's waiting room).",
+      "What the news is about: `new_release` (a release or drop matching the customer's preferences or wishlist), `price_drop` (a wishlisted spirit got cheaper), `back_in_stock` (a wishlisted spirit can be bought again), `hold_expiring` (a reserved order is about to lapse), `order_status` (an order was placed, paid, shipped, cancelled, expired or refunded), `ballot_result` (the customer won a ballot), `queue_admission` (the customer's turn came in a release's waiting room), `waitlist_offer` (bottles of a sold-out spirit are reserved for the customer from its waitlist).",
   });
 
 export const NotificationSchema = z

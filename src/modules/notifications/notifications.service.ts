@@ -16,7 +16,12 @@ import {
   toApiSettings,
   unsubscribeEmail,
 } from "./notification-settings.ts";
-import { MAX_SOCKETS_PER_CUSTOMER, NotificationHub } from "./notification-sockets.ts";
+import {
+  type LiveMessage,
+  MAX_SOCKETS_PER_CUSTOMER,
+  NotificationHub,
+  publishLive,
+} from "./notification-sockets.ts";
 import type { NotificationsContext, NotificationsPorts } from "./notifications.context.ts";
 import type { NotificationListQuery, NotificationSettingsInput } from "./notifications.schemas.ts";
 import { ALL_TOPICS, type UnsubscribeTopic } from "./topics.ts";
@@ -66,6 +71,10 @@ export function createNotificationsService(deps: Deps, ports: NotificationsPorts
       if (ctx.hub.socketsOf(customerId) >= MAX_SOCKETS_PER_CUSTOMER) return null;
       return ctx.hub.session(customerId, () => unreadCount(ctx, customerId));
     },
+    /** How many of the customer's notifications are unread (what a socket's `ready` says). */
+    unreadCount: (customerId: string) => unreadCount(ctx, customerId),
+    /** Sends messages to the customers' live sockets, on whichever runtime holds them; never throws. */
+    publish: (messages: LiveMessage[]) => publishLive(ctx, messages),
     hub: ctx.hub,
   };
 }

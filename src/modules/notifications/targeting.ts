@@ -2,7 +2,7 @@
  * Which events are news, for whom, and what they say. Always targeted by profile, never a broadcast:
  * a new release reaches the customers whose preferences or wishlist it matches; a price drop and a return
  * to stock reach the spirit's wishers; holds, orders and ballot results reach the customer they are about
- * (a settled ballot's losers too, not only its winners).
+ * (a settled ballot's losers too, not only its winners, and a waitlist's offers).
  */
 import type { DomainEvent, EventPayload, EventType } from "../events/domain-events.ts";
 import type { NotificationsContext, SpiritFacts } from "./notifications.context.ts";
@@ -166,6 +166,22 @@ export async function noticeOf(ctx: NotificationsContext, event: DomainEvent): P
           p.customerId,
           `Your turn: ${name}`,
           `You are admitted to order ${name} until ${formatInstant(p.expiresAt)}; your place in the waiting room holds the admission token to order with.`,
+        ),
+      };
+    }
+    case "waitlist.offered": {
+      const p = e.payload;
+      const spirit = await ctx.ports.spirit(p.spiritId);
+      const name = spirit?.name ?? "a sold-out spirit";
+      const bottles = p.quantity === 1 ? "bottle" : "bottles";
+      return {
+        topic: "waitlist_offer",
+        link: `${API}/orders/${p.orderId}`,
+        subjectId: p.entryId,
+        messages: one(
+          p.customerId,
+          `Your turn on the waitlist: ${name}`,
+          `${p.quantity} ${bottles} of ${name} are reserved for you in order ${p.orderId} until ${formatInstant(p.payBy)}; pay by then to keep them, or they go to the next in line.`,
         ),
       };
     }

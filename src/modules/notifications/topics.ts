@@ -10,6 +10,7 @@ export const NOTIFICATION_TOPICS = [
   "order_status",
   "ballot_result",
   "queue_admission",
+  "waitlist_offer",
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
@@ -22,6 +23,7 @@ export const TOPIC_LABELS: Record<NotificationTopic, string> = {
   order_status: "order updates",
   ballot_result: "ballot results",
   queue_admission: "your turn in a release's waiting room",
+  waitlist_offer: "bottles kept for you from a waitlist",
 };
 
 /** An unsubscribe token for every e-mail at once (the digest mixes topics): it turns e-mail off. */

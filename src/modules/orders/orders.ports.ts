@@ -13,15 +13,19 @@ export type SpiritForOrder = {
   maxPerCustomer: number | null;
   holdMinutes: number | null;
   preorderAllocation: number | null;
-  /** Set for an order while a release governs the spirit: what its hold of `wanted` bottles must also pass. */
-  releaseGuard?: (wanted: number) => Guard;
+  /** Set for an order while a release or a waitlist governs the spirit: what its hold must also pass. */
+  releaseGuard?: ReleaseGate["guard"];
 };
 
 /**
  * What a live release asks of an order for its spirit: its per-customer limit (null: the spirit's own),
  * and a guard the spirit's hold must pass in the stock engine's batch (the release's allocation).
  */
-export type ReleaseGate = { limit: number | null; guard?: (wanted: number) => Guard };
+export type ReleaseGate = {
+  limit: number | null;
+  /** `wanted`: units of the spirit this hold takes, of every variant; `standard`: those of its standard unit. */
+  guard?: (wanted: number, standard: number) => Guard;
+};
 
 export type CustomerProfile = {
   dateOfBirth: string | null;
@@ -36,8 +40,18 @@ export type ComplianceCheck = {
   at: Date;
 };
 
+/** A variant of a spirit (a sample, a gift box) as orders see it: its own price, and whether it is sold. */
+export type VariantForOrder = {
+  id: string;
+  name: string;
+  status: "active" | "retired";
+  price: { amountMinor: number; currency: string };
+};
+
 export interface OrdersPorts {
   findSpirit(id: string): Promise<SpiritForOrder | undefined>;
+  /** The spirit's own variant (undefined when it is another spirit's or does not exist). */
+  findVariant?(spiritId: string, variantId: string): Promise<VariantForOrder | undefined>;
   batchExists(spiritId: string, batchId: string): Promise<boolean>;
   customerProfile(customerId: string): Promise<CustomerProfile | undefined>;
   /** Ids of the active locations whose `shipsTo` covers the place: only they may give an order bottles. */

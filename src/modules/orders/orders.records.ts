@@ -37,6 +37,7 @@ export type NewOrder = {
     id: string;
     spiritId: string;
     batchId: string | null;
+    variantId?: string | null;
     quantity: number;
     unitPriceMinor: number;
     currency: string;
@@ -75,9 +76,19 @@ export function insertOrder(o: NewOrder): Attachment {
       ),
       ...o.lines.map((l, i) =>
         write(
-          `INSERT INTO order_lines (id, order_id, spirit_id, batch_id, quantity, unit_price_minor, currency, position)
-           SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
-          [l.id, o.id, l.spiritId, l.batchId, l.quantity, l.unitPriceMinor, l.currency, i],
+          `INSERT INTO order_lines (id, order_id, spirit_id, batch_id, variant_id, quantity, unit_price_minor, currency, position)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE $ok`,
+          [
+            l.id,
+            o.id,
+            l.spiritId,
+            l.batchId,
+            l.variantId ?? null,
+            l.quantity,
+            l.unitPriceMinor,
+            l.currency,
+            i,
+          ],
         ),
       ),
       historyRow(o.id, o.status, o.actorId, placedNote(o), o.now),
@@ -174,6 +185,7 @@ export function placedOrderView(o: NewOrder, holds: HoldView[]): Order {
       id: l.id,
       spiritId: l.spiritId,
       batchId: l.batchId,
+      variantId: l.variantId ?? null,
       quantity: l.quantity,
       unitPrice: money(l.unitPriceMinor, l.currency),
       lineTotal: money(l.unitPriceMinor * l.quantity, l.currency),
@@ -242,6 +254,7 @@ function lineView(l: OrderLineRow, holds: OrderHold[], now: string) {
     id: l.id,
     spiritId: l.spiritId,
     batchId: l.batchId,
+    variantId: l.variantId,
     quantity: l.quantity,
     unitPrice: money(l.unitPriceMinor, l.currency),
     lineTotal: money(l.unitPriceMinor * l.quantity, l.currency),

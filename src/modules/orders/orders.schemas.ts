@@ -28,6 +28,11 @@ export const OrderItemInputSchema = z
       .max(64)
       .optional()
       .openapi({ description: "Only bottles of this batch.", example: "bat_01hx4k7m2qa9c3r5t7v9wxyz" }),
+    variantId: z.string().min(1).max(64).optional().openapi({
+      description:
+        "A variant of the spirit (a 5 cl sample, a gift box; see `GET /spirits/{id}/variants`), priced and stocked on its own; left out, the spirit's standard unit. The spirit's per-customer limit counts units of the spirit across all its variants.",
+      example: "var_01hx4k9p3rb2d4s6u8w0yzab",
+    }),
   })
   .openapi("OrderItemInput");
 
@@ -170,6 +175,10 @@ export const OrderLineSchema = z
     id: z.string(),
     spiritId: z.string(),
     batchId: z.string().nullable().openapi({ description: "The batch asked for, if any." }),
+    variantId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The variant ordered (its price is the line's); null for the standard unit." }),
     quantity: z.number().int(),
     unitPrice: MoneySchema,
     lineTotal: MoneySchema,

@@ -10,6 +10,13 @@ type CatalogLike = {
   /** The spirit's ordering facts (price, status, limits, hold time), read through the catalog's short cache. */
   findSpiritForOrdering(id: string): Promise<SpiritForOrder | undefined>;
   findBatch(spiritId: string, batchId: string): Promise<unknown>;
+  findVariant(
+    spiritId: string,
+    variantId: string,
+  ): Promise<
+    | { id: string; name: string; status: "active" | "retired"; priceMinor: number; currency: string }
+    | undefined
+  >;
 };
 type LocationsLike = {
   /** Active locations whose `shipsTo` covers the destination (the locations module owns the rule). */
@@ -42,6 +49,17 @@ export function ordersPortsFrom(
   return {
     findSpirit: (id) => s.catalog.findSpiritForOrdering(id),
     batchExists: async (spiritId, batchId) => Boolean(await s.catalog.findBatch(spiritId, batchId)),
+    async findVariant(spiritId, variantId) {
+      const v = await s.catalog.findVariant(spiritId, variantId);
+      return (
+        v && {
+          id: v.id,
+          name: v.name,
+          status: v.status,
+          price: { amountMinor: v.priceMinor, currency: v.currency },
+        }
+      );
+    },
     customerProfile: (customerId) => profiles.load(customerId),
     async locationsShippingTo(country, region) {
       return (await s.locations.serving({ country, region })).map((l) => l.id);

@@ -3,6 +3,7 @@ import { DomainError, type FieldIssue } from "../../domain-error.ts";
 import type { Attachment, HoldView } from "../../stock/coordinator.ts";
 import type { Guard } from "../../stock/ledger.ts";
 import { readWaitingClaims } from "../../stock/order-stock.ts";
+import { loadVariants, unitPrice } from "./order-variants.ts";
 import { type Actor, DEFAULT_HOLD_MINUTES, type OrdersContext } from "./orders.context.ts";
 import { isReleased, type SpiritForOrder } from "./orders.ports.ts";
 import { refusalProblem } from "./orders.problems.ts";
@@ -37,12 +38,18 @@ async function loadSpirits({ ports }: OrdersContext, input: CreateOrderInput) {
   return spirits;
 }
 
-/** Same spirit and batch twice in one order: one line with the quantities added up. */
+/** Same spirit, batch and variant twice in one order: one line with the quantities added up. */
 function mergeItems(input: CreateOrderInput) {
-  const lines = new Map<string, { spiritId: string; batchId: string | null; quantity: number }>();
+  type Line = { spiritId: string; batchId: string | null; variantId: string | null; quantity: number };
+  const lines = new Map<string, Line>();
   for (const item of input.items) {
-    const key = `${item.spiritId}\u0000${item.batchId ?? ""}`;
-    const line = lines.get(key) ?? { spiritId: item.spiritId, batchId: item.batchId ?? null, quantity: 0 };
+    const key = `${item.spiritId}\u0000${item.batchId ?? ""}\u0000${item.variantId ?? ""}`;
+    const line = lines.get(key) ?? {
+      spiritId: item.spiritId,
+      batchId: item.batchId ?? null,
+      variantId: item.variantId ?? null,
+      quantity: 0,
+    };
     line.quantity += item.quantity;
     lines.set(key, line);
   }
@@ -147,7 +154,13 @@ export type HoldPlan = {
   customerId: string;
   actorId: string | null;
   spirits: Map<string, SpiritForOrder>;
-  lines: { id: string; spiritId: string; batchId: string | null; quantity: number }[];
+  lines: {
+    id: string;
+    spiritId: string;
+    batchId: string | null;
+    variantId?: string | null;
+    quantity: number;
+  }[];
   expiresAt: string;
   /** The locations that may ship to the order's destination: only they give bottles. */
   shipFrom: string[];
@@ -168,18 +181,27 @@ export async function holdOrderLines(ctx: OrdersContext, plan: HoldPlan): Promis
       const spirit = plan.spirits.get(spiritId)!;
       const lines = plan.lines.filter((l) => l.spiritId === spiritId);
       const wanted = lines.reduce((n, l) => n + l.quantity, 0);
+      const standard = lines.reduce((n, l) => n + (l.variantId ? 0 : l.quantity), 0);
       const outcome = await ctx.deps.stock.submit({
         type: "hold",
         spiritId,
         orderId: plan.orderId,
         customerId: plan.customerId,
         actorId: plan.actorId,
-        lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
+        lines: lines.map((l) => ({
+          lineId: l.id,
+          quantity: l.quantity,
+          batchId: l.batchId,
+          variantId: l.variantId ?? null,
+        })),
         expiresAt: plan.expiresAt,
         maxPerCustomer: spirit.maxPerCustomer,
         preferredLocationIds: [],
         onlyLocationIds: plan.shipFrom,
-        attach: withGuard(i === ids.length - 1 ? plan.attach : undefined, spirit.releaseGuard?.(wanted)),
+        attach: withGuard(
+          i === ids.length - 1 ? plan.attach : undefined,
+          spirit.releaseGuard?.(wanted, standard),
+        ),
       });
       if (!outcome.ok) throw refusalProblem(outcome, spirit);
       taken.push(spiritId);
@@ -259,6 +281,7 @@ async function placeWithId(
   const { deps, ports } = ctx;
   const now = deps.clock.now();
   const spirits = await loadSpirits(ctx, input);
+  const variants = await loadVariants(ports, spirits, input);
   const preordering = checkSaleable(spirits, now);
   refuseKnownSoldOut(ctx, spirits, input, preordering);
 
@@ -277,13 +300,8 @@ async function placeWithId(
   });
 
   const lines = mergeItems(input).map((l) => {
-    const spirit = spirits.get(l.spiritId)!;
-    return {
-      ...l,
-      id: newId("oln"),
-      unitPriceMinor: spirit.price.amountMinor,
-      currency: spirit.price.currency,
-    };
+    const price = unitPrice(spirits.get(l.spiritId)!, variants, l.variantId);
+    return { ...l, id: newId("oln"), unitPriceMinor: price.amountMinor, currency: price.currency };
   });
   const order = {
     id: orderId,
@@ -313,7 +331,12 @@ async function placeWithId(
       orderId,
       customerId: actor.id,
       actorId: actor.id,
-      lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity, batchId: l.batchId })),
+      lines: lines.map((l) => ({
+        lineId: l.id,
+        quantity: l.quantity,
+        batchId: l.batchId,
+        variantId: l.variantId,
+      })),
       allocation: spirit.preorderAllocation!,
       maxPerCustomer: spirit.maxPerCustomer,
       attach: insertOrder(preorder),

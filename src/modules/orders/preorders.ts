@@ -34,7 +34,12 @@ export async function releasePreorders(ctx: OrdersContext, spiritId: string, act
     requests.push({
       orderId,
       customerId: row.customerId,
-      lines: own.map((c) => ({ lineId: c.lineId, quantity: c.quantity, batchId: c.batchId })),
+      lines: own.map((c) => ({
+        lineId: c.lineId,
+        quantity: c.quantity,
+        batchId: c.batchId,
+        variantId: c.variantId,
+      })),
       // A destination no location serves any more leaves the pre-order waiting (no location may give).
       shipFrom: await ports.locationsShippingTo(row.shippingCountry, row.shippingRegion),
     });

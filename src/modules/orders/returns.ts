@@ -80,6 +80,8 @@ export async function returnBottles(
     reason: `returned: ${input.reason}`,
     locationId: input.locationId ?? from.locationId,
     batchId: from.batchId,
+    // Back into the stock of the unit that was sold (a sample comes back as a sample).
+    variantId: from.variantId,
     quantity: input.quantity,
     returned: { orderId: id, ...(numbered ? { bottleNumbers: numbers } : {}) },
     attach: record,

@@ -24,6 +24,7 @@ import { recommendationCache, recommendationQueue } from "../../db/schema/recomm
 import { reviews } from "../../db/schema/reviews.ts";
 import { searchHistory } from "../../db/schema/search.ts";
 import { interactions } from "../../db/schema/signals.ts";
+import { waitlistEntries } from "../../db/schema/waitlists.ts";
 
 /**
  * Where we hold data about a customer, one entry per table: what the GDPR export shows of it and what
@@ -145,6 +146,13 @@ export const HOLDINGS: Holding[] = [
     rows: (s) => eq(releaseQueuePlaces.customerId, s.customerId),
     erasure: "keep",
     why: "Places in release waiting rooms: position, times and status under the customer's opaque id, no personal data.",
+  },
+  {
+    table: waitlistEntries,
+    section: "waitlistEntries",
+    rows: (s) => eq(waitlistEntries.customerId, s.customerId),
+    erasure: "delete",
+    why: "Places on sold-out spirits' waitlists, with the address an offer's order would go to; a live one gives up its place.",
   },
   {
     table: orderLines,

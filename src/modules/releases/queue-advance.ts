@@ -12,9 +12,9 @@ import { type QueuePlaceRow, releaseQueuePlaces, releaseQueues } from "../../db/
 import { type ReleaseRow, releases } from "../../db/schema/releases.ts";
 import { DomainError } from "../../domain-error.ts";
 import { eventRow } from "../events/outbox.ts";
-import type { QueueContext } from "./queue.context.ts";
+import { type QueueContext, wakeQueueAt } from "./queue.context.ts";
 import { earlyArrivalOrder } from "./queue-order.ts";
-import { pushPlace } from "./queue-view.ts";
+import { pushPlaces } from "./queue-view.ts";
 
 const ENDED: readonly OrderStatus[] = ["expired", "cancelled", "refunded"];
 /** An order being placed with an admission longer than this without an order row died with its process. */
@@ -72,7 +72,14 @@ async function advanceOnce(ctx: QueueContext, releaseId: string): Promise<Advanc
   result.admitted = admitted.length;
   changed.push(...admitted);
 
-  for (const row of changed) await pushPlace(ctx, row, null);
+  // New admissions end: the queue's timer (Workers) passes an unused one on at its expiry.
+  const firstExpiry = admitted.map((r) => r.admissionExpiresAt!).sort()[0];
+  if (firstExpiry) await wakeQueueAt(ctx.deps, releaseId, firstExpiry);
+
+  await pushPlaces(
+    ctx,
+    changed.map((row) => [row, null]),
+  );
   // Everyone still waiting hears how far they have come when the line moved (or was just formed).
   if (result.opened || changed.length) await pushWaiting(ctx, releaseId);
   return result;
@@ -239,7 +246,10 @@ async function pushWaiting(ctx: QueueContext, releaseId: string) {
     .from(p)
     .where(and(eq(p.releaseId, releaseId), eq(p.status, "waiting")))
     .orderBy(asc(p.position));
-  for (const [i, row] of waiting.entries()) await pushPlace(ctx, row, row.position === null ? null : i);
+  await pushPlaces(
+    ctx,
+    waiting.map((row, i) => [row, row.position === null ? null : i]),
+  );
 }
 
 /** At the close: places still waiting or admitted are closed (orders are no longer gated by the queue). */
@@ -258,8 +268,36 @@ async function closeQueue(ctx: QueueContext, release: ReleaseRow, at: string) {
       .where(and(eq(releaseQueues.releaseId, release.id), isNull(releaseQueues.closedAt)))
       .returning({ id: releaseQueues.releaseId }),
   ]);
-  for (const row of closed) await pushPlace(ctx, row, null);
+  await pushPlaces(
+    ctx,
+    closed.map((row) => [row, null]),
+  );
   return queue.length > 0;
+}
+
+/**
+ * When the queue next needs advancing by the clock (ISO-8601), or null once it is closed: its opening, the
+ * first admission to expire, the first order being placed whose process may have died, or its close.
+ * Orders that end unpaid lapse on the reaper's round, which the periodic job follows.
+ */
+export async function nextQueueDeadline(ctx: QueueContext, releaseId: string): Promise<string | null> {
+  const release = await ctx.ports.release(releaseId);
+  const queue = await queueRow(ctx, releaseId);
+  if (queue.closedAt) return null;
+  if (!queue.openedAt) return release.opensAt;
+  const p = releaseQueuePlaces;
+  const [next] = await ctx.deps.db
+    .select({
+      expiry: sql<string | null>`min(CASE WHEN ${p.status} = 'admitted' THEN ${p.admissionExpiresAt} END)`,
+      ordering: sql<string | null>`min(CASE WHEN ${p.status} = 'ordering' THEN ${p.updatedAt} END)`,
+    })
+    .from(p)
+    .where(and(eq(p.releaseId, releaseId), inArray(p.status, ["admitted", "ordering"])));
+  const abandoned = next?.ordering
+    ? new Date(Date.parse(next.ordering) + ORDERING_ABANDONED_MS + 1).toISOString()
+    : null;
+  const times = [next?.expiry ?? null, abandoned, release.closesAt].filter((t): t is string => t !== null);
+  return times.sort()[0] ?? null;
 }
 
 /** The periodic job's work: every queue release that has opened and is not closed yet. */

@@ -78,11 +78,21 @@ export function staffPlaceView(row: QueuePlaceRow, ahead: number | null): StaffQ
   return { ...common(row, ahead), customerId: row.customerId, status: row.status, note: row.note };
 }
 
-/** Tells the owner's live sockets what their place is now. */
-export async function pushPlace(ctx: QueueContext, row: QueuePlaceRow, ahead?: number | null) {
+/**
+ * Tells each owner's live sockets what their place is now, in one push for them all (on Workers that is
+ * one call per shard of sockets, not one per place).
+ */
+export async function pushPlaces(ctx: QueueContext, places: [row: QueuePlaceRow, ahead: number | null][]) {
+  if (!places.length) return;
   try {
-    ctx.ports.push(row.customerId, { type: "queue", place: await placeView(ctx, row, ahead) });
+    const messages = await Promise.all(
+      places.map(async ([row, ahead]) => ({
+        customerId: row.customerId,
+        message: { type: "queue" as const, place: await placeView(ctx, row, ahead) },
+      })),
+    );
+    await ctx.ports.push(messages);
   } catch (err) {
-    ctx.deps.logger.log("warn", { msg: "queue push failed", placeId: row.id, err: String(err) });
+    ctx.deps.logger.log("warn", { msg: "queue push failed", places: places.length, err: String(err) });
   }
 }

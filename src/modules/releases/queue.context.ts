@@ -14,8 +14,8 @@ export type QueuePorts = EntrantPorts & {
   /** Bottles the stock engine can still sell of the spirit. */
   available(spiritId: string): Promise<number>;
   orderStatuses(ids: string[]): Promise<Map<string, { status: OrderStatus; expiresAt: string | null }>>;
-  /** Sends a message to the customer's live sockets, if any (the notifications socket); never throws. */
-  push(customerId: string, message: QueueMessage): void;
+  /** Sends each message to its customer's live sockets, if any (the notifications socket); never rejects. */
+  push(messages: { customerId: string; message: QueueMessage }[]): Promise<void>;
 };
 
 export type QueueContext = { deps: Deps; ports: QueuePorts; key: AdmissionKey };
@@ -25,6 +25,20 @@ export const queueContext = (deps: Deps, ports: QueuePorts): QueueContext => ({
   ports,
   key: admissionKey(deps.config),
 });
+
+/**
+ * Asks the runtime's timer for the queue (Workers: the release's Durable Object) to advance it at `at`;
+ * without one (Bun's 5-second round) nothing to do. A failure only costs timeliness: the periodic job
+ * advances every open queue anyway.
+ */
+export async function wakeQueueAt(deps: Deps, releaseId: string, at: string) {
+  if (!deps.queueAlarms) return;
+  try {
+    await deps.queueAlarms.wake(releaseId, at);
+  } catch (err) {
+    deps.logger.log("warn", { msg: "queue alarm not set", releaseId, at, err: String(err) });
+  }
+}
 
 /** Statuses that still stand in line or hold an admission. */
 export const IN_LINE = ["waiting", "admitted", "ordering"] as const;

@@ -7,7 +7,7 @@
 import type { Deps } from "../../deps.ts";
 import { type QueuePorts, queueContext } from "./queue.context.ts";
 import type { QueueJoin, StaffQueueQuery } from "./queue.schemas.ts";
-import { advanceDueQueues, advanceQueue } from "./queue-advance.ts";
+import { advanceDueQueues, advanceQueue, nextQueueDeadline } from "./queue-advance.ts";
 import { joinQueue, leaveQueue, listPlaces, myPlace, voidPlace } from "./queue-places.ts";
 
 export function createQueuesService(deps: Deps, ports: QueuePorts) {
@@ -26,6 +26,8 @@ export function createQueuesService(deps: Deps, ports: QueuePorts) {
       voidPlace(ctx, releaseId, placeId, reason, actorId),
     advance: (releaseId: string) => advanceQueue(ctx, releaseId),
     advanceDue: () => advanceDueQueues(ctx),
+    /** When the queue next needs advancing by the clock (null once closed): what a timer waits for. */
+    nextDeadline: (releaseId: string) => nextQueueDeadline(ctx, releaseId),
   };
 }
 

@@ -12,7 +12,7 @@ import { outboxInsert } from "../events/outbox.ts";
 import { ballotView, DEFAULT_CLAIM_MINUTES } from "./ballot.context.ts";
 import { commitmentOf, newSeed } from "./ballot-draw.ts";
 import { type EntrantFacts, firstFailedRule } from "./eligibility.ts";
-import { DEFAULT_ADMISSION_MINUTES, queueView } from "./queue.context.ts";
+import { DEFAULT_ADMISSION_MINUTES, queueView, wakeQueueAt } from "./queue.context.ts";
 import { type AdmissionPass, claimAdmission } from "./queue-admissions.ts";
 import { allocationGuard, type ReleaseGateAnswer, soldInRelease } from "./release-allocation.ts";
 import { releaseState } from "./release-state.ts";
@@ -152,6 +152,8 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
       ...(mode === "queue" ? [queue] : []),
     ]);
     releasesOfSpirit.delete(row.spiritId);
+    // The waiting room opens on time where no short round runs (Workers: the release's object's alarm).
+    if (mode === "queue") await wakeQueueAt(deps, row.id, opensAt);
     return toRelease(row);
   }
 
@@ -178,6 +180,8 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     ]);
     releasesOfSpirit.delete(current.spiritId);
     if (!updated[0]) throw notFound(id);
+    // An earlier opening needs an earlier alarm (a later one only wakes the queue to find it not due yet).
+    if (current.mode === "queue" && input.opensAt !== undefined) await wakeQueueAt(deps, id, next.opensAt);
     return toRelease(updated[0]);
   }
 

@@ -110,7 +110,7 @@ export function queuePortsFrom(s: {
   releases: Pick<ReleasesService, "findRow" | "eligibility">;
   inventory: Pick<InventoryService, "stockSnapshot">;
   orders: Pick<OrdersService, "orderStatuses">;
-  notifications: Pick<NotificationsService, "hub">;
+  notifications: Pick<NotificationsService, "publish">;
 }): QueuePorts {
   return {
     audit: s.audit,
@@ -118,6 +118,6 @@ export function queuePortsFrom(s: {
     eligibility: (releaseId, customerId) => s.releases.eligibility(releaseId, customerId),
     available: async (spiritId) => (await s.inventory.stockSnapshot(spiritId)).available,
     orderStatuses: (ids) => s.orders.orderStatuses(ids),
-    push: (customerId, message) => s.notifications.hub.publish(customerId, message),
+    push: (messages) => s.notifications.publish(messages),
   };
 }

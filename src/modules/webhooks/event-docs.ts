@@ -32,6 +32,8 @@ const SAYS: Record<EventType, string> = {
     "A buyer in a `queue` release's waiting room was let in: their admission (to order with its token) lasts until `expiresAt`.",
   "release.won":
     "A ballot entry won (or was next when a winner's allocation rolled over): its order is reserved until `payBy`.",
+  "waitlist.offered":
+    "A sold-out spirit's bottles were freed and offered to the next waitlist entry: its order is reserved until `payBy`, then the offer passes on.",
   "hold.expiring": "A customer's reserved order lapses soon (`expiresAt`) unless it is paid.",
 };
 

@@ -1,0 +1,173 @@
+/**
+ * Offering freed bottles down the line. Run after anything that frees stock of a spirit (its `stock.changed`
+ * event, see waitlist-consumer.ts) and by the periodic job (Bun's timer, the Worker's minute cron, after the
+ * reaper): offers whose orders ended unpaid lapse, paid ones are claimed, and while the free bottles cover
+ * the first entry in line it gets an order reserved for OFFER_MINUTES through the ordinary placing path.
+ * The line is strict: an entry the free bottles do not cover yet waits, and those behind it wait too. Each
+ * step is a guarded write, safe to repeat after a crash or from a second process: an offer's order id is
+ * fixed before the order is placed, so a retry finds or re-places that one order, never a second.
+ */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { newId } from "../../db/ids.ts";
+import type { OrderStatus } from "../../db/schema/orders.ts";
+import { type WaitlistEntryRow, waitlistEntries } from "../../db/schema/waitlists.ts";
+import { DomainError } from "../../domain-error.ts";
+import { outboxInsertIfChanged } from "../events/outbox.ts";
+import { OFFER_MINUTES, type WaitlistContext } from "./waitlists.context.ts";
+
+const ENDED: readonly OrderStatus[] = ["expired", "cancelled", "refunded"];
+
+export type AdvanceResult = { offered: number; lapsed: number; claimed: number; refused: number };
+
+const advancing = new Map<string, Promise<AdvanceResult>>();
+
+/** Brings the spirit's waitlist up to date; one run per spirit in this process at a time (SQL guards the rest). */
+export function advanceWaitlist(ctx: WaitlistContext, spiritId: string): Promise<AdvanceResult> {
+  const running = advancing.get(spiritId);
+  if (running) return running;
+  const run = advanceOnce(ctx, spiritId).finally(() => advancing.delete(spiritId));
+  advancing.set(spiritId, run);
+  return run;
+}
+
+/** Every spirit with entries still owed bottles (the periodic job's work). */
+export async function advanceDueWaitlists(ctx: WaitlistContext) {
+  const spirits = await ctx.deps.db
+    .selectDistinct({ spiritId: waitlistEntries.spiritId })
+    .from(waitlistEntries)
+    .where(inArray(waitlistEntries.status, ["waiting", "offering", "offered"]));
+  const total: AdvanceResult = { offered: 0, lapsed: 0, claimed: 0, refused: 0 };
+  for (const { spiritId } of spirits) {
+    const r = await advanceWaitlist(ctx, spiritId);
+    total.offered += r.offered;
+    total.lapsed += r.lapsed;
+    total.claimed += r.claimed;
+    total.refused += r.refused;
+  }
+  return { waitlistsAdvanced: spirits.length, waitlistOffers: total.offered, waitlistLapsed: total.lapsed };
+}
+
+async function advanceOnce(ctx: WaitlistContext, spiritId: string): Promise<AdvanceResult> {
+  const result: AdvanceResult = { offered: 0, lapsed: 0, claimed: 0, refused: 0 };
+  const { db } = ctx.deps;
+  const pending = await db
+    .select()
+    .from(waitlistEntries)
+    .where(
+      and(eq(waitlistEntries.spiritId, spiritId), inArray(waitlistEntries.status, ["offering", "offered"])),
+    );
+  const orders = await ctx.ports.orderStatuses(pending.map((e) => e.orderId!));
+  for (const entry of pending) {
+    const order = orders.get(entry.orderId!);
+    if (entry.status === "offering") {
+      // A crash (or another process) between fixing the order id and recording the offer: finish it.
+      if (!order) {
+        const outcome = await offer(ctx, entry);
+        if (outcome === "sold-out") return result;
+        if (outcome === "refused") result.refused++;
+        continue;
+      }
+      await recordOffer(ctx, entry, order.expiresAt);
+    }
+    if (!order || order.status === "reserved") continue;
+    if (ENDED.includes(order.status)) {
+      if (await mark(ctx, entry, "offered", { status: "lapsed", note: `order ${order.status}` }))
+        result.lapsed++;
+    } else if (await mark(ctx, entry, "offered", { status: "claimed" })) result.claimed++;
+  }
+
+  // The head of the line while the free bottles cover it.
+  for (;;) {
+    const [head] = await db
+      .select()
+      .from(waitlistEntries)
+      .where(and(eq(waitlistEntries.spiritId, spiritId), eq(waitlistEntries.status, "waiting")))
+      .orderBy(asc(waitlistEntries.seq))
+      .limit(1);
+    if (!head || head.quantity > (await ctx.ports.available(spiritId))) break;
+    const orderId = newId("ord");
+    const claimed = await db
+      .update(waitlistEntries)
+      .set({ status: "offering", orderId, updatedAt: ctx.deps.clock.now().toISOString() })
+      .where(and(eq(waitlistEntries.id, head.id), eq(waitlistEntries.status, "waiting")))
+      .returning({ id: waitlistEntries.id });
+    if (!claimed.length) continue;
+    const outcome = await offer(ctx, { ...head, status: "offering", orderId });
+    if (outcome === "sold-out") break;
+    if (outcome === "offered") result.offered++;
+    else result.refused++;
+  }
+  return result;
+}
+
+/**
+ * Places the entry's order (its id fixed beforehand) and records the offer. A refusal that is the entry's
+ * own (no longer eligible, over the limit, not shippable) marks it refused; running out of bottles puts it
+ * back at its place in line.
+ */
+async function offer(
+  ctx: WaitlistContext,
+  entry: WaitlistEntryRow,
+): Promise<"offered" | "refused" | "sold-out"> {
+  try {
+    const order = await ctx.ports.placeOfferOrder(
+      entry.customerId,
+      { spiritId: entry.spiritId, quantity: entry.quantity, shipping: entry.shipping },
+      { releaseGrant: entry.id, holdMinutes: OFFER_MINUTES, orderId: entry.orderId! },
+    );
+    await recordOffer(ctx, entry, order.expiresAt);
+    return "offered";
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    if (err.code === "sold-out" || err.code === "stock-conflict") {
+      await mark(ctx, entry, "offering", { status: "waiting", orderId: null });
+      return "sold-out";
+    }
+    await mark(ctx, entry, "offering", { status: "refused", note: `${err.code}: ${err.detail}` });
+    return "refused";
+  }
+}
+
+async function recordOffer(ctx: WaitlistContext, entry: WaitlistEntryRow, payBy: string | null) {
+  const { db, clock } = ctx.deps;
+  const at = clock.now().toISOString();
+  const until = payBy ?? at;
+  await db.batch([
+    db
+      .update(waitlistEntries)
+      .set({ status: "offered", offerExpiresAt: until, updatedAt: at })
+      .where(and(eq(waitlistEntries.id, entry.id), eq(waitlistEntries.status, "offering"))),
+    // Only the run whose update recorded the offer announces it.
+    outboxInsertIfChanged(
+      db,
+      "waitlist.offered",
+      entry.id,
+      {
+        entryId: entry.id,
+        spiritId: entry.spiritId,
+        customerId: entry.customerId,
+        orderId: entry.orderId!,
+        quantity: entry.quantity,
+        payBy: until,
+      },
+      at,
+    ),
+  ]);
+  entry.status = "offered";
+}
+
+/** Moves an entry on from the status it is known to be in; false if someone else moved it first. */
+async function mark(
+  ctx: WaitlistContext,
+  entry: WaitlistEntryRow,
+  from: WaitlistEntryRow["status"],
+  set: Partial<Pick<WaitlistEntryRow, "status" | "note" | "orderId">>,
+): Promise<boolean> {
+  const updated = await ctx.deps.db
+    .update(waitlistEntries)
+    .set({ ...set, updatedAt: ctx.deps.clock.now().toISOString() })
+    .where(and(eq(waitlistEntries.id, entry.id), eq(waitlistEntries.status, from)))
+    .returning({ id: waitlistEntries.id });
+  if (updated.length) Object.assign(entry, set);
+  return updated.length > 0;
+}
