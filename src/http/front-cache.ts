@@ -11,11 +11,13 @@
  *  - the RED metrics under the route's template, and one log line (see `logHit`).
  *
  * What may use it: anonymous GETs only (no Authorization, no Cookie), of the one route whose answer is the
- * catalog row and nothing else. Everything else, and any answer that is not a public 200, goes the normal way.
+ * catalog row (and, for a spirit sold in variants, its variants with their stock). Everything else, and any answer that is not a public 200, goes the normal way.
  * Keys are path + query + Accept-Encoding + Origin (CORS headers differ by origin).
  *
  * Correctness: an entry is dropped by exactly what drops the catalog's hot spirit (`onSpiritChange`, called by
- * `forgetSpirit` on every write of the row, reviews' recounts included), before that write answers. A fill that
+ * `forgetSpirit` on every write of the row or of its variants, reviews' recounts included), before that write
+ * answers. An answer that lists variants carries their stock, so the coordinator's stock events of its spirit
+ * drop it too (answers without variants carry no stock and stay through a drop's churn). A fill that
  * started before such a drop is not stored (a generation count, as src/db/read-cache.ts does). Entries live at
  * most READ_CACHE_MS, which bounds what another process writing the same database leaves; the front cache is
  * off when that is 0. Pure: no runtime API, so tests drive it in-process.
@@ -37,6 +39,8 @@ type Entry = {
   /** The same for a 304 (no Content-Type). */
   notModified: Headers;
   until: number;
+  /** The answer lists variants with their availability: a stock change of the spirit makes it stale. */
+  withStock: boolean;
 };
 
 export type FrontCache = {
@@ -44,6 +48,8 @@ export type FrontCache = {
   /** Keys by spirit id, so a write drops every encoding and origin of that spirit. */
   bySpirit: Map<string, Set<string>>;
   generation: number;
+  /** Per spirit, grows with each of its stock events: a fill that spans one keeps no answer with stock. */
+  stockGeneration: Map<string, number>;
   ttlMs: number;
   maxEntries: number;
 };
@@ -61,6 +67,7 @@ export function createFrontCache(options: { ttlMs: number; maxEntries?: number }
     entries: new Map(),
     bySpirit: new Map(),
     generation: 0,
+    stockGeneration: new Map(),
     ttlMs: options.ttlMs,
     maxEntries: options.maxEntries ?? 10_000,
   };
@@ -73,6 +80,17 @@ export function forgetFrontSpirit(cache: FrontCache, spiritId: string): void {
   if (!keys) return;
   cache.bySpirit.delete(spiritId);
   for (const key of keys) cache.entries.delete(key);
+}
+
+/** After a committed stock change of the spirit: drops its stored answers that show stock (variants'). */
+export function forgetFrontStock(cache: FrontCache, spiritId: string): void {
+  cache.stockGeneration.set(spiritId, (cache.stockGeneration.get(spiritId) ?? 0) + 1);
+  const keys = cache.bySpirit.get(spiritId);
+  if (!keys) return;
+  for (const key of [...keys]) {
+    const entry = cache.entries.get(key);
+    if (entry?.withStock) forgetKey(cache, key, entry);
+  }
 }
 
 function forgetKey(cache: FrontCache, key: string, entry: Entry) {
@@ -108,7 +126,10 @@ function spiritIdOf(pathAndQuery: string): string | undefined {
   }
 }
 
-type Served = Pick<Deps, "config" | "logger" | "metrics" | "rateLimiter" | "clientAddress"> & {
+type Served = Pick<
+  Deps,
+  "config" | "logger" | "metrics" | "rateLimiter" | "clientAddress" | "stockEvents"
+> & {
   onSpiritChange(listener: (spiritId: string) => void): () => void;
 };
 
@@ -120,6 +141,7 @@ export function withFrontCache(fetch: Fetch, deps: Served, cache?: FrontCache): 
   if (deps.config.READ_CACHE_MS <= 0) return fetch;
   const front = cache ?? createFrontCache({ ttlMs: deps.config.READ_CACHE_MS });
   deps.onSpiritChange((id) => forgetFrontSpirit(front, id));
+  deps.stockEvents.subscribeAll((event) => forgetFrontStock(front, event.spiritId));
   const perMinute = deps.config.RATE_LIMIT_PER_MINUTE;
   const limits = perMinute > 0 ? { limiter: deps.rateLimiter, perMinute } : undefined;
   const labels200 = httpLabels("GET", ROUTE, 200);
@@ -191,6 +213,7 @@ export function withFrontCache(fetch: Fetch, deps: Served, cache?: FrontCache): 
    */
   async function fill(key: string, spiritId: string, request: Request, env: unknown) {
     const generation = front.generation;
+    const stockGeneration = front.stockGeneration.get(spiritId) ?? 0;
     const ifNoneMatch = request.headers.get("if-none-match");
     // The same Request, not a copy: the runtime knows the caller's address by it (Bun's requestIP).
     if (ifNoneMatch !== null) request.headers.delete("if-none-match");
@@ -205,8 +228,13 @@ export function withFrontCache(fetch: Fetch, deps: Served, cache?: FrontCache): 
       kept.append(name, value);
       if (!NOT_IN_304.has(name)) notModified.append(name, value);
     }
-    // A write of the spirit while the app read it: what was read may be the old row, so it is not kept.
-    if (generation === front.generation) {
+    const withStock = showsStock(body);
+    // A write of the spirit (or, for an answer with stock, a stock change) while the app read it: what was
+    // read may be old, so it is not kept.
+    const raced =
+      generation !== front.generation ||
+      (withStock && stockGeneration !== (front.stockGeneration.get(spiritId) ?? 0));
+    if (!raced) {
       store(front, key, {
         spiritId,
         body: new Blob([body]),
@@ -214,6 +242,7 @@ export function withFrontCache(fetch: Fetch, deps: Served, cache?: FrontCache): 
         headers: kept,
         notModified,
         until: performance.now() + front.ttlMs,
+        withStock,
       });
     }
     if (noneMatchHits(ifNoneMatch ?? undefined, etag)) {
@@ -246,6 +275,20 @@ export function withFrontCache(fetch: Fetch, deps: Served, cache?: FrontCache): 
     logHit(deps, pathAndQuery, requestId, trace.traceId, status, seconds);
     count(notModified);
     return res;
+  }
+}
+
+/**
+ * Whether a kept answer shows stock (a spirit sold in variants lists them with their availability), so that
+ * stock events must drop it. Parsed once per fill, which is rare; a body that is not JSON counts as showing
+ * stock, the safe side.
+ */
+function showsStock(body: ArrayBuffer): boolean {
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+    return typeof parsed !== "object" || parsed === null || "variants" in parsed;
+  } catch {
+    return true;
   }
 }
 

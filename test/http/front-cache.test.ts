@@ -216,4 +216,36 @@ describe("front cache", () => {
       withFrontCache(t.app.fetch, { ...t.deps, onSpiritChange: t.services.catalog.onSpiritChange }),
     ).toBe(t.app.fetch);
   });
+  test("variants' stock in the answer is never stale: variant writes and stock changes drop it, stock alone keeps a plain spirit", async () => {
+    const f = await frontOf();
+    type View = { variants?: { id: string; available: number }[] };
+    const view = async () => (await (await f.get(f.path)).json()) as View;
+    // No variants: the answer shows no stock, so receiving stock keeps it.
+    await f.get(f.path);
+    const plain = f.app.requests;
+    await f.shop.receive(f.id, 3);
+    await f.get(f.path);
+    expect(f.app.requests).toBe(plain);
+
+    const added = await f.t.call("POST", `/api/v1/spirits/${f.id}/variants`, {
+      headers: f.shop.staff.headers,
+      body: {
+        name: "5 cl sample",
+        sizeMl: 50,
+        packaging: "sample",
+        price: { amountMinor: 900, currency: "GBP" },
+      },
+    });
+    expect(added.status).toBe(201);
+    const sample = ((await added.json()) as { id: string }).id;
+    expect((await view()).variants?.map((v) => [v.id, v.available])).toEqual([[sample, 0]]);
+    await f.shop.receive(f.id, 4, undefined, { variantId: sample });
+    expect((await view()).variants?.[0]?.available).toBe(4);
+    const renamed = await f.t.call("PATCH", `/api/v1/spirits/${f.id}/variants/${sample}`, {
+      headers: f.shop.staff.headers,
+      body: { status: "retired" },
+    });
+    expect(renamed.status).toBe(200);
+    expect((await view()).variants).toBeUndefined();
+  });
 });

@@ -27,6 +27,8 @@ export const createVariant: RouteHandler<CreateVariantRoute, AppEnv> = async (c)
   const spirit = await spiritOf(c, id);
   const { deps, services, principal } = c.var;
   const variant = await variants.createVariant(deps, services.audit, spirit, c.req.valid("json"), principal);
+  // The spirit's view lists its variants: every kept copy of it (the front cache's answers) is now old.
+  services.catalog.forgetSpirit(id);
   return c.json(variant, 201, { Location: `${c.req.path.replace(/\/+$/, "")}/${variant.id}` });
 };
 
@@ -35,5 +37,7 @@ export const patchVariant: RouteHandler<PatchVariantRoute, AppEnv> = async (c) =
   const spirit = await spiritOf(c, id);
   const { deps, services, principal } = c.var;
   const patch = c.req.valid("json");
-  return c.json(await variants.patchVariant(deps, services.audit, spirit, variantId, patch, principal), 200);
+  const variant = await variants.patchVariant(deps, services.audit, spirit, variantId, patch, principal);
+  services.catalog.forgetSpirit(id);
+  return c.json(variant, 200);
 };
