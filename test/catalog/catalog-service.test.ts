@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, like } from "drizzle-orm";
+import { isConstraintError } from "../../src/db/constraint-errors.ts";
 import { batches, spirits } from "../../src/db/schema/catalog.ts";
 import { DomainError } from "../../src/domain-error.ts";
 import { mergePatch } from "../../src/http/merge-patch.ts";
 import { SpiritInputSchema, SpiritSchema } from "../../src/modules/catalog/catalog.schemas.ts";
-import { describeReferences, isConstraintError } from "../../src/modules/catalog/references.ts";
+import { describeReferences } from "../../src/modules/catalog/references.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { minimalSpiritBody } from "./fixtures.ts";
 

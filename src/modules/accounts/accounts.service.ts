@@ -1,5 +1,6 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { batchedLoader } from "../../db/coalesce.ts";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
@@ -43,16 +44,6 @@ export function toAccount(row: AccountRow, name: string | null | undefined): Acc
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-/** True when a database error (possibly wrapped by drizzle) is a UNIQUE constraint failure on `column`. */
-export function isUniqueViolation(err: unknown, column: string): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === "string" && message.includes(`UNIQUE constraint failed: ${column}`)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 const emailTaken = () =>

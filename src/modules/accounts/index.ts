@@ -16,4 +16,4 @@ export {
   PasswordSchema,
   RoleSchema,
 } from "./accounts.schemas.ts";
-export { type AccountsService, isUniqueViolation, normaliseEmail } from "./accounts.service.ts";
+export { type AccountsService, normaliseEmail } from "./accounts.service.ts";

@@ -1,8 +1,9 @@
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
 import type { TokenService } from "../../http/tokens.ts";
-import { type AccountsService, isUniqueViolation, normaliseEmail } from "../accounts/index.ts";
+import { type AccountsService, normaliseEmail } from "../accounts/index.ts";
 import { existingAccountMail, sendMail } from "./account-mail.ts";
 import type { AuthContext } from "./auth.context.ts";
 import { type LoginInput, REGISTER_ACCEPTED, type RegisterInput, type Tokens } from "./auth.schemas.ts";

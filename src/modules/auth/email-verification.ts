@@ -1,9 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { accounts, accountTokens } from "../../db/schema/accounts.ts";
 import { canonicalEmail } from "../../db/schema/email-canonical.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
 import type { Principal } from "../../http/auth.ts";
-import { isUniqueViolation, normaliseEmail } from "../accounts/index.ts";
+import { normaliseEmail } from "../accounts/index.ts";
 import {
   addressTakenMail,
   confirmNewAddressMail,

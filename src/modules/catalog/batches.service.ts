@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { isConstraintError } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { type BatchRow, batches, type SpiritRow } from "../../db/schema/catalog.ts";
@@ -7,7 +8,6 @@ import { DomainError } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { outboxInsert } from "../events/outbox.ts";
 import type { Batch, BatchInput } from "./catalog.schemas.ts";
-import { isConstraintError } from "./references.ts";
 import { toBatch, toBatchColumns } from "./spirit-mapping.ts";
 
 type Actor = { id: string } | undefined;

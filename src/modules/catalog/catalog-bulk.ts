@@ -7,6 +7,7 @@
  */
 import { asc, gt, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { isConstraintError } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { type SpiritRow, spirits } from "../../db/schema/catalog.ts";
 import type { Deps } from "../../deps.ts";
@@ -15,7 +16,6 @@ import { DomainError } from "../../domain-error.ts";
 import { type CsvIssue, csvProblem, parseCsv } from "../../http/csv.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { SpiritInputSchema } from "./catalog.schemas.ts";
-import { isConstraintError } from "./references.ts";
 import { columnOfPath, mergeCells, SPIRIT_CSV_HEADER, spiritToCells } from "./spirit-csv.ts";
 import { spiritCreatedEvent, spiritUpdateEvents } from "./spirit-events.ts";
 import { sameColumns, toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";

@@ -1,4 +1,5 @@
 import { and, count, eq, type SQL } from "drizzle-orm";
+import { isConstraintError } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { rowByKey, selectRows } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
@@ -13,13 +14,7 @@ import { createBatchesService } from "./batches.service.ts";
 import { type Spirit, type SpiritInput, SpiritInputSchema, type SpiritPatch } from "./catalog.schemas.ts";
 import { importSpiritsCsv, spiritCsvPages } from "./catalog-bulk.ts";
 import { type CatalogSeedEntry, seedRows } from "./catalog-seed.ts";
-import {
-  countReferences,
-  describeReferences,
-  isConstraintError,
-  type ReferenceCounts,
-  totalReferences,
-} from "./references.ts";
+import { countReferences, describeReferences, type ReferenceCounts, totalReferences } from "./references.ts";
 import { spiritCreatedEvent, spiritUpdateEvents } from "./spirit-events.ts";
 import { sameColumns, toSpirit, toSpiritColumns, toSpiritInput } from "./spirit-mapping.ts";
 import {

@@ -52,15 +52,3 @@ export function describeReferences(counts: ReferenceCounts): string {
   if (parts.length <= 1) return parts.join("");
   return `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
-
-/** True when a database error (possibly wrapped by drizzle) is the given SQLite constraint failure. */
-export function isConstraintError(err: unknown, kind: "FOREIGNKEY" | "UNIQUE" | "PRIMARYKEY"): boolean {
-  const text = { FOREIGNKEY: "FOREIGN KEY", UNIQUE: "UNIQUE", PRIMARYKEY: "UNIQUE" }[kind];
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const { code, extendedCode, message } = e as { code?: string; extendedCode?: string; message?: string };
-    if (extendedCode === `SQLITE_CONSTRAINT_${kind}` || code === `SQLITE_CONSTRAINT_${kind}`) return true;
-    if (typeof message === "string" && message.includes(`${text} constraint failed`)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}

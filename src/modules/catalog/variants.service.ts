@@ -5,6 +5,7 @@
  */
 import type { Client } from "@libsql/client";
 import { and, eq, ne, sql } from "drizzle-orm";
+import { isConstraintError } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { rowsByKey } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
@@ -14,7 +15,6 @@ import { DomainError } from "../../domain-error.ts";
 import { type Availability, readVariantAvailability } from "../../stock/availability.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import { outboxInsert } from "../events/outbox.ts";
-import { isConstraintError } from "./references.ts";
 import type { SpiritVariant, VariantInput, VariantPatch } from "./variants.schemas.ts";
 
 type VariantDeps = Pick<Deps, "db" | "client" | "clock">;

@@ -4,12 +4,12 @@
  * with other customers, and void them.
  */
 import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { type EntryShipping, type ReleaseEntryRow, releaseEntries } from "../../db/schema/ballots.ts";
 import type { ReleaseRow } from "../../db/schema/releases.ts";
 import { sha256Hex } from "../../digest.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
-import { isUniqueViolation } from "../accounts/index.ts";
 import type { BallotContext } from "./ballot.context.ts";
 import type { Entry, EntryInput, StaffEntry, StaffEntryQuery } from "./ballot.schemas.ts";
 import { entryHash } from "./ballot-draw.ts";

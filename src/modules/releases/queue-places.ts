@@ -4,11 +4,11 @@
  * left by them; staff list and void them.
  */
 import { and, asc, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { type QueuePlaceRow, releaseQueuePlaces } from "../../db/schema/queues.ts";
 import type { ReleaseRow } from "../../db/schema/releases.ts";
 import { DomainError } from "../../domain-error.ts";
-import { isUniqueViolation } from "../accounts/index.ts";
 import { requireEntrant } from "./entrant-checks.ts";
 import type { QueueContext } from "./queue.context.ts";
 import type { QueueJoin, StaffQueueQuery } from "./queue.schemas.ts";

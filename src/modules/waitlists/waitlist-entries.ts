@@ -3,10 +3,10 @@
  * read and withdrawn by their owner, listed by staff in line order.
  */
 import { and, asc, count, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
 import { LIVE_WAITLIST_STATUSES, type WaitlistEntryRow, waitlistEntries } from "../../db/schema/waitlists.ts";
 import { DomainError, invalidFields } from "../../domain-error.ts";
-import { isUniqueViolation } from "../accounts/index.ts";
 import { openDemand } from "./earmark.ts";
 import type { WaitlistContext, WaitlistSpirit } from "./waitlists.context.ts";
 import type {
