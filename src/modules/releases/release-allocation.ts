@@ -9,8 +9,8 @@ import type { Client } from "@libsql/client";
 import type { ReleaseRow } from "../../db/schema/releases.ts";
 import type { Guard } from "../../stock/ledger.ts";
 
-/** What a live release asks of an order for its spirit (the orders module's ReleaseGate). */
-export type ReleaseGateAnswer = { limit: number | null; guard?: (wanted: number) => Guard };
+/** What a live release asks of an order for its spirit: the orders module's own gate type. */
+export type { ReleaseGate as ReleaseGateAnswer } from "../orders/orders.ports.ts";
 
 const SOLD_IN_RELEASE = `(SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
   WHERE l.spirit_id = ? AND o.created_at >= ? AND o.created_at < ?
