@@ -4,8 +4,9 @@
  * every place written, winners' reserved orders placed through the stock engine) beside a naive draw in the
  * same run (`ORDER BY random()` in SQL and the same places written, no verifiability, no orders), and
  * samples the process's RSS while it runs. Medians of the rounds; exits non-zero if a bottle is oversold.
- *   bun bench/drop.ts [entries=100000] [rounds=3]
- * Targets (issue 12): the draw under 2 s and 200 MB on this machine.
+ *   bun bench/drop.ts [entries=100000] [rounds=3] [--clients 5000] [--bottles 500]
+ * Targets (issue 12): the draw under 2 s and 200 MB on this machine. Then runs bench/drop-queue.ts (a
+ * waiting room opened to 5,000 sockets; its own header has its figures) and fails if either half does.
  */
 import { sql } from "drizzle-orm";
 import { entryHash } from "../src/modules/releases/ballot-draw.ts";
@@ -189,4 +190,12 @@ console.log(
 );
 console.log(`oversold: ${failures.length ? failures.join("; ") : "0 bottles"}`);
 app.close();
-process.exit(failures.length ? 1 : 0);
+// The waiting-room half of the drop (bench/drop-queue.ts), in its own process so neither's memory counts
+// against the other; its options (--clients, --bottles) follow the ballot's.
+const queue = Bun.spawnSync(
+  [process.execPath, `${import.meta.dir}/drop-queue.ts`, ...process.argv.slice(4)],
+  {
+    stdio: ["inherit", "inherit", "inherit"],
+  },
+);
+process.exit(failures.length || queue.exitCode ? 1 : 0);
