@@ -1,9 +1,9 @@
 import type { Client } from "@libsql/client";
 import type { Deps } from "../../deps.ts";
-import { DomainError } from "../../domain-error.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 import type { CatalogService } from "../catalog/catalog.service.ts";
 import type { ComplianceService } from "../compliance/compliance.service.ts";
+import { destinationCheck } from "../compliance/destination-check.ts";
 import type { CustomersService } from "../customers/customers.service.ts";
 import { PURCHASED_STATUSES } from "../interactions/purchases.service.ts";
 import type { InventoryService } from "../inventory/inventory.service.ts";
@@ -61,25 +61,7 @@ export function ballotPortsFrom(s: {
     audit: s.audit,
     release: (id) => s.releases.findRow(id),
     eligibility: (releaseId, customerId) => s.releases.eligibility(releaseId, customerId),
-    async checkDestination(customerId, shipping, at) {
-      const profile = await s.customers.getCustomer(customerId);
-      const region = shipping.region ?? null;
-      await s.compliance.checkOrder({
-        dateOfBirth: profile?.dateOfBirth ?? null,
-        country: shipping.country,
-        region,
-        at,
-      });
-      if (!(await s.locations.serving({ country: shipping.country, region })).length) {
-        throw new DomainError(
-          "not-shippable",
-          `None of the shop's locations ships to ${region ?? shipping.country}.`,
-          {
-            extra: { country: shipping.country, region, available: 0, elsewhere: null },
-          },
-        );
-      }
-    },
+    checkDestination: destinationCheck(s),
     async placeWinnerOrder(customerId, order, options) {
       const placed = await s.orders.placeOrder(
         { id: customerId, role: "customer" },
