@@ -32,6 +32,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { connectRaw, now, readNumberAfter, serveCommands } from "./raw-websocket.ts";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,128 +42,35 @@ const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? undefined : process.argv[i + 1];
 };
-const now = () => performance.timeOrigin + performance.now();
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const ADMISSION_MINUTES = 10;
 
 // ---------------------------------------------------------------------------------------------- clients
 type Client = {
-  index: number;
-  upgraded: boolean;
-  pending: Buffer | undefined;
   /** First receipt of an `admitted` queue message since the last collect. */
   admitted: number | undefined;
   /** Receipt time of each baseline message, by its number. */
   bench: Map<number, number>;
-  onFirst: (() => void) | undefined;
 };
 const ADMITTED = Buffer.from('"state":"admitted"');
 const BENCH = Buffer.from('"bench":');
-const HEADER_END = Buffer.from("\r\n\r\n");
-
-function readNumber(payload: Buffer, key: Buffer): number {
-  let at = payload.indexOf(key);
-  if (at < 0) return -1;
-  at += key.length;
-  let v = 0;
-  for (let c = payload[at]!; c >= 48 && c <= 57; c = payload[++at]!) v = v * 10 + (c - 48);
-  return v;
-}
-
-/** Handles every complete frame in the chunk; returns what is left of an incomplete one. */
-function frames(c: Client, data: Buffer, t: number, pong: (payload: Buffer) => void): Buffer | undefined {
-  let i = 0;
-  while (i + 2 <= data.length) {
-    const opcode = data[i]! & 0x0f;
-    let len = data[i + 1]! & 0x7f;
-    let at = i + 2;
-    if (len === 126) {
-      if (at + 2 > data.length) break;
-      len = data.readUInt16BE(at);
-      at += 2;
-    } else if (len === 127) {
-      if (at + 8 > data.length) break;
-      len = Number(data.readBigUInt64BE(at));
-      at += 8;
-    }
-    if (at + len > data.length) break;
-    const payload = data.subarray(at, at + len);
-    if (opcode === 1) {
-      const n = readNumber(payload, BENCH);
-      if (n >= 0) c.bench.set(n, t);
-      else if (c.admitted === undefined && payload.indexOf(ADMITTED) >= 0) c.admitted = t;
-      if (c.onFirst) {
-        c.onFirst();
-        c.onFirst = undefined;
-      }
-    } else if (opcode === 9) pong(payload);
-    i = at + len;
-  }
-  return i < data.length ? Buffer.from(data.subarray(i)) : undefined;
-}
-
-function serve(handle: (c: Record<string, unknown>) => Promise<unknown>) {
-  createInterface({ input: process.stdin }).on("line", async (line) => {
-    process.stdout.write(`${JSON.stringify(await handle(JSON.parse(line)))}\n`);
-  });
-  process.stdin.on("close", () => process.exit(0));
-}
 
 async function runClients(port: number, file: string) {
   const who = JSON.parse(readFileSync(file, "utf8")) as [id: string, token: string][];
   const clients: Client[] = [];
-  const connect = (index: number) =>
-    new Promise<void>((resolve, reject) => {
-      const [id, token] = who[index]!;
-      const request = Buffer.from(
-        `GET /api/v1/customers/${id}/notifications/ws?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-          "Upgrade: websocket\r\nConnection: Upgrade\r\n" +
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-      );
-      const c: Client = {
-        index,
-        upgraded: false,
-        pending: undefined,
-        admitted: undefined,
-        bench: new Map(),
-        onFirst: resolve, // the `ready` message
-      };
-      clients[index] = c;
-      Bun.connect<Client>({
-        hostname: "127.0.0.1",
-        port,
-        data: c,
-        socket: {
-          open: (socket) => void socket.write(request),
-          data(socket, chunk) {
-            const t = now();
-            const me = socket.data;
-            let data = me.pending
-              ? Buffer.concat([me.pending, chunk])
-              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-            if (!me.upgraded) {
-              const end = data.indexOf(HEADER_END);
-              if (end < 0) {
-                me.pending = Buffer.from(data);
-                return;
-              }
-              if (!data.subarray(0, 12).toString("latin1").includes(" 101")) {
-                reject(new Error(`client ${index}: ${data.subarray(0, end).toString("latin1")}`));
-                return;
-              }
-              me.upgraded = true;
-              data = data.subarray(end + 4);
-            }
-            me.pending = frames(me, data, t, (payload) => {
-              const head = Buffer.from([0x8a, 0x80 | payload.length, 0, 0, 0, 0]);
-              socket.write(Buffer.concat([head, payload]));
-            });
-          },
-          error: (_socket, err) => reject(err),
-        },
-      }).catch(reject);
+  const connect = (index: number) => {
+    const [id, token] = who[index]!;
+    const c: Client = { admitted: undefined, bench: new Map() };
+    clients[index] = c;
+    const path = `/api/v1/customers/${id}/notifications/ws?token=${token}`;
+    // Resolves at the `ready` message.
+    return connectRaw({ hostname: "127.0.0.1", port, path, label: `client ${index}` }, (payload, t) => {
+      const n = readNumberAfter(payload, BENCH);
+      if (n >= 0) c.bench.set(n, t);
+      else if (c.admitted === undefined && payload.indexOf(ADMITTED) >= 0) c.admitted = t;
     });
+  };
   const started = now();
   let failed = 0;
   for (let i = 0; i < who.length; i += 250) {
@@ -172,7 +80,7 @@ async function runClients(port: number, file: string) {
   process.stdout.write(
     `${JSON.stringify({ connected: who.length - failed, seconds: (now() - started) / 1000 })}\n`,
   );
-  serve(async (cmd) => {
+  serveCommands(async (cmd) => {
     const indexes = cmd.indexes as number[];
     const bench = cmd.bench as number | undefined;
     const got = (c: Client) => (bench === undefined ? c.admitted : c.bench.get(bench));

@@ -27,6 +27,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { manualPayments } from "../src/modules/orders/payment-providers/manual.ts";
+import { connectRaw, now, readNumberAfter, serveCommands } from "./raw-websocket.ts";
 
 // ---------------------------------------------------------------------------------------------- options
 function flag(name: string, fallback: number): number {
@@ -50,20 +51,9 @@ const RATE = flag("rate", 20);
 /** Diagnostic: the app's changes are published on its event bus without a commit (no database work). */
 const NO_COMMIT = process.argv.includes("--no-commit");
 const ROUNDS = flag("rounds", 3);
-const now = () => performance.timeOrigin + performance.now();
 
 type Command = { cmd: string; [key: string]: unknown };
 type Reply = { [key: string]: unknown };
-
-/** Child side of the protocol: one JSON command per stdin line, one JSON reply per stdout line. */
-function serve(handle: (c: Command) => Promise<Reply>) {
-  const lines = createInterface({ input: process.stdin });
-  lines.on("line", async (line) => {
-    const reply = await handle(JSON.parse(line) as Command);
-    process.stdout.write(`${JSON.stringify(reply)}\n`);
-  });
-  lines.on("close", () => process.exit(0));
-}
 
 // ---------------------------------------------------------------------------------------------- server
 async function runServer(mode: "app" | "baseline") {
@@ -224,7 +214,7 @@ async function runServer(mode: "app" | "baseline") {
   }
   if (mode === "baseline") process.stdout.write(`${JSON.stringify({ ready: true, port, path: "/" })}\n`);
 
-  serve(async (c) => {
+  serveCommands<Command>(async (c) => {
     if (c.cmd === "memory") return memory();
     if (c.cmd === "stream") {
       // One change first, then a pause: watchers that joined before any event go into the topic with it.
@@ -253,122 +243,26 @@ async function runServer(mode: "app" | "baseline") {
 }
 
 // ---------------------------------------------------------------------------------------------- clients
-/**
- * The watchers: raw WebSocket clients over Bun.connect, parsing frames by hand. A browser-style WebSocket
- * object per socket costs an event object and a string per message, and at 100,000 messages a second on
- * one core that, not the server, is what a benchmark would measure. Each receipt is timed when its TCP
- * chunk arrives; pings are answered (masked, as clients must).
- */
+/** The watchers: raw WebSocket clients (bench/raw-websocket.ts), each keeping every version it received. */
 const VERSION_KEY = Buffer.from('"version":');
-const HEADER_END = Buffer.from("\r\n\r\n");
 
-type Watcher = {
-  index: number;
-  upgraded: boolean;
-  pending: Buffer | undefined;
-  versions: number[];
-  times: number[];
-  onFirst: (() => void) | undefined;
-};
-
-function readVersion(payload: Buffer): number {
-  let at = payload.indexOf(VERSION_KEY);
-  if (at < 0) return -1;
-  at += VERSION_KEY.length;
-  let v = 0;
-  for (let c = payload[at]!; c >= 48 && c <= 57; c = payload[++at]!) v = v * 10 + (c - 48);
-  return v;
-}
-
-/** Handles every complete frame in the chunk; returns what is left of an incomplete one. */
-function frames(w: Watcher, data: Buffer, t: number, pong: (payload: Buffer) => void): Buffer | undefined {
-  let i = 0;
-  while (i + 2 <= data.length) {
-    const opcode = data[i]! & 0x0f;
-    let len = data[i + 1]! & 0x7f;
-    let at = i + 2;
-    if (len === 126) {
-      if (at + 2 > data.length) break;
-      len = data.readUInt16BE(at);
-      at += 2;
-    } else if (len === 127) {
-      if (at + 8 > data.length) break;
-      len = Number(data.readBigUInt64BE(at));
-      at += 8;
-    }
-    if (at + len > data.length) break;
-    const payload = data.subarray(at, at + len);
-    if (opcode === 1) {
-      w.versions.push(readVersion(payload));
-      w.times.push(t);
-      if (w.onFirst) {
-        w.onFirst();
-        w.onFirst = undefined;
-      }
-    } else if (opcode === 9) pong(payload);
-    i = at + len;
-  }
-  return i < data.length ? Buffer.from(data.subarray(i)) : undefined;
-}
+type Watcher = { versions: number[]; times: number[] };
 
 async function runClients(url: string, count: number) {
   const { hostname, port, pathname } = new URL(url);
-  const request = Buffer.from(
-    `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-  );
   const watchers: Watcher[] = [];
   const started = now();
-  const connect = (index: number) =>
-    new Promise<void>((resolve, reject) => {
-      const w: Watcher = {
-        index,
-        upgraded: false,
-        pending: undefined,
-        versions: [],
-        times: [],
-        onFirst: resolve,
-      };
-      watchers[index] = w;
-      Bun.connect<Watcher>({
-        hostname,
-        port: Number(port),
-        data: w,
-        socket: {
-          open(socket) {
-            socket.write(request);
-          },
-          data(socket, chunk) {
-            const t = now();
-            const me = socket.data;
-            let data = me.pending
-              ? Buffer.concat([me.pending, chunk])
-              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-            if (!me.upgraded) {
-              const end = data.indexOf(HEADER_END);
-              if (end < 0) {
-                me.pending = Buffer.from(data);
-                return;
-              }
-              if (!data.subarray(0, 12).toString("latin1").includes(" 101")) {
-                reject(new Error(`watcher ${index}: ${data.subarray(0, end).toString("latin1")}`));
-                return;
-              }
-              me.upgraded = true;
-              data = data.subarray(end + 4);
-            }
-            me.pending = frames(me, data, t, (payload) => {
-              // A masked pong with a zero mask carries the ping's payload unchanged.
-              const head = Buffer.from([0x8a, 0x80 | payload.length, 0, 0, 0, 0]);
-              socket.write(Buffer.concat([head, payload]));
-            });
-          },
-          error(_socket, err) {
-            reject(err);
-          },
-        },
-      }).catch(reject);
-    });
+  const connect = (index: number) => {
+    const w: Watcher = { versions: [], times: [] };
+    watchers[index] = w;
+    return connectRaw(
+      { hostname, port: Number(port), path: pathname, label: `watcher ${index}` },
+      (payload, t) => {
+        w.versions.push(readNumberAfter(payload, VERSION_KEY));
+        w.times.push(t);
+      },
+    );
+  };
   for (let i = 0; i < count; i += 250) {
     await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, k) => connect(i + k)));
   }
@@ -376,7 +270,7 @@ async function runClients(url: string, count: number) {
     `${JSON.stringify({ connected: watchers.length, seconds: Math.round((now() - started) / 100) / 10 })}\n`,
   );
 
-  serve(async (c) => {
+  serveCommands<Command>(async (c) => {
     if (c.cmd !== "collect") return { error: `unknown command ${c.cmd}` };
     const commits = new Map(c.commits as [number, number][]);
     const last = Math.max(...commits.keys());
