@@ -236,8 +236,10 @@ const realEnv = {
   HOST: "127.0.0.1",
   JWT_SECRET,
   SEED_DEMO: "false",
-  // One client address sends every request here; the per-client limit would measure itself.
+  // One client address sends every request here; the per-client limits would measure themselves (a real
+  // drop's buyers come from many addresses). The per-account order limit stays on: each buyer orders once.
   RATE_LIMIT_PER_MINUTE: "0",
+  ORDERS_PER_MINUTE_CLIENT: "0",
   LOG_LEVEL: "info",
 };
 const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
