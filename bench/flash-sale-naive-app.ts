@@ -14,31 +14,12 @@
  * as the real server (DATABASE_URL, PORT, JWT_SECRET...).
  */
 import type { Client, Transaction } from "@libsql/client";
-import { createApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
-import { openLocalDatabase } from "../src/db/local.ts";
-import { type Deps, jsonLogger, systemClock } from "../src/deps.ts";
-import { createMemoryRateLimiter } from "../src/http/rate-limit.ts";
-import { manualPayments } from "../src/modules/orders/payment-providers/manual.ts";
-import { createBunPasswords } from "../src/runtime/bun-passwords.ts";
-import { buildServices } from "../src/services.ts";
-import { prepareDatabase } from "../src/startup.ts";
-import type { HoldRequest, StockCoordinator, StockOutcome } from "../src/stock/coordinator.ts";
-import { createStockEventBus } from "../src/stock/events.ts";
-import { createLocalStockCoordinator } from "../src/stock/local-coordinator.ts";
+import type { DatabaseHandle } from "../src/db/client.ts";
+import { systemClock } from "../src/deps.ts";
+import type { HoldRequest, StockOutcome } from "../src/stock/coordinator.ts";
 import { levelChanges, planOperation } from "../src/stock/planner.ts";
 import { readSpiritState } from "../src/stock/spirit-state.ts";
-
-const config = parseConfig(process.env);
-const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-const logger = jsonLogger(config.LOG_LEVEL);
-const stockEvents = createStockEventBus((err) => console.error("stock listener failed", err));
-const engine = createLocalStockCoordinator({
-  client: database.client,
-  clock: systemClock,
-  events: stockEvents,
-  logger,
-});
+import { serveBenchApp } from "./bench-app.ts";
 
 /** A FIFO async lock: one open transaction at a time, in arrival order (as in flash-sale-baseline.ts). */
 let tail: Promise<void> = Promise.resolve();
@@ -52,7 +33,7 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** One hold, naively: an interactive write transaction with a round trip per read, check and write. */
-async function naiveHold(op: HoldRequest): Promise<StockOutcome> {
+async function naiveHold(database: DatabaseHandle, op: HoldRequest): Promise<StockOutcome> {
   return exclusive(async () => {
     const tx: Transaction = await database.client.transaction("write");
     try {
@@ -88,33 +69,10 @@ async function naiveHold(op: HoldRequest): Promise<StockOutcome> {
   });
 }
 
-const stock: StockCoordinator = {
-  ...engine,
-  submit: (op) => (op.type === "hold" && !op.fromPreorder ? naiveHold(op) : engine.submit(op)),
-  knownAvailable: undefined,
-};
-
-const deps: Deps = {
-  config,
-  ...database,
-  clock: systemClock,
-  passwords: createBunPasswords(config.PASSWORD_HASH),
-  logger,
-  stockEvents,
-  stock,
-  rateLimiter: createMemoryRateLimiter(systemClock),
-  payments: manualPayments,
-  // Like the real Bun server: the same app, only the stock step differs.
-  sharedReads: true,
-};
-const services = buildServices(deps);
-await prepareDatabase(deps, services);
-const app = createApp(deps, services);
-const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch });
-console.log(`naive-in-app listening on ${server.port}`);
-process.on("SIGTERM", async () => {
-  server.stop(true);
-  await engine.close();
-  database.client.close();
-  process.exit(0);
+await serveBenchApp("naive-in-app", {
+  stock: (engine, database) => ({
+    ...engine,
+    submit: (op) => (op.type === "hold" && !op.fromPreorder ? naiveHold(database, op) : engine.submit(op)),
+    knownAvailable: undefined,
+  }),
 });

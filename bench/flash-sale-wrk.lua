@@ -22,6 +22,7 @@ local first, lastHold = nil, 0
 local counts = {}
 
 out = os.getenv("WRK_OUT")
+path = os.getenv("WRK_PATH") or "/api/v1/orders"
 
 function init(args)
   for line in io.lines(os.getenv("WRK_TOKENS")) do
@@ -41,7 +42,7 @@ function delay()
 end
 
 local function order(token)
-  return wrk.format("POST", "/api/v1/orders", {
+  return wrk.format("POST", path, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
   }, body)

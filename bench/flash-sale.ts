@@ -242,7 +242,9 @@ const realEnv = {
   ORDERS_PER_MINUTE_CLIENT: "0",
   LOG_LEVEL: "info",
 };
-const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+const profileArgs = PROFILE_DIR
+  ? ["--cpu-prof", "--cpu-prof-interval=100", `--cpu-prof-dir=${PROFILE_DIR}`]
+  : [];
 const real = startServer("real", [...profileArgs, "src/runtime/bun.ts"], realEnv);
 const naive = startServer("naive-in-app", ["bench/flash-sale-naive-app.ts"], {
   ...realEnv,
@@ -254,6 +256,9 @@ const baseline = startServer("baseline", ["bench/flash-sale-baseline.ts"], {
 });
 const ceiling = startServer("ceiling", ["bench/flash-sale-ceiling.ts"], {});
 await waitReady(`${real.base}/readyz`, "the real server");
+// On the real server's file (which it has migrated by now): it reads the same buyers' accounts.
+const echo = startServer("echo", ["bench/flash-sale-echo-app.ts"], realEnv);
+await waitReady(`${echo.base}/readyz`, "the echo server");
 await waitReady(`${naive.base}/readyz`, "the naive-in-app server");
 await waitReady(`${baseline.base}/healthz`, "the baseline server");
 await waitReady(`${ceiling.base}/healthz`, "the ceiling server");
@@ -353,6 +358,10 @@ type DropResult = Burst & {
   unexpected: Answer[];
 };
 
+const ORDERS_PATH = "/api/v1/orders";
+/** bench/flash-sale-echo-app.ts's route. */
+const ECHO_PATH = "/api/v1/bench/echo";
+
 const orderBody = (spiritId: string) =>
   JSON.stringify({
     items: [{ spiritId, quantity: 1 }],
@@ -375,11 +384,17 @@ const orderBody = (spiritId: string) =>
  * The burst, with the server's CPU time over it (and over what window: wrk's includes its own start and
  * its 500 connections' closing, which the server also serves).
  */
-async function burst(base: string, spiritId: string, buyers: Person[], fresh = true): Promise<Burst> {
+async function burst(
+  base: string,
+  spiritId: string,
+  buyers: Person[],
+  fresh = true,
+  path = ORDERS_PATH,
+): Promise<Burst> {
   const pid = servers.find(([, s]) => s.base === base)?.[1].pid ?? 0;
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
-  const b = await sendBurst(base, spiritId, buyers, fresh);
+  const b = await sendBurst(base, spiritId, buyers, fresh, path);
   return { ...b, serverCpuSec: cpuSeconds(pid) - cpu0, cpuWindowMs: performance.now() - t0 };
 }
 
@@ -388,14 +403,15 @@ async function sendBurst(
   spiritId: string,
   buyers: Person[],
   fresh: boolean,
+  path: string,
 ): Promise<Omit<Burst, "serverCpuSec" | "cpuWindowMs">> {
   const body = orderBody(spiritId);
-  if (CLIENT === "wrk" && fresh) return wrkBurst(base, body, buyers);
+  if (CLIENT === "wrk" && fresh) return wrkBurst(base, body, buyers, path);
   const start = performance.now();
   const answers = await Promise.all(
     buyers.map(async (b) => {
       const t0 = performance.now();
-      const res = await fetch(`${base}/api/v1/orders`, {
+      const res = await fetch(`${base}${path}`, {
         method: "POST",
         headers: b.headers,
         body,
@@ -425,6 +441,7 @@ async function wrkBurst(
   base: string,
   body: string,
   buyers: Person[],
+  path: string,
 ): Promise<Omit<Burst, "serverCpuSec" | "cpuWindowMs">> {
   const run = join(dir, `wrk-${++wrkRun}`);
   const tokensFile = `${run}.tokens`;
@@ -448,7 +465,7 @@ async function wrkBurst(
       base,
     ],
     {
-      env: { ...process.env, WRK_OUT: out, WRK_TOKENS: tokensFile, WRK_BODY: bodyFile },
+      env: { ...process.env, WRK_OUT: out, WRK_TOKENS: tokensFile, WRK_BODY: bodyFile, WRK_PATH: path },
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
@@ -550,7 +567,15 @@ async function baselineDrop(buyers: Person[]): Promise<DropResult> {
 
 /** The ceiling: every answer is "sold out" at once; nothing is held, so nothing can be oversold. */
 async function ceilingDrop(buyers: Person[], fresh = true): Promise<DropResult> {
-  const sent = await burst(ceiling.base, `spr_ceiling_${++dropNo}`, buyers, fresh);
+  return allSoldOut(await burst(ceiling.base, `spr_ceiling_${++dropNo}`, buyers, fresh));
+}
+
+/** The echo: the app's pipeline for each buyer, then "sold out" with no order work. */
+async function echoDrop(buyers: Person[]): Promise<DropResult> {
+  return allSoldOut(await burst(echo.base, `spr_echo_${++dropNo}`, buyers, true, ECHO_PATH));
+}
+
+function allSoldOut(sent: Burst): DropResult {
   const ok = sent.answers.every((a) => a.status === 409 && a.type === "sold-out");
   return { ...sent, held: 0, ok201: 0, oversold: 0, unexpected: ok ? [] : sent.answers };
 }
@@ -663,7 +688,7 @@ function check(name: string, r: DropResult, f: Figures, buyers: number) {
       kinds.set(`${a.status} ${a.type}`, (kinds.get(`${a.status} ${a.type}`) ?? 0) + 1);
     console.log(`  unexpected answers: ${JSON.stringify([...kinds])}`);
   }
-  const shouldHold = name.startsWith("ceiling") ? 0 : Math.min(BOTTLES, buyers);
+  const shouldHold = name.startsWith("ceiling") || name === "echo" ? 0 : Math.min(BOTTLES, buyers);
   if (f.oversold > 0 || f.held !== shouldHold) {
     failed = true;
     console.log(`  ${name}: held ${f.held} (expected ${shouldHold}), oversold ${f.oversold}`);
@@ -690,6 +715,7 @@ try {
     await appDrop(naive.base, warmup);
     await baselineDrop(warmup);
     await ceilingDrop(warmup);
+    await echoDrop(warmup);
   }
 
   const runs = {
@@ -698,6 +724,7 @@ try {
     naive: [] as Figures[],
     baseline: [] as Figures[],
     ceiling: [] as Figures[],
+    echo: [] as Figures[],
   };
   console.log(`\n${header}`);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -709,6 +736,7 @@ try {
       ["naive-in-app", () => appDrop(naive.base, buyers), runs.naive],
       ["baseline", () => baselineDrop(buyers), runs.baseline],
       ["ceiling", () => ceilingDrop(buyers), runs.ceiling],
+      ["echo", () => echoDrop(buyers), runs.echo],
       ["real warm", () => appDrop(real.base, buyers), runs.warm],
     ] as const) {
       const [r, f] = await measure(drop);
@@ -723,6 +751,7 @@ try {
     naive: med(runs.naive),
     baseline: med(runs.baseline),
     ceiling: med(runs.ceiling),
+    echo: med(runs.echo),
   };
   console.log("");
   console.log(row("real (median)", m.real));
@@ -730,11 +759,14 @@ try {
   console.log(row("naive-in-app (median)", m.naive));
   console.log(row("baseline (median)", m.baseline));
   console.log(row("ceiling (median)", m.ceiling));
+  console.log(row("echo (median)", m.echo));
   const ratios = (f: Figures, against: Figures) =>
     `${fmt(f.answersPerSec / against.answersPerSec, 2)}x answers/s; p99 ${fmt(f.p99, 1)} ms vs ${fmt(against.p99, 1)} ms (${fmt(f.p99 / against.p99, 2)}x)`;
   console.log(`\nreal / naive-in-app (same app, naive stock step): ${ratios(m.real, m.naive)}`);
   console.log(`real / baseline (bare naive handler, no app):     ${ratios(m.real, m.baseline)}`);
   console.log(`real warm / ceiling (caches warm, not a drop):    ${ratios(m.warm, m.ceiling)}`);
+  console.log(`echo / ceiling (the app's pipeline, no order work): ${ratios(m.echo, m.ceiling)}`);
+  console.log(`real / echo (what the order path adds over HTTP):  ${ratios(m.real, m.echo)}`);
   const p99Limit = 2 * m.ceiling.p99 + (DB === "remote" ? 20 : 0);
   const tputMet = m.real.answersPerSec >= 0.5 * m.ceiling.answersPerSec;
   console.log(

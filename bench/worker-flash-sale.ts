@@ -113,7 +113,9 @@ async function oneSale(target: Target): Promise<RunResult> {
 }
 
 async function measure(name: TargetName): Promise<RunResult> {
-  const target = await openTarget(name, { env: { RATE_LIMIT_PER_MINUTE: "0", ORDERS_PER_MINUTE_CLIENT: "0" } });
+  const target = await openTarget(name, {
+    env: { RATE_LIMIT_PER_MINUTE: "0", ORDERS_PER_MINUTE_CLIENT: "0" },
+  });
   try {
     await oneSale(target); // warm-up: JIT, statement caches, the Durable Object's first wake
     const runs: RunResult[] = [];

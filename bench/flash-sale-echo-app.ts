@@ -1,0 +1,39 @@
+/**
+ * The "echo" variant of bench/flash-sale.ts: the same app as the real server, answering the drop at a
+ * route that does everything a request pays before an order handler runs (request context, rate limit,
+ * body rules, the buyer's token and account, zod parsing of the same order body) and then answers
+ * "sold out" without any order work. What the real server adds on top of it is the order path itself;
+ * what it costs against the ceiling is the app's pipeline over HTTP (bench/order-path.ts measures the same
+ * split in-process).
+ *
+ * Started by the bench as a child process on the real server's database file (read here, never written).
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { access } from "../src/http/access.ts";
+import { requireRole } from "../src/http/auth.ts";
+import { createRouter, jsonBody, jsonContent } from "../src/http/openapi.ts";
+import { conflict } from "../src/http/problem.ts";
+import { CreateOrderSchema } from "../src/modules/orders/orders.schemas.ts";
+import { serveBenchApp } from "./bench-app.ts";
+
+const echo = createRoute({
+  method: "post",
+  path: "/bench/echo",
+  ...access("owner"),
+  middleware: [requireRole()],
+  request: jsonBody(CreateOrderSchema),
+  responses: { 200: jsonContent(CreateOrderSchema, "Never sent: every order is sold out here.") },
+});
+
+if (import.meta.main) {
+  await serveBenchApp("echo", {
+    routes: (app) =>
+      app.route(
+        "/api/v1",
+        createRouter().openapi(echo, (c) => {
+          c.req.valid("json");
+          throw conflict("Sold out.", { code: "sold-out", extra: { available: 0 } });
+        }),
+      ),
+  });
+}
