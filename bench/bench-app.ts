@@ -16,6 +16,7 @@ import { openLocalDatabase } from "../src/db/local.ts";
 import { type Deps, jsonLogger, systemClock } from "../src/deps.ts";
 import { createMemoryRateLimiter } from "../src/http/rate-limit.ts";
 import { manualPayments } from "../src/modules/orders/payment-providers/manual.ts";
+import { bunHmacSha256 } from "../src/runtime/bun-hmac.ts";
 import { createBunPasswords } from "../src/runtime/bun-passwords.ts";
 import { buildServices } from "../src/services.ts";
 import { prepareDatabase } from "../src/startup.ts";
@@ -46,6 +47,7 @@ export async function serveBenchApp(name: string, variant: Variant = {}) {
     ...database,
     clock: systemClock,
     passwords: createBunPasswords(config.PASSWORD_HASH),
+    hmacSha256: bunHmacSha256,
     logger,
     stockEvents,
     stock: variant.stock?.(engine, database) ?? engine,

@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import type { HmacSha256 } from "./http/hs256.ts";
 import type { TraceContext } from "./http/trace-context.ts";
 import type { SocketSession, WebSocketPort } from "./http/web-sockets.ts";
 import type { CounterName, GaugeName, HistogramName, MetricLabels } from "./metrics.ts";
@@ -243,6 +244,8 @@ export interface Deps {
   /** Timers for background work (default: systemTimers). */
   timers?: Timers;
   passwords: PasswordHasher;
+  /** A synchronous HMAC-SHA256 (Bun's), for checking our HS256 tokens without WebCrypto's thread hop. */
+  hmacSha256?: HmacSha256;
   logger: Logger;
   /** Where committed stock changes are published (in-process on Bun). */
   stockEvents: StockEventBus;

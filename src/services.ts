@@ -42,7 +42,7 @@ import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
 export function buildServices(deps: Deps) {
   const audit = createAuditService(deps);
   const base = {
-    tokens: new TokenService(deps.config, () => deps.clock.now()),
+    tokens: new TokenService(deps.config, () => deps.clock.now(), deps.hmacSha256),
     accounts: createAccountsService(deps, audit),
     audit,
     catalog: createCatalogService(deps, audit),

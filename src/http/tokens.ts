@@ -10,6 +10,7 @@ import {
 } from "jose";
 import type { Config } from "../config.ts";
 import type { Role } from "../db/schema/accounts.ts";
+import { Hs256Error, type HmacSha256, verifyHs256 } from "./hs256.ts";
 
 export type VerifiedToken = {
   subject: string;
@@ -33,7 +34,13 @@ const ROLES: readonly Role[] = ["customer", "staff", "admin"];
 export const CLOCK_SKEW_SECONDS = 60;
 const LOCAL_ALGS = ["HS256", "ES256", "EdDSA", "RS256"];
 
-type Keys = { alg: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array };
+type Keys = {
+  alg: string;
+  sign: CryptoKey | Uint8Array;
+  verify: CryptoKey | Uint8Array;
+  /** The HS256 secret's bytes, for the synchronous check (src/http/hs256.ts). */
+  secret?: Uint8Array;
+};
 
 async function loadKeys(config: Config): Promise<Keys> {
   if (config.JWT_PRIVATE_KEY && config.JWT_PUBLIC_KEY) {
@@ -53,10 +60,17 @@ async function loadKeys(config: Config): Promise<Keys> {
     "sign",
     "verify",
   ]);
-  return { alg: "HS256", sign: key, verify: key };
+  return { alg: "HS256", sign: key, verify: key, secret };
 }
 
-/** Issues our access tokens and verifies ours and, when configured, an OIDC provider's. */
+/** The claims every token of ours must carry: without them it would be valid forever, whoever minted it. */
+const REQUIRED_CLAIMS = ["exp", "iat"];
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Issues our access tokens and verifies ours and, when configured, an OIDC provider's. Given a synchronous
+ * HMAC (`hmac`, on Bun), our HS256 tokens are checked without WebCrypto's thread hop (src/http/hs256.ts).
+ */
 export class TokenService {
   private keys: Promise<Keys>;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
@@ -64,6 +78,7 @@ export class TokenService {
   constructor(
     private readonly config: Config,
     private readonly now: () => Date,
+    private readonly hmac?: HmacSha256,
   ) {
     this.keys = loadKeys(config);
     if (config.OIDC_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(config.OIDC_JWKS_URL));
@@ -94,15 +109,27 @@ export class TokenService {
     try {
       const iss = peekIssuer(token);
       if (this.jwks && iss === this.config.OIDC_ISSUER) return await this.verifyOidc(token);
+      // Strict base64url without padding (RFC 7515), whichever check follows: jose would also take plain
+      // base64 and padding, so one signature would have several spellings.
+      if (!COMPACT_JWS.test(token)) throw new TokenError("The token is not valid.");
       const keys = await this.keys;
-      const { payload } = await jwtVerify(token, keys.verify, {
-        issuer: this.config.JWT_ISSUER,
-        audience: this.config.JWT_AUDIENCE,
-        algorithms: [keys.alg].filter((a) => LOCAL_ALGS.includes(a)),
-        // Ours always carry both: a token without them would be valid forever, whoever minted it.
-        requiredClaims: ["exp", "iat"],
-        currentDate: this.now(),
-      });
+      const payload: JWTPayload =
+        keys.secret && this.hmac
+          ? verifyHs256(token, keys.secret, this.hmac, {
+              issuer: this.config.JWT_ISSUER,
+              audience: this.config.JWT_AUDIENCE,
+              required: REQUIRED_CLAIMS,
+              now: this.now(),
+            })
+          : (
+              await jwtVerify(token, keys.verify, {
+                issuer: this.config.JWT_ISSUER,
+                audience: this.config.JWT_AUDIENCE,
+                algorithms: [keys.alg].filter((a) => LOCAL_ALGS.includes(a)),
+                requiredClaims: REQUIRED_CLAIMS,
+                currentDate: this.now(),
+              })
+            ).payload;
       const gen = payload.gen ?? 0;
       if (typeof gen !== "number" || !Number.isInteger(gen) || gen < 0) {
         throw new TokenError('The token\'s "gen" claim is not a generation number.');
@@ -111,7 +138,11 @@ export class TokenService {
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenError("The token has expired.");
+      if (err instanceof Hs256Error && err.reason === "expired") throw new TokenError("The token has expired.");
       if (err instanceof errors.JWTClaimValidationFailed && err.reason === "missing") {
+        throw new TokenError(`The token has no "${err.claim}" claim.`);
+      }
+      if (err instanceof Hs256Error && err.reason === "missing") {
         throw new TokenError(`The token has no "${err.claim}" claim.`);
       }
       throw new TokenError("The token is not valid.");
@@ -130,6 +161,8 @@ export class TokenService {
 
   private toVerified(payload: JWTPayload, source: "local" | "oidc", role: unknown): VerifiedToken {
     if (!payload.sub) throw new TokenError("The token has no subject.");
+    // jose lets any JSON value through as `sub`; an account id is a string.
+    if (typeof payload.sub !== "string") throw new TokenError("The token's subject is not an account id.");
     if (!ROLES.includes(role as Role)) throw new TokenError("The token names no known role.");
     // jose checks `iat` only against a maximum age; one from the future would outlive its stated lifetime.
     if (payload.iat !== undefined && payload.iat > this.now().getTime() / 1000 + CLOCK_SKEW_SECONDS) {

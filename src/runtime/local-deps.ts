@@ -6,6 +6,7 @@ import { createMemoryRateLimiter } from "../http/rate-limit.ts";
 import { paymentProviderFrom } from "../modules/orders/payment-providers/index.ts";
 import { createStockEventBus } from "../stock/events.ts";
 import { createLocalStockCoordinator } from "../stock/local-coordinator.ts";
+import { bunHmacSha256 } from "./bun-hmac.ts";
 import { createBunPasswords } from "./bun-passwords.ts";
 import { createPromMetrics } from "./prom-metrics.ts";
 import { asyncTraceScope } from "./trace-scope.ts";
@@ -28,6 +29,7 @@ export function localDeps(config: Config, database: Awaited<ReturnType<typeof op
     ...database,
     clock: systemClock,
     passwords: createBunPasswords(config.PASSWORD_HASH),
+    hmacSha256: bunHmacSha256,
     logger,
     metrics,
     traces,

@@ -11,6 +11,7 @@ import { withFrontCache } from "../../src/http/front-cache.ts";
 import { createMemoryRateLimiter } from "../../src/http/rate-limit.ts";
 import { bundledSwaggerUi } from "../../src/modules/docs/bundled-swagger-ui.ts";
 import { paymentProviderFrom } from "../../src/modules/orders/payment-providers/index.ts";
+import { bunHmacSha256 } from "../../src/runtime/bun-hmac.ts";
 import { bunPasswords } from "../../src/runtime/bun-passwords.ts";
 import { buildServices } from "../../src/services.ts";
 import { prepareDatabase } from "../../src/startup.ts";
@@ -81,6 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...database,
     clock,
     passwords: bunPasswords,
+    hmacSha256: bunHmacSha256,
     logger: silentLogger,
     stockEvents,
     stock: createLocalStockCoordinator({
