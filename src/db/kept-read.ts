@@ -113,3 +113,16 @@ export function rowsByKey<T extends SQLiteTable>(
   const toRow = tableRowMapper(table);
   return async (value) => kept(text, argsFor(value)).map(toRow);
 }
+
+/**
+ * The rows of one hand-written read as arrays of column values in select order: on a kept statement when
+ * the runtime has one (the embedded file), else through the client. For reads that run for every new
+ * caller (a drop's buyers): through @libsql/client each one prepared its statement and asked for its
+ * columns again, which cost more than running it.
+ */
+export async function readRows(client: Client, sql: string, args: InValue[]): Promise<unknown[][]> {
+  const kept = keptRowsFor(client);
+  if (kept) return kept(sql, args);
+  const rs = await client.execute({ sql, args });
+  return rs.rows.map((row) => rs.columns.map((_, i) => row[i]));
+}

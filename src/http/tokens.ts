@@ -10,7 +10,7 @@ import {
 } from "jose";
 import type { Config } from "../config.ts";
 import type { Role } from "../db/schema/accounts.ts";
-import { Hs256Error, type HmacSha256, verifyHs256 } from "./hs256.ts";
+import { type HmacSha256, Hs256Error, verifyHs256 } from "./hs256.ts";
 
 export type VerifiedToken = {
   subject: string;
@@ -138,7 +138,8 @@ export class TokenService {
     } catch (err) {
       if (err instanceof TokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new TokenError("The token has expired.");
-      if (err instanceof Hs256Error && err.reason === "expired") throw new TokenError("The token has expired.");
+      if (err instanceof Hs256Error && err.reason === "expired")
+        throw new TokenError("The token has expired.");
       if (err instanceof errors.JWTClaimValidationFailed && err.reason === "missing") {
         throw new TokenError(`The token has no "${err.claim}" claim.`);
       }

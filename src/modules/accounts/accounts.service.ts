@@ -2,6 +2,7 @@ import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { batchedLoader } from "../../db/coalesce.ts";
 import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { newId } from "../../db/ids.ts";
+import { readRows } from "../../db/kept-read.ts";
 import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/keyset.ts";
 import { readCache } from "../../db/read-cache.ts";
 import { type AccountRow, accounts, customers, type Role, refreshTokens } from "../../db/schema/accounts.ts";
@@ -225,19 +226,20 @@ export function createAccountsService(deps: Deps, audit: Pick<AuditService, "ent
   // (a drop's buyers): this runs for every new token a request brings.
   const tokenAccounts = batchedLoader(
     async (ids: string[]) => {
-      const rs = await deps.client.execute({
-        sql: "SELECT id, role, email, disabled, token_generation FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
-        args: [JSON.stringify(ids)],
-      });
+      const rows = await readRows(
+        deps.client,
+        "SELECT id, role, email, disabled, token_generation FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
+        [JSON.stringify(ids)],
+      );
       return new Map(
-        rs.rows.map((row) => [
-          String(row.id),
+        rows.map(([id, role, email, disabled, generation]) => [
+          String(id),
           {
-            id: String(row.id),
-            role: String(row.role) as Role,
-            email: String(row.email),
-            disabled: Boolean(Number(row.disabled)),
-            generation: Number(row.token_generation ?? 0),
+            id: String(id),
+            role: String(role) as Role,
+            email: String(email),
+            disabled: Boolean(Number(disabled)),
+            generation: Number(generation ?? 0),
           },
         ]),
       );

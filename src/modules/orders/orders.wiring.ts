@@ -3,6 +3,7 @@
  * services.ts stays a list of one-liners.
  */
 import { batchedLoader } from "../../db/coalesce.ts";
+import { readRows } from "../../db/kept-read.ts";
 import type { Deps } from "../../deps.ts";
 import type { ComplianceCheck, OrdersPorts, SpiritForOrder } from "./orders.ports.ts";
 
@@ -32,15 +33,16 @@ export function ordersPortsFrom(
   // once: building the query through drizzle, or a round trip each, costs more than running it.
   const profiles = batchedLoader(
     async (ids: string[]) => {
-      const rs = await deps.client.execute({
-        sql: "SELECT id, date_of_birth, country, region FROM customers WHERE id IN (SELECT value FROM json_each(?))",
-        args: [JSON.stringify(ids)],
-      });
+      const rows = await readRows(
+        deps.client,
+        "SELECT id, date_of_birth, country, region FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+        [JSON.stringify(ids)],
+      );
       const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
       return new Map(
-        rs.rows.map((row) => [
-          String(row.id),
-          { dateOfBirth: text(row.date_of_birth), country: text(row.country), region: text(row.region) },
+        rows.map(([id, dateOfBirth, country, region]) => [
+          String(id),
+          { dateOfBirth: text(dateOfBirth), country: text(country), region: text(region) },
         ]),
       );
     },
