@@ -38,7 +38,7 @@ import { createWaitlistsService } from "./modules/waitlists/waitlists.service.ts
 import { gateWithEarmark, waitlistPortsFrom } from "./modules/waitlists/waitlists.wiring.ts";
 import { createWebhooksService } from "./modules/webhooks/webhooks.service.ts";
 
-/** Every module's service, built once per runtime from its deps; handlers reach them through `c.var.services`. */
+/** Every module's service, built once per runtime from its deps; handlers reach them through `c.get("services")`. */
 export function buildServices(deps: Deps) {
   const audit = createAuditService(deps);
   const base = {

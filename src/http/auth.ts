@@ -25,7 +25,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw invalidToken("The Authorization header must be `Bearer <token>`.");
     try {
-      const { tokens, accounts } = c.var.services;
+      const { tokens, accounts } = c.get("services");
       // Remembered a few seconds per token (accounts.service.ts): a disable through the API applies at once.
       c.set("principal", await accounts.principalForToken(match[1]!, (token) => tokens.verify(token)));
     } catch (err) {
@@ -36,8 +36,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export function principalOf(c: { var: { principal: Principal | undefined } }): Principal {
-  const p = c.var.principal;
+export function principalOf(c: { get(key: "principal"): Principal | undefined }): Principal {
+  const p = c.get("principal");
   if (!p) throw unauthorized("This needs a bearer token.");
   return p;
 }

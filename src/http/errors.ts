@@ -102,9 +102,9 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
         : err.message || "The request could not be handled.";
     return problemResponse(c, new ProblemError(status, detail));
   }
-  c.var.deps?.logger.log("error", {
+  c.get("deps")?.logger.log("error", {
     msg: "unhandled error",
-    requestId: c.var.requestId,
+    requestId: c.get("requestId"),
     error: err.name,
     message: err.message,
     stack: err.stack,

@@ -101,7 +101,7 @@ export function httpCache(freshness: Freshness): MiddlewareHandler<AppEnv> {
     headers.set("ETag", tag);
     headers.set(
       "Cache-Control",
-      cacheControl(c.var.deps.config, freshness, c.req.header("Authorization") !== undefined),
+      cacheControl(c.get("deps").config, freshness, c.req.header("Authorization") !== undefined),
     );
     headers.set("Vary", mergedVary(headers.get("Vary")));
     if (noneMatchHits(c.req.header("If-None-Match"), tag)) {

@@ -166,9 +166,9 @@ export function idempotent(scope: string) {
         errors: [{ path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
       });
     }
-    const { deps } = c.var;
+    const deps = c.get("deps");
     const store = idempotencyStore(deps.client, deps.clock);
-    const caller = c.var.principal?.id ?? "anonymous";
+    const caller = c.get("principal")?.id ?? "anonymous";
     const scopeKey = `${scope}|${caller}|${c.req.method} ${c.req.routePath}`;
     const url = new URL(c.req.url);
     const hash = await requestHash(url.pathname + url.search, await c.req.text());

@@ -24,16 +24,16 @@ export const tokenQuerySchema = (description: string) =>
  * for being signed out.
  */
 export async function principalWithQueryToken(c: Context<AppEnv>, token: string | undefined) {
-  if (c.var.principal || token === undefined) return c.var.principal;
+  if (c.get("principal") || token === undefined) return c.get("principal");
   try {
-    return await c.var.services.accounts.principalFor(await c.var.services.tokens.verify(token));
+    return await c.get("services").accounts.principalFor(await c.get("services").tokens.verify(token));
   } catch (err) {
     if (err instanceof TokenError) throw invalidToken(`The token query parameter: ${err.message}`);
     throw err;
   }
 }
 
-/** principalWithQueryToken as a middleware, for routes whose access rules read c.var.principal. */
+/** principalWithQueryToken as a middleware, for routes whose access rules read c.get("principal"). */
 export const principalFromQueryToken = createMiddleware<AppEnv>(async (c, next) => {
   const principal = await principalWithQueryToken(c, c.req.query("token") || undefined);
   if (principal) c.set("principal", principal);

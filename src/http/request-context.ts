@@ -29,9 +29,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         c.res = handleError(new ThrownNonError(err), c);
       }
     });
-  const traces = c.var.deps.traces;
+  const traces = c.get("deps").traces;
   await (traces ? traces.run(trace, serve) : serve());
-  const requestId = c.var.requestId;
+  const requestId = c.get("requestId");
   // Hono's middleware set it before the handler ran; a response made without the context (an error
   // answer, a fetched one) still needs it.
   c.res.headers.set("X-Request-Id", requestId);
@@ -39,7 +39,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const status = c.res.status;
   const seconds = (performance.now() - started) / 1000;
   const route = routeTemplate(c);
-  c.var.deps.logger.log(status >= 500 ? "error" : "info", {
+  c.get("deps").logger.log(status >= 500 ? "error" : "info", {
     msg: "request",
     requestId,
     traceId: trace.traceId,
@@ -48,9 +48,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     route,
     status,
     durationMs: Math.round(seconds * 100_000) / 100,
-    actor: c.var.principal?.id,
+    actor: c.get("principal")?.id,
   });
-  const metrics = c.var.deps.metrics;
+  const metrics = c.get("deps").metrics;
   if (metrics) {
     const labels = httpLabels(c.req.method, route, status);
     // Inside the trace: where metrics are log lines (Workers), these carry the trace id too.

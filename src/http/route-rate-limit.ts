@@ -15,9 +15,9 @@ type Budgets = { perAccount: number; perClient: number };
  */
 export function routeRateLimit(policy: string, budgets: (config: Config) => Budgets) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const { deps } = c.var;
+    const deps = c.get("deps");
     const { perAccount, perClient } = budgets(deps.config);
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     const checks: [string, number][] = [
       [`${policy}:client:${clientAddressOf(c, deps.clientAddress) ?? "unknown"}`, perClient],
       ...(principal ? ([[`${policy}:account:${principal.id}`, perAccount]] as [string, number][]) : []),

@@ -54,9 +54,9 @@ function testRouter() {
     const { text, failWith } = c.req.valid("json");
     if (failWith === 500) throw new Error("boom (a bug)");
     if (failWith) throw new ProblemError(failWith as 409, "Refused on purpose.", { code: "conflict" });
-    const by = c.var.principal!.id;
+    const by = c.get("principal")!.id;
     const id = `note_${handlerRuns}`;
-    await c.var.services.audit.record({ actorId: by, action: "test.note", subject: id, detail: { text } });
+    await c.get("services").audit.record({ actorId: by, action: "test.note", subject: id, detail: { text } });
     return c.json({ id, text, by }, 201, { Location: `/notes/${id}` });
   });
 }

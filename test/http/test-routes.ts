@@ -46,7 +46,7 @@ export function mountTestRoutes(app: App) {
       reached.count++;
       const text = await c.req.text();
       // What the runtime says about the caller, from the request the handler sees.
-      const address = c.var.deps.clientAddress?.(c.req.raw, c.env) ?? null;
+      const address = c.get("deps").clientAddress?.(c.req.raw, c.env) ?? null;
       return c.json({ receivedBytes: text.length, address }, 200);
     })
     .get("/test/boom", () => {

@@ -3,4 +3,4 @@ import type { AppEnv } from "../../app-env.ts";
 import type { VerifyAuditLogRoute } from "./audit.routes.ts";
 
 export const verifyAuditLog: RouteHandler<VerifyAuditLogRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.audit.verify(), 200);
+  c.json(await c.get("services").audit.verify(), 200);

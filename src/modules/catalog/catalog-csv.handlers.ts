@@ -5,15 +5,15 @@ import { SPIRIT_CSV_COLUMNS } from "./catalog-bulk.ts";
 import type { ExportSpiritsRoute, ImportSpiritsRoute } from "./catalog-csv.routes.ts";
 
 export const exportSpirits: RouteHandler<ExportSpiritsRoute, AppEnv> = (c) =>
-  c.body(csvStream(SPIRIT_CSV_COLUMNS, c.var.services.catalog.exportCsvPages()), 200, {
+  c.body(csvStream(SPIRIT_CSV_COLUMNS, c.get("services").catalog.exportCsvPages()), 200, {
     "Content-Type": CSV_CONTENT_TYPE,
     "Content-Disposition": 'attachment; filename="spirits.csv"',
   });
 
 export const importSpirits: RouteHandler<ImportSpiritsRoute, AppEnv> = async (c) => {
-  const report = await c.var.services.catalog.importCsv(await c.req.text(), {
+  const report = await c.get("services").catalog.importCsv(await c.req.text(), {
     dryRun: c.req.valid("query").dryRun ?? false,
-    actorId: c.var.principal?.id,
+    actorId: c.get("principal")?.id,
   });
   return c.json(report, 200);
 };

@@ -20,7 +20,7 @@ const spiritNotFound = (id: string) => new ProblemError(404, `Spirit ${id} was n
 const locationOf = (collectionPath: string, id: string) => `${collectionPath.replace(/\/+$/, "")}/${id}`;
 
 export const createSpirit: RouteHandler<CreateSpiritRoute, AppEnv> = async (c) => {
-  const spirit = await c.var.services.catalog.createSpirit(c.req.valid("json"), c.var.principal);
+  const spirit = await c.get("services").catalog.createSpirit(c.req.valid("json"), c.get("principal"));
   return c.json(spirit, 201, { Location: locationOf(c.req.path, spirit.id) });
 };
 
@@ -28,8 +28,8 @@ export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   // Side by side: at the edge each read is a round trip to the database, and most spirits have no variants.
   const [spirit, variants] = await Promise.all([
-    c.var.services.catalog.findSpirit(id),
-    activeVariants(c.var.deps, id),
+    c.get("services").catalog.findSpirit(id),
+    activeVariants(c.get("deps"), id),
   ]);
   if (!spirit) throw spiritNotFound(id);
   return c.json(variants.length ? { ...spirit, variants } : spirit, 200);
@@ -37,37 +37,43 @@ export const getSpirit: RouteHandler<GetSpiritRoute, AppEnv> = async (c) => {
 
 export const replaceSpirit: RouteHandler<ReplaceSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(await c.var.services.catalog.replaceSpirit(id, c.req.valid("json"), c.var.principal), 200);
+  return c.json(
+    await c.get("services").catalog.replaceSpirit(id, c.req.valid("json"), c.get("principal")),
+    200,
+  );
 };
 
 export const patchSpirit: RouteHandler<PatchSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(await c.var.services.catalog.patchSpirit(id, c.req.valid("json"), c.var.principal), 200);
+  return c.json(
+    await c.get("services").catalog.patchSpirit(id, c.req.valid("json"), c.get("principal")),
+    200,
+  );
 };
 
 export const deleteSpirit: RouteHandler<DeleteSpiritRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const result = await c.var.services.catalog.deleteSpirit(id, c.var.principal);
+  const result = await c.get("services").catalog.deleteSpirit(id, c.get("principal"));
   if (result.outcome === "deleted") return c.body(null, 204);
   return c.json(result, 200);
 };
 
 export const listBatches: RouteHandler<ListBatchesRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(await c.var.services.catalog.listBatches(id, c.req.valid("query")), 200);
+  return c.json(await c.get("services").catalog.listBatches(id, c.req.valid("query")), 200);
 };
 
 export const createBatch: RouteHandler<CreateBatchRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const batch = await c.var.services.catalog.createBatch(id, c.req.valid("json"), c.var.principal);
+  const batch = await c.get("services").catalog.createBatch(id, c.req.valid("json"), c.get("principal"));
   return c.json(batch, 201, { Location: locationOf(c.req.path, batch.id) });
 };
 
 export const getBatch: RouteHandler<GetBatchRoute, AppEnv> = async (c) => {
   const { id, batchId } = c.req.valid("param");
-  const batch = await c.var.services.catalog.findBatch(id, batchId);
+  const batch = await c.get("services").catalog.findBatch(id, batchId);
   if (!batch) {
-    const spiritExists = await c.var.services.catalog.findSpirit(id);
+    const spiritExists = await c.get("services").catalog.findSpirit(id);
     throw spiritExists
       ? new ProblemError(404, `Batch ${batchId} of spirit ${id} was not found.`)
       : spiritNotFound(id);
@@ -77,6 +83,8 @@ export const getBatch: RouteHandler<GetBatchRoute, AppEnv> = async (c) => {
 
 export const replaceBatch: RouteHandler<ReplaceBatchRoute, AppEnv> = async (c) => {
   const { id, batchId } = c.req.valid("param");
-  const batch = await c.var.services.catalog.replaceBatch(id, batchId, c.req.valid("json"), c.var.principal);
+  const batch = await c
+    .get("services")
+    .catalog.replaceBatch(id, batchId, c.req.valid("json"), c.get("principal"));
   return c.json(batch, 200);
 };

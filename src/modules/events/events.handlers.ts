@@ -3,4 +3,4 @@ import type { AppEnv } from "../../app-env.ts";
 import type { ListEventsRoute } from "./events.routes.ts";
 
 export const listEvents: RouteHandler<ListEventsRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.events.listEvents(c.req.valid("query")), 200);
+  c.json(await c.get("services").events.listEvents(c.req.valid("query")), 200);

@@ -10,32 +10,30 @@ import type {
 
 export const getDemandInsight: RouteHandler<GetDemandInsightRoute, AppEnv> = async (c) =>
   c.json(
-    await c.var.services.insights.demandInsight(
-      c.req.valid("param").spiritId,
-      c.req.valid("query").allocation,
-    ),
+    await c
+      .get("services")
+      .insights.demandInsight(c.req.valid("param").spiritId, c.req.valid("query").allocation),
     200,
   );
 
 export const getPriceSuggestion: RouteHandler<GetPriceSuggestionRoute, AppEnv> = async (c) =>
   c.json(
-    await c.var.services.insights.priceSuggestion(
-      c.req.valid("param").spiritId,
-      c.req.valid("query").allocation,
-    ),
+    await c
+      .get("services")
+      .insights.priceSuggestion(c.req.valid("param").spiritId, c.req.valid("query").allocation),
     200,
   );
 
 export const recordPriceDecision: RouteHandler<RecordPriceDecisionRoute, AppEnv> = async (c) => {
   const { spiritId } = c.req.valid("param");
   return c.json(
-    await c.var.services.insights.recordPriceDecision(spiritId, c.req.valid("json"), principalOf(c).id),
+    await c.get("services").insights.recordPriceDecision(spiritId, c.req.valid("json"), principalOf(c).id),
     201,
   );
 };
 
 export const listPriceDecisions: RouteHandler<ListPriceDecisionsRoute, AppEnv> = async (c) =>
   c.json(
-    await c.var.services.insights.listPriceDecisions(c.req.valid("param").spiritId, c.req.valid("query")),
+    await c.get("services").insights.listPriceDecisions(c.req.valid("param").spiritId, c.req.valid("query")),
     200,
   );

@@ -11,19 +11,21 @@ import type {
 export const recordInteractions: RouteHandler<RecordInteractionsRoute, AppEnv> = async (c) => {
   const customerId = resolveCustomerId(principalOf(c), c.req.valid("param").id);
   // Staff may record for a customer (a kiosk, an import); the customer must exist.
-  if (!(await c.var.services.accounts.findById(customerId))) {
+  if (!(await c.get("services").accounts.findById(customerId))) {
     throw new ProblemError(404, "Customer was not found.");
   }
-  const result = await c.var.services.interactions.recordClientEvents(customerId, c.req.valid("json").events);
+  const result = await c
+    .get("services")
+    .interactions.recordClientEvents(customerId, c.req.valid("json").events);
   return c.json(result, 202);
 };
 
 export const listInteractions: RouteHandler<ListInteractionsRoute, AppEnv> = async (c) => {
   const customerId = resolveCustomerId(principalOf(c), c.req.valid("param").id);
-  return c.json(await c.var.services.interactions.list(customerId, c.req.valid("query")), 200);
+  return c.json(await c.get("services").interactions.list(customerId, c.req.valid("query")), 200);
 };
 
 export const listPurchases: RouteHandler<ListPurchasesRoute, AppEnv> = async (c) => {
   const customerId = resolveCustomerId(principalOf(c), c.req.valid("param").id);
-  return c.json(await c.var.services.purchases.list(customerId, c.req.valid("query")), 200);
+  return c.json(await c.get("services").purchases.list(customerId, c.req.valid("query")), 200);
 };

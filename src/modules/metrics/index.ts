@@ -12,7 +12,8 @@ import { refreshScrapeGauges } from "./scrape-gauges.ts";
 /** `dedicatedPort`: this router serves the METRICS_PORT listener, not the API's port. */
 export function metricsRouter(options: { dedicatedPort: boolean }) {
   return new Hono<AppEnv>().get("/metrics", async (c) => {
-    const { deps, services } = c.var;
+    const deps = c.get("deps");
+    const services = c.get("services");
     const { METRICS_TOKEN: token, METRICS_PORT: port } = deps.config;
     const served = options.dedicatedPort || (token !== undefined && port === undefined);
     const render = deps.metrics?.render;

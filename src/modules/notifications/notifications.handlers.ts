@@ -17,30 +17,29 @@ import type {
 import { unsubscribePage } from "./unsubscribe-page.ts";
 import { UnsubscribeTokenError } from "./unsubscribe-tokens.ts";
 
-const customerIdOf = (c: { var: AppEnv["Variables"] }, idOrMe: string) =>
-  resolveCustomerId(principalOf(c), idOrMe);
+const customerIdOf = (c: Context<AppEnv>, idOrMe: string) => resolveCustomerId(principalOf(c), idOrMe);
 
 export const listNotifications: RouteHandler<ListNotificationsRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  return c.json(await c.var.services.notifications.list(id, c.req.valid("query")), 200);
+  return c.json(await c.get("services").notifications.list(id, c.req.valid("query")), 200);
 };
 
 export const markNotificationRead: RouteHandler<MarkNotificationReadRoute, AppEnv> = async (c) => {
   const { id, notificationId } = c.req.valid("param");
-  return c.json(await c.var.services.notifications.markRead(customerIdOf(c, id), notificationId), 200);
+  return c.json(await c.get("services").notifications.markRead(customerIdOf(c, id), notificationId), 200);
 };
 
 export const markAllNotificationsRead: RouteHandler<MarkAllNotificationsReadRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.notifications.markAllRead(customerIdOf(c, c.req.valid("param").id)), 200);
+  c.json(await c.get("services").notifications.markAllRead(customerIdOf(c, c.req.valid("param").id)), 200);
 
 export const getNotificationSettings: RouteHandler<GetNotificationSettingsRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.notifications.getSettings(customerIdOf(c, c.req.valid("param").id)), 200);
+  c.json(await c.get("services").notifications.getSettings(customerIdOf(c, c.req.valid("param").id)), 200);
 
 export const replaceNotificationSettings: RouteHandler<ReplaceNotificationSettingsRoute, AppEnv> = async (
   c,
 ) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  return c.json(await c.var.services.notifications.putSettings(id, c.req.valid("json")), 200);
+  return c.json(await c.get("services").notifications.putSettings(id, c.req.valid("json")), 200);
 };
 
 const upgradeRequired = () =>
@@ -52,18 +51,18 @@ const upgradeRequired = () =>
 
 export const watchNotifications: RouteHandler<WatchNotificationsRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  const { sockets, customerSockets } = c.var.deps;
+  const { sockets, customerSockets } = c.get("deps");
   if (customerSockets) {
     // Workers: a Durable Object holds the customer's sockets (hibernated), and counts them against the cap.
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
-    const unread = await c.var.services.notifications.unreadCount(id);
+    const unread = await c.get("services").notifications.unreadCount(id);
     return customerSockets.forward(c.req.raw, id, unread);
   }
   if (!sockets) {
     throw new ProblemError(501, "This server has no WebSockets for notifications; read the inbox instead.");
   }
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
-  const session = c.var.services.notifications.socketSession(id);
+  const session = c.get("services").notifications.socketSession(id);
   if (!session) throw tooManyNotificationSockets();
   if (!sockets.upgrade(c.req.raw, session)) throw upgradeRequired();
   // The runtime has taken the connection over; this answer is never sent.
@@ -96,7 +95,7 @@ const HTML = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-
 
 export const showUnsubscribe: RouteHandler<ShowUnsubscribeRoute, AppEnv> = async (c) => {
   const { token } = c.req.valid("query");
-  const notifications = c.var.services.notifications;
+  const notifications = c.get("services").notifications;
   const { topic, off } = await withToken(() => notifications.unsubscribeState(token));
   // A link opened in a browser gets the page; a script asking for JSON, the facts.
   if (preferred(c) === "json") return c.json({ topic, unsubscribed: off }, 200);
@@ -105,7 +104,7 @@ export const showUnsubscribe: RouteHandler<ShowUnsubscribeRoute, AppEnv> = async
 
 export const unsubscribe: RouteHandler<UnsubscribeRoute, AppEnv> = async (c) => {
   const { token } = c.req.valid("query");
-  const result = await withToken(() => c.var.services.notifications.unsubscribe(token));
+  const result = await withToken(() => c.get("services").notifications.unsubscribe(token));
   // A mail client's one-click post gets JSON; the page's own form, submitted by a browser, a page.
   if (preferred(c) !== "html") return c.json(result, 200);
   return c.body(unsubscribePage({ topic: result.topic, done: true, action: c.req.url }), 200, HTML);

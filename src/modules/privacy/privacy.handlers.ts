@@ -1,15 +1,15 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
 import { principalOf } from "../../http/auth.ts";
 import type { EraseCustomerRoute, ExportCustomerRoute } from "./privacy.routes.ts";
 
 /** `me` as the caller; the route's middleware has already refused anyone else but an admin. */
-const customerIdOf = (c: { var: AppEnv["Variables"] }, idOrMe: string) =>
-  idOrMe === "me" ? principalOf(c).id : idOrMe;
+const customerIdOf = (c: Context<AppEnv>, idOrMe: string) => (idOrMe === "me" ? principalOf(c).id : idOrMe);
 
 export const exportCustomer: RouteHandler<ExportCustomerRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  const document = await c.var.services.privacy.exportCustomer(id, principalOf(c));
+  const document = await c.get("services").privacy.exportCustomer(id, principalOf(c));
   return c.json(document, 200, {
     "Cache-Control": "no-store",
     "Content-Disposition": `attachment; filename="angelshare-${id}.json"`,
@@ -18,5 +18,5 @@ export const exportCustomer: RouteHandler<ExportCustomerRoute, AppEnv> = async (
 
 export const eraseCustomer: RouteHandler<EraseCustomerRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
-  return c.json(await c.var.services.privacy.eraseCustomer(id, principalOf(c), c.req.valid("json")), 200);
+  return c.json(await c.get("services").privacy.eraseCustomer(id, principalOf(c), c.req.valid("json")), 200);
 };

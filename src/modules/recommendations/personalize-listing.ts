@@ -16,12 +16,14 @@ export async function personalizeListing<S extends SpiritOnPage, P extends Page<
   page: P,
 ): Promise<P> {
   if (!wanted) return page;
-  const principal = c.var.principal;
+  const principal = c.get("principal");
   if (!principal) {
     c.header("X-Personalized", "false");
     return page;
   }
-  const { items, personalized } = await c.var.services.recommendations.personalize(principal.id, page.items);
+  const { items, personalized } = await c
+    .get("services")
+    .recommendations.personalize(principal.id, page.items);
   c.header("X-Personalized", String(personalized));
   return { ...page, items };
 }

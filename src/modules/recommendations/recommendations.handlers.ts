@@ -13,5 +13,5 @@ export const getRecommendations: RouteHandler<GetRecommendationsRoute, AppEnv> =
       throw new ProblemError(403, "Only staff can ask for another customer's recommendations.");
     customerId = asked;
   }
-  return c.json(await c.var.services.recommendations.recommend(customerId, query), 200);
+  return c.json(await c.get("services").recommendations.recommend(customerId, query), 200);
 };

@@ -10,6 +10,6 @@ export async function withAvailability<P extends { items: { id: string }[] }>(
   c: Context<AppEnv>,
   page: P,
 ): Promise<Omit<P, "items"> & { items: (P["items"][number] & Availability)[] }> {
-  const stock = await c.var.services.inventory.availability(page.items.map((s) => s.id));
+  const stock = await c.get("services").inventory.availability(page.items.map((s) => s.id));
   return { ...page, items: page.items.map((s) => ({ ...s, ...stock.get(s.id)! })) };
 }

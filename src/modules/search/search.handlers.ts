@@ -77,14 +77,14 @@ function afterResponse(c: Context<AppEnv>, work: Promise<void>) {
 
 export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const staff = isStaff(c.var.principal);
+  const staff = isStaff(c.get("principal"));
   if (query.status?.includes("archived") && !staff) {
     principalOf(c); // anonymous: 401 first
     throw new ProblemError(403, "Only staff can list archived spirits.");
   }
   if (isPlainListing(query)) {
     const { type, country, status, currency, minPrice, maxPrice, limit, cursor } = query;
-    const page = await c.var.services.catalog.listSpirits({
+    const page = await c.get("services").catalog.listSpirits({
       filters: { type: type?.[0], country: country?.[0], status: status?.[0], currency, minPrice, maxPrice },
       limit,
       cursor,
@@ -94,7 +94,7 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
   }
   const filters = filtersOf(query);
   const timings: Record<string, number> = {};
-  const result = await c.var.services.search.search({
+  const result = await c.get("services").search.search({
     q: query.q,
     filters,
     callerStatuses: staff ? ALL_STATUSES : VISIBLE_STATUSES,
@@ -105,11 +105,11 @@ export const listSpirits: RouteHandler<ListSpiritsRoute, AppEnv> = async (c) => 
     cursor: query.cursor,
     timings,
   });
-  const principal = c.var.principal;
+  const principal = c.get("principal");
   if (principal?.role === "customer" && !query.cursor) {
     afterResponse(
       c,
-      c.var.services.search.recordSearch(principal.id, {
+      c.get("services").search.recordSearch(principal.id, {
         query: query.q?.trim() ?? "",
         filters: filters as SearchHistoryFilters,
         sort: result.sort,
@@ -130,5 +130,5 @@ const serverTiming = (timings: Record<string, number>) =>
 
 export const getSearchHistory: RouteHandler<GetSearchHistoryRoute, AppEnv> = async (c) => {
   const customerId = resolveCustomerId(principalOf(c), c.req.valid("param").id);
-  return c.json(await c.var.services.search.listSearchHistory(customerId, c.req.valid("query")), 200);
+  return c.json(await c.get("services").search.listSearchHistory(customerId, c.req.valid("query")), 200);
 };

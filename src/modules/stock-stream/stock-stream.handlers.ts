@@ -25,21 +25,21 @@ async function watcherOf(c: Context<AppEnv>, token: string | undefined): Promise
   const principal = await principalWithQueryToken(c, token);
   return {
     audience: isStaff(principal) ? "staff" : "public",
-    owner: { client: clientAddressOf(c, c.var.deps.clientAddress), account: principal?.id },
+    owner: { client: clientAddressOf(c, c.get("deps").clientAddress), account: principal?.id },
   };
 }
 
 /** A slot under the caller's stream caps, or the 429 that says which cap is full. */
 function takeStreamSlot(c: Context<AppEnv>, owner: StreamOwner) {
-  const { config } = c.var.deps;
-  return c.var.services.stockStream.hub.quota.take(owner, {
+  const { config } = c.get("deps");
+  return c.get("services").stockStream.hub.quota.take(owner, {
     perClient: config.STOCK_STREAMS_PER_CLIENT,
     perAccount: config.STOCK_STREAMS_PER_ACCOUNT,
   });
 }
 
 async function requireSpirit(c: Context<AppEnv>, id: string) {
-  if (!(await c.var.services.stockStream.spiritExists(id))) {
+  if (!(await c.get("services").stockStream.spiritExists(id))) {
     throw new ProblemError(404, `Spirit ${id} was not found.`);
   }
 }
@@ -56,7 +56,7 @@ const upgradeRequired = () =>
  * only once the caller got a slot under the stream caps, and the slot goes back if the upgrade fails.
  */
 function upgrade(c: Context<AppEnv>, owner: StreamOwner, session: (lease: StreamLease) => SocketSession) {
-  const sockets = c.var.deps.sockets;
+  const sockets = c.get("deps").sockets;
   if (!sockets) {
     throw new ProblemError(501, "This server has no WebSockets; use the Server-Sent Events stream instead.");
   }
@@ -74,21 +74,21 @@ export const watchSpiritStock: RouteHandler<WatchSpiritStockRoute, AppEnv> = asy
   const { id } = c.req.valid("param");
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
-  const watchers = c.var.deps.spiritWatchers;
+  const watchers = c.get("deps").spiritWatchers;
   if (watchers) {
     // Workers: the spirit's Durable Object accepts the socket (after the checks above, made here), and
     // counts its own sockets against the stream caps.
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired();
     return watchers.forward(c.req.raw, id, audience, owner);
   }
-  const hub = c.var.services.stockStream.hub;
+  const hub = c.get("services").stockStream.hub;
   return upgrade(c, owner, (lease) => hub.spiritSession(id, audience, lease));
 };
 
 export const watchStock: RouteHandler<WatchStockRoute, AppEnv> = async (c) => {
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
-  const { hub, relayHub } = c.var.services.stockStream;
-  const watchers = c.var.deps.spiritWatchers;
+  const { hub, relayHub } = c.get("services").stockStream;
+  const watchers = c.get("deps").spiritWatchers;
   if (watchers && relayHub) {
     // Workers: the isolate holds the socket and watches each subscribed spirit's Durable Object. No
     // isolate sees every socket of a client, so the stream caps count in the objects, per spirit.
@@ -104,14 +104,14 @@ export const streamSpiritStock: RouteHandler<StreamSpiritStockRoute, AppEnv> = a
   const lastEventId = header === undefined ? undefined : Number(header);
   const { audience, owner } = await watcherOf(c, c.req.valid("query").token);
   await requireSpirit(c, id);
-  const { config, spiritWatchers } = c.var.deps;
+  const { config, spiritWatchers } = c.get("deps");
   const stream = spiritWatchers
     ? // Workers: the stream watches the spirit's Durable Object, which counts it against the stream caps.
       await relayedEventStream(spiritWatchers, id, audience, lastEventId, owner, {
         heartbeatMs: config.STOCK_STREAM_HEARTBEAT_MS,
         backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES,
       })
-    : c.var.services.stockStream.hub.eventStream(id, audience, lastEventId, takeStreamSlot(c, owner));
+    : c.get("services").stockStream.hub.eventStream(id, audience, lastEventId, takeStreamSlot(c, owner));
   return new Response(stream, {
     status: 200,
     headers: {
