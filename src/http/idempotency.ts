@@ -6,7 +6,9 @@
  * How: before the handler runs, the key is reserved with one atomic upsert that writes a pending marker
  * (so of two concurrent duplicates exactly one runs; the other gets 409 `idempotency-key-in-flight`).
  * After the handler, a non-5xx answer is stored on that row; a 5xx (or a crash) frees the key so a retry
- * runs again. Keys are kept 24 hours: an older row is treated as absent and `purgeIdempotencyKeys`
+ * runs again, and so does an answer made before the handler ran (a body that failed validation, JSON that
+ * does not parse, the wrong media type): the operation never started, so a corrected retry with the same
+ * key runs (as Stripe keeps no result for those). Keys are kept 24 hours: an older row is treated as absent and `purgeIdempotencyKeys`
  * deletes it. A pending marker older than five minutes is taken to be from a process that died mid-request,
  * and a retry may take it over.
  *
@@ -19,6 +21,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { Clock } from "../deps.ts";
 import { canonicalJson, sha256Hex } from "../digest.ts";
+import { handlerRan } from "./openapi.ts";
 import { ProblemError } from "./problem.ts";
 
 /** How long a key and its answer are kept: a retry within this window gets the first answer. */
@@ -42,7 +45,9 @@ export const IdempotencyKeyHeader = z.object({
         "Makes a retry safe: a request with the same key and the same body (within 24 hours) gets the first " +
         "answer again, with `Idempotent-Replayed: true`, and changes nothing. The same key with another body " +
         "is refused (422 `idempotency-key-reused`); a retry while the first is still running gets 409 " +
-        "`idempotency-key-in-flight`. 1 to 255 visible ASCII characters; a UUID is a good choice.",
+        "`idempotency-key-in-flight`. Input refused before anything ran (a body that fails validation, " +
+        "JSON that does not parse) keeps nothing, so the corrected request may reuse the key. " +
+        "1 to 255 visible ASCII characters; a UUID is a good choice.",
       example: "5f0c8a8e-4b9e-4f0e-9d0b-3a6f2c1d7e11",
     }),
 });
@@ -200,7 +205,7 @@ export function idempotent(scope: string) {
       throw err;
     }
     const res = c.res;
-    if (res.status >= 500) {
+    if (res.status >= 500 || !handlerRan(c)) {
       await store.release(scopeKey, key, hash);
       return;
     }

@@ -21,13 +21,33 @@ function validationProblem(c: Context<AppEnv>, result: ValidationResult, rules: 
   return problemResponse(c, new ProblemError(422, invalidFieldsDetail(`The ${where}`, errors), { errors }));
 }
 
-/** Every router is made here so validation errors have one shape everywhere (422 with `errors`). */
+/** Requests whose route handler started: an answer without it was made before (validation, media type). */
+const handled = new WeakSet<Context>();
+
+/** Whether this request's route handler ran, so that its answer is the operation's and not the input's. */
+export const handlerRan = (c: Context): boolean => handled.has(c);
+
+/**
+ * Every router is made here so validation errors have one shape everywhere (422 with `errors`), and so
+ * every handler marks that it started (`handlerRan`).
+ */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
+  const router = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return validationProblem(c, result);
     },
   });
+  const openapi = router.openapi;
+  router.openapi = ((route, handler, hook) =>
+    openapi(
+      route,
+      ((c: Context, next: () => Promise<void>) => {
+        handled.add(c);
+        return (handler as (c: Context, next: () => Promise<void>) => unknown)(c, next);
+      }) as typeof handler,
+      hook,
+    )) as typeof router.openapi;
+  return router;
 }
 
 /**

@@ -194,6 +194,35 @@ describe("Idempotency-Key", () => {
     expect(rows).toHaveLength(0);
   });
 
+  test("an answer made before the handler ran is not kept: a corrected retry with the same key runs", async () => {
+    const me = await t.signIn();
+    const headers = { ...me.headers, "Idempotency-Key": "corrected" };
+    // A body that fails its schema (422), JSON that does not parse (400), a body that is not JSON (415).
+    expect((await post(headers, { text: "" })).status).toBe(422);
+    const raw = (body: string, type: string) =>
+      t.app.request(`${API_PREFIX}/test-notes/b1`, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": type },
+        body,
+      });
+    expect((await raw("{not json", "application/json")).status).toBe(400);
+    expect((await raw("text=hi", "text/plain")).status).toBe(415);
+    expect(handlerRuns).toBe(0);
+    const rows = await t.deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, "corrected"));
+    expect(rows).toHaveLength(0);
+
+    const res = await post(headers, { text: "fixed" });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("Idempotent-Replayed")).toBeNull();
+    // From now on the key is the corrected request's: its answer replays, another body is refused.
+    expect((await post(headers, { text: "fixed" })).headers.get("Idempotent-Replayed")).toBe("true");
+    const reused = await post(headers, { text: "" });
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { code: string }).code).toBe("idempotency-key-reused");
+    expect(handlerRuns).toBe(1);
+    expect(await notes()).toBe(1);
+  });
+
   test("a malformed key is a 400 problem and runs nothing", async () => {
     const me = await t.signIn();
     for (const key of ["", "has space", "x".repeat(256), "é"]) {
