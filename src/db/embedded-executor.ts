@@ -122,10 +122,13 @@ const toSql = (v: InValue): unknown =>
 function fromSql(v: unknown): unknown {
   if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
   if (typeof v !== "bigint") return v;
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+  // Exact: a bigint beyond ±(2^53 - 1) converts to a number that is not a safe integer. Compared as
+  // numbers, since two BigInt(...) bounds per value were most of converting a list's integers.
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) {
     throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
   }
-  return Number(v);
+  return n;
 }
 
 function asRow(columns: string[], values: unknown[]): Row {
