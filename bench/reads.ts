@@ -46,8 +46,10 @@
  *    bounds and skip a schema PRAGMA of their own (a read transaction each); row mapping calls only the
  *    columns that convert; the availability answers one text value from per-spirit index searches in the
  *    page's order (no grouping step: ~40 → 25 µs alone). Together about 15% less CPU a list in-process
- *    (603–651 µs against 712–775 µs, all threads, alternating runs) and 1,154 → 1,387 requests/s here
- *    (0.041× → 0.045× /healthz, back to back under the lock): the 0.1× target is still missed. Left: the
+ *    (603–651 µs against 712–775 µs, all threads, alternating runs); here, two pairs back to back under the
+ *    lock on a busy machine: 1,154 → 1,387 and 1,047 → 1,403 requests/s (0.041× → 0.045× and 0.041× →
+ *    0.050× /healthz), the 0.1× target still missed; the spirit read without cache gained too (5,439 →
+ *    6,707 and 4,998 → 7,049: the same kept reads). Left: the
  *    page cannot lose columns (a list item is the whole spirit plus availability), so the row read stays
  *    near 90–190 µs, and 23 kB of JSON is stringified, encoded and hashed per answer. Reaching 0.1× would
  *    mean not reading unchanged rows at all (a memo checked against the database's data version): a cache,
