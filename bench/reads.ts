@@ -28,12 +28,32 @@
  *    app without If-None-Match and answers the 304 itself.
  *  - List of 20, cache off, before (about 0.85–1.2 ms a list): stepping the page's rows in libSQL (about a
  *    fifth), drizzle building the list's SQL again (`toSQL`, about a tenth), the availability query
- *    prepared again through @libsql/client every list (prepare plus column description, about a tenth),
- *    the caching middleware's copy and hash (about a tenth), JSON.parse of the JSON columns and
- *    JSON.stringify of 28 kB (a tenth together), the pipeline and zod the rest. After (about 0.6–0.7 ms):
- *    the SQL is compiled once per sort/filters/limit/cursor, the availability runs on a kept statement;
- *    what is left is libSQL stepping 21 rows of 32 columns plus the availability's correlated subquery
- *    (about 40% together, that query's SQL lives in src/stock), parse/stringify, hashing, the pipeline.
+ *    prepared again through @libsql/client every list, the caching middleware's copy and hash, JSON.parse
+ *    of the JSON columns and JSON.stringify of 23–28 kB, the pipeline and zod the rest. The SQL is now
+ *    compiled once per sort/filters/limit/cursor and both statements run on kept statements.
+ *  - List of 20 again (issue 14's last target; in-process `app.request()` loop over this bench's seeded
+ *    file, READ_CACHE_MS=0; 2026-12-07 evening). Self time: libSQL's native row stepping (`Rows::js_next`,
+ *    the page's 21 rows × 32 values) about a quarter, statement starts (`js_rows_sync`) a tenth,
+ *    JSON.stringify 7%, JSON.parse of the JSON columns 5%, the caching middleware's body copy, new Response
+ *    and hash 11%, row mapping 3%, zod 2–3%, Hono and our middleware the rest. Stubbing the two reads out of
+ *    a request: the rows are about 190 µs of a ~450 µs list, the availability 75–90 µs, all the rest
+ *    (pipeline, stringify, encode, hash) about 105 µs. The plans were already index walks (EXPLAIN QUERY
+ *    PLAN: the list walks spirits_created_idx; levels and holds are index searches per spirit); the cost is
+ *    values crossing libSQL's native module: 55 ns each even for NULL, about 130 for text, so reading
+ *    21 × 32 values costs ~87 µs on a bare statement in a tight loop, about twice that among the rest of a
+ *    request. Fixed: the list query is not even built when its SQL is known; kept statements are set up
+ *    once (four native calls a list), convert values in place, check the integer range without BigInt
+ *    bounds and skip a schema PRAGMA of their own (a read transaction each); row mapping calls only the
+ *    columns that convert; the availability answers one text value from per-spirit index searches in the
+ *    page's order (no grouping step: ~40 → 25 µs alone). Together about 15% less CPU a list in-process
+ *    (603–651 µs against 712–775 µs, all threads, alternating runs); here, two pairs back to back under the
+ *    lock on a busy machine: 1,154 → 1,387 and 1,047 → 1,403 requests/s (0.041× → 0.045× and 0.041× →
+ *    0.050× /healthz), the 0.1× target still missed; the spirit read without cache gained too (5,439 →
+ *    6,707 and 4,998 → 7,049: the same kept reads). Left: the
+ *    page cannot lose columns (a list item is the whole spirit plus availability), so the row read stays
+ *    near 90–190 µs, and 23 kB of JSON is stringified, encoded and hashed per answer. Reaching 0.1× would
+ *    mean not reading unchanged rows at all (a memo checked against the database's data version): a cache,
+ *    which READ_CACHE_MS=0 is meant to leave out, so not done.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";

@@ -21,7 +21,7 @@ export type BatchExecutor = {
   /**
    * One read on a kept statement, outside any transaction (a single statement reads one snapshot),
    * answering the rows as arrays of column values in select order. For hot point reads (a spirit by id),
-   * where preparing the statement again costs more than running it.
+   * where preparing the statement again costs more than running it. `sql` must name its columns (no `*`).
    */
   rows(sql: string, args: InValue[]): unknown[][];
   /** Statements prepared so far (tests count them). */
@@ -47,6 +47,10 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
       return kept;
     }
     const statement = db.prepare(sql);
+    // As @libsql/client's "number" int mode: integers read exactly, then as numbers when they fit. Readers
+    // answer arrays. Set once here: each setting is a call into the native module (a list read made four).
+    statement.safeIntegers(true);
+    if (statement.reader) statement.raw(true);
     prepares += 1;
     if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
     statements.set(sql, statement);
@@ -57,10 +61,7 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
     const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] as InValue[] } : stmt;
     const statement = prepare(sql);
     const bound = ((args ?? []) as InValue[]).map(toSql);
-    // As @libsql/client's "number" int mode: integers read exactly, then as numbers when they fit.
-    statement.safeIntegers(true);
     if (statement.reader) {
-      statement.raw(true);
       const columns = (statement.columns() as { name: string; type: string | null }[]).map((c) => c.name);
       const rows = (statement.all(bound) as unknown[][]).map((values) => asRow(columns, values.map(fromSql)));
       return resultSet(columns, rows, 0, undefined);
@@ -95,12 +96,18 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
     },
     rows(sql, args) {
       // batch() runs start to end without yielding, so this connection is never inside one of its
-      // transactions here; the schema check costs one kept statement.
-      checkSchema();
-      const statement = prepare(sql);
-      statement.safeIntegers(true);
-      statement.raw(true);
-      return (statement.all(args.map(toSql)) as unknown[][]).map((values) => values.map(fromSql));
+      // transactions here. No schema check: these statements name their columns, so a schema change
+      // cannot move a value (SQLite prepares a statement again when the schema changed under it), and the
+      // check's PRAGMA read was a read transaction of its own, twice per list (about 4% of its CPU).
+      const rows = prepare(sql).all(args.map(toSql)) as unknown[][];
+      // In place: the arrays are fresh from the driver, and a list's 21 rows of 32 values made 21 copies.
+      for (const values of rows) {
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i];
+          if (typeof v === "bigint" || v instanceof Uint8Array) values[i] = fromSql(v);
+        }
+      }
+      return rows;
     },
     get prepares() {
       return prepares;
@@ -115,10 +122,13 @@ const toSql = (v: InValue): unknown =>
 function fromSql(v: unknown): unknown {
   if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
   if (typeof v !== "bigint") return v;
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+  // Exact: a bigint beyond ±(2^53 - 1) converts to a number that is not a safe integer. Compared as
+  // numbers, since two BigInt(...) bounds per value were most of converting a list's integers.
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) {
     throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
   }
-  return Number(v);
+  return n;
 }
 
 function asRow(columns: string[], values: unknown[]): Row {

@@ -29,20 +29,38 @@ export function stockStatusOf(levels: number, available: number): StockStatus {
 
 /**
  * One statement for any number of spirits: their levels summed per spirit, lapsed holds the reaper has not
- * released yet counted as released, as the inventory read counts them (snapshotReads).
+ * released yet counted as released, as the inventory read counts them (snapshotReads). It answers a single
+ * text value, `index levels available` for each spirit that has levels (`index` into `spiritIds`), read by
+ * `availabilityFromPage`. Why this shape: each spirit is one index search of its levels (and of its holds)
+ * in the order given, with no grouping step, and one value crosses into JavaScript instead of three per
+ * spirit; that took the statement from about 40 µs to 25 µs for a page of 20 (bench/reads.ts header).
  */
 export function availabilityRead(spiritIds: string[], now: string): InStatement {
   return {
-    sql: `SELECT l.spirit_id, count(*) AS levels,
-            sum(l.on_hand - l.reserved)
-              + coalesce((SELECT sum(h.quantity) FROM stock_holds h
-                          WHERE h.spirit_id = l.spirit_id AND h.status = 'active' AND h.expires_at <= ?), 0)
-              AS available
-          FROM inventory_levels l
-          WHERE l.spirit_id IN (SELECT value FROM json_each(?))
-          GROUP BY l.spirit_id`,
+    sql: `SELECT group_concat(j.key || ' ' || (
+              SELECT count(*) || ' ' || (sum(l.on_hand - l.reserved)
+                + coalesce((SELECT sum(h.quantity) FROM stock_holds h
+                            WHERE h.spirit_id = j.value AND h.status = 'active' AND h.expires_at <= ?1), 0))
+              FROM inventory_levels l WHERE l.spirit_id = j.value), ' ') AS page
+          FROM json_each(?2) j`,
     args: [now, JSON.stringify(spiritIds)],
   };
+}
+
+/** Reads `availabilityRead`'s one value back; a spirit without levels is `not_stocked`. */
+export function availabilityFromPage(spiritIds: string[], page: unknown): Map<string, Availability> {
+  const byIndex: (Availability | undefined)[] = [];
+  const figures = typeof page === "string" && page ? page.split(" ") : [];
+  for (let i = 0; i + 2 < figures.length; i += 3) {
+    const available = Number(figures[i + 2]);
+    byIndex[Number(figures[i])] = {
+      available,
+      stockStatus: stockStatusOf(Number(figures[i + 1]), available),
+    };
+  }
+  return new Map(
+    spiritIds.map((id, i) => [id, byIndex[i] ?? { available: 0, stockStatus: stockStatusOf(0, 0) }]),
+  );
 }
 
 /** The availability of each of the spirits, in one query; a spirit without levels is `not_stocked`. */
@@ -51,17 +69,9 @@ export async function readAvailability(
   spiritIds: string[],
   now: string,
 ): Promise<Map<string, Availability>> {
-  const found = new Map<string, Availability>();
-  if (spiritIds.length) {
-    const rs = await client.execute(availabilityRead(spiritIds, now));
-    for (const r of rs.rows) {
-      const available = num(r.available);
-      found.set(str(r.spirit_id), { available, stockStatus: stockStatusOf(num(r.levels), available) });
-    }
-  }
-  return new Map(
-    spiritIds.map((id) => [id, found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) }]),
-  );
+  if (!spiritIds.length) return new Map();
+  const rs = await client.execute(availabilityRead(spiritIds, now));
+  return availabilityFromPage(spiritIds, rs.rows[0]?.page);
 }
 
 /**

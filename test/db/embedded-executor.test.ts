@@ -81,6 +81,21 @@ describe("the embedded executor: its own prepared statements, beside the client'
     expect(await names()).toEqual([{ id: 1, name: "a", note: null, abv: null }]);
   });
 
+  test("a kept read that names its columns stays right when the client rebuilds the table under it", async () => {
+    await client.execute("INSERT INTO t (id, name) VALUES (1, 'a')");
+    const read = () => exec.rows('SELECT "name", "id" FROM t ORDER BY id', []);
+    expect(read()).toEqual([["a", 1]]);
+    // drizzle-kit's way of changing a SQLite table: a new table with the columns in another order, copied over.
+    await client.executeMultiple(`
+      CREATE TABLE t_new (note TEXT, name TEXT UNIQUE, id INTEGER PRIMARY KEY);
+      INSERT INTO t_new (note, name, id) SELECT 'n', name, id FROM t;
+      DROP TABLE t;
+      ALTER TABLE t_new RENAME TO t;`);
+    expect(read()).toEqual([["a", 1]]);
+    await client.execute("ALTER TABLE t RENAME COLUMN name TO title");
+    expect(read).toThrow();
+  });
+
   test("PRAGMA and ATTACH on the client's connections leave the executor's statements right", async () => {
     await client.execute("INSERT INTO t (name) VALUES ('a')");
     await names();

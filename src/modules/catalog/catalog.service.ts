@@ -248,28 +248,27 @@ export function createCatalogService(deps: Deps, audit: AuditService) {
 
   async function listSpirits(params: ListSpiritsParams) {
     const sort = typeof params.sort === "object" ? params.sort : SPIRIT_SORTS[params.sort ?? "newest"];
-    const where = [...spiritFilterConditions(params.filters ?? {}), ...(params.where ?? [])];
-    if (params.cursor) where.push(afterCursor(sort, decodeCursor(sort, params.cursor)));
+    // A bad cursor is a 422 whether or not this query's SQL is known already.
+    const after = params.cursor ? decodeCursor(sort, params.cursor) : undefined;
     // A named sort and the simple filters: the SQL is theirs alone, so its compiled text can be reused.
     const memoKey =
       typeof params.sort === "object" || params.where?.length
         ? undefined
         : JSON.stringify(["spirits", sort.name, params.filters ?? {}, params.limit, params.cursor ?? null]);
+    const build = (limit: number) => () => {
+      const where = [...spiritFilterConditions(params.filters ?? {}), ...(params.where ?? [])];
+      if (after) where.push(afterCursor(sort, after));
+      return db
+        .select()
+        .from(spirits)
+        .where(and(...where))
+        .orderBy(...orderByOf(sort))
+        .limit(limit);
+    };
     return page(
       sort,
       params.limit,
-      (limit) =>
-        selectRows(
-          deps.client,
-          spirits,
-          db
-            .select()
-            .from(spirits)
-            .where(and(...where))
-            .orderBy(...orderByOf(sort))
-            .limit(limit),
-          memoKey,
-        ),
+      (limit) => selectRows(deps.client, spirits, build(limit), memoKey),
       toSpirit,
     );
   }

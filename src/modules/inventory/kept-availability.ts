@@ -8,11 +8,10 @@ import type { Client, InValue } from "@libsql/client";
 import { keptRowsFor } from "../../db/ledger-port.ts";
 import {
   type Availability,
+  availabilityFromPage,
   availabilityRead,
   readAvailability,
-  stockStatusOf,
 } from "../../stock/availability.ts";
-import { num, str } from "../../stock/ledger.ts";
 
 export function availabilityOf(
   client: Client,
@@ -22,15 +21,5 @@ export function availabilityOf(
   const kept = keptRowsFor(client);
   if (!kept || !spiritIds.length) return readAvailability(client, spiritIds, now);
   const statement = availabilityRead(spiritIds, now) as { sql: string; args: InValue[] };
-  const found = new Map<string, Availability>();
-  // Columns in the statement's order: spirit_id, levels, available.
-  for (const [spiritId, levels, available] of kept(statement.sql, statement.args)) {
-    found.set(str(spiritId), {
-      available: num(available),
-      stockStatus: stockStatusOf(num(levels), num(available)),
-    });
-  }
-  return Promise.resolve(
-    new Map(spiritIds.map((id) => [id, found.get(id) ?? { available: 0, stockStatus: stockStatusOf(0, 0) }])),
-  );
+  return Promise.resolve(availabilityFromPage(spiritIds, kept(statement.sql, statement.args)[0]?.[0]));
 }
