@@ -14,6 +14,8 @@
  *  - A load that started before an invalidation is handed to the callers already waiting on it but never
  *    stored, so nothing read before a write outlives it.
  *  - At most `maxEntries`: the oldest entry goes first when full.
+ *  - Lapsed entries leave as new ones come in, not only when the cache is full: a drop's crowd of 20,000
+ *    callers filled the token cache to its 10,000 and left them all there, long after their `ttlMs`.
  *
  * Failed loads are not cached. Pure (no runtime API): Bun, Workers and tests share it.
  *
@@ -65,6 +67,20 @@ export function readCache<K, V>(options: ReadCacheOptions<V>): ReadCache<K, V> {
     settled.delete(key);
   }
 
+  /**
+   * Every entry lives the same `ttlMs` and is (re)inserted at the end, so the map is in order of lapsing:
+   * the lapsed ones are at the front, and stopping at the first live one keeps a miss O(1) amortised.
+   * What stays is the callers of the last `ttlMs`, however many came before. (A load still running
+   * when its entry lapses still answers its callers, as an entry evicted at capacity does.)
+   */
+  function dropLapsed() {
+    const t = now();
+    for (const [key, entry] of entries) {
+      if (entry.until > t) return;
+      forget(key);
+    }
+  }
+
   return {
     get(key, load) {
       const hit = entries.get(key);
@@ -74,6 +90,7 @@ export function readCache<K, V>(options: ReadCacheOptions<V>): ReadCache<K, V> {
         return load();
       }
       if (hit) forget(key);
+      dropLapsed();
       const started = generation;
       // A promise of its own: a lazy thenable (a drizzle query builder runs its query on every `then`)
       // stored as it is would be run again by each reader, which is no cache at all.

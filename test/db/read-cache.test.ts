@@ -101,6 +101,25 @@ describe("readCache", () => {
     expect(s.reads()).toBe(4);
   });
 
+  test("lapsed entries leave as new keys are read, not only at capacity: a crowd that has gone leaves nothing", async () => {
+    const s = setup({ ttlMs: 1_000, maxEntries: 100 });
+    for (let i = 0; i < 50; i++) await s.cache.get(`crowd-${i}`, s.load("x"));
+    s.advance(600);
+    await s.cache.get("later", s.load("y"));
+    expect(s.cache.size).toBe(51);
+    s.advance(400); // the crowd's entries have lapsed; "later" has 600 ms to go
+    await s.cache.get("next", s.load("z"));
+    expect(s.cache.size).toBe(2);
+    expect(await s.cache.get("later", s.load("read again"))).toBe("y");
+    // A key read again after it lapsed goes to the back, so the front is still the first to lapse.
+    s.advance(600);
+    await s.cache.get("later", s.load("y2"));
+    s.advance(500);
+    await s.cache.get("last", s.load("w"));
+    expect(s.cache.size).toBe(2); // "next" lapsed; "later" (read again 500 ms ago) and "last" stay
+    expect(await s.cache.get("later", s.load("not read"))).toBe("y2");
+  });
+
   test("at capacity, an entry still loading can be evicted: its callers get the value, the cache does not", async () => {
     const s = setup({ maxEntries: 1 });
     let finish!: (v: string) => void;
