@@ -49,8 +49,16 @@
  *   crowd RSS, 2026-12-07 18:50 (`--rounds 1 --crowd-rounds 2`, 51,000 buyers never seen): +187 MB right after
  *           the last round, peak +254 MB, +22 MB after 15 s without requests (ceiling +7 / +18 / +1 MB): the
  *           growth is garbage awaiting a full collection, not kept buyers (heap live after GC +11 MB)
- *   remote (5 ms RTT; 2026-12-03 with reused buyers, not re-measured): real 3,559 answers/s (p99 139 ms);
- *           naive-in-app 48 (p99 10.4 s); bare baseline 77 (p99 6.4 s)
+ *   remote (5 ms RTT, 2026-12-07 19:03, buyers never seen, 3 rounds): real 1,809 answers/s (p99 271 ms);
+ *           echo 3,896 (p99 122 ms); naive-in-app 37 (p99 13.5 s); bare baseline 68 (p99 7.3 s); ceiling
+ *           41,176 (p99 8.5 ms) -> real/echo 0.46x, p99 2.21x; real/ceiling 0.04x
+ *   the split (echo: bench/flash-sale-echo-app.ts, the app's whole pipeline for each new buyer, then "sold
+ *           out" with no order work; 2026-12-07 18:45, 3 rounds, file): ceiling 58,045 (p99 5.8 ms), echo
+ *           5,871 (p99 81.7 ms), real 3,273 (p99 148 ms): echo/ceiling 0.10x, p99 14.0x; real/echo 0.56x,
+ *           p99 1.81x. The pipeline alone, before any order work, is a fifth of the 0.5x target: no order
+ *           path can bring the real server there. After this session's pipeline fixes (synchronous HS256,
+ *           kept reads for a new buyer's account and profile, c.get instead of c.var) the whole drop was not
+ *           re-measured on a quiet machine; see the README for the per-part figures
  * On an embedded file a round trip costs microseconds, so a transaction per request is cheap and the
  * bare handler, doing a fraction of the app's work, stays ahead; group commit pays off where round trips
  * cost milliseconds (the edge, Turso).

@@ -133,7 +133,8 @@ export function rowsByKey<T extends SQLiteTable>(
  * The rows of one hand-written read as arrays of column values in select order: on a kept statement when
  * the runtime has one (the embedded file), else through the client. For reads that run for every new
  * caller (a drop's buyers): through @libsql/client each one prepared its statement and asked for its
- * columns again, which cost more than running it.
+ * columns again, which cost more than running it. Name the columns (no `SELECT *`): kept statements are
+ * not prepared again when the schema changes.
  */
 export async function readRows(client: Client, sql: string, args: InValue[]): Promise<unknown[][]> {
   const kept = keptRowsFor(client);
