@@ -8,29 +8,18 @@
  *
  * Started by the bench as a child process on the real server's database file (read here, never written).
  */
-import { createRoute } from "@hono/zod-openapi";
-import { access } from "../src/http/access.ts";
-import { requireRole } from "../src/http/auth.ts";
-import { createRouter, jsonBody, jsonContent } from "../src/http/openapi.ts";
-import { conflict } from "../src/http/problem.ts";
-import { CreateOrderSchema } from "../src/modules/orders/orders.schemas.ts";
-import { serveBenchApp } from "./bench-app.ts";
 
-const echo = createRoute({
-  method: "post",
-  path: "/bench/echo",
-  ...access("owner"),
-  middleware: [requireRole()],
-  request: jsonBody(CreateOrderSchema),
-  responses: { 200: jsonContent(CreateOrderSchema, "Never sent: every order is sold out here.") },
-});
+import { createRouter } from "../src/http/openapi.ts";
+import { conflict } from "../src/http/problem.ts";
+import { serveBenchApp } from "./bench-app.ts";
+import { echoRoute } from "./echo-route.ts";
 
 if (import.meta.main) {
   await serveBenchApp("echo", {
     routes: (app) =>
       app.route(
         "/api/v1",
-        createRouter().openapi(echo, (c) => {
+        createRouter().openapi(echoRoute, (c) => {
           c.req.valid("json");
           throw conflict("Sold out.", { code: "sold-out", extra: { available: 0 } });
         }),

@@ -13,13 +13,11 @@
  *   bun bench/order-path.ts [--requests 2000] [--rounds 5]
  * Targets (issue 17): sold-out <= 3x the echo, hold <= 10x the echo.
  */
-import { createRoute } from "@hono/zod-openapi";
-import { access } from "../src/http/access.ts";
-import { requireRole } from "../src/http/auth.ts";
-import { createRouter, jsonBody, jsonContent } from "../src/http/openapi.ts";
-import { CreateOrderSchema } from "../src/modules/orders/orders.schemas.ts";
+
+import { createRouter } from "../src/http/openapi.ts";
 import { openShop, TEST_ADDRESS } from "../test/orders/shop.ts";
 import { createTestApp } from "../test/support/test-app.ts";
+import { echoRoute } from "./echo-route.ts";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,17 +36,9 @@ const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 
 const t = await createTestApp();
-const echo = createRoute({
-  method: "post",
-  path: "/bench/echo",
-  ...access("owner"),
-  middleware: [requireRole()],
-  request: jsonBody(CreateOrderSchema),
-  responses: { 200: jsonContent(CreateOrderSchema, "The order body, parsed.") },
-});
 t.app.route(
   "/api/v1",
-  createRouter().openapi(echo, (c) => c.json(c.req.valid("json"), 200)),
+  createRouter().openapi(echoRoute, (c) => c.json(c.req.valid("json"), 200)),
 );
 
 const shop = await openShop(t);
