@@ -15,6 +15,8 @@ import Database from "libsql";
 const MAX_STATEMENTS = 512;
 
 type Statement = ReturnType<InstanceType<typeof Database>["prepare"]>;
+/** A prepared statement with what the native module would otherwise be asked again on every run. */
+type Kept = { statement: Statement; reader: boolean; columns: string[] };
 
 export type BatchExecutor = {
   batch(statements: InStatement[], mode: "write" | "read"): Promise<ResultSet[]>;
@@ -33,13 +35,13 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
   const db = new Database(path, { timeout: busyTimeoutMs });
   // Per-connection settings, as applyServerPragmas gives the client's (WAL is the file's own).
   db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
-  const statements = new Map<string, Statement>();
+  const statements = new Map<string, Kept>();
   const readSchemaVersion = db.prepare("PRAGMA schema_version").raw(true);
   const refreshSchema = db.prepare("SELECT 1 FROM sqlite_schema LIMIT 1");
   let schemaVersion = -1;
   let prepares = 0;
 
-  const prepare = (sql: string): Statement => {
+  const prepare = (sql: string): Kept => {
     const kept = statements.get(sql);
     if (kept) {
       statements.delete(sql);
@@ -48,22 +50,27 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
     }
     const statement = db.prepare(sql);
     // As @libsql/client's "number" int mode: integers read exactly, then as numbers when they fit. Readers
-    // answer arrays. Set once here: each setting is a call into the native module (a list read made four).
+    // answer arrays. Set once here, and the statement's kind and column names kept beside it: each is a call
+    // into the native module, and asking them per run was a tenth of a hold's CPU.
     statement.safeIntegers(true);
-    if (statement.reader) statement.raw(true);
+    const reader = statement.reader;
+    if (reader) statement.raw(true);
+    const columns = reader
+      ? (statement.columns() as { name: string }[]).map((c) => c.name)
+      : ([] as string[]);
+    const entry = { statement, reader, columns };
     prepares += 1;
     if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
-    statements.set(sql, statement);
-    return statement;
+    statements.set(sql, entry);
+    return entry;
   };
 
   const run = (stmt: InStatement): ResultSet => {
     const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] as InValue[] } : stmt;
-    const statement = prepare(sql);
+    const { statement, reader, columns } = prepare(sql);
     const bound = ((args ?? []) as InValue[]).map(toSql);
-    if (statement.reader) {
-      const columns = (statement.columns() as { name: string; type: string | null }[]).map((c) => c.name);
-      const rows = (statement.all(bound) as unknown[][]).map((values) => asRow(columns, values.map(fromSql)));
+    if (reader) {
+      const rows = (statement.all(bound) as unknown[][]).map((values) => asRow(columns, values));
       return resultSet(columns, rows, 0, undefined);
     }
     const info = statement.run(bound) as { changes: number; lastInsertRowid: number | bigint };
@@ -99,7 +106,7 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
       // transactions here. No schema check: these statements name their columns, so a schema change
       // cannot move a value (SQLite prepares a statement again when the schema changed under it), and the
       // check's PRAGMA read was a read transaction of its own, twice per list (about 4% of its CPU).
-      const rows = prepare(sql).all(args.map(toSql)) as unknown[][];
+      const rows = prepare(sql).statement.all(args.map(toSql)) as unknown[][];
       // In place: the arrays are fresh from the driver, and a list's 21 rows of 32 values made 21 copies.
       for (const values of rows) {
         for (let i = 0; i < values.length; i++) {
@@ -133,16 +140,16 @@ function fromSql(v: unknown): unknown {
 
 function asRow(columns: string[], values: unknown[]): Row {
   // The shape of @libsql/client's rows: indexes and length hidden, column names enumerable.
-  const row = {} as Row;
+  const row = {} as Record<string, unknown>;
   Object.defineProperty(row, "length", { value: values.length });
-  values.forEach((value, i) => {
+  for (let i = 0; i < values.length; i++) {
+    const value = fromSql(values[i]);
     Object.defineProperty(row, i, { value });
     const name = columns[i]!;
-    if (!Object.hasOwn(row, name)) {
-      Object.defineProperty(row, name, { value, enumerable: true, configurable: true, writable: true });
-    }
-  });
-  return row;
+    // A plain assignment makes the same enumerable, writable property as defining it, for less.
+    if (!Object.hasOwn(row, name)) row[name] = value;
+  }
+  return row as Row;
 }
 
 function resultSet(
