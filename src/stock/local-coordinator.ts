@@ -5,7 +5,9 @@
  * How a group runs:
  *  1. Everything queued for the spirit (up to `maxGroup`) is taken as one group; what arrives while the
  *     group commits waits for the next one, so a drop with thousands of buyers costs a few batches.
- *  2. One read snapshot of the spirit (levels, lapsed holds, the group's customers' totals).
+ *  2. One read snapshot of the spirit (levels, lapsed holds, the group's customers' totals), except for a
+ *     group of new holds while no hold can have lapsed: that one plans from the levels its last commit
+ *     read back, and reads only if the plan refuses anyone (cachedState).
  *  3. Lapsed holds are expired first, then each operation is planned in arrival order against the state
  *     the earlier ones leave (planner.ts): it becomes a guarded unit, or a refusal (sold out, over the
  *     limit, stale version) that writes nothing.
@@ -43,7 +45,14 @@ import {
   shipOrderStock,
 } from "./order-stock.ts";
 import { levelChanges, type Plan, type Planned, planExpiries, planOperation, refuse } from "./planner.ts";
-import { readSpiritState, snapshotFrom, snapshotReads } from "./spirit-state.ts";
+import {
+  type LevelState,
+  readSpiritState,
+  type SpiritState,
+  snapshotFrom,
+  snapshotReads,
+  stateFromLastCommit,
+} from "./spirit-state.ts";
 
 type Job = {
   op: SpiritOperation;
@@ -91,11 +100,12 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
   const lastPublished = new Map<string, number>();
   const holdListeners = new Set<(expiresAt: string) => void>();
   /**
-   * Per spirit, what its last commit left available and until when that stays exact (its next hold
-   * expiry). Being the only writer of the spirit's levels, the coordinator sees every other change: its
-   * own groups replace the figure, order-wide changes drop it.
+   * Per spirit, what its last commit left (its levels, read back inside the write transaction) and until
+   * when that stays exact (its next hold expiry). Being the only writer of the spirit's levels in this
+   * process, the coordinator sees every other change: its own groups replace the entry, order-wide
+   * changes drop it. Another process on the same database is not seen: see planState.
    */
-  const known = new Map<string, { available: number; until: number }>();
+  const known = new Map<string, { available: number; until: number; levels?: LevelState[] }>();
   let closed = false;
   /** Operations waiting in all queues (the queue-depth gauge). */
   let queued = 0;
@@ -104,11 +114,39 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     metrics?.set("angelshare_stock_queue_depth", queued);
   };
 
-  function remember(snap: { event: StockChanged; nextExpiry: string | null }) {
+  function remember(snap: ReturnType<typeof snapshotFrom>) {
     known.set(snap.event.spiritId, {
       available: snap.event.available,
       until: snap.nextExpiry ? Date.parse(snap.nextExpiry) : Number.POSITIVE_INFINITY,
+      // Only without lapsed holds is a snapshot level's `reserved` the row's own, which plans start from.
+      levels:
+        snap.lapsed === 0
+          ? snap.levels.map((l) => ({
+              id: l.levelId,
+              batchId: l.batchId,
+              variantId: l.variantId,
+              locationId: l.locationId,
+              onHand: l.onHand,
+              reserved: l.reserved,
+              version: l.version,
+            }))
+          : undefined,
     });
+  }
+
+  /**
+   * A group made only of first attempts at holds is planned from the spirit's last commit, without the
+   * read (a round trip to a remote database, a transaction on the file). Safe against another writer
+   * (a second process, which this coordinator cannot see): a hold planned on stale levels fails its guard
+   * in the batch and is planned again from fresh state, and any refusal the plan makes sends the whole
+   * group back to a fresh read, so no buyer is ever refused on remembered stock. Retries always read:
+   * a customer over the spirit's limit is refused by the guard first, then by a plan that knows their total.
+   */
+  function cachedState(spiritId: string, group: Job[], now: string): SpiritState | undefined {
+    const k = known.get(spiritId);
+    if (!k?.levels || Date.parse(now) >= k.until) return undefined;
+    if (!group.every((job) => job.op.type === "hold" && job.attempts === 0)) return undefined;
+    return stateFromLastCommit(spiritId, now, k.levels);
   }
 
   function publish(event: StockChanged) {
@@ -205,9 +243,17 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       if (op.type === "hold" || op.type === "preorder") customers.add(op.customerId);
       if (op.type === "release") releasing.add(op.orderId);
     }
-    const state = await readSpiritState(client, spiritId, now, [...customers], [...releasing]);
-    const expiries = planExpiries(state);
-    const plans = group.map((job) => planOperation(state, job.op));
+    // Lapsed holds are expired first, then each operation is planned in arrival order.
+    const planFrom = (state: SpiritState) => {
+      const expiries = planExpiries(state);
+      return { state, expiries, plans: group.map((job) => planOperation(state, job.op)) };
+    };
+    const cached = cachedState(spiritId, group, now);
+    let planned = cached && planFrom(cached);
+    if (!planned || planned.plans.some(isRefusal)) {
+      planned = planFrom(await readSpiritState(client, spiritId, now, [...customers], [...releasing]));
+    }
+    const { state, expiries, plans } = planned;
 
     const units: Unit[] = expiries.map((e) => e.unit);
     const unitOf: (number | undefined)[] = plans.map((p) => {

@@ -131,6 +131,28 @@ export async function readSpiritState(
   };
 }
 
+/**
+ * The state a group of new holds can be planned from without reading: the levels as the spirit's last
+ * commit read them back (inside its write transaction), while no hold can have lapsed since. Holds need
+ * nothing else: their customers' totals are unknown here, and the limit guard in the batch decides.
+ */
+export function stateFromLastCommit(
+  spiritId: string,
+  now: string,
+  levels: readonly LevelState[],
+): SpiritState {
+  return {
+    spiritId,
+    now,
+    // Copies: planning moves the levels as it goes.
+    levels: levels.map((l) => ({ ...l })),
+    totals: new Map(),
+    preorderTaken: 0,
+    dueHolds: [],
+    orderHolds: new Map(),
+  };
+}
+
 /** The reads that turn the committed state into a stock message (appended to a write batch, or alone). */
 export function snapshotReads(spiritId: string, now: string): InStatement[] {
   return [
@@ -161,9 +183,11 @@ export function snapshotFrom(
   spiritId: string,
   at: string,
   [levels, spirit, holds]: ResultSet[],
-): { event: StockChanged; levels: SnapshotLevel[]; nextExpiry: string | null } {
+): { event: StockChanged; levels: SnapshotLevel[]; nextExpiry: string | null; lapsed: number } {
+  let lapsed = 0;
   const rows: SnapshotLevel[] = levels!.rows.map((r) => {
     const onHand = num(r.on_hand);
+    lapsed += num(r.lapsed);
     const reserved = num(r.reserved) - num(r.lapsed);
     return {
       levelId: str(r.id),
@@ -200,5 +224,5 @@ export function snapshotFrom(
     status: String(spirit!.rows[0]?.status ?? "unknown"),
     at,
   };
-  return { event, levels: rows, nextExpiry: strOrNull(holds?.rows[0]?.next) };
+  return { event, levels: rows, nextExpiry: strOrNull(holds?.rows[0]?.next), lapsed };
 }
