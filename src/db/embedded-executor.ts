@@ -11,6 +11,7 @@
  */
 import type { InStatement, InValue, ResultSet, Row } from "@libsql/client";
 import Database from "libsql";
+import type { DecidedBatch } from "./ledger-port.ts";
 
 const MAX_STATEMENTS = 512;
 
@@ -20,6 +21,8 @@ type Kept = { statement: Statement; reader: boolean; columns: string[] };
 
 export type BatchExecutor = {
   batch(statements: InStatement[], mode: "write" | "read"): Promise<ResultSet[]>;
+  /** The ledger port's `decide` (src/db/ledger-port.ts): units decided one by one in one transaction. */
+  decide(batch: DecidedBatch): Promise<{ refused: (string | null)[]; reads: ResultSet[] }>;
   /**
    * One read on a kept statement, outside any transaction (a single statement reads one snapshot),
    * answering the rows as arrays of column values in select order. For hot point reads (a spirit by id),
@@ -88,18 +91,43 @@ export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): Batch
     }
   };
 
+  const inTransaction = <T>(mode: "write" | "read", work: () => T): T => {
+    db.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    try {
+      checkSchema();
+      const result = work();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  };
+
+  /** The first column of a check's first row: a failing guard's reason, or null. */
+  const check = (stmt: InStatement): unknown => {
+    const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] as InValue[] } : stmt;
+    const row = prepare(sql).statement.get(((args ?? []) as InValue[]).map(toSql)) as unknown[] | undefined;
+    return row?.[0] ?? null;
+  };
+
   return {
     async batch(list, mode) {
-      db.exec(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
-      try {
-        checkSchema();
-        const results = list.map(run);
-        db.exec("COMMIT");
-        return results;
-      } catch (error) {
-        if (db.inTransaction) db.exec("ROLLBACK");
-        throw error;
-      }
+      return inTransaction(mode, () => list.map(run));
+    },
+    async decide({ units, ifAnyWritten, reads }) {
+      return inTransaction("write", () => {
+        const refused = units.map((unit) => {
+          for (const c of unit.checks) {
+            const reason = check(c);
+            if (reason !== null) return String(reason);
+          }
+          for (const w of unit.writes) run(w);
+          return null;
+        });
+        if (ifAnyWritten && refused.includes(null)) run(ifAnyWritten);
+        return { refused, reads: reads.map(run) };
+      });
     },
     rows(sql, args) {
       // batch() runs start to end without yielding, so this connection is never inside one of its

@@ -6,8 +6,28 @@
  */
 import type { Client, InStatement, InValue, ResultSet } from "@libsql/client";
 
+/**
+ * A unit decided statement by statement (a port that runs them in-process, where deciding costs nothing):
+ * its checks answer the first failing guard's reason, or NULL when all hold; its writes run only then.
+ */
+export type DecidedUnit = { checks: InStatement[]; writes: InStatement[] };
+
+export type DecidedBatch = {
+  units: DecidedUnit[];
+  /** Runs after the units when at least one of them was written. */
+  ifAnyWritten?: InStatement;
+  /** Run last, inside the same transaction. */
+  reads: InStatement[];
+};
+
 export type LedgerPort = {
   batch(statements: InStatement[], mode: "write" | "read"): Promise<ResultSet[]>;
+  /**
+   * One write transaction deciding each unit in turn (the embedded executor only): per unit, the failing
+   * reason or null when it was written; then the reads' results. Throws, writing nothing, when any
+   * statement fails.
+   */
+  decide?(batch: DecidedBatch): Promise<{ refused: (string | null)[]; reads: ResultSet[] }>;
   /** Kept-statement point reads (the embedded executor only): rows as arrays in select order. */
   rows?(sql: string, args: InValue[]): unknown[][];
 };

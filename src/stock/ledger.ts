@@ -24,10 +24,13 @@
  * CHECK constraints on the tables are the last line: if a guard were ever wrong, the batch fails as a
  * whole and the caller retries unit by unit (see the coordinator).
  *
+ * On the embedded file the executor runs statements in-process, so there a unit is simply decided as it
+ * comes (commitDecided): the same guards as one SELECT, its writes only if they held, no slot rows.
+ *
  * This file is pure over a libSQL `Client` (no Bun or Workers API): the Durable Object reuses it as it is.
  */
 import type { Client, InStatement, InValue, ResultSet } from "@libsql/client";
-import { ledgerPortFor } from "../db/ledger-port.ts";
+import { type LedgerPort, ledgerPortFor } from "../db/ledger-port.ts";
 
 export type SqlArgs = InValue[];
 
@@ -48,11 +51,15 @@ export type StockMarks = { spiritIds: string[]; at: string };
 
 /**
  * ONE statement per batch whatever its size (the hot path of a drop): each spirit's mark is upserted if
- * any unit of the batch held, so a batch that wrote nothing marks nothing.
+ * any unit of the batch held, so a batch that wrote nothing marks nothing. (`WHERE`: SQLite reads an
+ * upsert's ON CONFLICT after a bare SELECT ... FROM as a join's.)
  */
-const MARK_SQL = `INSERT INTO stock_event_marks (spirit_id, changed_at, dirty)
-  SELECT value, ?, 1 FROM json_each(?) WHERE EXISTS (SELECT 1 FROM stock_op_slots WHERE ok = 1)
+const markSql = (anyHeld: string) => `INSERT INTO stock_event_marks (spirit_id, changed_at, dirty)
+  SELECT value, ?, 1 FROM json_each(?) WHERE ${anyHeld}
   ON CONFLICT (spirit_id) DO UPDATE SET dirty = 1, changed_at = excluded.changed_at`;
+const MARK_SQL = markSql("EXISTS (SELECT 1 FROM stock_op_slots WHERE ok = 1)");
+/** For a port that decides units itself and runs the mark only when one held. */
+const MARK_DECIDED_SQL = markSql("true");
 
 let slotCounter = 0;
 const slotPrefix = Math.random().toString(36).slice(2, 10);
@@ -65,6 +72,8 @@ const MERGED_GUARD_SQL = new Map<string, string>();
 /** Most guards in one merged statement: SQLite bounds an expression's depth and a statement's arguments. */
 const MERGED_GUARDS = 32;
 const WRITE_SQL = new Map<string, string>();
+const CHECK_SQL = new Map<string, string>();
+const DECIDED_WRITE_SQL = new Map<string, string>();
 const memo = (cache: Map<string, string>, key: string, make: () => string) => {
   let sql = cache.get(key);
   if (sql === undefined) {
@@ -73,6 +82,12 @@ const memo = (cache: Map<string, string>, key: string, make: () => string) => {
   }
   return sql;
 };
+
+/** The write's SQL with `$ok` replaced by the condition that its unit's guards held. */
+function withOk(w: Write, ok: string): string {
+  if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
+  return w.sql.replaceAll("$ok", ok);
+}
 
 /**
  * A unit's guards in ONE statement (up to MERGED_GUARDS; a statement each made a hold's unit longer):
@@ -113,10 +128,9 @@ function unitStatements(unit: Unit, out: InStatement[]): string {
     }
   }
   for (const w of unit.writes) {
-    const sql = memo(WRITE_SQL, w.sql, () => {
-      if (!w.sql.includes("$ok")) throw new Error(`a ledger write must be conditioned on $ok: ${w.sql}`);
-      return w.sql.replaceAll("$ok", `(SELECT ok FROM stock_op_slots WHERE ${CURRENT_SLOT}) = 1`);
-    });
+    const sql = memo(WRITE_SQL, w.sql, () =>
+      withOk(w, `(SELECT ok FROM stock_op_slots WHERE ${CURRENT_SLOT}) = 1`),
+    );
     out.push({ sql, args: w.args ?? [] });
   }
   return slot;
@@ -133,6 +147,8 @@ export async function commitUnits(
   reads: InStatement[] = [],
   marks?: StockMarks,
 ): Promise<LedgerCommit> {
+  const port = ledgerPortFor(client);
+  if (port.decide) return commitDecided(port.decide.bind(port), units, reads, marks);
   const statements: InStatement[] = [];
   const slots = units.map((u) => unitStatements(u, statements));
   if (marks?.spiritIds.length) {
@@ -144,7 +160,7 @@ export async function commitUnits(
   statements.push("SELECT id, ok, reason FROM stock_op_slots", "DELETE FROM stock_op_slots");
   const readsFrom = statements.length;
   statements.push(...reads);
-  const results = await ledgerPortFor(client).batch(statements, "write");
+  const results = await port.batch(statements, "write");
   const byId = new Map(results[outcomeAt]!.rows.map((r) => [String(r.id), r]));
   const outcomes = slots.map((slot): UnitOutcome => {
     const row = byId.get(slot);
@@ -152,6 +168,54 @@ export async function commitUnits(
     return { ok: false, reason: String(row?.reason ?? "unknown") };
   });
   return { outcomes, reads: results.slice(readsFrom) };
+}
+
+/**
+ * The same commit on a port that runs statements in-process (the embedded file): there each unit is
+ * decided as it comes, its guards a SELECT and its writes run only if they held, so no slot rows are
+ * written, read back and deleted, and no write asks its slot (a hold's batch: 16 statements to 11).
+ * The outcome is the slot batch's exactly: same guards, same order, one transaction.
+ */
+async function commitDecided(
+  decide: NonNullable<LedgerPort["decide"]>,
+  units: Unit[],
+  reads: InStatement[],
+  marks?: StockMarks,
+): Promise<LedgerCommit> {
+  const res = await decide({
+    units: units.map((u) => ({ checks: guardChecks(u.guards), writes: u.writes.map(decidedWrite) })),
+    ifAnyWritten: marks?.spiritIds.length
+      ? { sql: MARK_DECIDED_SQL, args: [marks.at, JSON.stringify(marks.spiritIds)] }
+      : undefined,
+    reads,
+  });
+  const outcomes = res.refused.map(
+    (reason): UnitOutcome => (reason === null ? { ok: true } : { ok: false, reason }),
+  );
+  return { outcomes, reads: res.reads };
+}
+
+/** A unit's guards as SELECTs answering the first failing guard's reason, or NULL when all hold. */
+function guardChecks(guards: Guard[]): InStatement[] {
+  const checks: InStatement[] = [];
+  for (let i = 0; i < guards.length; i += MERGED_GUARDS) {
+    const part = guards.slice(i, i + MERGED_GUARDS);
+    const sql = memo(
+      CHECK_SQL,
+      part.map((g) => g.sql).join("\u0000"),
+      () => `SELECT CASE ${part.map((g) => `WHEN NOT COALESCE((${g.sql}), 0) THEN ?`).join(" ")} END`,
+    );
+    const args: InValue[] = [];
+    for (const g of part) args.push(...(g.args ?? []), g.reason);
+    checks.push({ sql, args });
+  }
+  return checks;
+}
+
+/** A write as run once its unit's guards held: `$ok` is true. */
+function decidedWrite(w: Write): InStatement {
+  const sql = memo(DECIDED_WRITE_SQL, w.sql, () => withOk(w, "1"));
+  return { sql, args: w.args ?? [] };
 }
 
 /** Runs read-only statements as one consistent snapshot. */

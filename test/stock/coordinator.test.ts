@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { auditStock } from "../../src/stock/audit.ts";
 import type { HoldRequest, ReceiveRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
 import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
@@ -217,35 +216,31 @@ describe("stock coordinator", () => {
     // Another writer (a second process on the same file) takes stock at loc_a between plan and commit.
     // The fault goes where the ledger runs its batches; the outside write goes through the client's own
     // connections, which the ledger's (a connection of its own on the embedded file) must see.
-    const port = ledgerPortFor(f.client);
-    const realBatch = port.batch.bind(port);
     let injected = false;
-    port.batch = (async (stmts: Parameters<typeof realBatch>[0], mode: Parameters<typeof realBatch>[1]) => {
-      if (mode === "write" && !injected) {
-        injected = true;
-        await f.client.batch(
-          [
-            {
-              sql: "UPDATE inventory_levels SET on_hand = on_hand - 3, version = version + 1 WHERE spirit_id = ? AND location_id = 'loc_a'",
-              args: [s],
-            },
-            {
-              sql: "INSERT INTO stock_movements (spirit_id, level_id, location_id, kind, on_hand_delta, reserved_delta, at) SELECT spirit_id, id, location_id, 'adjust', -3, 0, '2026-06-01T12:00:00.000Z' FROM inventory_levels WHERE spirit_id = ? AND location_id = 'loc_a'",
-              args: [s],
-            },
-          ],
-          "write",
-        );
-      }
-      return realBatch(stmts, mode);
-    }) as typeof port.batch;
+    const restore = f.beforeLedgerWrite(async () => {
+      if (injected) return;
+      injected = true;
+      await f.client.batch(
+        [
+          {
+            sql: "UPDATE inventory_levels SET on_hand = on_hand - 3, version = version + 1 WHERE spirit_id = ? AND location_id = 'loc_a'",
+            args: [s],
+          },
+          {
+            sql: "INSERT INTO stock_movements (spirit_id, level_id, location_id, kind, on_hand_delta, reserved_delta, at) SELECT spirit_id, id, location_id, 'adjust', -3, 0, '2026-06-01T12:00:00.000Z' FROM inventory_levels WHERE spirit_id = ? AND location_id = 'loc_a'",
+            args: [s],
+          },
+        ],
+        "write",
+      );
+    });
     // planned on loc_a (most stock), refused there by the guard, planned again: loc_b
     const held = ok(await f.coordinator.submit(hold(s, c, 1)));
     expect(injected).toBe(true);
     expect(held.holds.map((h) => h.locationId)).toEqual(["loc_b"]);
     const again = await f.coordinator.submit(hold(s, c, 1));
     expect(again.ok || again.code).toBe("sold-out");
-    port.batch = realBatch;
+    restore();
     await clean();
   });
 
@@ -253,24 +248,18 @@ describe("stock coordinator", () => {
     const s = await f.spirit();
     const customers = await Promise.all([f.customer(), f.customer(), f.customer()]);
     ok(await f.coordinator.submit(receive(s, 5)));
-    const port = ledgerPortFor(f.client);
-    const realBatch = port.batch.bind(port);
     let failures = 0;
-    port.batch = (async (stmts: Parameters<typeof realBatch>[0], mode: Parameters<typeof realBatch>[1]) => {
-      // The group's batch (several units) fails once, as a CHECK violation or a busy database would.
-      const slots = stmts.filter(
-        (x) => typeof x === "object" && "sql" in x && x.sql.startsWith("INSERT INTO stock_op_slots"),
-      ).length;
-      if (mode === "write" && slots > 1 && failures === 0) {
+    // The group's batch (several units) fails once, as a CHECK violation or a busy database would.
+    const restore = f.beforeLedgerWrite((units) => {
+      if (units > 1 && failures === 0) {
         failures++;
         throw new Error("SQLITE_CONSTRAINT: CHECK constraint failed (simulated)");
       }
-      return realBatch(stmts, mode);
-    }) as typeof port.batch;
+    });
     const outcomes = await Promise.all(customers.map((c) => f.coordinator.submit(hold(s, c, 1))));
     expect(failures).toBe(1);
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    port.batch = realBatch;
+    restore();
     const [level] = await f.rows("SELECT reserved FROM inventory_levels WHERE spirit_id = ?", [s]);
     expect(level?.reserved).toBe(3);
     await clean();

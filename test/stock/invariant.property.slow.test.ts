@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { auditStock } from "../../src/stock/audit.ts";
 import type { StockOutcome } from "../../src/stock/coordinator.ts";
 import { readWaitingClaims } from "../../src/stock/order-stock.ts";
-import { createStockFixture } from "./stock-fixture.ts";
+import { createStockFixture, LEDGERS, type LedgerKind } from "./stock-fixture.ts";
 
 const SPIRITS = 3;
 const LIMITS = [2, null, 4] as const;
@@ -108,8 +108,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 const PREORDER_SPIRIT = SPIRITS - 1;
 const ALLOCATION = 5;
 
-async function runScenario(commands: Command[], bursts: number[]) {
-  const f = await createStockFixture();
+async function runScenario(ledger: LedgerKind, commands: Command[], bursts: number[]) {
+  const f = await createStockFixture({ ledger });
   try {
     const spirits = await Promise.all(Array.from({ length: SPIRITS }, (_, i) => f.spirit(`spr_p${i}`)));
     const batchOf = await Promise.all(spirits.map((s) => f.batch(s, `bat_${s}`)));
@@ -358,15 +358,16 @@ async function runScenario(commands: Command[], bursts: number[]) {
   }
 }
 
-describe("stock invariant under random interleavings", () => {
+// Both ways the ledger commits: units decided in-process (the file) and the slot batch (remote, Worker).
+describe.each(LEDGERS)("stock invariant under random interleavings, ledger on the %s", (ledger) => {
   test("audit clean, 0 <= reserved <= onHand, nobody over a limit, on-hand as reported, versions only grow", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(command, { minLength: 5, maxLength: 80 }),
         fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 10 }),
-        runScenario,
+        (commands, bursts) => runScenario(ledger, commands, bursts),
       ),
-      { numRuns: 60 },
+      { numRuns: ledger === "executor" ? 60 : 30 },
     );
   }, 120_000);
 });

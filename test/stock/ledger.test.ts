@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { commitUnits, type Guard, type Unit } from "../../src/stock/ledger.ts";
-import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
+import { createStockFixture, LEDGERS, type LedgerKind, type StockFixture } from "./stock-fixture.ts";
 
 let f: StockFixture;
-beforeEach(async () => {
-  f = await createStockFixture();
-  await f.client.execute("CREATE TABLE ledger_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+const open = async (ledger: LedgerKind) => {
+  f = await createStockFixture({ ledger });
+  await f.client.execute(
+    "CREATE TABLE ledger_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n < 1000))",
+  );
   await f.client.execute("INSERT INTO ledger_probe (id, n) VALUES (1, 5)");
-});
+};
 afterEach(() => f.close());
 
 const atLeast = (n: number, reason: string): Guard => ({
@@ -18,7 +20,10 @@ const atLeast = (n: number, reason: string): Guard => ({
 const add = (n: number) => ({ sql: "UPDATE ledger_probe SET n = n + ? WHERE id = 1 AND $ok", args: [n] });
 const probe = async () => Number((await f.client.execute("SELECT n FROM ledger_probe")).rows[0]!.n);
 
-describe("a unit's guards, merged into one statement", () => {
+// Both ways the ledger commits: units decided in-process (the file) and the slot batch (remote, Worker).
+describe.each(LEDGERS)("units committed by the ledger on the %s", (ledger) => {
+  beforeEach(() => open(ledger));
+
   test("the unit applies only when every guard holds", async () => {
     const res = await commitUnits(f.client, [
       { guards: [atLeast(1, "a"), atLeast(5, "b")], writes: [add(1)] },
@@ -65,5 +70,34 @@ describe("a unit's guards, merged into one statement", () => {
       { ok: true },
     ]);
     expect(await probe()).toBe(6);
+  });
+
+  test("the spirits' stock marks are written only when a unit held", async () => {
+    const marks = { spiritIds: ["spr_m"], at: "2026-06-01T12:00:00.000Z" };
+    const marked = async () =>
+      Number((await f.client.execute("SELECT count(*) AS n FROM stock_event_marks")).rows[0]!.n);
+    await commitUnits(f.client, [{ guards: [atLeast(99, "no")], writes: [add(1)] }], [], marks);
+    expect(await marked()).toBe(0);
+    await commitUnits(f.client, [{ guards: [atLeast(1, "yes")], writes: [add(1)] }], [], marks);
+    expect(await marked()).toBe(1);
+  });
+
+  test("reads after the units see what they wrote; a write the database refuses writes nothing at all", async () => {
+    const read = { sql: "SELECT n FROM ledger_probe WHERE id = 1", args: [] };
+    const res = await commitUnits(f.client, [{ guards: [], writes: [add(2)] }], [read]);
+    expect(Number(res.reads[0]!.rows[0]!.n)).toBe(7);
+    // The second unit breaks the table's CHECK: the first unit's write goes too.
+    const failing = commitUnits(f.client, [
+      { guards: [], writes: [add(1)] },
+      { guards: [], writes: [add(5000)] },
+    ]);
+    await expect(failing).rejects.toThrow(/CHECK/);
+    expect(await probe()).toBe(7);
+  });
+
+  test("a write not conditioned on $ok is refused before anything runs", async () => {
+    const bare = { sql: "UPDATE ledger_probe SET n = 0", args: [] };
+    await expect(commitUnits(f.client, [{ guards: [], writes: [bare] }])).rejects.toThrow(/\$ok/);
+    expect(await probe()).toBe(5);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { attachLedgerPort, ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { openLocalDatabase } from "../../src/db/local.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
 import { accounts } from "../../src/db/schema/accounts.ts";
@@ -13,10 +14,20 @@ import {
 } from "../../src/stock/local-coordinator.ts";
 import { TestClock } from "../support/test-app.ts";
 
+/**
+ * Where the stock ledger's batches go: the embedded executor the server attaches on a file (units decided
+ * one by one), or the libSQL client itself, as on a remote database or the Worker (the slot-table batch).
+ */
+export type LedgerKind = "executor" | "client";
+export const LEDGERS: LedgerKind[] = ["executor", "client"];
+
 /** A migrated libSQL file with a coordinator over it, and helpers to make spirits, batches and customers. */
-export async function createStockFixture(options: Partial<LocalCoordinatorOptions> = {}) {
+export async function createStockFixture(
+  options: Partial<LocalCoordinatorOptions> & { ledger?: LedgerKind } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "angelshare-stock-"));
   const handle = await openLocalDatabase(`file:${join(dir, "stock.db")}`);
+  if (options.ledger === "client") attachLedgerPort(handle.client, handle.client);
   await runMigrations(handle.db);
   const clock = (options.clock as TestClock | undefined) ?? new TestClock();
   const events = createStockEventBus((err) => {
@@ -77,8 +88,39 @@ export async function createStockFixture(options: Partial<LocalCoordinatorOption
     return (await handle.client.execute({ sql, args })).rows;
   }
 
+  /**
+   * Runs `hook` before each stock write batch, with how many units it commits, on whichever entry the
+   * ledger port has (the embedded executor decides units itself; other clients get a slot batch). A
+   * hook that throws fails the batch as the database would. Returns the function that removes it.
+   */
+  function beforeLedgerWrite(hook: (units: number) => Promise<void> | void): () => void {
+    const port = ledgerPortFor(handle.client);
+    const { batch: realBatch, decide: realDecide } = port;
+    if (realDecide) {
+      port.decide = async (b) => {
+        await hook(b.units.length);
+        return realDecide.call(port, b);
+      };
+    } else {
+      port.batch = async (stmts, mode) => {
+        if (mode === "write") {
+          await hook(
+            stmts.filter((x) => typeof x === "object" && x.sql.startsWith("INSERT INTO stock_op_slots"))
+              .length,
+          );
+        }
+        return realBatch.call(port, stmts, mode);
+      };
+    }
+    return () => {
+      port.batch = realBatch;
+      port.decide = realDecide;
+    };
+  }
+
   return {
     ...handle,
+    beforeLedgerWrite,
     clock,
     events,
     published,
