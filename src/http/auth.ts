@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { Role } from "../db/schema/accounts.ts";
@@ -88,3 +89,7 @@ export function resolveCustomerId(principal: Principal, idOrMe: string): string 
   if (id !== principal.id && !isStaff(principal)) throw new ProblemError(404, "Customer was not found.");
   return id;
 }
+
+/** resolveCustomerId for the request's caller: the `{id}` of a customer route, `me` resolved. */
+export const customerIdOf = (c: Context<AppEnv>, idOrMe: string): string =>
+  resolveCustomerId(principalOf(c), idOrMe);

@@ -1,7 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { principalOf, resolveCustomerId } from "../../http/auth.ts";
+import { customerIdOf, principalOf } from "../../http/auth.ts";
 import { withBodyRules } from "../../http/openapi.ts";
 import { ProblemError } from "../../http/problem.ts";
 import type {
@@ -14,7 +13,6 @@ import type {
 } from "./customers.routes.ts";
 
 /** `me` resolved, and another customer's id refused as if it did not exist (404). */
-const customerIdOf = (c: Context<AppEnv>, idOrMe: string) => resolveCustomerId(principalOf(c), idOrMe);
 
 export const getCustomer: RouteHandler<GetCustomerRoute, AppEnv> = async (c) => {
   const customer = await c.get("services").customers.getCustomer(customerIdOf(c, c.req.valid("param").id));

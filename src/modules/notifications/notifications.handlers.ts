@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { principalOf, resolveCustomerId } from "../../http/auth.ts";
+import { customerIdOf } from "../../http/auth.ts";
 import { ProblemError } from "../../http/problem.ts";
 import { tooManyNotificationSockets } from "./notification-sockets.ts";
 import type {
@@ -16,8 +16,6 @@ import type {
 } from "./notifications.routes.ts";
 import { unsubscribePage } from "./unsubscribe-page.ts";
 import { UnsubscribeTokenError } from "./unsubscribe-tokens.ts";
-
-const customerIdOf = (c: Context<AppEnv>, idOrMe: string) => resolveCustomerId(principalOf(c), idOrMe);
 
 export const listNotifications: RouteHandler<ListNotificationsRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);

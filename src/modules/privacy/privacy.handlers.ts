@@ -1,11 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { AppEnv } from "../../app-env.ts";
-import { principalOf } from "../../http/auth.ts";
+import { customerIdOf, principalOf } from "../../http/auth.ts";
 import type { EraseCustomerRoute, ExportCustomerRoute } from "./privacy.routes.ts";
-
-/** `me` as the caller; the route's middleware has already refused anyone else but an admin. */
-const customerIdOf = (c: Context<AppEnv>, idOrMe: string) => (idOrMe === "me" ? principalOf(c).id : idOrMe);
 
 export const exportCustomer: RouteHandler<ExportCustomerRoute, AppEnv> = async (c) => {
   const id = customerIdOf(c, c.req.valid("param").id);
