@@ -153,21 +153,26 @@ export function stateFromLastCommit(
   };
 }
 
-/** The reads that turn the committed state into a stock message (appended to a write batch, or alone). */
+/**
+ * The read that turns the committed state into a stock message (appended to a write batch, or alone): ONE
+ * statement, a row per level (or a single row of NULL levels when the spirit has none), each carrying the
+ * spirit's status and its next hold expiry (uncorrelated, so computed once). Three statements before: two
+ * more statement starts in every commit of a hold.
+ */
 export function snapshotReads(spiritId: string, now: string): InStatement[] {
   return [
     {
       // Lapsed holds still in `reserved` (the reaper has not run yet) count as released for readers.
-      sql: `SELECT l.id, l.batch_id, l.variant_id, l.location_id, l.on_hand, l.reserved, l.version,
+      sql: `SELECT s.status AS spirit_status,
+              (SELECT min(expires_at) FROM stock_holds WHERE spirit_id = ?1 AND status = 'active') AS next,
+              l.id, l.batch_id, l.variant_id, l.location_id, l.on_hand, l.reserved, l.version,
               COALESCE((SELECT SUM(h.quantity) FROM stock_holds h
-                        WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?), 0) AS lapsed
-            FROM inventory_levels l WHERE l.spirit_id = ? ORDER BY l.location_id, l.batch_key, l.variant_key`,
-      args: [now, spiritId],
-    },
-    { sql: "SELECT status FROM spirits WHERE id = ?", args: [spiritId] },
-    {
-      sql: "SELECT min(expires_at) AS next FROM stock_holds WHERE spirit_id = ? AND status = 'active'",
-      args: [spiritId],
+                        WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?2), 0) AS lapsed
+            FROM (SELECT ?1 AS id) x
+            LEFT JOIN spirits s ON s.id = x.id
+            LEFT JOIN inventory_levels l ON l.spirit_id = x.id
+            ORDER BY l.location_id, l.batch_key, l.variant_key`,
+      args: [spiritId, now],
     },
   ];
 }
@@ -182,24 +187,27 @@ export type SnapshotLevel = Omit<BatchLevelView, "variantId"> & {
 export function snapshotFrom(
   spiritId: string,
   at: string,
-  [levels, spirit, holds]: ResultSet[],
+  [snapshot]: ResultSet[],
 ): { event: StockChanged; levels: SnapshotLevel[]; nextExpiry: string | null; lapsed: number } {
+  const first = snapshot!.rows[0];
   let lapsed = 0;
-  const rows: SnapshotLevel[] = levels!.rows.map((r) => {
-    const onHand = num(r.on_hand);
-    lapsed += num(r.lapsed);
-    const reserved = num(r.reserved) - num(r.lapsed);
-    return {
-      levelId: str(r.id),
-      batchId: strOrNull(r.batch_id),
-      variantId: strOrNull(r.variant_id),
-      locationId: str(r.location_id),
-      onHand,
-      reserved,
-      available: onHand - reserved,
-      version: num(r.version),
-    };
-  });
+  const rows: SnapshotLevel[] = snapshot!.rows
+    .filter((r) => r.id !== null && r.id !== undefined)
+    .map((r) => {
+      const onHand = num(r.on_hand);
+      lapsed += num(r.lapsed);
+      const reserved = num(r.reserved) - num(r.lapsed);
+      return {
+        levelId: str(r.id),
+        batchId: strOrNull(r.batch_id),
+        variantId: strOrNull(r.variant_id),
+        locationId: str(r.location_id),
+        onHand,
+        reserved,
+        available: onHand - reserved,
+        version: num(r.version),
+      };
+    });
   const byLocation = new Map<string, number>();
   for (const l of rows) byLocation.set(l.locationId, (byLocation.get(l.locationId) ?? 0) + l.available);
   const locations: StockLevelView[] = [...byLocation].map(([locationId, available]) => ({
@@ -221,8 +229,8 @@ export function snapshotFrom(
       reserved,
       available,
     })),
-    status: String(spirit!.rows[0]?.status ?? "unknown"),
+    status: String(first?.spirit_status ?? "unknown"),
     at,
   };
-  return { event, levels: rows, nextExpiry: strOrNull(holds?.rows[0]?.next), lapsed };
+  return { event, levels: rows, nextExpiry: strOrNull(first?.next), lapsed };
 }
