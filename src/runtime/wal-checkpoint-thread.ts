@@ -101,7 +101,8 @@ function checkpointOne(id: number, file: File, now: number) {
     file.backfilled = Math.max(0, backfilled);
   } catch (err) {
     file.errors += 1;
-    send({ type: "error", id, path: file.path, error: String(err) });
+    // The first failure, then one line in a thousand: a file that keeps failing retries once a second.
+    if (file.errors % 1000 === 1) send({ type: "error", id, path: file.path, error: String(err) });
   }
   file.idleMs = grew ? ACTIVE_MS : Math.min(file.idleMs * 2, IDLE_MAX_MS);
   file.dueAt = now + file.idleMs;
@@ -130,6 +131,7 @@ self.onmessage = (event: MessageEvent<ToThread>) => {
     send({
       type: "stats",
       id: message.id,
+      request: message.request,
       checkpoints: file?.checkpoints ?? 0,
       frames: file?.frames ?? 0,
       errors: file?.errors ?? 0,

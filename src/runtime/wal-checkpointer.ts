@@ -25,12 +25,12 @@ const OPEN_TIMEOUT_MS = 5000;
 export type ToThread =
   | { type: "open"; id: number; path: string; busyTimeoutMs: number }
   | { type: "close"; id: number }
-  | { type: "stats"; id: number };
+  | { type: "stats"; id: number; request: number };
 
 export type FromThread =
   | { type: "opened"; id: number; ok: boolean; error?: string }
   | { type: "error"; id: number; path: string; error: string }
-  | { type: "stats"; id: number; checkpoints: number; frames: number; errors: number }
+  | { type: "stats"; id: number; request: number; checkpoints: number; frames: number; errors: number }
   | { type: "empty" };
 
 /** What the thread has done for one registration: checkpoints that copied frames, frames copied, failures. */
@@ -45,12 +45,15 @@ export type WalCheckpointRegistration = {
 
 type Thread = {
   worker: Worker;
+  /** Answers awaited, by registration id (an open) or by request number (a count). */
   pending: Map<number, (message: FromThread) => void>;
   loggers: Map<number, Logger>;
 };
 
 let current: Thread | undefined;
 let nextId = 1;
+/** Count requests are numbered below zero, so they never meet a registration id in `pending`. */
+let nextRequest = -1;
 /** Threads not yet terminated: the current one, and one on its way out. */
 const live = new Set<Worker>();
 
@@ -87,8 +90,9 @@ function startThread(): Thread {
       });
       return;
     }
-    const waiter = thread.pending.get(message.id);
-    thread.pending.delete(message.id);
+    const key = message.type === "stats" ? message.request : message.id;
+    const waiter = thread.pending.get(key);
+    thread.pending.delete(key);
     waiter?.(message);
   };
   worker.onerror = (event: ErrorEvent) => {
@@ -109,12 +113,13 @@ function startThread(): Thread {
 }
 
 function request(thread: Thread, message: ToThread, timeoutMs: number): Promise<FromThread | undefined> {
+  const key = message.type === "stats" ? message.request : message.id;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      thread.pending.delete(message.id);
+      thread.pending.delete(key);
       resolve(undefined);
     }, timeoutMs);
-    thread.pending.set(message.id, (answer) => {
+    thread.pending.set(key, (answer) => {
       clearTimeout(timer);
       resolve(answer);
     });
@@ -167,7 +172,7 @@ export async function registerWalFile(
     async stats() {
       const none = { checkpoints: 0, frames: 0, errors: 0 };
       if (closed) return none;
-      const reply = await request(thread, { type: "stats", id }, OPEN_TIMEOUT_MS);
+      const reply = await request(thread, { type: "stats", id, request: nextRequest-- }, OPEN_TIMEOUT_MS);
       return reply?.type === "stats"
         ? { checkpoints: reply.checkpoints, frames: reply.frames, errors: reply.errors }
         : none;

@@ -45,7 +45,8 @@ async function writeSustained(client: Client, commits: number) {
     await port.batch([{ sql: "INSERT INTO t (body) VALUES (randomblob(16384))", args: [] }], "write");
 }
 
-const walPages = (url: string) => statSync(`${url.slice("file:".length)}-wal`).size / 4096;
+/** Frames the -wal file has room for (a 4 KiB page and its 24-byte header each). */
+const walPages = (url: string) => statSync(`${url.slice("file:".length)}-wal`).size / 4120;
 
 describe("background WAL checkpoints (the server's default on a file)", () => {
   test("are on when nothing is said: the file is registered and every writing connection has the safety net", async () => {
@@ -65,17 +66,18 @@ describe("background WAL checkpoints (the server's default on a file)", () => {
     const url = freshUrl();
     const { client } = await openLocalDatabase(url);
     try {
-      // About 35,000 frames: past the safety net three times.
-      await writeSustained(client, 7000);
+      // About 25,000 frames: past the safety net twice.
+      await writeSustained(client, 5000);
       const stats = await backgroundCheckpointsOf(client)!.stats();
       expect(stats.errors).toBe(0);
       // The writer's own checkpoints come only at the safety net; the thread copied more than that.
       expect(stats.frames).toBeGreaterThan(WAL_SAFETY_NET_PAGES);
       expect(stats.checkpoints).toBeGreaterThan(10);
-      // Bounded: the WAL restarts after the safety net's checkpoint (plus the frames of commits under way).
-      expect(walPages(url)).toBeLessThan(WAL_SAFETY_NET_PAGES + 1000);
+      // Bounded: the WAL restarts after the safety net's checkpoint, which waits at most for one of the
+      // thread's to end (commits keep coming meanwhile: hundreds on a slow fsync). Without it, all 25,000.
+      expect(walPages(url)).toBeLessThan(1.7 * WAL_SAFETY_NET_PAGES);
       const [count] = await ledgerPortFor(client).batch(["SELECT count(*) FROM t"], "read");
-      expect(Number(count!.rows[0]![0])).toBe(7000);
+      expect(Number(count!.rows[0]![0])).toBe(5000);
     } finally {
       client.close();
     }
