@@ -11,13 +11,19 @@
  * lets the WAL start over. That bound is raised only once the thread has opened the file; a database whose
  * registration fails keeps SQLite's own setting.
  *
- * The thread starts with the first registration, is unref'd (it never keeps a process alive) and is asked
- * to stop when the last registration goes.
+ * The thread starts with the first registration, is unref'd (it never keeps a process alive) and stops
+ * LINGER_MS after the last registration goes.
  */
 import type { Logger } from "../deps.ts";
 
 /** Pages of WAL at which a hot connection still checkpoints inline (about 40 MB at 4 KiB pages). */
 export const WAL_SAFETY_NET_PAGES = 10_000;
+
+/**
+ * How long a thread with no file left waits for another before it stops. Starting one costs about 13 ms (a
+ * JavaScript heap and the native module), which tests that open and close a database each would pay anew.
+ */
+const LINGER_MS = 1000;
 
 /** How long a registration waits for the thread to start and open the file before giving up. */
 const OPEN_TIMEOUT_MS = 5000;
@@ -48,6 +54,8 @@ type Thread = {
   /** Answers awaited, by registration id (an open) or by request number (a count). */
   pending: Map<number, (message: FromThread) => void>;
   loggers: Map<number, Logger>;
+  /** Set while the thread has no file and waits LINGER_MS for one before it stops. */
+  linger?: ReturnType<typeof setTimeout>;
 };
 
 let current: Thread | undefined;
@@ -78,8 +86,8 @@ function startThread(): Thread {
   worker.onmessage = (event: MessageEvent<FromThread>) => {
     const message = event.data;
     if (message.type === "empty") {
-      // Every file this thread had is closed; a registration since went to a new thread.
-      if (current !== thread) stopThread(worker);
+      // Every file this thread had is closed; unless one came since, it stops after a while without any.
+      if (thread.loggers.size === 0) lingerThenStop(thread);
       return;
     }
     if (message.type === "error") {
@@ -144,6 +152,8 @@ export async function registerWalFile(
   try {
     current ??= startThread();
     thread = current;
+    clearTimeout(thread.linger);
+    thread.linger = undefined;
   } catch (err) {
     logger.log("warn", {
       msg: "background WAL checkpoints unavailable; SQLite checkpoints inline",
@@ -187,12 +197,22 @@ export async function registerWalFile(
 }
 
 function closeOnThread(thread: Thread, id: number) {
-  // The thread answers "empty" once its last file is closed, and is then terminated (see startThread); new
-  // registrations from here on go to a new one, so none is sent to a thread on its way out.
-  if (thread.loggers.size === 0 && current === thread) current = undefined;
   try {
     thread.worker.postMessage({ type: "close", id } satisfies ToThread);
   } catch {
     // A terminated thread has closed its connections already.
   }
+}
+
+function lingerThenStop(thread: Thread) {
+  clearTimeout(thread.linger);
+  thread.linger = setTimeout(() => {
+    thread.linger = undefined;
+    if (thread.loggers.size > 0) return;
+    // From here a registration starts a new thread: none is sent to this one on its way out.
+    if (current === thread) current = undefined;
+    stopThread(thread.worker);
+  }, LINGER_MS);
+  // Never what keeps a process alive.
+  (thread.linger as { unref?: () => void }).unref?.();
 }
