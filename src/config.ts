@@ -58,6 +58,12 @@ export const configSchema = z
       .regex(/^(file:|libsql:|https?:|wss?:|:memory:)/, "must be a libSQL URL (file:, libsql:, https:, ws:)")
       .default("file:./data/angelshare.db"),
     DATABASE_AUTH_TOKEN: z.string().optional(),
+    /**
+     * Who checkpoints the embedded file's WAL (Bun): `background`, a thread of the server's own, so commits
+     * do not stop to copy pages (they still do past 10,000 pages, the bound); `inline`, SQLite's default
+     * (the commit that takes the WAL past 1000 pages). Ignored for remote databases.
+     */
+    WAL_CHECKPOINT: z.enum(["background", "inline"]).default("background"),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PUBLIC_KEY: z.string().optional(),

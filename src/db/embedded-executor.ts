@@ -34,10 +34,16 @@ export type BatchExecutor = {
   close(): void;
 };
 
-export function openEmbeddedExecutor(path: string, busyTimeoutMs: number): BatchExecutor {
+export function openEmbeddedExecutor(
+  path: string,
+  busyTimeoutMs: number,
+  /** The connection's inline checkpoint threshold when another thread checkpoints (default: SQLite's). */
+  walAutocheckpointPages?: number,
+): BatchExecutor {
   const db = new Database(path, { timeout: busyTimeoutMs });
   // Per-connection settings, as applyServerPragmas gives the client's (WAL is the file's own).
   db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  if (walAutocheckpointPages !== undefined) db.exec(`PRAGMA wal_autocheckpoint = ${walAutocheckpointPages}`);
   const statements = new Map<string, Kept>();
   const readSchemaVersion = db.prepare("PRAGMA schema_version").raw(true);
   const refreshSchema = db.prepare("SELECT 1 FROM sqlite_schema LIMIT 1");

@@ -37,7 +37,10 @@ config = await withDevProvenanceKey(config, jsonLogger(config.LOG_LEVEL));
 // The same development secret as `npm run token` on this data directory, so its tokens are accepted.
 const devJwt = withDevJwtSecret(config);
 config = devJwt.config;
-const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const database = await openLocalDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
+  walCheckpoint: config.WAL_CHECKPOINT,
+  logger: jsonLogger(config.LOG_LEVEL),
+});
 const sockets = createBunSockets({ backlogBytes: config.STOCK_STREAM_BACKLOG_BYTES });
 const localParts = localDeps(config, database);
 const { logger } = localParts;

@@ -70,7 +70,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...options.env,
   });
   const clock = options.clock ?? new TestClock();
-  const database = await openLocalDatabase(config.DATABASE_URL);
+  // The server's WAL checkpoints (a background thread) unless a test asks for WAL_CHECKPOINT=inline.
+  const database = await openLocalDatabase(config.DATABASE_URL, undefined, {
+    walCheckpoint: config.WAL_CHECKPOINT,
+    logger: silentLogger,
+  });
   // A test that brings a metrics registry gets the database and the stock engine counted into it too.
   const metrics = options.deps?.metrics;
   if (metrics) timeClient(database.client, metrics);
