@@ -62,6 +62,9 @@ export async function openLocalDatabase(
     // The stock ledger's hot batches run on a connection of their own that keeps its prepared statements.
     const executor = openEmbeddedExecutor(path, BUSY_TIMEOUT_MS, autocheckpoint);
     try {
+      // applyServerPragmas reached one pooled connection: the others would commit with an fsync each
+      // (synchronous FULL, the default).
+      await onEveryPoolConnection(client, "PRAGMA synchronous = NORMAL");
       if (autocheckpoint !== undefined)
         await onEveryPoolConnection(client, `PRAGMA wal_autocheckpoint = ${autocheckpoint}`);
     } catch (err) {

@@ -24,13 +24,11 @@ const autocheckpointOf = async (client: Client) => {
  * What every connection of the client's pool says, read with `holders` transactions open at once, so that
  * the pool's other connections answer too.
  */
-async function poolAutocheckpoints(client: Client, holders = 3): Promise<number[]> {
+async function poolPragma(client: Client, pragma: string, holders = 3): Promise<number[]> {
   const txs = await Promise.all(Array.from({ length: holders }, () => client.transaction("read")));
   try {
-    const inTx = await Promise.all(txs.map((tx) => tx.execute("PRAGMA wal_autocheckpoint")));
-    const beside = await Promise.all(
-      Array.from({ length: 24 }, () => client.execute("PRAGMA wal_autocheckpoint")),
-    );
+    const inTx = await Promise.all(txs.map((tx) => tx.execute(`PRAGMA ${pragma}`)));
+    const beside = await Promise.all(Array.from({ length: 24 }, () => client.execute(`PRAGMA ${pragma}`)));
     return [...inTx, ...beside].map((r) => Number(r.rows[0]![0]));
   } finally {
     for (const tx of txs) tx.close();
@@ -54,9 +52,11 @@ describe("background WAL checkpoints (the server's default on a file)", () => {
     try {
       expect(backgroundCheckpointsOf(client)).toBeDefined();
       expect(await autocheckpointOf(client)).toBe(WAL_SAFETY_NET_PAGES);
-      const pool = await poolAutocheckpoints(client);
+      const pool = await poolPragma(client, "wal_autocheckpoint");
       expect(pool.length).toBe(27);
       expect(new Set(pool)).toEqual(new Set([WAL_SAFETY_NET_PAGES]));
+      // And every one commits without an fsync each (synchronous NORMAL = 1, as the executor's).
+      expect(new Set(await poolPragma(client, "synchronous"))).toEqual(new Set([1]));
     } finally {
       client.close();
     }
@@ -121,7 +121,7 @@ describe("inline WAL checkpoints (WAL_CHECKPOINT=inline)", () => {
     try {
       expect(backgroundCheckpointsOf(client)).toBeUndefined();
       expect(await autocheckpointOf(client)).toBe(1000);
-      expect(new Set(await poolAutocheckpoints(client))).toEqual(new Set([1000]));
+      expect(new Set(await poolPragma(client, "wal_autocheckpoint"))).toEqual(new Set([1000]));
       await writeSustained(client, 3000);
       expect(walPages(url)).toBeLessThan(1000 + 100);
     } finally {
