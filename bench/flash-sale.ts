@@ -59,6 +59,14 @@
  *           path can bring the real server there. After this session's pipeline fixes (synchronous HS256,
  *           kept reads for a new buyer's account and profile, c.get instead of c.var) the whole drop was not
  *           re-measured on a quiet machine; see the README for the per-part figures
+ *   2026-12-07 23:19–23:25, file, 5 rounds, after holds planned from the last commit, units decided
+ *           in-process, one snapshot statement and background WAL checkpoints (machine slower than at
+ *           18:45: ceiling 36–48k): three runs real 2,613 / 2,277 / 3,254 answers/s (p99 182 / 213 /
+ *           148 ms), echo 4,504 / 5,183 / 5,661 -> real/echo 0.58x / 0.44x / 0.57x, p99 1.78x / 2.33x /
+ *           1.78x; real/ceiling 0.06-0.07x. The session's starting code between them: real 2,351, echo
+ *           6,001 -> 0.39x, p99 2.74x. Remote (3 rounds): real 1,773 (p99 274 ms), echo 3,928 -> 0.45x,
+ *           p99 2.25x. Crowds (--rounds 1 --crowd-rounds 2): 2,276 / 2,310 / 4,090 answers/s at 500 /
+ *           5,000 / 20,000; RSS +200 MB after the last round, peak +245 MB, +19 MB after 15 s
  * On an embedded file a round trip costs microseconds, so a transaction per request is cheap and the
  * bare handler, doing a fraction of the app's work, stays ahead; group commit pays off where round trips
  * cost milliseconds (the edge, Turso).
