@@ -7,7 +7,7 @@
  *     group commits waits for the next one, so a drop with thousands of buyers costs a few batches.
  *  2. One read snapshot of the spirit (levels, lapsed holds, the group's customers' totals), except for a
  *     group of new holds while no hold can have lapsed: that one plans from the levels its last commit
- *     read back, and reads only if the plan refuses anyone (cachedState).
+ *     read back, and reads only if the plan refuses anyone (last-commit.ts).
  *  3. Lapsed holds are expired first, then each operation is planned in arrival order against the state
  *     the earlier ones leave (planner.ts): it becomes a guarded unit, or a refusal (sold out, over the
  *     limit, stale version) that writes nothing.
@@ -36,7 +36,9 @@ import type {
   StockRefusalCode,
 } from "./coordinator.ts";
 import type { StockChanged, StockEventBus } from "./events.ts";
-import { commitUnits, type LedgerCommit, readSnapshot, type Unit, type UnitOutcome } from "./ledger.ts";
+import { commitGroup, expiredHoldsCommitted, type GroupOutcome } from "./group-commit.ts";
+import { availableAsOf, type LastCommits, planStateFrom, rememberCommit } from "./last-commit.ts";
+import { readSnapshot, type Unit } from "./ledger.ts";
 import {
   cancelOrderStock,
   confirmOrderStock,
@@ -45,14 +47,7 @@ import {
   shipOrderStock,
 } from "./order-stock.ts";
 import { levelChanges, type Plan, type Planned, planExpiries, planOperation, refuse } from "./planner.ts";
-import {
-  type LevelState,
-  readSpiritState,
-  type SpiritState,
-  snapshotFrom,
-  snapshotReads,
-  stateFromLastCommit,
-} from "./spirit-state.ts";
+import { readSpiritState, type SpiritState, snapshotFrom, snapshotReads } from "./spirit-state.ts";
 
 type Job = {
   op: SpiritOperation;
@@ -99,13 +94,8 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
   const running = new Set<Promise<void>>();
   const lastPublished = new Map<string, number>();
   const holdListeners = new Set<(expiresAt: string) => void>();
-  /**
-   * Per spirit, what its last commit left (its levels, read back inside the write transaction) and until
-   * when that stays exact (its next hold expiry). Being the only writer of the spirit's levels in this
-   * process, the coordinator sees every other change: its own groups replace the entry, order-wide
-   * changes drop it. Another process on the same database is not seen: see planState.
-   */
-  const known = new Map<string, { available: number; until: number; levels?: LevelState[] }>();
+  /** Per spirit, what its last commit left (last-commit.ts). */
+  const known: LastCommits = new Map();
   let closed = false;
   /** Operations waiting in all queues (the queue-depth gauge). */
   let queued = 0;
@@ -113,41 +103,6 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     queued += delta;
     metrics?.set("angelshare_stock_queue_depth", queued);
   };
-
-  function remember(snap: ReturnType<typeof snapshotFrom>) {
-    known.set(snap.event.spiritId, {
-      available: snap.event.available,
-      until: snap.nextExpiry ? Date.parse(snap.nextExpiry) : Number.POSITIVE_INFINITY,
-      // Only without lapsed holds is a snapshot level's `reserved` the row's own, which plans start from.
-      levels:
-        snap.lapsed === 0
-          ? snap.levels.map((l) => ({
-              id: l.levelId,
-              batchId: l.batchId,
-              variantId: l.variantId,
-              locationId: l.locationId,
-              onHand: l.onHand,
-              reserved: l.reserved,
-              version: l.version,
-            }))
-          : undefined,
-    });
-  }
-
-  /**
-   * A group made only of first attempts at holds is planned from the spirit's last commit, without the
-   * read (a round trip to a remote database, a transaction on the file). Safe against another writer
-   * (a second process, which this coordinator cannot see): a hold planned on stale levels fails its guard
-   * in the batch and is planned again from fresh state, and any refusal the plan makes sends the whole
-   * group back to a fresh read, so no buyer is ever refused on remembered stock. Retries always read:
-   * a customer over the spirit's limit is refused by the guard first, then by a plan that knows their total.
-   */
-  function cachedState(spiritId: string, group: Job[], now: string): SpiritState | undefined {
-    const k = known.get(spiritId);
-    if (!k?.levels || Date.parse(now) >= k.until) return undefined;
-    if (!group.every((job) => job.op.type === "hold" && job.attempts === 0)) return undefined;
-    return stateFromLastCommit(spiritId, now, k.levels);
-  }
 
   function publish(event: StockChanged) {
     if (event.version <= (lastPublished.get(event.spiritId) ?? -1)) return;
@@ -210,30 +165,6 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     }
   }
 
-  async function commitOrOneByOne(units: Unit[], spiritId: string, now: string) {
-    try {
-      const marks = { spiritIds: [spiritId], at: now };
-      const res: LedgerCommit = await commitUnits(client, units, snapshotReads(spiritId, now), marks);
-      return { outcomes: res.outcomes as (UnitOutcome | { ok: false; error: unknown })[], reads: res.reads };
-    } catch (err) {
-      logger?.log("warn", {
-        msg: "stock batch failed as a whole; committing unit by unit",
-        spiritId,
-        err: String(err),
-      });
-      const outcomes: (UnitOutcome | { ok: false; error: unknown })[] = [];
-      for (const unit of units) {
-        try {
-          const marks = { spiritIds: [spiritId], at: now };
-          outcomes.push((await commitUnits(client, [unit], [], marks)).outcomes[0]!);
-        } catch (error) {
-          outcomes.push({ ok: false, error });
-        }
-      }
-      return { outcomes, reads: await readSnapshot(client, snapshotReads(spiritId, now)) };
-    }
-  }
-
   /** Plans and commits one group; returns the jobs to plan again. */
   async function runGroup(spiritId: string, group: Job[]): Promise<Job[]> {
     const now = clock.now().toISOString();
@@ -248,7 +179,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
       const expiries = planExpiries(state);
       return { state, expiries, plans: group.map((job) => planOperation(state, job.op)) };
     };
-    const cached = cachedState(spiritId, group, now);
+    const cached = planStateFrom(known, spiritId, now, group);
     let planned = cached && planFrom(cached);
     if (!planned || planned.plans.some(isRefusal)) {
       planned = planFrom(await readSpiritState(client, spiritId, now, [...customers], [...releasing]));
@@ -263,27 +194,30 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     });
 
     let version: number | undefined;
-    let outcomes: (UnitOutcome | { ok: false; error: unknown })[] = [];
+    let outcomes: GroupOutcome[] = [];
     if (units.length) {
       const started = performance.now();
-      const res = await commitOrOneByOne(units, spiritId, now);
+      const res = await commitGroup(client, units, spiritId, now, logger);
       metrics?.observe("angelshare_stock_commit_duration_seconds", (performance.now() - started) / 1000);
       metrics?.observe("angelshare_stock_group_size", group.length);
       outcomes = res.outcomes;
       const snap = snapshotFrom(spiritId, now, res.reads);
       version = snap.event.version;
-      remember(snap);
+      rememberCommit(known, snap);
       publish(snap.event);
     } else if (group.some((j) => j.refresh)) {
       const snap = snapshotFrom(spiritId, now, await readSnapshot(client, snapshotReads(spiritId, now)));
       version = snap.event.version;
-      remember(snap);
+      rememberCommit(known, snap);
       publish(snap.event);
     }
 
     const surprised = outcomes.some((o, i) => !o.ok && (i < expiries.length || !("error" in o)));
     const expired = expiries.reduce((n, e, i) => n + (outcomes[i]?.ok ? e.released : 0), 0);
-    if (metrics && expiries.length) countExpiredHolds(state.dueHolds, outcomes);
+    if (metrics && expiries.length) {
+      const holds = expiredHoldsCommitted(state.dueHolds, outcomes);
+      if (holds) metrics.inc("angelshare_stock_holds_expired_total", {}, holds);
+    }
     let expiryReported = false;
     const again: Job[] = [];
     for (const [i, plan] of plans.entries()) {
@@ -299,8 +233,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
         continue;
       }
       const at = unitOf[i];
-      const outcome: UnitOutcome | { ok: false; error: unknown } =
-        at === undefined ? { ok: true } : outcomes[at]!;
+      const outcome: GroupOutcome = at === undefined ? { ok: true } : outcomes[at]!;
       if (outcome.ok) {
         for (const e of plan.expiries) for (const l of holdListeners) l(e);
         let released = plan.released;
@@ -323,21 +256,6 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
         metrics.inc("angelshare_stock_holds_placed_total", {}, outcome.holds.length);
     }
     job.resolve(outcome);
-  }
-
-  /** planExpiries makes one unit per order, in the order its lapsed holds come: count those that committed. */
-  function countExpiredHolds(
-    due: readonly { orderId: string; status: string }[],
-    outcomes: readonly { ok: boolean }[],
-  ) {
-    const perOrder = new Map<string, number>();
-    for (const h of due)
-      if (h.status === "active") perOrder.set(h.orderId, (perOrder.get(h.orderId) ?? 0) + 1);
-    let holds = 0;
-    [...perOrder.values()].forEach((n, i) => {
-      if (outcomes[i]?.ok) holds += n;
-    });
-    if (holds) metrics?.inc("angelshare_stock_holds_expired_total", {}, holds);
   }
 
   const success = (plan: Planned, released: number, version: number): StockOutcome => ({
@@ -404,11 +322,7 @@ export function createLocalStockCoordinator(options: LocalCoordinatorOptions): S
     async orderHolds(orderId: string): Promise<OrderHold[]> {
       return (await readOrderStock(client, orderId)).holds;
     },
-    knownAvailable(spiritId: string) {
-      const k = known.get(spiritId);
-      if (!k || clock.now().getTime() >= k.until) return undefined;
-      return k.available;
-    },
+    knownAvailable: (spiritId: string) => availableAsOf(known, spiritId, clock.now().getTime()),
     onHoldsPlaced(listener) {
       holdListeners.add(listener);
       return () => holdListeners.delete(listener);

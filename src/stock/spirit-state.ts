@@ -132,28 +132,6 @@ export async function readSpiritState(
 }
 
 /**
- * The state a group of new holds can be planned from without reading: the levels as the spirit's last
- * commit read them back (inside its write transaction), while no hold can have lapsed since. Holds need
- * nothing else: their customers' totals are unknown here, and the limit guard in the batch decides.
- */
-export function stateFromLastCommit(
-  spiritId: string,
-  now: string,
-  levels: readonly LevelState[],
-): SpiritState {
-  return {
-    spiritId,
-    now,
-    // Copies: planning moves the levels as it goes.
-    levels: levels.map((l) => ({ ...l })),
-    totals: new Map(),
-    preorderTaken: 0,
-    dueHolds: [],
-    orderHolds: new Map(),
-  };
-}
-
-/**
  * The read that turns the committed state into a stock message (appended to a write batch, or alone): ONE
  * statement, a row per level (or a single row of NULL levels when the spirit has none), each carrying the
  * spirit's status and its next hold expiry (uncorrelated, so computed once). Three statements before: two

@@ -1,6 +1,6 @@
 /**
  * A group of new holds is planned from the levels the spirit's last commit read back, without reading
- * again (src/stock/local-coordinator.ts, cachedState). These hold that shortcut to its promises: it reads
+ * again (src/stock/last-commit.ts, planStateFrom). These hold that shortcut to its promises: it reads
  * nothing while it may, it never refuses a buyer on remembered stock, and a writer it cannot see (another
  * process on the same file, played here by the client's own connections) changes no answer.
  */
