@@ -98,3 +98,63 @@ test("backoff doubles from one second and stops at five minutes", () => {
   expect([1, 2, 3, 4].map((n) => consumerBackoffMs(n))).toEqual([1000, 2000, 4000, 8000]);
   expect(consumerBackoffMs(30)).toBe(300_000);
 });
+
+test("a consumer that takes events all at once gets a run's events in one call; when that fails, one by one from the one that fails", async () => {
+  const calls: number[] = [];
+  const seen: DomainEvent[] = [];
+  let failAll = false;
+  let poison = "";
+  const batched: EventConsumer = {
+    name: "test.batched",
+    async handle(e) {
+      if (e.id === poison) throw new Error("this one is broken");
+      seen.push(e);
+    },
+    async handleAll(events) {
+      calls.push(events.length);
+      if (failAll) throw new Error("all at once is down");
+      seen.push(...events);
+    },
+  };
+  app.services.events.register(batched);
+  await app.services.events.dispatch();
+  const before = seen.length;
+  expect(calls.length).toBeGreaterThan(0);
+  expect(calls.every((n) => n > 1)).toBe(true);
+
+  // Three new events: one call with all three.
+  const a = await shop.spirit();
+  await shop.spirit();
+  await shop.spirit();
+  calls.length = 0;
+  await app.services.events.dispatch();
+  expect(calls).toEqual([3]);
+  expect(seen.slice(before).map((e) => e.type)).toEqual([
+    "spirit.created",
+    "spirit.created",
+    "spirit.created",
+  ]);
+  expect(seen.at(-3)!.subject).toBe(a);
+
+  // All at once fails: the events come one by one, and the broken one is retried from, as for any consumer.
+  failAll = true;
+  const b = await shop.spirit();
+  const c = await shop.spirit();
+  const rs = await app.deps.client.execute({
+    sql: "SELECT id FROM outbox_events WHERE subject = ? AND type = 'spirit.created'",
+    args: [c],
+  });
+  poison = String(rs.rows[0]!.id);
+  const mark = seen.length;
+  const run = await app.services.events.dispatch();
+  expect(run.consumers.find((r) => r.consumer === "test.batched")).toMatchObject({
+    failed: true,
+    handled: 1,
+  });
+  expect(seen.slice(mark).map((e) => e.subject)).toEqual([b]);
+  poison = "";
+  clock.advance(consumerBackoffMs(1));
+  await app.services.events.dispatch();
+  expect(seen.slice(mark).map((e) => e.subject)).toEqual([b, c]);
+  await shop.renewTokens();
+});

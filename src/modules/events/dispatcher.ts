@@ -40,6 +40,16 @@ export const eventOf = (r: Row): DomainEvent => ({
   payload: JSON.parse(String(r.payload)),
 });
 
+/** The run's events in one call; false when it failed (nothing was done: the events go one by one then). */
+async function handledAll(handleAll: NonNullable<EventConsumer["handleAll"]>, rows: Row[]) {
+  try {
+    await handleAll(rows.map(eventOf));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function drainConsumer(
   deps: DispatcherDeps,
   consumer: EventConsumer,
@@ -73,7 +83,11 @@ async function drainConsumer(
   ).rows;
   let seq = start;
   let error: unknown;
-  for (const row of rows) {
+  if (consumer.handleAll && rows.length > 1 && (await handledAll(consumer.handleAll, rows))) {
+    seq = Number(rows.at(-1)!.seq);
+    run.handled = rows.length;
+  }
+  for (const row of run.handled ? [] : rows) {
     try {
       await consumer.handle(eventOf(row));
     } catch (err) {

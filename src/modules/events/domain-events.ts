@@ -78,4 +78,10 @@ export type DomainEvent<T extends EventType = EventType> = {
 export interface EventConsumer {
   readonly name: string;
   handle(event: DomainEvent): Promise<void>;
+  /**
+   * Optional: a run's events at once, all or nothing (one transaction), for a consumer whose work per
+   * event is a round trip (on a remote database, a drop's hundred events were a hundred). When it throws,
+   * the dispatcher hands the same events over one by one, which finds the one that fails.
+   */
+  handleAll?(events: DomainEvent[]): Promise<void>;
 }
