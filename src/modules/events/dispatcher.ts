@@ -40,7 +40,7 @@ export const eventOf = (r: Row): DomainEvent => ({
   payload: JSON.parse(String(r.payload)),
 });
 
-/** The run's events in one call; false when it failed (nothing was done: the events go one by one then). */
+/** The run's events in one call; false when it failed (then they go one by one, which finds the culprit). */
 async function handledAll(handleAll: NonNullable<EventConsumer["handleAll"]>, rows: Row[]) {
   try {
     await handleAll(rows.map(eventOf));

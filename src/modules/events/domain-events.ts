@@ -79,9 +79,10 @@ export interface EventConsumer {
   readonly name: string;
   handle(event: DomainEvent): Promise<void>;
   /**
-   * Optional: a run's events at once, all or nothing (one transaction), for a consumer whose work per
-   * event is a round trip (on a remote database, a drop's hundred events were a hundred). When it throws,
-   * the dispatcher hands the same events over one by one, which finds the one that fails.
+   * Optional: a run's events at once, for a consumer whose work per event is a round trip or more (on a
+   * remote database, a drop's hundred order events were hundreds). When it throws, the dispatcher hands the
+   * same events over one by one, which finds the one that fails: like `handle`, it must be safe to run
+   * again for events it already did.
    */
   handleAll?(events: DomainEvent[]): Promise<void>;
 }

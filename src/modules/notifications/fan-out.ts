@@ -47,21 +47,32 @@ async function singlesPerDay(ctx: NotificationsContext, pairs: [string, string][
   return counts;
 }
 
+/** One message of a notice for some of its customers: what a chunk is made of. */
+type Delivery = { event: DomainEvent; notice: Notice; message: Message; customerIds: string[] };
+
+/**
+ * Writes the deliveries' notifications and e-mails in ONE atomic batch, after one read of their customers'
+ * settings and one of their e-mail counts, whatever the number of deliveries (several events' notices go
+ * in one chunk: a drop's order events were three round trips each). Answers what it made.
+ */
 async function deliverChunk(
   ctx: NotificationsContext,
-  event: DomainEvent,
-  notice: Notice,
-  message: Message,
-  customerIds: string[],
+  deliveries: Delivery[],
 ): Promise<(Notification & { customerId: string })[]> {
   const now = ctx.deps.clock.now();
   const at = now.toISOString();
-  const settings = await settingsOf(ctx, customerIds);
-  const recipients = customerIds.filter((id) => settings.get(id)!.topics[notice.topic].enabled);
-  if (!recipients.length) return [];
-  const rows = recipients.map((customerId) => ({ id: newId("ntf"), customerId }));
+  const settings = await settingsOf(ctx, [...new Set(deliveries.flatMap((d) => d.customerIds))]);
+  const planned = deliveries
+    .map((d) => {
+      const recipients = d.customerIds.filter((id) => settings.get(id)!.topics[d.notice.topic].enabled);
+      return { ...d, rows: recipients.map((customerId) => ({ id: newId("ntf"), customerId })) };
+    })
+    .filter((d) => d.rows.length);
+  if (!planned.length) return [];
 
-  const emailing = rows.filter((r) => wantsEmail(settings.get(r.customerId)!, notice.topic));
+  const emailing = planned.flatMap((d) =>
+    d.rows.filter((r) => wantsEmail(settings.get(r.customerId)!, d.notice.topic)),
+  );
   const days = emailing.map((r) => {
     const s = settings.get(r.customerId) as Settings;
     return [r.customerId, planEmail(now, s, () => 0).localDay] as [string, string];
@@ -70,55 +81,90 @@ async function deliverChunk(
   const emails = emailing.map((r) => {
     const s = settings.get(r.customerId)!;
     const plan = planEmail(now, s, (day) => counts.get(`${r.customerId}|${day}`) ?? 0);
+    // A customer told twice in one chunk: the first single counts against the cap of the second. (Handed
+    // over again after a crash, a notification already there counts once more here: the cap errs low.)
+    if (plan.kind === "single") {
+      const key = `${r.customerId}|${plan.localDay}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
     return [newId("nem"), r.id, r.customerId, plan.kind, plan.localDay, plan.sendAfter.toISOString()];
   });
 
-  const statements: InStatement[] = [
-    {
-      sql: INSERT_NOTIFICATIONS,
-      args: [
-        notice.topic,
-        message.title,
-        message.body,
-        notice.link,
-        notice.subjectId,
-        event.id,
-        at,
-        JSON.stringify(rows.map((r) => [r.id, r.customerId])),
-      ],
-    },
-  ];
-  if (emails.length) statements.push({ sql: INSERT_EMAILS, args: [at, JSON.stringify(emails)] });
-  const [inserted] = await ctx.deps.client.batch(statements, "write");
-  return (inserted?.rows ?? []).map((r) => ({
-    id: String(r.id),
-    customerId: String(r.customer_id),
-    topic: notice.topic,
-    title: message.title,
-    body: message.body,
-    link: notice.link,
-    subjectId: notice.subjectId,
-    createdAt: at,
-    readAt: null,
+  const statements: InStatement[] = planned.map(({ event, notice, message, rows }) => ({
+    sql: INSERT_NOTIFICATIONS,
+    args: [
+      notice.topic,
+      message.title,
+      message.body,
+      notice.link,
+      notice.subjectId,
+      event.id,
+      at,
+      JSON.stringify(rows.map((r) => [r.id, r.customerId])),
+    ],
   }));
+  if (emails.length) statements.push({ sql: INSERT_EMAILS, args: [at, JSON.stringify(emails)] });
+  const results = await ctx.deps.client.batch(statements, "write");
+  return planned.flatMap(({ notice, message }, i) =>
+    (results[i]?.rows ?? []).map((r) => ({
+      id: String(r.id),
+      customerId: String(r.customer_id),
+      topic: notice.topic,
+      title: message.title,
+      body: message.body,
+      link: notice.link,
+      subjectId: notice.subjectId,
+      createdAt: at,
+      readAt: null,
+    })),
+  );
+}
+
+/** Writes a chunk and tells those of its customers who are online now. */
+async function deliverAndPublish(ctx: NotificationsContext, deliveries: Delivery[]) {
+  const made = await deliverChunk(ctx, deliveries);
+  await publishLive(
+    ctx,
+    made.map(({ customerId, ...notification }) => ({
+      customerId,
+      message: { type: "notification", notification },
+    })),
+  );
+  return made.length;
 }
 
 /** Stores the notice for each of its customers who wants the topic, and tells those online now. */
 export async function deliverNotice(ctx: NotificationsContext, event: DomainEvent, notice: Notice) {
+  return deliverNotices(ctx, [{ event, notice }]);
+}
+
+/**
+ * Several events' notices, in as few chunks as their customers allow: up to CHUNK customers a chunk, a
+ * notice with more is split across chunks of its own as before.
+ */
+export async function deliverNotices(
+  ctx: NotificationsContext,
+  notices: { event: DomainEvent; notice: Notice }[],
+) {
   let created = 0;
-  for (const message of notice.messages) {
-    const customerIds = [...new Set(message.customerIds)];
-    for (let i = 0; i < customerIds.length; i += CHUNK) {
-      const made = await deliverChunk(ctx, event, notice, message, customerIds.slice(i, i + CHUNK));
-      created += made.length;
-      await publishLive(
-        ctx,
-        made.map(({ customerId, ...notification }) => ({
-          customerId,
-          message: { type: "notification", notification },
-        })),
-      );
+  let chunk: Delivery[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (chunk.length) created += await deliverAndPublish(ctx, chunk);
+    chunk = [];
+    size = 0;
+  };
+  for (const { event, notice } of notices) {
+    for (const message of notice.messages) {
+      const customerIds = [...new Set(message.customerIds)];
+      for (let i = 0; i < customerIds.length; i += CHUNK) {
+        const part = customerIds.slice(i, i + CHUNK);
+        if (size + part.length > CHUNK) await flush();
+        chunk.push({ event, notice, message, customerIds: part });
+        size += part.length;
+      }
     }
   }
+  await flush();
   return created;
 }
