@@ -158,3 +158,29 @@ test("a consumer that takes events all at once gets a run's events in one call; 
   expect(seen.slice(mark).map((e) => e.subject)).toEqual([b, c]);
   await shop.renewTokens();
 });
+
+test("an idle run asks the log once for all consumers, not twice for each", async () => {
+  await app.services.events.dispatch();
+  const client = app.deps.client;
+  const realExecute = client.execute.bind(client);
+  const asked: string[] = [];
+  client.execute = ((stmt: Parameters<typeof realExecute>[0]) => {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    if (/event_consumer_offsets|outbox_events/.test(sql)) asked.push(sql);
+    return realExecute(stmt);
+  }) as typeof client.execute;
+  try {
+    const run = await app.services.events.dispatch();
+    expect(run.consumers.length).toBeGreaterThan(2);
+    expect(run.consumers.every((c) => c.handled === 0 && !c.failed)).toBe(true);
+    expect(asked).toHaveLength(1);
+    // A new event: the consumers behind it read their position and the log again.
+    await shop.spirit();
+    asked.length = 0;
+    const busy = await app.services.events.dispatch();
+    expect(busy.consumers.every((c) => c.handled >= 1)).toBe(true);
+    expect(asked.length).toBeGreaterThan(1);
+  } finally {
+    client.execute = realExecute;
+  }
+});
