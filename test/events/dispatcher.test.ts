@@ -3,6 +3,7 @@
  * with backoff from the event it failed on and never holds up another; a poison event is skipped at last.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { InStatement } from "@libsql/client";
 import { consumerBackoffMs } from "../../src/modules/events/dispatcher.ts";
 import type { DomainEvent, EventConsumer } from "../../src/modules/events/domain-events.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
@@ -164,7 +165,7 @@ test("an idle run asks the log once for all consumers, not twice for each", asyn
   const client = app.deps.client;
   const realExecute = client.execute.bind(client);
   const asked: string[] = [];
-  client.execute = ((stmt: Parameters<typeof realExecute>[0]) => {
+  client.execute = ((stmt: InStatement) => {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     if (/event_consumer_offsets|outbox_events/.test(sql)) asked.push(sql);
     return realExecute(stmt);

@@ -1,5 +1,5 @@
 /** Builds the inventory module's ports from the other modules' services (passed in, never imported). */
-import type { InventoryPorts } from "./inventory.service.ts";
+import type { InventoryPorts } from "./inventory.context.ts";
 
 type CatalogLike = {
   findSpirit(id: string): Promise<unknown>;
