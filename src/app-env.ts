@@ -12,5 +12,7 @@ export type AppEnv = {
     /** The request's W3C trace (src/http/trace-context.ts). */
     trace: TraceContext;
     principal: Principal | undefined;
+    /** The caller's address once asked for (src/http/client-address.ts); null when the runtime cannot say. */
+    clientAddress: string | null;
   };
 };

@@ -3,11 +3,20 @@ import type { AppEnv } from "../app-env.ts";
 
 export type ClientAddress = (request: Request, env: unknown) => string | undefined;
 
-/** The caller's address as the runtime reports it (`deps.clientAddress`); undefined when it cannot say. */
+/**
+ * The caller's address as the runtime reports it (`deps.clientAddress`); undefined when it cannot say.
+ * Asked of the runtime once per request (Bun's requestIP builds an object each call, and the API's limit,
+ * the route's limit and the handler may each want it).
+ */
 export function clientAddressOf(c: Context<AppEnv>, read: ClientAddress | undefined): string | undefined {
+  const known = c.get("clientAddress");
+  if (known !== undefined) return known ?? undefined;
+  let address: string | undefined;
   try {
-    return read?.(c.req.raw, c.env);
+    address = read?.(c.req.raw, c.env);
   } catch {
-    return undefined;
+    address = undefined;
   }
+  c.set("clientAddress", address ?? null);
+  return address;
 }

@@ -18,12 +18,16 @@ export function routeRateLimit(policy: string, budgets: (config: Config) => Budg
     const deps = c.get("deps");
     const { perAccount, perClient } = budgets(deps.config);
     const principal = c.get("principal");
-    const checks: [string, number][] = [
-      [`${policy}:client:${clientAddressOf(c, deps.clientAddress) ?? "unknown"}`, perClient],
-      ...(principal ? ([[`${policy}:account:${principal.id}`, perAccount]] as [string, number][]) : []),
+    // Keys are made only for the budgets that are on.
+    const checks: [() => string, number][] = [
+      [() => `${policy}:client:${clientAddressOf(c, deps.clientAddress) ?? "unknown"}`, perClient],
+      ...(principal
+        ? ([[() => `${policy}:account:${principal.id}`, perAccount]] as [() => string, number][])
+        : []),
     ];
-    for (const [key, limit] of checks) {
+    for (const [keyOf, limit] of checks) {
       if (limit <= 0) continue;
+      const key = keyOf();
       const decision = await deps.rateLimiter.take(key, { limit, windowMs: WINDOW_MS });
       if (!decision.allowed) {
         const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
