@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { auditStock } from "../../src/stock/audit.ts";
-import type { HoldRequest, ReceiveRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
-import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
+import type { HoldRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
+import { createStockFixture, holdRequest, receiveRequest, type StockFixture } from "./stock-fixture.ts";
 
 let f: StockFixture;
 beforeEach(async () => {
@@ -14,32 +14,9 @@ const ok = (o: StockOutcome): StockSuccess => {
   return o;
 };
 
-let orders = 0;
-function hold(
-  spiritId: string,
-  customerId: string,
-  quantity: number,
-  extra: Partial<HoldRequest> = {},
-): HoldRequest {
-  const orderId = `ord_${++orders}`;
-  return {
-    type: "hold",
-    spiritId,
-    orderId,
-    customerId,
-    actorId: customerId,
-    lines: [{ lineId: `${orderId}_l1`, quantity, batchId: null }],
-    expiresAt: new Date(f.clock.now().getTime() + 15 * 60_000).toISOString(),
-    maxPerCustomer: null,
-    preferredLocationIds: [],
-    ...extra,
-  };
-}
-
-/** Bottles arriving at loc_a (unless told otherwise), with no batch, by nobody in particular. */
-function receive(spiritId: string, quantity: number, extra: Partial<ReceiveRequest> = {}): ReceiveRequest {
-  return { type: "receive", spiritId, actorId: null, locationId: "loc_a", batchId: null, quantity, ...extra };
-}
+const hold = (spiritId: string, customerId: string, quantity: number, extra: Partial<HoldRequest> = {}) =>
+  holdRequest(f.clock, spiritId, customerId, quantity, extra);
+const receive = receiveRequest;
 
 async function clean() {
   const report = await auditStock(f.client, f.clock.now().toISOString());

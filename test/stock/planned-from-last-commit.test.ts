@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { auditStock } from "../../src/stock/audit.ts";
 import type { HoldRequest, StockOutcome, StockSuccess } from "../../src/stock/coordinator.ts";
-import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
+import { createStockFixture, holdRequest, receiveRequest, type StockFixture } from "./stock-fixture.ts";
 
 let f: StockFixture;
 let batches: { mode: "read" | "write" }[];
@@ -30,32 +30,9 @@ const ok = (o: StockOutcome): StockSuccess => {
 };
 const reads = () => batches.filter((b) => b.mode === "read").length;
 
-let orders = 0;
-function hold(spiritId: string, customerId: string, quantity: number, extra: Partial<HoldRequest> = {}) {
-  const orderId = `ord_${++orders}`;
-  return {
-    type: "hold",
-    spiritId,
-    orderId,
-    customerId,
-    actorId: customerId,
-    lines: [{ lineId: `${orderId}_l1`, quantity, batchId: null }],
-    expiresAt: new Date(f.clock.now().getTime() + 15 * 60_000).toISOString(),
-    maxPerCustomer: null,
-    preferredLocationIds: [],
-    ...extra,
-  } satisfies HoldRequest;
-}
-
-const receive = (spiritId: string, quantity: number) =>
-  ({
-    type: "receive",
-    spiritId,
-    actorId: null,
-    locationId: "loc_a",
-    batchId: null,
-    quantity,
-  }) as const;
+const hold = (spiritId: string, customerId: string, quantity: number, extra: Partial<HoldRequest> = {}) =>
+  holdRequest(f.clock, spiritId, customerId, quantity, extra);
+const receive = receiveRequest;
 
 /** What another process would write: stock taken or added at the level, outside this coordinator. */
 async function outsideChange(spiritId: string, onHandDelta: number) {

@@ -3,7 +3,7 @@ import { type Clock, systemClock, systemTimers, type Timers } from "../../src/de
 import { createReaper, type Reaper } from "../../src/stock/reaper.ts";
 import { ManualTimers } from "../support/manual-timers.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { createStockFixture, type StockFixture } from "./stock-fixture.ts";
+import { createStockFixture, receiveRequest, type StockFixture } from "./stock-fixture.ts";
 
 let f: StockFixture;
 let reaper: Reaper | undefined;
@@ -17,14 +17,7 @@ async function stocked(clock: Clock, quantity: number) {
   f = await createStockFixture({ clock });
   const spiritId = await f.spirit();
   const customerId = await f.customer();
-  await f.coordinator.submit({
-    type: "receive",
-    spiritId,
-    actorId: null,
-    locationId: "loc_a",
-    batchId: null,
-    quantity,
-  });
+  await f.coordinator.submit(receiveRequest(spiritId, quantity));
   return { spiritId, customerId };
 }
 

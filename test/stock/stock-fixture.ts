@@ -6,6 +6,7 @@ import { openLocalDatabase } from "../../src/db/local.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
 import { accounts } from "../../src/db/schema/accounts.ts";
 import { batches, spirits } from "../../src/db/schema/catalog.ts";
+import type { HoldRequest, ReceiveRequest } from "../../src/stock/coordinator.ts";
 import type { StockChanged } from "../../src/stock/events.ts";
 import { createStockEventBus } from "../../src/stock/events.ts";
 import {
@@ -13,6 +14,46 @@ import {
   type LocalCoordinatorOptions,
 } from "../../src/stock/local-coordinator.ts";
 import { TestClock } from "../support/test-app.ts";
+
+let orders = 0;
+
+/** A hold of `quantity` bottles (one line, any batch) for 15 minutes from the clock's now. */
+export function holdRequest(
+  clock: { now(): Date },
+  spiritId: string,
+  customerId: string,
+  quantity: number,
+  extra: Partial<HoldRequest> = {},
+): HoldRequest {
+  const orderId = `ord_${++orders}`;
+  return {
+    type: "hold",
+    spiritId,
+    orderId,
+    customerId,
+    actorId: customerId,
+    lines: [{ lineId: `${orderId}_l1`, quantity, batchId: null }],
+    expiresAt: new Date(clock.now().getTime() + 15 * 60_000).toISOString(),
+    maxPerCustomer: null,
+    preferredLocationIds: [],
+    ...extra,
+  };
+}
+
+/** Bottles arriving at loc_a (unless told otherwise), with no batch, by nobody in particular. */
+export const receiveRequest = (
+  spiritId: string,
+  quantity: number,
+  extra: Partial<ReceiveRequest> = {},
+): ReceiveRequest => ({
+  type: "receive",
+  spiritId,
+  actorId: null,
+  locationId: "loc_a",
+  batchId: null,
+  quantity,
+  ...extra,
+});
 
 /**
  * Where the stock ledger's batches go: the embedded executor the server attaches on a file (units decided
