@@ -88,8 +88,9 @@ export async function readVariantAvailability(
     sql: `SELECT l.variant_key, count(*) AS levels,
             sum(l.on_hand - l.reserved
                 + coalesce((SELECT sum(h.quantity) FROM stock_holds h
-                            WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?), 0)) AS available
-          FROM inventory_levels l WHERE l.spirit_id = ? GROUP BY l.variant_key`,
+                            WHERE h.spirit_id = ?2 AND h.status = 'active' AND h.expires_at <= ?1
+                              AND h.level_id = l.id), 0)) AS available
+          FROM inventory_levels l WHERE l.spirit_id = ?2 GROUP BY l.variant_key`,
     args: [now, spiritId],
   });
   const found = new Map<string, Availability>();

@@ -145,7 +145,8 @@ export function snapshotReads(spiritId: string, now: string): InStatement[] {
               (SELECT min(expires_at) FROM stock_holds WHERE spirit_id = ?1 AND status = 'active') AS next,
               l.id, l.batch_id, l.variant_id, l.location_id, l.on_hand, l.reserved, l.version,
               COALESCE((SELECT SUM(h.quantity) FROM stock_holds h
-                        WHERE h.level_id = l.id AND h.status = 'active' AND h.expires_at <= ?2), 0) AS lapsed
+                        WHERE h.spirit_id = ?1 AND h.status = 'active' AND h.expires_at <= ?2
+                          AND h.level_id = l.id), 0) AS lapsed
             FROM (SELECT ?1 AS id) x
             LEFT JOIN spirits s ON s.id = x.id
             LEFT JOIN inventory_levels l ON l.spirit_id = x.id

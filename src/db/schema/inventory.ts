@@ -78,8 +78,9 @@ export const stockMovements = sqliteTable(
     at: text("at").notNull(),
   },
   (t) => [
+    // No index by level: only the audit reads movements by level, and it reads them all. Each index is a
+    // page more that every hold writes (bench/order-path.ts header).
     index("stock_movements_spirit_idx").on(t.spiritId, t.seq),
-    index("stock_movements_level_idx").on(t.levelId),
   ],
 );
 
@@ -110,7 +111,8 @@ export const stockHolds = sqliteTable(
     closedAt: text("closed_at"),
   },
   (t) => [
-    index("stock_holds_level_idx").on(t.levelId, t.status),
+    // Holds of a level are found through their spirit (stock_holds_spirit_idx, then the level compared):
+    // an index by level was one more page written by every hold.
     index("stock_holds_expiry_idx").on(t.status, t.expiresAt),
     index("stock_holds_spirit_idx").on(t.spiritId, t.status, t.expiresAt),
     index("stock_holds_order_idx").on(t.orderId),
