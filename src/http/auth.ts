@@ -27,7 +27,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!match) throw invalidToken("The Authorization header must be `Bearer <token>`.");
     try {
       const { tokens, accounts } = c.get("services");
-      // Remembered a few seconds per token (accounts.service.ts): a disable through the API applies at once.
+      // Remembered a few seconds per token (accounts/callers.ts): a disable through the API applies at once.
       c.set("principal", await accounts.principalForToken(match[1]!, (token) => tokens.verify(token)));
     } catch (err) {
       if (err instanceof TokenError) throw invalidToken(err.message);

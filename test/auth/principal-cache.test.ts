@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 
-// The caller behind a token is remembered for a few seconds (accounts.service.ts principalForToken):
+// The caller behind a token is remembered for a few seconds (src/modules/accounts/callers.ts, principalForToken):
 // that must never keep a disabled account or an expired token working.
 let t: TestApp;
 const clock = new TestClock();

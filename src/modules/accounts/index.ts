@@ -10,10 +10,11 @@ export const accountsRouter = createRouter()
   .openapi(routes.updateAccount, handlers.updateAccount);
 
 /** What other modules (auth) may use: the shapes of credentials and of an account. */
+export { normaliseEmail } from "./account-records.ts";
 export {
   AccountSchema,
   EmailSchema,
   PasswordSchema,
   RoleSchema,
 } from "./accounts.schemas.ts";
-export { type AccountsService, normaliseEmail } from "./accounts.service.ts";
+export type { AccountsService } from "./accounts.service.ts";
