@@ -10,13 +10,15 @@ import { newId } from "../../db/ids.ts";
 import type { WebhookDeps } from "./deliveries.ts";
 import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./retry-schedule.ts";
 import { signedHeaders } from "./signing.ts";
-import { refuseWebhookUrl } from "./url-guard.ts";
+import { checkWebhookUrl, pinnedRequest } from "./url-guard.ts";
 
 export type SenderOptions = {
   fetch?: typeof fetch;
   random?: () => number;
   /** How long an attempt may take before it counts as failed. */
   timeoutMs?: number;
+  /** Extra TLS settings for pinned requests (tests trust their own certificate authority with `ca`). */
+  tls?: { ca?: string };
 };
 
 export type AttemptResult = {
@@ -76,16 +78,25 @@ async function endpointsOf(deps: WebhookDeps, ids: string[]) {
   return byId;
 }
 
-async function post(url: string, headers: Record<string, string>, body: string, options: SenderOptions) {
+/** POSTs the delivery; at `address` (one its host was checked at) when one is given, see `pinnedRequest`. */
+async function post(
+  url: string,
+  address: string | undefined,
+  headers: Record<string, string>,
+  body: string,
+  options: SenderOptions,
+) {
+  const pinned = address === undefined ? undefined : pinnedRequest(url, address);
   try {
-    const res = await (options.fetch ?? fetch)(url, {
+    const res = await (options.fetch ?? fetch)(pinned?.url ?? url, {
       method: "POST",
-      headers,
+      headers: pinned ? { ...headers, Host: pinned.host } : headers,
       body,
       // A redirect could lead anywhere, a private address included: it counts as a failure.
       redirect: "manual",
       signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS),
-    });
+      ...(pinned ? { tls: { ...options.tls, serverName: pinned.tls.serverName } } : {}),
+    } as RequestInit);
     await res.body?.cancel();
     const ok = res.status >= 200 && res.status < 300;
     return { statusCode: res.status, ok, error: ok ? null : `answered ${res.status}` };
@@ -102,16 +113,23 @@ async function attempt(
 ): Promise<AttemptResult> {
   const now = deps.clock.now();
   const started = performance.now();
-  const refused = endpoint
-    ? await refuseWebhookUrl(endpoint.url, {
+  // Checked again before every attempt (DNS can change its answer), and sent to an address just checked.
+  const verdict = endpoint
+    ? await checkWebhookUrl(endpoint.url, {
         allowPrivate: deps.config.WEBHOOKS_ALLOW_PRIVATE_URLS,
         resolve: deps.resolveHost,
       })
-    : "no longer exists";
+    : { refused: "no longer exists" };
   const sent =
-    refused || !endpoint
-      ? { statusCode: null, ok: false, error: `not sent: the URL ${refused}` }
-      : await post(endpoint.url, signedHeaders(d.eventId, now, d.body, endpoint.secrets), d.body, options);
+    verdict.refused !== null || !endpoint
+      ? { statusCode: null, ok: false, error: `not sent: the URL ${verdict.refused}` }
+      : await post(
+          endpoint.url,
+          verdict.addresses[0],
+          signedHeaders(d.eventId, now, d.body, endpoint.secrets),
+          d.body,
+          options,
+        );
   return {
     deliveryId: d.id,
     attempt: d.attempt,

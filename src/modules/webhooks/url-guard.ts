@@ -2,8 +2,8 @@
  * SSRF guard for webhook endpoints: a URL is refused when it names, or its host resolves to, an address on
  * this machine or a private network (loopback, link-local with the cloud metadata service, RFC 1918,
  * carrier-grade NAT, unique-local IPv6, multicast, reserved), unless WEBHOOKS_ALLOW_PRIVATE_URLS allows
- * it. Checked when staff save the URL and again before every attempt (DNS can change its answer), and
- * redirects are never followed.
+ * it. Checked when staff save the URL and again before every attempt (DNS can change its answer); the
+ * attempt then connects to an address that check saw (`pinnedRequest`), and redirects are never followed.
  */
 
 const V4_BLOCKED: [number, number][] = [
@@ -70,33 +70,59 @@ const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
 export type UrlCheck = { allowPrivate: boolean; resolve?: (host: string) => Promise<string[]> };
 
+/**
+ * The verdict on a URL: why it may not be a webhook endpoint, or the addresses its host was checked at
+ * (empty when nothing was resolved: a literal address, private URLs allowed, or no resolver on this runtime).
+ */
+export type UrlVerdict = { refused: string } | { refused: null; addresses: string[] };
+
 /** Why the URL may not be a webhook endpoint, or null when it may. */
 export async function refuseWebhookUrl(raw: string, check: UrlCheck): Promise<string | null> {
+  return (await checkWebhookUrl(raw, check)).refused;
+}
+
+export async function checkWebhookUrl(raw: string, check: UrlCheck): Promise<UrlVerdict> {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return "is not a valid URL";
+    return { refused: "is not a valid URL" };
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && check.allowPrivate)) {
-    return "must be an https:// URL";
+    return { refused: "must be an https:// URL" };
   }
-  if (url.username || url.password) return "must not carry a user name or password";
-  if (check.allowPrivate) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (LOCAL_NAMES.test(host)) return "must not point at this machine or a private network";
-  let addresses = [host];
-  if (!isIpLiteral(host) && check.resolve) {
-    try {
-      addresses = await check.resolve(host);
-    } catch {
-      return "names a host that does not resolve";
-    }
+  if (url.username || url.password) return { refused: "must not carry a user name or password" };
+  if (check.allowPrivate) return { refused: null, addresses: [] };
+  // A fully qualified name ("localhost.") is the same host as without its final dot.
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const privateNetwork = { refused: "must not point at this machine or a private network" };
+  if (LOCAL_NAMES.test(host)) return privateNetwork;
+  if (isIpLiteral(host)) return isPrivateAddress(host) ? privateNetwork : { refused: null, addresses: [] };
+  if (!check.resolve) return { refused: null, addresses: [] };
+  let addresses: string[];
+  try {
+    addresses = await check.resolve(host);
+  } catch {
+    return { refused: "names a host that does not resolve" };
   }
-  if (isIpLiteral(host) || check.resolve) {
-    if (!addresses.length || addresses.some(isPrivateAddress)) {
-      return "must not point at this machine or a private network";
-    }
-  }
-  return null;
+  if (!addresses.length || addresses.some(isPrivateAddress)) return privateNetwork;
+  return { refused: null, addresses };
+}
+
+/**
+ * The request that reaches `url` at `address`, one of the addresses its host was checked at: the URL names
+ * the address, the Host header and the TLS server name (SNI, and the name the certificate must carry) the
+ * host. Why: fetching the URL by name would resolve it again, and a DNS answer that changed in between
+ * (DNS rebinding: public when checked, 127.0.0.1 when connected) would reach a private address after all.
+ * `tls` is Bun's fetch option; runtimes without a resolver (Workers) never pin.
+ */
+export function pinnedRequest(
+  raw: string,
+  address: string,
+): { url: string; host: string; tls: { serverName: string } } {
+  const url = new URL(raw);
+  const host = url.host;
+  const serverName = url.hostname;
+  url.hostname = address.includes(":") ? `[${address}]` : address;
+  return { url: url.toString(), host, tls: { serverName } };
 }
