@@ -417,12 +417,17 @@ describe("releases", () => {
     const announce = () => app.services.releases.announceWindows();
     await announce();
     expect(await types(id)).toEqual(["release.created"]);
+    expect(await eventsOf(spiritId, "spirit.released")).toEqual([]);
     clock.advance(HOUR);
     await announce();
     await announce();
     expect(await eventsOf(id)).toMatchObject([
       { type: "release.created" },
       { type: "release.opened", payload: { releaseId: id, spiritId } },
+    ]);
+    // The spirit goes on sale in the release: once, naming it.
+    expect(await eventsOf(spiritId, "spirit.released")).toMatchObject([
+      { type: "spirit.released", payload: { spiritId, releaseId: id } },
     ]);
     clock.advance(HOUR);
     await announce();
@@ -435,6 +440,16 @@ describe("releases", () => {
     await shop.renewTokens();
     await announce();
     expect(await types(releaseId)).toEqual(["release.created", "release.opened"]);
+    // A ballot's opening sells nothing (its winners are drawn): no spirit.released.
+    const ballotSpirit = String(
+      (
+        await app.deps.client.execute({
+          sql: "SELECT spirit_id FROM releases WHERE id = ?",
+          args: [releaseId],
+        })
+      ).rows[0]?.spirit_id,
+    );
+    expect(await eventsOf(ballotSpirit, "spirit.released")).toEqual([]);
   });
 
   test("settling is one batch with its release.closed: a failure on the way keeps neither", async () => {

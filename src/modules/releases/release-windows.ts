@@ -1,7 +1,7 @@
 /**
- * `release.opened` and, for releases not sold by ballot, `release.closed`: a release's window is a fact of
- * the clock (its state is derived, never stored), so no request makes these changes and no batch can carry
- * their events. Run with every round of event work (src/runtime/event-work.ts) like `hold.expiring`: a
+ * `release.opened` and, for releases not sold by ballot, `spirit.released` (naming the release) and
+ * `release.closed`: a release's window is a fact of the clock (its state is derived, never stored), so no
+ * request makes these changes and no batch can carry their events. Run with every round of event work (src/runtime/event-work.ts) like `hold.expiring`: a
  * round with nothing to announce only reads, and the outbox remembers what was announced. A ballot's
  * `release.closed` is written when it settles (ballot.ts), not when it stops taking entries.
  *
@@ -16,37 +16,65 @@ const LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 const notYet = (type: string) =>
   `NOT EXISTS (SELECT 1 FROM outbox_events e WHERE e.subject = r.id AND e.type = '${type}')`;
 
-const DUE = {
-  "release.opened": `r.opens_at <= :now AND r.opens_at > :since AND ${notYet("release.opened")}`,
-  "release.closed": `r.mode <> 'ballot' AND r.closes_at <= :now AND r.closes_at > :since
-    AND ${notYet("release.closed")}`,
+const OPENED = "r.opens_at <= :now AND r.opens_at > :since";
+
+/** Per event: which releases are due for it, its subject, its payload and when it happened. */
+const ANNOUNCED = {
+  "release.opened": {
+    due: `${OPENED} AND ${notYet("release.opened")}`,
+    subject: "r.id",
+    payload: "json_object('releaseId', r.id, 'spiritId', r.spirit_id)",
+    // The window's edge, or the release's creation for one made with its window past.
+    at: "max(r.opens_at, r.created_at)",
+  },
+  "release.closed": {
+    due: `r.mode <> 'ballot' AND r.closes_at <= :now AND r.closes_at > :since AND ${notYet("release.closed")}`,
+    subject: "r.id",
+    payload: "json_object('releaseId', r.id, 'spiritId', r.spirit_id)",
+    at: "max(r.closes_at, r.created_at)",
+  },
+  // The spirit goes on sale in the release (first come or through the queue; a ballot's winners are drawn
+  // instead, so its opening sells nothing). Its subject is the spirit, as for a catalog release.
+  "spirit.released": {
+    due: `r.mode <> 'ballot' AND ${OPENED} AND NOT EXISTS (SELECT 1 FROM outbox_events e
+      WHERE e.subject = r.spirit_id AND e.type = 'spirit.released' AND e.payload ->> '$.releaseId' = r.id)`,
+    subject: "r.spirit_id",
+    payload: "json_object('spiritId', r.spirit_id, 'releaseId', r.id)",
+    at: "max(r.opens_at, r.created_at)",
+  },
 } as const;
 
-/** When it happened: the window's edge, or the release's creation for one made with its window past. */
-const WHEN = {
-  "release.opened": "max(r.opens_at, r.created_at)",
-  "release.closed": "max(r.closes_at, r.created_at)",
-};
+type Announced = keyof typeof ANNOUNCED;
 
 /** Writes the events of windows that opened or closed since last time; how many of each. */
 export async function announceReleaseWindows(deps: Pick<Deps, "client" | "clock">) {
   const now = deps.clock.now();
   const args = { now: now.toISOString(), since: new Date(now.getTime() - LOOKBACK_MS).toISOString() };
-  const written = { opened: 0, closed: 0 };
-  for (const type of ["release.opened", "release.closed"] as const) {
-    const due = await deps.client.execute({
-      sql: `SELECT 1 FROM releases r WHERE ${DUE[type]} LIMIT 1`,
-      args,
-    });
-    if (!due.rows.length) continue;
+  const types = Object.keys(ANNOUNCED) as Announced[];
+  // One read for all of them: most rounds have nothing to announce, and each read is a round trip remotely.
+  const due = await deps.client.execute({
+    sql: `SELECT ${types.map((t, i) => `EXISTS (SELECT 1 FROM releases r WHERE ${ANNOUNCED[t].due}) AS d${i}`).join(", ")}`,
+    args,
+  });
+  const written: Record<Announced, number> = {
+    "release.opened": 0,
+    "release.closed": 0,
+    "spirit.released": 0,
+  };
+  for (const [i, type] of types.entries()) {
+    if (!Number(due.rows[0]?.[`d${i}`])) continue;
+    const event = ANNOUNCED[type];
     const rs = await deps.client.execute({
       sql: `INSERT INTO outbox_events (id, type, subject, occurred_at, payload)
-            SELECT ${SQL_EVENT_ID}, '${type}', r.id, ${WHEN[type]},
-                   json_object('releaseId', r.id, 'spiritId', r.spirit_id)
-            FROM releases r WHERE ${DUE[type]} ORDER BY ${WHEN[type]}, r.id`,
+            SELECT ${SQL_EVENT_ID}, '${type}', ${event.subject}, ${event.at}, ${event.payload}
+            FROM releases r WHERE ${event.due} ORDER BY ${event.at}, r.id`,
       args,
     });
-    written[type === "release.opened" ? "opened" : "closed"] = rs.rowsAffected;
+    written[type] = rs.rowsAffected;
   }
-  return written;
+  return {
+    opened: written["release.opened"],
+    closed: written["release.closed"],
+    released: written["spirit.released"],
+  };
 }
