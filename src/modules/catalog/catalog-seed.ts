@@ -1,5 +1,12 @@
 import type { z } from "@hono/zod-openapi";
-import type { BatchRow, SpiritRow } from "../../db/schema/catalog.ts";
+import { count } from "drizzle-orm";
+import {
+  type BatchRow,
+  batches as batchesTable,
+  type SpiritRow,
+  spirits as spiritsTable,
+} from "../../db/schema/catalog.ts";
+import type { CatalogContext } from "./catalog.context.ts";
 import { BatchInputSchema, SpiritInputSchema } from "./catalog.schemas.ts";
 import { toBatchColumns, toSpiritColumns } from "./spirit-mapping.ts";
 
@@ -47,4 +54,26 @@ export function seedRows(
     });
   });
   return { spirits, batches };
+}
+
+/** Seeds an empty catalog (the demo catalog at first start); answers how many spirits it added. */
+export async function seedIfEmpty(
+  { deps: { db, clock }, audit }: CatalogContext,
+  entries: CatalogSeedEntry[],
+): Promise<number> {
+  const [existing] = await db.select({ n: count() }).from(spiritsTable);
+  if ((existing?.n ?? 0) > 0) return 0;
+  const demo = seedRows(entries, clock.now());
+  // Fixed demo ids and ON CONFLICT DO NOTHING: two processes seeding at once still make one catalog.
+  const [added] = await db.batch([
+    db.insert(spiritsTable).values(demo.spirits).onConflictDoNothing().returning({ id: spiritsTable.id }),
+    ...(demo.batches.length ? [db.insert(batchesTable).values(demo.batches).onConflictDoNothing()] : []),
+    audit.entry({
+      actorId: undefined,
+      action: "catalog.demo_seeded",
+      subject: "catalog",
+      detail: { spirits: demo.spirits.length, batches: demo.batches.length },
+    }),
+  ]);
+  return added.length;
 }
