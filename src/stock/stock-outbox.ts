@@ -32,9 +32,12 @@ const SETTLE = `UPDATE stock_event_marks SET dirty = 0,
   WHERE dirty = 1`;
 
 /** Writes the coalesced stock events of every marked spirit; answers how many spirits it settled. */
+/** A mark not yet turned into events (the dispatcher's probe asks the same). */
+export const ANY_DIRTY_MARK = "SELECT 1 FROM stock_event_marks WHERE dirty = 1";
+
 export async function flushStockMarks(client: Client): Promise<number> {
   // A read first: most runs find nothing, and need not take the write lock the stock engine commits under.
-  const dirty = await client.execute("SELECT 1 FROM stock_event_marks WHERE dirty = 1 LIMIT 1");
+  const dirty = await client.execute(`${ANY_DIRTY_MARK} LIMIT 1`);
   if (!dirty.rows.length) return 0;
   const results = await client.batch([CHANGED, BACK, SETTLE], "write");
   return results[2]?.rowsAffected ?? 0;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { InStatement } from "@libsql/client";
 import { consumerBackoffMs } from "../../src/modules/events/dispatcher.ts";
 import type { DomainEvent, EventConsumer } from "../../src/modules/events/domain-events.ts";
+import { deliverEvents } from "../../src/runtime/event-work.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { createTestApp, type TestApp, TestClock } from "../support/test-app.ts";
 
@@ -183,5 +184,36 @@ test("an idle run asks the log once for all consumers, not twice for each", asyn
     expect(asked.length).toBeGreaterThan(1);
   } finally {
     client.execute = realExecute;
+  }
+});
+
+test("an idle round of event work is one read; a round with work runs the steps it needs", async () => {
+  while ((await deliverEvents(app.services)).more) {}
+  const client = app.deps.client;
+  const realExecute = client.execute.bind(client);
+  const realBatch = client.batch.bind(client);
+  const asked: string[] = [];
+  client.execute = ((stmt: InStatement) => {
+    asked.push(typeof stmt === "string" ? stmt : stmt.sql);
+    return realExecute(stmt);
+  }) as typeof client.execute;
+  client.batch = ((stmts: InStatement[], mode) => {
+    asked.push(`batch of ${stmts.length}`);
+    return realBatch(stmts, mode);
+  }) as typeof client.batch;
+  try {
+    const idle = await deliverEvents(app.services);
+    expect(idle.consumers.every((c) => c.handled === 0)).toBe(true);
+    expect(idle.more).toBe(false);
+    expect(asked).toHaveLength(1);
+    // A new event: the round's probe sees a consumer behind, and the dispatcher hands it over.
+    await shop.spirit();
+    asked.length = 0;
+    const busy = await deliverEvents(app.services);
+    expect(busy.consumers.some((c) => c.handled >= 1)).toBe(true);
+    expect(asked.length).toBeGreaterThan(1);
+  } finally {
+    client.execute = realExecute;
+    client.batch = realBatch;
   }
 });

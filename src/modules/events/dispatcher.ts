@@ -9,8 +9,9 @@
  */
 import type { Client } from "@libsql/client";
 import type { Clock, Logger } from "../../deps.ts";
-import { flushStockMarks } from "../../stock/stock-outbox.ts";
+import { ANY_DIRTY_MARK, flushStockMarks } from "../../stock/stock-outbox.ts";
 import type { DomainEvent, EventConsumer, EventType } from "./domain-events.ts";
+import type { DueProbe } from "./due-probe.ts";
 
 export type DispatcherDeps = { client: Client; clock: Clock; logger: Logger };
 
@@ -155,6 +156,21 @@ async function caughtUp(client: Client): Promise<Set<string>> {
      WHERE o.seq >= (SELECT coalesce(max(seq), 0) FROM outbox_events)`,
   );
   return new Set(rs.rows.map((r) => String(r.consumer)));
+}
+
+/**
+ * Whether a run has anything to do (src/modules/events/due-probe.ts): a stock mark to turn into events, or
+ * a consumer that is behind the log (or has no position yet).
+ */
+export function dispatchProbe(consumers: readonly EventConsumer[]): DueProbe {
+  const names = consumers.map((c) => c.name);
+  return {
+    sql: `EXISTS (${ANY_DIRTY_MARK})
+          OR (SELECT count(*) FROM event_consumer_offsets
+              WHERE consumer IN (${names.map(() => "?").join(", ") || "NULL"})
+                AND seq >= (SELECT coalesce(max(seq), 0) FROM outbox_events)) < ?`,
+    args: [...names, names.length],
+  };
 }
 
 /** One run: the stock marks become events, then each consumer takes up to a batch of what it has not seen. */

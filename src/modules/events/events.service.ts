@@ -3,8 +3,9 @@ import { afterCursor, decodeCursor, orderByOf, page, type Sort } from "../../db/
 import { outboxEvents } from "../../db/schema/events.ts";
 import type { Deps } from "../../deps.ts";
 import { createConsumerRegistry } from "./consumer-registry.ts";
-import { type DispatchOptions, dispatchOnce } from "./dispatcher.ts";
+import { type DispatchOptions, dispatchOnce, dispatchProbe } from "./dispatcher.ts";
 import type { EventType } from "./domain-events.ts";
+import { askProbes, type DueProbe } from "./due-probe.ts";
 import type { Event, EventListQuery } from "./events.schemas.ts";
 import { outboxLag } from "./outbox-lag.ts";
 
@@ -32,6 +33,9 @@ export function createEventsService(deps: Deps) {
     consumers: registry.list,
     /** One dispatcher run over every registered consumer (the runtimes schedule it). */
     dispatch: (options?: DispatchOptions) => dispatchOnce(deps, registry.list(), options),
+    dispatchProbe: () => dispatchProbe(registry.list()),
+    /** The answers of a round's probes, in one read (due-probe.ts). */
+    askProbes: <K extends string>(probes: Record<K, DueProbe>) => askProbes(deps.client, probes),
     /** How far the slowest consumer is behind (the outbox-lag metric). */
     lag: () =>
       outboxLag(

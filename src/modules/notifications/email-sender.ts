@@ -7,6 +7,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import type { NotificationRow } from "../../db/schema/notifications.ts";
+import { type DueProbe, existsProbe } from "../events/due-probe.ts";
 import { digestEmail, type Links, singleEmail } from "./email-content.ts";
 import { toNotification } from "./inbox.ts";
 import { settingsOf, wantsEmail } from "./notification-settings.ts";
@@ -30,15 +31,22 @@ type Claimed = {
 
 export type SendReport = { sent: number; failed: number; skipped: number; more: boolean };
 
+const DUE = "status = 'pending' AND send_after <= :now AND (locked_until IS NULL OR locked_until <= :now)";
+
+/** Whether any e-mail is due and this runtime can send it (src/modules/events/due-probe.ts). */
+export const dueEmailsProbe = (ctx: NotificationsContext): DueProbe | undefined =>
+  ctx.deps.mailer
+    ? existsProbe("notification_emails", DUE, { now: ctx.deps.clock.now().toISOString() })
+    : undefined;
+
 async function claimDue(ctx: NotificationsContext, limit: number): Promise<Claimed[] | null> {
   const { client, clock } = ctx.deps;
   const now = clock.now();
   const at = now.toISOString();
   const due = await client.execute({
     sql: `SELECT id, customer_id, kind, local_day FROM notification_emails
-          WHERE status = 'pending' AND send_after <= ? AND (locked_until IS NULL OR locked_until <= ?)
-          ORDER BY send_after LIMIT ?`,
-    args: [at, at, limit],
+          WHERE ${DUE.replaceAll(":now", "?1")} ORDER BY send_after LIMIT ?2`,
+    args: [at, limit],
   });
   if (!due.rows.length) return null;
   const singles = due.rows.filter((r) => r.kind === "single").map((r) => String(r.id));

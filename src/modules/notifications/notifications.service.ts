@@ -6,7 +6,7 @@
  */
 import type { Deps } from "../../deps.ts";
 import { notificationsConsumer } from "./consumer.ts";
-import { sendDueEmails } from "./email-sender.ts";
+import { dueEmailsProbe, sendDueEmails } from "./email-sender.ts";
 import { listNotifications, markAllRead, markRead, unreadCount } from "./inbox.ts";
 import {
   getSettings,
@@ -45,6 +45,8 @@ export function createNotificationsService(deps: Deps, ports: NotificationsPorts
     consumer: notificationsConsumer(ctx),
     /** One run of the e-mail sender (the runtimes run it after each dispatch). */
     sendDueEmails: (options?: { limit?: number }) => sendDueEmails(ctx, options),
+    /** Undefined where no mailer is configured (nothing can be sent here). */
+    dueEmailsProbe: () => dueEmailsProbe(ctx),
     list: (customerId: string, q: NotificationListQuery) => listNotifications(ctx, customerId, q),
     markRead: (customerId: string, notificationId: string) => markRead(ctx, customerId, notificationId),
     markAllRead: (customerId: string) => markAllRead(ctx, customerId),

@@ -5,6 +5,7 @@
  * event work (src/runtime/event-work.ts); a round with nothing to announce only reads. The outbox itself
  * remembers what was announced, so no table of its own and nothing to clean up. Reads orders, never stock.
  */
+import { type DueProbe, existsProbe } from "../events/due-probe.ts";
 import { SQL_EVENT_ID } from "../events/outbox.ts";
 import type { OrdersContext } from "./orders.context.ts";
 
@@ -17,9 +18,15 @@ const DUE = `o.status = 'reserved' AND o.expires_at > :now
                   WHERE e.subject = o.id AND e.type = 'hold.expiring'
                     AND json_extract(e.payload, '$.expiresAt') = o.expires_at)`;
 
+const dueArgs = (now: Date) => ({ now: now.toISOString(), lead: HOLD_EXPIRING_LEAD_MS });
+
+/** Whether any reserved order is inside its warning window unannounced (src/modules/events/due-probe.ts). */
+export const expiringHoldsProbe = ({ deps }: OrdersContext): DueProbe =>
+  existsProbe("orders o", DUE, dueArgs(deps.clock.now()));
+
 /** Writes the event of each reserved order now inside its warning window; how many it wrote. */
 export async function announceExpiringHolds({ deps }: OrdersContext): Promise<number> {
-  const args = { now: deps.clock.now().toISOString(), lead: HOLD_EXPIRING_LEAD_MS };
+  const args = dueArgs(deps.clock.now());
   const due = await deps.client.execute({ sql: `SELECT 1 FROM orders o WHERE ${DUE} LIMIT 1`, args });
   if (!due.rows.length) return 0;
   const written = await deps.client.execute({

@@ -7,7 +7,7 @@
 import type { PaymentProviderName } from "../../db/schema/payments.ts";
 import type { Deps } from "../../deps.ts";
 import { expireDue, nextDueAt } from "./expiry.ts";
-import { announceExpiringHolds } from "./hold-expiring.ts";
+import { announceExpiringHolds, expiringHoldsProbe } from "./hold-expiring.ts";
 import { cancelOrder, deliverOrder, shipOrder } from "./lifecycle.ts";
 import type { Actor, OrdersContext } from "./orders.context.ts";
 import type { OrdersPorts } from "./orders.ports.ts";
@@ -47,6 +47,7 @@ export function createOrdersService(deps: Deps, ports: OrdersPorts) {
     nextDueAt: () => nextDueAt(ctx),
     /** `hold.expiring` for reserved orders about to lapse (run with each round of event work). */
     announceExpiringHolds: () => announceExpiringHolds(ctx),
+    expiringHoldsProbe: () => expiringHoldsProbe(ctx),
   };
 }
 

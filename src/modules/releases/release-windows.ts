@@ -9,6 +9,7 @@
  * dispatcher down for longer than that does not announce stale openings.
  */
 import type { Deps } from "../../deps.ts";
+import { type DueProbe, existsProbe } from "../events/due-probe.ts";
 import { SQL_EVENT_ID } from "../events/outbox.ts";
 
 const LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -46,14 +47,27 @@ const ANNOUNCED = {
 
 type Announced = keyof typeof ANNOUNCED;
 
+const TYPES = Object.keys(ANNOUNCED) as Announced[];
+
+const windowArgs = (now: Date) => ({
+  now: now.toISOString(),
+  since: new Date(now.getTime() - LOOKBACK_MS).toISOString(),
+});
+
+/** Whether any window has an event still to write (src/modules/events/due-probe.ts). */
+export const releaseWindowsProbe = (deps: Pick<Deps, "clock">): DueProbe =>
+  existsProbe(
+    "releases r",
+    TYPES.map((t) => `(${ANNOUNCED[t].due})`).join(" OR "),
+    windowArgs(deps.clock.now()),
+  );
+
 /** Writes the events of windows that opened or closed since last time; how many of each. */
 export async function announceReleaseWindows(deps: Pick<Deps, "client" | "clock">) {
-  const now = deps.clock.now();
-  const args = { now: now.toISOString(), since: new Date(now.getTime() - LOOKBACK_MS).toISOString() };
-  const types = Object.keys(ANNOUNCED) as Announced[];
+  const args = windowArgs(deps.clock.now());
   // One read for all of them: most rounds have nothing to announce, and each read is a round trip remotely.
   const due = await deps.client.execute({
-    sql: `SELECT ${types.map((t, i) => `EXISTS (SELECT 1 FROM releases r WHERE ${ANNOUNCED[t].due}) AS d${i}`).join(", ")}`,
+    sql: `SELECT ${TYPES.map((t, i) => `EXISTS (SELECT 1 FROM releases r WHERE ${ANNOUNCED[t].due}) AS d${i}`).join(", ")}`,
     args,
   });
   const written: Record<Announced, number> = {
@@ -61,7 +75,7 @@ export async function announceReleaseWindows(deps: Pick<Deps, "client" | "clock"
     "release.closed": 0,
     "spirit.released": 0,
   };
-  for (const [i, type] of types.entries()) {
+  for (const [i, type] of TYPES.entries()) {
     if (!Number(due.rows[0]?.[`d${i}`])) continue;
     const event = ANNOUNCED[type];
     const rs = await deps.client.execute({

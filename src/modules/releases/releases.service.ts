@@ -9,7 +9,7 @@ import type { AdmissionPass } from "./queue-admissions.ts";
 import { createRelease, patchRelease } from "./release-changes.ts";
 import { gateForOrder, releaseEligibility, releasesOfSpiritCache } from "./release-gate.ts";
 import { findReleaseRow, getRelease, listReleases } from "./release-views.ts";
-import { announceReleaseWindows } from "./release-windows.ts";
+import { announceReleaseWindows, releaseWindowsProbe } from "./release-windows.ts";
 import type { ReleasesContext, ReleasesPorts } from "./releases.context.ts";
 import type { ReleaseInput, ReleaseListQuery, ReleasePatch } from "./releases.schemas.ts";
 
@@ -32,6 +32,7 @@ export function createReleasesService(deps: Deps, ports: ReleasesPorts) {
     ) => gateForOrder(ctx, spiritId, customerId, at, grant, admission),
     findRow: (id: string) => findReleaseRow(ctx, id),
     announceWindows: () => announceReleaseWindows(deps),
+    windowsProbe: () => releaseWindowsProbe(deps),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import { newId } from "../../db/ids.ts";
+import { type DueProbe, existsProbe } from "../events/due-probe.ts";
 import type { WebhookDeps } from "./deliveries.ts";
 import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./retry-schedule.ts";
 import { signedHeaders } from "./signing.ts";
@@ -224,6 +225,14 @@ export async function attemptDelivery(
   return (await sendClaimed(deps, claimed, options))[0] ?? null;
 }
 
+const DUE_FROM = "webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id";
+const DUE = `d.status = 'pending' AND d.next_attempt_at <= :now AND e.enabled = 1
+  AND (d.locked_until IS NULL OR d.locked_until <= :now)`;
+
+/** Whether any delivery is due (src/modules/events/due-probe.ts). */
+export const dueDeliveriesProbe = (deps: Pick<WebhookDeps, "clock">): DueProbe =>
+  existsProbe(DUE_FROM, DUE, { now: deps.clock.now().toISOString() });
+
 /** Attempts the due deliveries of enabled endpoints, a chunk at a time; `more` when a full page was due. */
 export async function sendDueDeliveries(
   deps: WebhookDeps,
@@ -233,11 +242,9 @@ export async function sendDueDeliveries(
   const at = deps.clock.now().toISOString();
   // A read first: an idle run takes no write lock.
   const due = await deps.client.execute({
-    sql: `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-          WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
-            AND (d.locked_until IS NULL OR d.locked_until <= ?)
-          ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
-    args: [at, at, limit],
+    sql: `SELECT d.id FROM ${DUE_FROM} WHERE ${DUE.replaceAll(":now", "?1")}
+          ORDER BY d.next_attempt_at, d.rowid LIMIT ?2`,
+    args: [at, limit],
   });
   const ids = due.rows.map((r) => String(r.id));
   if (!ids.length) return { attempted: 0, delivered: 0, more: false };

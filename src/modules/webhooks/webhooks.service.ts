@@ -9,7 +9,7 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/s
 import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../domain-error.ts";
 import { webhookBody, webhookConsumer } from "./deliveries.ts";
-import { attemptDelivery, type SenderOptions, sendDueDeliveries } from "./sender.ts";
+import { attemptDelivery, dueDeliveriesProbe, type SenderOptions, sendDueDeliveries } from "./sender.ts";
 import { newWebhookSecret } from "./signing.ts";
 import { refuseWebhookUrl } from "./url-guard.ts";
 import type {
@@ -203,6 +203,7 @@ export function createWebhooksService(deps: Deps, sender: SenderOptions = {}) {
     /** One run of the background sender (the runtimes schedule it after the dispatcher). */
     sendDue: (options: SenderOptions & { limit?: number } = {}) =>
       sendDueDeliveries(deps, { ...sender, ...options }),
+    dueProbe: () => dueDeliveriesProbe(deps),
     create,
     async get(id: string) {
       return toEndpoint(await requireRow(id));
