@@ -37,9 +37,21 @@ type Endpoint = { url: string; secrets: string[] };
 
 const TIMEOUT_MS = 10_000;
 
-/** Long enough for every chunk's attempts to time out in turn, so no claim lapses while it is in flight. */
-const claimMs = (count: number, options: SenderOptions & { concurrency?: number }) =>
-  Math.ceil(count / (options.concurrency ?? 8)) * (options.timeoutMs ?? TIMEOUT_MS) + 10_000;
+/**
+ * Attempts in flight to one endpoint: every slot when the run sends to one endpoint only, else half of
+ * them, so that one endpoint that hangs leaves the other half to the others.
+ */
+const perEndpoint = (endpointIds: string[], options: { concurrency?: number }) => {
+  const concurrency = options.concurrency ?? 8;
+  return new Set(endpointIds).size <= 1 ? concurrency : Math.max(1, Math.floor(concurrency / 2));
+};
+
+/**
+ * Long enough for `count` attempts to time out in turn, `cap` at a time (all to one endpoint at worst), so
+ * no claim lapses while it is in flight.
+ */
+const claimMs = (count: number, cap: number, options: SenderOptions) =>
+  Math.ceil(count / cap) * (options.timeoutMs ?? TIMEOUT_MS) + 10_000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
@@ -200,14 +212,30 @@ async function sendClaimed(
 ) {
   if (!claimed.length) return [];
   const endpoints = await endpointsOf(deps, [...new Set(claimed.map((d) => d.endpointId))]);
-  const results: AttemptResult[] = [];
+  // `concurrency` attempts in flight, each slot taking the next delivery as soon as its own is done, at
+  // most `perEndpoint` of them to one endpoint: in chunks, one receiver that hung until the timeout held up
+  // every other endpoint's deliveries behind it.
   const concurrency = options.concurrency ?? 8;
-  for (let i = 0; i < claimed.length; i += concurrency) {
-    const chunk = claimed.slice(i, i + concurrency);
-    results.push(
-      ...(await Promise.all(chunk.map((d) => attempt(deps, d, endpoints.get(d.endpointId), options)))),
-    );
-  }
+  const cap = perEndpoint(
+    claimed.map((d) => d.endpointId),
+    options,
+  );
+  const inFlight = new Map<string, number>();
+  const queued = claimed.map((_, i) => i);
+  const results: AttemptResult[] = new Array(claimed.length);
+  const slot = async () => {
+    for (;;) {
+      // None startable: the endpoints at their cap have slots of their own that take their next ones.
+      const k = queued.findIndex((i) => (inFlight.get(claimed[i]!.endpointId) ?? 0) < cap);
+      if (k < 0) return;
+      const i = queued.splice(k, 1)[0]!;
+      const d = claimed[i]!;
+      inFlight.set(d.endpointId, (inFlight.get(d.endpointId) ?? 0) + 1);
+      results[i] = await attempt(deps, d, endpoints.get(d.endpointId), options);
+      inFlight.set(d.endpointId, inFlight.get(d.endpointId)! - 1);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, slot));
   const statements = results.flatMap((r, i) =>
     recordStatements(deps, claimed[i]!.endpointId, r, options.random),
   );
@@ -221,7 +249,7 @@ export async function attemptDelivery(
   deliveryId: string,
   options: SenderOptions = {},
 ): Promise<AttemptResult | null> {
-  const claimed = await claim(deps, { sql: "?", args: [deliveryId] }, claimMs(1, options));
+  const claimed = await claim(deps, { sql: "?", args: [deliveryId] }, claimMs(1, 1, options));
   return (await sendClaimed(deps, claimed, options))[0] ?? null;
 }
 
@@ -242,13 +270,15 @@ export async function sendDueDeliveries(
   const at = deps.clock.now().toISOString();
   // A read first: an idle run takes no write lock.
   const due = await deps.client.execute({
-    sql: `SELECT d.id FROM ${DUE_FROM} WHERE ${DUE.replaceAll(":now", "?1")}
+    sql: `SELECT d.id, d.endpoint_id FROM ${DUE_FROM} WHERE ${DUE.replaceAll(":now", "?1")}
           ORDER BY d.next_attempt_at, d.rowid LIMIT ?2`,
     args: [at, limit],
   });
   const ids = due.rows.map((r) => String(r.id));
   if (!ids.length) return { attempted: 0, delivered: 0, more: false };
-  const claimed = await claim(deps, { sql: placeholders(ids.length), args: ids }, claimMs(limit, options));
+  const endpointIds = due.rows.map((r) => String(r.endpoint_id));
+  const forMs = claimMs(ids.length, perEndpoint(endpointIds, options), options);
+  const claimed = await claim(deps, { sql: placeholders(ids.length), args: ids }, forMs);
   const results = await sendClaimed(deps, claimed, options);
   return {
     attempted: results.length,
