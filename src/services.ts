@@ -83,7 +83,10 @@ export function buildServices(deps: Deps) {
     settleAdmission: (orderId, outcome) => settleAdmission(deps, orderId, outcome),
   });
   // Ballots place their winners' orders through the orders service, so they come after it.
-  const ballots = createBallotsService(deps, ballotPortsFrom({ ...base, releases, customers, orders }));
+  const ballots = createBallotsService(
+    deps,
+    ballotPortsFrom({ ...base, releases, customers, orders, inventory }),
+  );
   // Waitlists offer freed bottles through the orders service; their consumer moves them on stock events.
   const waitlists = createWaitlistsService(
     deps,

@@ -19,6 +19,8 @@ export type BallotPorts = EntrantPorts & {
     options: { releaseGrant: string; holdMinutes: number; orderId: string },
   ): Promise<{ id: string; expiresAt: string | null }>;
   orderStatuses(ids: string[]): Promise<Map<string, { status: OrderStatus; expiresAt: string | null }>>;
+  /** Standard bottles free now (of the batch, when the release sells one), to size a round of offers. */
+  freeBottles(spiritId: string, batchId: string | null): Promise<number>;
 };
 
 export type BallotContext = { deps: Deps; ports: BallotPorts };

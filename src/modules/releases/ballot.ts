@@ -2,7 +2,8 @@
  * The ballot's draw and what follows it. The draw is claimed first (drawn_at, guarded), which also shuts
  * the door on new entries; then the live entries are shuffled (ballot-draw.ts) and their places written in
  * one batch. Settling offers bottles in draw order: each winner gets an order reserved for the claim
- * window (its holds through the stock engine); an order not paid in time, or cancelled, lapses and its
+ * window (its holds through the stock engine), a round of up to OFFER_ROUND winners at a time placed
+ * together, the round sized by the bottles free so that the draw's order decides who gets them; an order not paid in time, or cancelled, lapses and its
  * bottles pass to the next entry, until every bottle is paid for or no entry is left. Each step is safe to
  * repeat after a crash: an offer's order id is written before the order is placed, so a retry finds or
  * re-places that one order, never a second.
@@ -138,7 +139,7 @@ export function settleBallot(ctx: BallotContext, releaseId: string): Promise<voi
 }
 
 async function settleOnce(ctx: BallotContext, releaseId: string) {
-  const { db, clock } = ctx.deps;
+  const { db } = ctx.deps;
   let ballot = await ballotRow(ctx, releaseId);
   if (!ballot.drawnAt || ballot.settledAt) return;
   if (!ballot.entriesDigest) {
@@ -195,36 +196,79 @@ async function settleOnce(ctx: BallotContext, releaseId: string) {
       .limit(limit);
   let soldOut = false;
   let after = 0;
-  offering: while (left > 0) {
-    const page = await waiting(after, 64);
+  while (left > 0 && !soldOut) {
+    const page = await waiting(after, OFFER_ROUND);
     if (!page.length) break;
+    // The round's offers, in draw order: while they fit the bottles left to award and the bottles free now.
+    // Sized by the free bottles, the round's orders can be placed together (one stock commit for many
+    // holds, round trips overlapped) and still keep the draw's order: a winner is never refused a bottle
+    // that someone drawn after them got in the same round.
+    let free = await ctx.ports.freeBottles(release.spiritId, release.batchId);
+    let budget = left;
+    const round: DrawnEntry[] = [];
     for (const entry of page) {
-      after = entry.position!;
-      if (entry.quantity > left) continue;
-      const orderId = newId("ord");
-      const claimed = await db.run(sql`UPDATE release_entries SET status = 'awarding', order_id = ${orderId},
-          updated_at = ${clock.now().toISOString()}
-        WHERE id = ${entry.id} AND status = 'waiting'
-          AND quantity + (SELECT coalesce(sum(quantity), 0) FROM release_entries
-            WHERE release_id = ${releaseId} AND status IN ('awarding', 'won')) <= ${allocation}`);
-      if (claimed.rowsAffected === 0) continue;
-      entry.orderId = orderId;
-      entry.status = "awarding";
-      const placed = await offer(ctx, release, ballot.claimMinutes, entry);
-      if (placed === "sold-out") {
-        soldOut = true;
-        break offering;
+      if (entry.quantity > budget) {
+        after = entry.position!;
+        continue;
       }
-      if (placed) {
-        left -= entry.quantity;
+      if (entry.quantity > free) {
+        soldOut = true;
+        break;
+      }
+      after = entry.position!;
+      round.push(entry);
+      budget -= entry.quantity;
+      free -= entry.quantity;
+    }
+    if (!round.length) continue;
+    const claimed = await claimOffers(ctx, releaseId, allocation, round);
+    const outcomes = await Promise.all(
+      claimed.map((entry) => offer(ctx, release, ballot.claimMinutes, entry)),
+    );
+    for (const [k, placed] of outcomes.entries()) {
+      // Bottles gone since they were counted (another sale of the spirit): the entry is back in line.
+      if (placed === "sold-out") soldOut = true;
+      else if (placed) {
+        left -= claimed[k]!.quantity;
         unpaid = true;
       }
-      if (left <= 0) break offering;
     }
   }
 
   const stillWaiting = left > 0 && (await waiting(0, 1)).length > 0;
   if (!unpaid && (left <= 0 || !stillWaiting || soldOut)) await settle(ctx, release);
+}
+
+/** Entries given an offer per round of settling: their orders are placed together. */
+const OFFER_ROUND = 64;
+
+/**
+ * Fixes each entry's order id and marks it awarding, in draw order, in one batch: each claim's guard sees
+ * the ones before it, so the awarded bottles never pass the allocation. Answers the entries claimed.
+ */
+async function claimOffers(
+  ctx: BallotContext,
+  releaseId: string,
+  allocation: number,
+  round: DrawnEntry[],
+): Promise<DrawnEntry[]> {
+  const { db, clock } = ctx.deps;
+  const at = clock.now().toISOString();
+  const ids = round.map(() => newId("ord"));
+  const results = await db.batch(
+    round.map((entry, k) =>
+      db.run(sql`UPDATE release_entries SET status = 'awarding', order_id = ${ids[k]!},
+          updated_at = ${at}
+        WHERE id = ${entry.id} AND status = 'waiting'
+          AND quantity + (SELECT coalesce(sum(quantity), 0) FROM release_entries
+            WHERE release_id = ${releaseId} AND status IN ('awarding', 'won')) <= ${allocation}`),
+    ) as unknown as Parameters<typeof db.batch>[0],
+  );
+  return round.flatMap((entry, k) =>
+    (results[k] as { rowsAffected: number }).rowsAffected > 0
+      ? [{ ...entry, status: "awarding" as const, orderId: ids[k]! }]
+      : [],
+  );
 }
 
 /**
