@@ -2,14 +2,10 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { jsonLogger, type Logger } from "../deps.ts";
-import {
-  registerWalFile,
-  WAL_SAFETY_NET_PAGES,
-  type WalCheckpointRegistration,
-} from "../runtime/wal-checkpointer.ts";
 import { applyServerPragmas, BUSY_TIMEOUT_MS, type DatabaseHandle, wrapClient } from "./client.ts";
 import { openEmbeddedExecutor } from "./embedded-executor.ts";
 import { attachLedgerPort } from "./ledger-port.ts";
+import { registerWalFile, WAL_SAFETY_NET_PAGES, type WalCheckpointRegistration } from "./wal-checkpointer.ts";
 
 /**
  * Connections the client may keep to a file. It opens one whenever an operation starts while the others are
@@ -27,7 +23,7 @@ export const backgroundCheckpointsOf = (client: Client): WalCheckpointRegistrati
 export type LocalDatabaseOptions = {
   /**
    * `background` (the default): a thread of this process checkpoints the file's WAL, and commits only
-   * checkpoint inline past the safety net (src/runtime/wal-checkpointer.ts). `inline`: SQLite's own
+   * checkpoint inline past the safety net (src/db/wal-checkpointer.ts). `inline`: SQLite's own
    * checkpoints, in whichever connection commits past 1000 pages.
    */
   walCheckpoint?: "background" | "inline";

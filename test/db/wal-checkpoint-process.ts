@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { backgroundCheckpointsOf, openLocalDatabase } from "../../src/db/local.ts";
-import { checkpointThreadsRunning } from "../../src/runtime/wal-checkpointer.ts";
+import { checkpointThreadsRunning } from "../../src/db/wal-checkpointer.ts";
 
 const how = process.argv[2] === "leave" ? "leave" : "close";
 const dir = mkdtempSync(join(tmpdir(), "angelshare-walproc-"));

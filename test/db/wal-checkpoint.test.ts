@@ -6,8 +6,8 @@ import type { Client } from "@libsql/client";
 import { ConfigError, parseConfig } from "../../src/config.ts";
 import { ledgerPortFor } from "../../src/db/ledger-port.ts";
 import { backgroundCheckpointsOf, openLocalDatabase } from "../../src/db/local.ts";
+import { registerWalFile, WAL_SAFETY_NET_PAGES } from "../../src/db/wal-checkpointer.ts";
 import type { Logger } from "../../src/deps.ts";
-import { registerWalFile, WAL_SAFETY_NET_PAGES } from "../../src/runtime/wal-checkpointer.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "angelshare-walcp-"));

@@ -4,7 +4,7 @@
  * SQLite checkpoints a WAL file inline, in whichever connection commits the write that takes the WAL past
  * `wal_autocheckpoint` pages (1000 by default): in a drop that is the stock executor, and every few dozen
  * holds one commit waits 4–10 ms for the page copies and fsyncs. Here one thread per process (a Bun Worker
- * with its own `libsql` connection to each registered file, src/runtime/wal-checkpoint-thread.ts) runs
+ * with its own `libsql` connection to each registered file, src/db/wal-checkpoint-thread.ts) runs
  * passive checkpoints while the hot connections keep committing. A passive checkpoint never waits for a
  * writer, so under sustained writes it cannot always reach the WAL's end and the WAL cannot restart: the hot
  * connections keep an inline checkpoint at WAL_SAFETY_NET_PAGES, which then finds little left to copy and

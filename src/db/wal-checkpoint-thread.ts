@@ -1,5 +1,5 @@
 /**
- * The body of the background WAL checkpoint thread (a Bun Worker started by src/runtime/wal-checkpointer.ts;
+ * The body of the background WAL checkpoint thread (a Bun Worker started by src/db/wal-checkpointer.ts;
  * see there for why). It holds one `libsql` connection per registered database file and runs
  * `PRAGMA wal_checkpoint(PASSIVE)` on each in turn, so the copy of WAL frames into the database and its
  * fsyncs happen here instead of inside a request's commit.
