@@ -2,7 +2,8 @@
  * Offering freed bottles down the line. Run after anything that frees stock of a spirit (its `stock.changed`
  * event, see waitlist-consumer.ts) and by the periodic job (Bun's timer, the Worker's minute cron, after the
  * reaper): offers whose orders ended unpaid lapse, paid ones are claimed, and while the free bottles cover
- * the first entry in line it gets an order reserved for OFFER_MINUTES through the ordinary placing path.
+ * the first entry in line it gets an order reserved for OFFER_MINUTES through the ordinary placing path
+ * (as many entries from the head as the free bottles cover at once, their orders placed together).
  * The line is strict: an entry the free bottles do not cover yet waits, and those behind it wait too. Each
  * step is a guarded write, safe to repeat after a crash or from a second process: an offer's order id is
  * fixed before the order is placed, so a retry finds or re-places that one order, never a second.
@@ -76,28 +77,52 @@ async function advanceOnce(ctx: WaitlistContext, spiritId: string): Promise<Adva
     } else if (await mark(ctx, entry, "offered", { status: "claimed" })) result.claimed++;
   }
 
-  // The head of the line while the free bottles cover it.
+  // The head of the line while the free bottles cover it, a round at a time: as many entries from the
+  // head as the bottles free now cover, their orders placed together (one stock commit for many holds).
   for (;;) {
-    const [head] = await db
+    const line = await db
       .select()
       .from(waitlistEntries)
       .where(and(eq(waitlistEntries.spiritId, spiritId), eq(waitlistEntries.status, "waiting")))
       .orderBy(asc(waitlistEntries.seq))
-      .limit(1);
-    if (!head || head.quantity > (await ctx.ports.available(spiritId))) break;
-    const orderId = newId("ord");
-    const claimed = await db
-      .update(waitlistEntries)
-      .set({ status: "offering", orderId, updatedAt: ctx.deps.clock.now().toISOString() })
-      .where(and(eq(waitlistEntries.id, head.id), eq(waitlistEntries.status, "waiting")))
-      .returning({ id: waitlistEntries.id });
-    if (!claimed.length) continue;
-    const outcome = await offer(ctx, { ...head, status: "offering", orderId });
-    if (outcome === "sold-out") break;
-    if (outcome === "offered") result.offered++;
-    else result.refused++;
+      .limit(OFFER_ROUND);
+    let free = await ctx.ports.available(spiritId);
+    const round: WaitlistEntryRow[] = [];
+    for (const entry of line) {
+      // Strict: an entry the free bottles do not cover waits, and those behind it with it.
+      if (entry.quantity > free) break;
+      round.push(entry);
+      free -= entry.quantity;
+    }
+    if (!round.length) break;
+    const claimed = await claimOffers(ctx, round);
+    const outcomes = await Promise.all(claimed.map((entry) => offer(ctx, entry)));
+    result.offered += outcomes.filter((o) => o === "offered").length;
+    result.refused += outcomes.filter((o) => o === "refused").length;
+    if (outcomes.includes("sold-out")) break;
   }
   return result;
+}
+
+/** Entries from the head of the line offered per round: their orders are placed together. */
+const OFFER_ROUND = 64;
+
+/** Fixes each entry's order id and marks it offering, in one batch; answers the entries this run claimed. */
+async function claimOffers(ctx: WaitlistContext, round: WaitlistEntryRow[]): Promise<WaitlistEntryRow[]> {
+  const { db, clock } = ctx.deps;
+  const at = clock.now().toISOString();
+  const orderIds = round.map(() => newId("ord"));
+  const [first, ...rest] = round.map((entry, k) =>
+    db
+      .update(waitlistEntries)
+      .set({ status: "offering", orderId: orderIds[k]!, updatedAt: at })
+      .where(and(eq(waitlistEntries.id, entry.id), eq(waitlistEntries.status, "waiting")))
+      .returning({ id: waitlistEntries.id }),
+  );
+  const results = await db.batch([first!, ...rest]);
+  return round.flatMap((entry, k) =>
+    results[k]!.length ? [{ ...entry, status: "offering" as const, orderId: orderIds[k]! }] : [],
+  );
 }
 
 /**

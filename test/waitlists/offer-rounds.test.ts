@@ -1,0 +1,56 @@
+/**
+ * A restock offers the head of the line a round at a time: as many entries as the freed bottles cover get
+ * their reserved orders, placed together (their holds share stock commits), strictly in line order; the
+ * first entry not covered waits, and everyone behind it.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { WaitlistEntrySchema } from "../../src/modules/waitlists/waitlists.schemas.ts";
+import { createPromMetrics } from "../../src/runtime/prom-metrics.ts";
+import { sampleValue } from "../metrics/prom-text.ts";
+import { openShop, type Shop, TEST_ADDRESS } from "../orders/shop.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+
+const TOKEN = "metrics-token-0123456789";
+const SHIPPING = { ...TEST_ADDRESS, country: "GB", region: "GB-SCT" };
+let app: TestApp;
+let shop: Shop;
+
+beforeAll(async () => {
+  app = await createTestApp({ env: { METRICS_TOKEN: TOKEN }, deps: { metrics: createPromMetrics() } });
+  shop = await openShop(app);
+});
+afterAll(() => app.close());
+
+const groupCommits = async () =>
+  sampleValue(
+    await (await app.call("GET", "/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } })).text(),
+    "angelshare_stock_group_size_count",
+  ) ?? 0;
+
+test("a restock of four offers the first four in line together; a two-bottle entry then waits, and those behind it", async () => {
+  const spiritId = await shop.spirit({ status: "available", maxPerCustomer: 4 });
+  await shop.receive(spiritId, 1, shop.loc("a"));
+  expect((await shop.order(await shop.customer(), [{ spiritId, quantity: 1 }])).status).toBe(201);
+  const line = [];
+  for (const quantity of [1, 1, 1, 1, 2, 1]) {
+    const who = await shop.customer();
+    const res = await app.call("POST", `/api/v1/spirits/${spiritId}/waitlist`, {
+      headers: who.headers,
+      body: { quantity, shipping: SHIPPING },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    line.push(who);
+  }
+  const before = await groupCommits();
+  await shop.receive(spiritId, 5, shop.loc("a"));
+  await app.services.waitlists.advanceDue();
+  // The receive is one commit; the four offers' holds share fewer than four.
+  expect((await groupCommits()) - before - 1).toBeLessThan(4);
+  const statuses = [];
+  for (const who of line) {
+    const res = await app.call("GET", `/api/v1/spirits/${spiritId}/waitlist/me`, { headers: who.headers });
+    statuses.push(WaitlistEntrySchema.parse(await res.json()).state);
+  }
+  // Five bottles: four single entries, then the two-bottle entry is not covered by the one left.
+  expect(statuses).toEqual(["offered", "offered", "offered", "offered", "waiting", "waiting"]);
+});
