@@ -4,7 +4,7 @@
  * every place written, winners' reserved orders placed through the stock engine) beside a naive draw in the
  * same run (`ORDER BY random()` in SQL and the same places written, no verifiability, no orders), and
  * samples the process's RSS while it runs. Medians of the rounds; exits non-zero if a bottle is oversold.
- *   bun bench/drop.ts [entries=100000] [rounds=3] [--clients 5000] [--bottles 500]
+ *   bun bench/drop.ts [entries=100000] [rounds=3] [--winners 100] [--clients 5000] [--bottles 500]
  * Targets (issue 12): the draw under 2 s and 200 MB on this machine. Then runs bench/drop-queue.ts (a
  * waiting room opened to 5,000 sockets; its own header has its figures) and fails if either half does.
  */
@@ -14,7 +14,10 @@ import { createTestApp, type TestClock } from "../test/support/test-app.ts";
 
 const entries = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 3);
-const BOTTLES = 100;
+/** `--winners N`: the bottles drawn for, so the winners' orders placed (100 by default, the targets' size). */
+const winnersAt = process.argv.indexOf("--winners");
+const BOTTLES = winnersAt === -1 ? 100 : Number(process.argv[winnersAt + 1]);
+if (!Number.isInteger(BOTTLES) || BOTTLES < 1) throw new Error("--winners must be a whole number above 0");
 const HOUR = 3_600_000;
 
 const app = await createTestApp({ env: { DATABASE_URL: `file:${await tempFile()}` } });
@@ -183,7 +186,7 @@ console.log(
   `ballot draw, ${entries.toLocaleString("en")} entries for ${BOTTLES} bottles, ${rounds} rounds (median), Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores`,
 );
 console.log(`${"".padEnd(44)} ${"time".padStart(10)} ${"RSS +".padStart(9)} ${"RSS peak".padStart(10)}`);
-console.log(row("ours: verifiable draw + 100 winners' orders", ours));
+console.log(row(`ours: verifiable draw + ${BOTTLES} winners' orders`, ours));
 console.log(row("naive: ORDER BY random(), places only", naive));
 console.log(
   `ours/naive: ${(median(ours.map((x) => x.ms)) / median(naive.map((x) => x.ms))).toFixed(2)}x time; targets: < 2000 ms, < 200 MB`,
