@@ -4,6 +4,7 @@
  * later resolves to a private address is not sent to.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { sendDueDeliveries } from "../../src/modules/webhooks/sender.ts";
 import { isPrivateAddress } from "../../src/modules/webhooks/url-guard.ts";
 import { openShop, type Shop } from "../orders/shop.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
@@ -13,12 +14,15 @@ const dns = new Map<string, string[]>([
   ["sneaky.example.com", ["93.184.216.34", "10.0.0.7"]],
   ["metadata.example.com", ["169.254.169.254"]],
 ]);
+/** Hosts whose lookups never answer (a resolver that hangs). */
+const hanging = new Set<string>();
 let app: TestApp;
 let shop: Shop;
 beforeAll(async () => {
   app = await createTestApp({
     deps: {
       resolveHost: async (host) => {
+        if (hanging.has(host)) return new Promise<string[]>(() => {});
         const found = dns.get(host);
         if (!found) throw new Error("ENOTFOUND");
         return found;
@@ -75,6 +79,24 @@ test("a host that turns private after it was saved is not sent to", async () => 
   ).json();
   expect(log.items[0].error).toContain("not sent");
   dns.set("hooks.example.com", ["93.184.216.34"]);
+});
+
+test("a lookup that never answers fails the attempt within its bound, and holds nothing", async () => {
+  dns.set("slow.example.com", ["93.184.216.34"]);
+  const res = await create("https://slow.example.com/hooks");
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  await shop.spirit();
+  await app.services.events.dispatch();
+  hanging.add("slow.example.com");
+  const sent = await sendDueDeliveries(app.deps, { timeoutMs: 200 });
+  expect(sent.attempted).toBeGreaterThan(0);
+  expect(sent.delivered).toBe(0);
+  const log = await (
+    await app.call("GET", `/api/v1/webhooks/endpoints/${id}/deliveries`, { headers: shop.staff.headers })
+  ).json();
+  expect(log.items[0].error).toContain("does not resolve");
+  await app.call("DELETE", `/api/v1/webhooks/endpoints/${id}`, { headers: shop.staff.headers });
 });
 
 test("the address table", () => {

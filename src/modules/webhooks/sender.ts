@@ -11,7 +11,7 @@ import { type DueProbe, existsProbe } from "../events/due-probe.ts";
 import type { WebhookDeps } from "./deliveries.ts";
 import { DISABLE_AFTER_MS, nextRetryDelayMs } from "./retry-schedule.ts";
 import { signedHeaders } from "./signing.ts";
-import { checkWebhookUrl, pinnedRequest } from "./url-guard.ts";
+import { checkWebhookUrl, pinnedRequest, RESOLVE_TIMEOUT_MS } from "./url-guard.ts";
 
 export type SenderOptions = {
   fetch?: typeof fetch;
@@ -50,8 +50,11 @@ const perEndpoint = (endpointIds: string[], options: { concurrency?: number }) =
  * Long enough for `count` attempts to time out in turn, `cap` at a time (all to one endpoint at worst), so
  * no claim lapses while it is in flight.
  */
-const claimMs = (count: number, cap: number, options: SenderOptions) =>
-  Math.ceil(count / cap) * (options.timeoutMs ?? TIMEOUT_MS) + 10_000;
+const claimMs = (count: number, cap: number, options: SenderOptions) => {
+  const attempt = options.timeoutMs ?? TIMEOUT_MS;
+  // Each attempt: the URL check's lookup, then the POST, each with its own bound.
+  return Math.ceil(count / cap) * (attempt + Math.min(RESOLVE_TIMEOUT_MS, attempt)) + 10_000;
+};
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
@@ -131,6 +134,8 @@ async function attempt(
     ? await checkWebhookUrl(endpoint.url, {
         allowPrivate: deps.config.WEBHOOKS_ALLOW_PRIVATE_URLS,
         resolve: deps.resolveHost,
+        // Bounded, as the POST is: the claim was sized for both (claimMs).
+        resolveTimeoutMs: Math.min(RESOLVE_TIMEOUT_MS, options.timeoutMs ?? TIMEOUT_MS),
       })
     : { refused: "no longer exists" };
   const sent =

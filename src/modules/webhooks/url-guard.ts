@@ -68,7 +68,27 @@ const isIpLiteral = (host: string) => v4ToInt(host) !== null || host.includes(":
 /** Host names that always mean this machine or its local network, whatever DNS says. */
 const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
-export type UrlCheck = { allowPrivate: boolean; resolve?: (host: string) => Promise<string[]> };
+export type UrlCheck = {
+  allowPrivate: boolean;
+  resolve?: (host: string) => Promise<string[]>;
+  /** How long the resolver may take (default RESOLVE_TIMEOUT_MS): a hung lookup must not hold a sender. */
+  resolveTimeoutMs?: number;
+};
+
+export const RESOLVE_TIMEOUT_MS = 5_000;
+
+/** The resolver's answer, or a rejection once `ms` have passed. */
+async function resolveWithin(resolve: (host: string) => Promise<string[]>, host: string, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), ms);
+  });
+  try {
+    return await Promise.race([resolve(host), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The verdict on a URL: why it may not be a webhook endpoint, or the addresses its host was checked at
@@ -101,7 +121,7 @@ export async function checkWebhookUrl(raw: string, check: UrlCheck): Promise<Url
   if (!check.resolve) return { refused: null, addresses: [] };
   let addresses: string[];
   try {
-    addresses = await check.resolve(host);
+    addresses = await resolveWithin(check.resolve, host, check.resolveTimeoutMs ?? RESOLVE_TIMEOUT_MS);
   } catch {
     return { refused: "names a host that does not resolve" };
   }
