@@ -111,6 +111,12 @@ export const configSchema = z
       100_000,
       "must be a whole number (0 turns it off)",
     ).default(30),
+    /** How long a waitlist offer's order stays reserved for its customer before the bottles pass on. */
+    WAITLIST_OFFER_MINUTES: wholeNumber(
+      5,
+      10_080,
+      "must be a whole number of minutes from 5 to 10080",
+    ).default(1_440),
     /** Orders placed a minute per account, and per client address; 0 turns either off. */
     ORDERS_PER_MINUTE_ACCOUNT: wholeNumber(0, 10_000, "must be a whole number (0 turns it off)").default(10),
     ORDERS_PER_MINUTE_CLIENT: wholeNumber(0, 100_000, "must be a whole number (0 turns it off)").default(60),

@@ -1,7 +1,7 @@
 /**
  * A restock offers the head of the line a round at a time: as many entries as the freed bottles cover get
  * their reserved orders, placed together (their holds share stock commits), strictly in line order; the
- * first entry not covered waits, and everyone behind it.
+ * first entry not covered waits, and everyone behind it. Offers last WAITLIST_OFFER_MINUTES.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { WaitlistEntrySchema } from "../../src/modules/waitlists/waitlists.schemas.ts";
@@ -16,7 +16,10 @@ let app: TestApp;
 let shop: Shop;
 
 beforeAll(async () => {
-  app = await createTestApp({ env: { METRICS_TOKEN: TOKEN }, deps: { metrics: createPromMetrics() } });
+  app = await createTestApp({
+    env: { METRICS_TOKEN: TOKEN, WAITLIST_OFFER_MINUTES: "90" },
+    deps: { metrics: createPromMetrics() },
+  });
   shop = await openShop(app);
 });
 afterAll(() => app.close());
@@ -46,11 +49,14 @@ test("a restock of four offers the first four in line together; a two-bottle ent
   await app.services.waitlists.advanceDue();
   // The receive is one commit; the four offers' holds share fewer than four.
   expect((await groupCommits()) - before - 1).toBeLessThan(4);
-  const statuses = [];
+  const entries = [];
   for (const who of line) {
     const res = await app.call("GET", `/api/v1/spirits/${spiritId}/waitlist/me`, { headers: who.headers });
-    statuses.push(WaitlistEntrySchema.parse(await res.json()).state);
+    entries.push(WaitlistEntrySchema.parse(await res.json()));
   }
+  const statuses = entries.map((e) => e.state);
+  // Each offer holds its order for WAITLIST_OFFER_MINUTES (90 here, 24 hours by default).
+  expect(Date.parse(entries[0]!.offerExpiresAt!) - app.deps.clock.now().getTime()).toBe(90 * 60_000);
   // Five bottles: four single entries, then the two-bottle entry is not covered by the one left.
   expect(statuses).toEqual(["offered", "offered", "offered", "offered", "waiting", "waiting"]);
 });

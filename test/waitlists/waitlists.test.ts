@@ -5,7 +5,6 @@
  * runs on Bun only.
  */
 import { beforeAll, expect, test } from "bun:test";
-import { OFFER_MINUTES } from "../../src/modules/waitlists/waitlists.context.ts";
 import { WaitlistEntrySchema } from "../../src/modules/waitlists/waitlists.schemas.ts";
 import { CRON_EVERY_MINUTE } from "../../src/runtime/worker-crons.ts";
 import { flushStockMarks } from "../../src/stock/stock-outbox.ts";
@@ -282,11 +281,11 @@ describeTargets("waitlists", (t) => {
       const offer = await mine(w1, spiritId);
       expect(offer.state).toBe("offered");
       expect(new Date(offer.offerExpiresAt!).getTime() - t.deps.clock.now().getTime()).toBe(
-        OFFER_MINUTES * 60_000,
+        t.deps.config.WAITLIST_OFFER_MINUTES * 60_000,
       );
       expect((await mine(w2, spiritId)).state).toBe("waiting");
 
-      clock.advance(OFFER_MINUTES * 60_000 + 1_000);
+      clock.advance(t.deps.config.WAITLIST_OFFER_MINUTES * 60_000 + 1_000);
       await shop.renewTokens();
       await advance(t);
       expect(await mine(w1, spiritId)).toMatchObject({ state: "lapsed", note: "order expired" });

@@ -2,8 +2,8 @@
  * Offering freed bottles down the line. Run after anything that frees stock of a spirit (its `stock.changed`
  * event, see waitlist-consumer.ts) and by the periodic job (Bun's timer, the Worker's minute cron, after the
  * reaper): offers whose orders ended unpaid lapse, paid ones are claimed, and while the free bottles cover
- * the first entry in line it gets an order reserved for OFFER_MINUTES through the ordinary placing path
- * (as many entries from the head as the free bottles cover at once, their orders placed together).
+ * the first entry in line it gets an order reserved for WAITLIST_OFFER_MINUTES through the ordinary
+ * placing path (as many entries from the head as the free bottles cover at once, their orders placed together).
  * The line is strict: an entry the free bottles do not cover yet waits, and those behind it wait too. Each
  * step is a guarded write, safe to repeat after a crash or from a second process: an offer's order id is
  * fixed before the order is placed, so a retry finds or re-places that one order, never a second.
@@ -14,7 +14,7 @@ import type { OrderStatus } from "../../db/schema/orders.ts";
 import { type WaitlistEntryRow, waitlistEntries } from "../../db/schema/waitlists.ts";
 import { DomainError } from "../../domain-error.ts";
 import { outboxInsertIfChanged } from "../events/outbox.ts";
-import { OFFER_MINUTES, type WaitlistContext } from "./waitlists.context.ts";
+import type { WaitlistContext } from "./waitlists.context.ts";
 
 const ENDED: readonly OrderStatus[] = ["expired", "cancelled", "refunded"];
 
@@ -138,7 +138,11 @@ async function offer(
     const order = await ctx.ports.placeOfferOrder(
       entry.customerId,
       { spiritId: entry.spiritId, quantity: entry.quantity, shipping: entry.shipping },
-      { releaseGrant: entry.id, holdMinutes: OFFER_MINUTES, orderId: entry.orderId! },
+      {
+        releaseGrant: entry.id,
+        holdMinutes: ctx.deps.config.WAITLIST_OFFER_MINUTES,
+        orderId: entry.orderId!,
+      },
     );
     await recordOffer(ctx, entry, order.expiresAt);
     return "offered";

@@ -3,9 +3,6 @@ import type { Deps } from "../../deps.ts";
 import type { Shipping } from "../../http/shipping-address.ts";
 import type { AuditService } from "../audit/audit.service.ts";
 
-/** How long a waitlist offer's order stays reserved for its customer before the bottles pass on. */
-export const OFFER_MINUTES = 24 * 60;
-
 export type WaitlistSpirit = {
   id: string;
   name: string;
