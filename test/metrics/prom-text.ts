@@ -28,3 +28,16 @@ export function declaredMetrics(text: string): Map<string, string> {
   for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) out.set(m[1]!, m[2]!);
   return out;
 }
+
+/** The token tests give METRICS_TOKEN when they read /metrics. */
+export const TEST_METRICS_TOKEN = "metrics-token-0123456789";
+
+/** How many groups the stock engine has committed so far, from the app's /metrics (made with the token). */
+export async function stockGroupCommits(app: {
+  call(method: string, path: string, init?: { headers?: Record<string, string> }): Promise<Response>;
+}): Promise<number> {
+  const res = await app.call("GET", "/metrics", {
+    headers: { Authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
+  return sampleValue(await res.text(), "angelshare_stock_group_size_count") ?? 0;
+}

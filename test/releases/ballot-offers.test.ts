@@ -9,12 +9,11 @@ import { releaseEntries } from "../../src/db/schema/ballots.ts";
 import { EntrySchema } from "../../src/modules/releases/ballot.schemas.ts";
 import { ReleaseSchema } from "../../src/modules/releases/releases.schemas.ts";
 import { createPromMetrics } from "../../src/runtime/prom-metrics.ts";
-import { sampleValue } from "../metrics/prom-text.ts";
+import { stockGroupCommits, TEST_METRICS_TOKEN } from "../metrics/prom-text.ts";
 import { openShop, type Shop, TEST_ADDRESS } from "../orders/shop.ts";
 import { createTestApp, type TestApp, type TestClock } from "../support/test-app.ts";
 
 const HOUR = 3_600_000;
-const TOKEN = "metrics-token-0123456789";
 let app: TestApp;
 let shop: Shop;
 let n = 0;
@@ -22,16 +21,13 @@ const clock = () => app.deps.clock as TestClock;
 const at = (ms: number) => new Date(clock().now().getTime() + ms).toISOString();
 
 beforeAll(async () => {
-  app = await createTestApp({ env: { METRICS_TOKEN: TOKEN }, deps: { metrics: createPromMetrics() } });
+  app = await createTestApp({
+    env: { METRICS_TOKEN: TEST_METRICS_TOKEN },
+    deps: { metrics: createPromMetrics() },
+  });
   shop = await openShop(app);
 });
 afterAll(() => app.close());
-
-const groupCommits = async () =>
-  sampleValue(
-    await (await app.call("GET", "/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } })).text(),
-    "angelshare_stock_group_size_count",
-  ) ?? 0;
 
 /** A ballot of `entrants` for `allocation` bottles with `stock` received, drawn; entries in draw order. */
 async function drawn(entrants: number, allocation: number, stock: number) {
@@ -53,9 +49,9 @@ async function drawn(entrants: number, allocation: number, stock: number) {
     ids.push(EntrySchema.parse(await entry.json()).id);
   }
   clock().advance(2 * HOUR);
-  const before = await groupCommits();
+  const before = await stockGroupCommits(app);
   await app.services.ballots.draw(release.id, shop.staff.id);
-  const commits = (await groupCommits()) - before;
+  const commits = (await stockGroupCommits(app)) - before;
   await shop.renewTokens();
   const rows = await Promise.all(
     ids.map(

@@ -6,29 +6,22 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { WaitlistEntrySchema } from "../../src/modules/waitlists/waitlists.schemas.ts";
 import { createPromMetrics } from "../../src/runtime/prom-metrics.ts";
-import { sampleValue } from "../metrics/prom-text.ts";
+import { stockGroupCommits, TEST_METRICS_TOKEN } from "../metrics/prom-text.ts";
 import { openShop, type Shop, TEST_ADDRESS } from "../orders/shop.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 
-const TOKEN = "metrics-token-0123456789";
 const SHIPPING = { ...TEST_ADDRESS, country: "GB", region: "GB-SCT" };
 let app: TestApp;
 let shop: Shop;
 
 beforeAll(async () => {
   app = await createTestApp({
-    env: { METRICS_TOKEN: TOKEN, WAITLIST_OFFER_MINUTES: "90" },
+    env: { METRICS_TOKEN: TEST_METRICS_TOKEN, WAITLIST_OFFER_MINUTES: "90" },
     deps: { metrics: createPromMetrics() },
   });
   shop = await openShop(app);
 });
 afterAll(() => app.close());
-
-const groupCommits = async () =>
-  sampleValue(
-    await (await app.call("GET", "/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } })).text(),
-    "angelshare_stock_group_size_count",
-  ) ?? 0;
 
 test("a restock of four offers the first four in line together; a two-bottle entry then waits, and those behind it", async () => {
   const spiritId = await shop.spirit({ status: "available", maxPerCustomer: 4 });
@@ -44,11 +37,11 @@ test("a restock of four offers the first four in line together; a two-bottle ent
     expect(res.status, await res.clone().text()).toBe(201);
     line.push(who);
   }
-  const before = await groupCommits();
+  const before = await stockGroupCommits(app);
   await shop.receive(spiritId, 5, shop.loc("a"));
   await app.services.waitlists.advanceDue();
   // The receive is one commit; the four offers' holds share fewer than four.
-  expect((await groupCommits()) - before - 1).toBeLessThan(4);
+  expect((await stockGroupCommits(app)) - before - 1).toBeLessThan(4);
   const entries = [];
   for (const who of line) {
     const res = await app.call("GET", `/api/v1/spirits/${spiritId}/waitlist/me`, { headers: who.headers });
