@@ -13,7 +13,7 @@ import { availabilityOf } from "./kept-availability.ts";
 import { listMovements } from "./movements.ts";
 import { applyChange } from "./stock-changes.ts";
 import { importStockCsv, stockCsvPages } from "./stock-csv.ts";
-import { getInventory, hotStockViews } from "./stock-views.ts";
+import { freeStandardBottles, getInventory, hotStockViews } from "./stock-views.ts";
 
 export type { InventoryPorts };
 
@@ -27,6 +27,8 @@ export function createInventoryService(deps: Deps, ports: InventoryPorts) {
       availabilityOf(client, spiritIds, clock.now().toISOString()),
     /** The spirit's current stock message (what the coordinator publishes), for broadcasters that join late. */
     stockSnapshot: (spiritId: string): Promise<StockChanged> => stock.snapshot(spiritId),
+    freeStandardBottles: (spiritId: string, batchId?: string | null) =>
+      freeStandardBottles(ctx, spiritId, batchId ?? null),
     applyChange: (spiritId: string, actorId: string | null, change: StockChange) =>
       applyChange(ctx, spiritId, actorId, change),
     listMovements: (spiritId: string, q: MovementQuery) => listMovements(ctx, spiritId, q),

@@ -93,3 +93,17 @@ export async function getInventory(
   hotStock.delete(key);
   return (await hotStock.get(key, load)).inventory;
 }
+
+/**
+ * Bottles of the spirit's standard unit free now (of one batch, when given): what a waitlist's line or a
+ * ballot's round of offers can be sure of. A variant's free stock (a sample, a gift box) is not the spirit.
+ */
+export async function freeStandardBottles(
+  { deps }: InventoryContext,
+  spiritId: string,
+  batchId: string | null = null,
+): Promise<number> {
+  return (await deps.stock.snapshot(spiritId)).byBatch
+    .filter((b) => b.variantId === undefined && (batchId === null || b.batchId === batchId))
+    .reduce((n, b) => n + b.available, 0);
+}

@@ -2,9 +2,9 @@
  * The ballot's draw and what follows it. The draw is claimed first (drawn_at, guarded), which also shuts
  * the door on new entries; then the live entries are shuffled (ballot-draw.ts) and their places written in
  * one batch. Settling offers bottles in draw order: each winner gets an order reserved for the claim
- * window (its holds through the stock engine), a round of up to OFFER_ROUND winners at a time placed
- * together, the round sized by the bottles free so that the draw's order decides who gets them; an order not paid in time, or cancelled, lapses and its
- * bottles pass to the next entry, until every bottle is paid for or no entry is left. Each step is safe to
+ * window (its holds through the stock engine), up to OFFER_ROUND winners at a time placed together, the
+ * round sized by the bottles free so that the draw's order decides who gets them; an order not paid in
+ * time, or cancelled, lapses and its bottles pass to the next entry, until every bottle is paid for or no entry is left. Each step is safe to
  * repeat after a crash: an offer's order id is written before the order is placed, so a retry finds or
  * re-places that one order, never a second.
  */
@@ -255,19 +255,16 @@ async function claimOffers(
   const { db, clock } = ctx.deps;
   const at = clock.now().toISOString();
   const ids = round.map(() => newId("ord"));
-  const results = await db.batch(
-    round.map((entry, k) =>
-      db.run(sql`UPDATE release_entries SET status = 'awarding', order_id = ${ids[k]!},
-          updated_at = ${at}
-        WHERE id = ${entry.id} AND status = 'waiting'
-          AND quantity + (SELECT coalesce(sum(quantity), 0) FROM release_entries
-            WHERE release_id = ${releaseId} AND status IN ('awarding', 'won')) <= ${allocation}`),
-    ) as unknown as Parameters<typeof db.batch>[0],
+  const [first, ...rest] = round.map((entry, k) =>
+    db.run(sql`UPDATE release_entries SET status = 'awarding', order_id = ${ids[k]!},
+        updated_at = ${at}
+      WHERE id = ${entry.id} AND status = 'waiting'
+        AND quantity + (SELECT coalesce(sum(quantity), 0) FROM release_entries
+          WHERE release_id = ${releaseId} AND status IN ('awarding', 'won')) <= ${allocation}`),
   );
+  const results = await db.batch([first!, ...rest]);
   return round.flatMap((entry, k) =>
-    (results[k] as { rowsAffected: number }).rowsAffected > 0
-      ? [{ ...entry, status: "awarding" as const, orderId: ids[k]! }]
-      : [],
+    results[k]!.rowsAffected > 0 ? [{ ...entry, status: "awarding" as const, orderId: ids[k]! }] : [],
   );
 }
 

@@ -56,13 +56,10 @@ export function ballotPortsFrom(s: {
   compliance: Pick<ComplianceService, "checkOrder">;
   locations: Pick<LocationsService, "serving">;
   orders: Pick<OrdersService, "placeOrder" | "orderStatuses">;
-  inventory: Pick<InventoryService, "stockSnapshot">;
+  inventory: Pick<InventoryService, "freeStandardBottles">;
 }): BallotPorts {
   return {
-    freeBottles: async (spiritId, batchId) =>
-      (await s.inventory.stockSnapshot(spiritId)).byBatch
-        .filter((b) => b.variantId === undefined && (batchId === null || b.batchId === batchId))
-        .reduce((n, b) => n + b.available, 0),
+    freeBottles: (spiritId, batchId) => s.inventory.freeStandardBottles(spiritId, batchId),
     audit: s.audit,
     release: (id) => s.releases.findRow(id),
     eligibility: (releaseId, customerId) => s.releases.eligibility(releaseId, customerId),

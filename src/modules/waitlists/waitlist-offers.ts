@@ -3,7 +3,7 @@
  * event, see waitlist-consumer.ts) and by the periodic job (Bun's timer, the Worker's minute cron, after the
  * reaper): offers whose orders ended unpaid lapse, paid ones are claimed, and while the free bottles cover
  * the first entry in line it gets an order reserved for WAITLIST_OFFER_MINUTES through the ordinary
- * placing path (as many entries from the head as the free bottles cover at once, their orders placed together).
+ * placing path (as many entries from the head as the free bottles cover at once, placed together).
  * The line is strict: an entry the free bottles do not cover yet waits, and those behind it wait too. Each
  * step is a guarded write, safe to repeat after a crash or from a second process: an offer's order id is
  * fixed before the order is placed, so a retry finds or re-places that one order, never a second.

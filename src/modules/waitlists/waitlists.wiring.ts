@@ -36,7 +36,7 @@ export function gateWithEarmark(releaseGate: GateFn): GateFn {
 export function waitlistPortsFrom(s: {
   audit: AuditService;
   catalog: Pick<CatalogService, "findSpirit">;
-  inventory: Pick<InventoryService, "stockSnapshot">;
+  inventory: Pick<InventoryService, "freeStandardBottles">;
   customers: Pick<CustomersService, "getCustomer">;
   compliance: Pick<ComplianceService, "checkOrder">;
   locations: Pick<LocationsService, "serving">;
@@ -57,10 +57,7 @@ export function waitlistPortsFrom(s: {
         : undefined;
     },
     // The line waits for the standard unit: a variant's free stock (a sample) does not make the spirit buyable.
-    available: async (id) =>
-      (await s.inventory.stockSnapshot(id)).byBatch
-        .filter((b) => b.variantId === undefined)
-        .reduce((n, b) => n + b.available, 0),
+    available: (id) => s.inventory.freeStandardBottles(id),
     checkDestination: destinationCheck(s),
     async placeOfferOrder(customerId, order, options) {
       const placed = await s.orders.placeOrder(
